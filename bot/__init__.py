@@ -1,0 +1,1 @@
+"""fieldbot: a messenger assistant for equipment service companies."""

@@ -1,0 +1,1 @@
+"""Channel-neutral conversation engine. Imports no Telegram framework."""

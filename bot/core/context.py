@@ -1,0 +1,63 @@
+"""What a handler gets for one update: the event, the person, the session and the replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.core.clock import Clock
+from bot.core.events import Incoming
+from bot.core.i18n import Catalogs, Translator
+from bot.core.replies import AnswerCallback, Edit, InlineKeyboard, Markup, Reply, Send
+from storage.models import Dialog, Person
+
+
+@dataclass
+class Context:
+    event: Incoming
+    session: AsyncSession
+    person: Person
+    settings: Settings
+    catalogs: Catalogs
+    clock: Clock
+    t: Translator
+    dialog: Dialog | None = None
+    replies: list[Reply] = field(default_factory=list)
+    answered: bool = False
+
+    # -- language -------------------------------------------------------------------------
+    def _(self, message: str, **values: Any) -> str:
+        """Translate for this person; ``{name}`` placeholders are filled from ``values``."""
+        text = self.t._(message)
+        return text.format(**values) if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        return self.t.ngettext(singular, plural, n).format(n=n, **values)
+
+    def use_locale(self, locale: str) -> None:
+        self.t = self.catalogs.get(locale)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # -- replies --------------------------------------------------------------------------
+    def send(self, text: str, markup: Markup | None = None, photo: str | None = None) -> None:
+        self.replies.append(Send(self.event.chat_id, text, markup, photo=photo))
+
+    def edit(self, text: str, markup: InlineKeyboard | None = None) -> None:
+        """Edit the message whose button was pressed; a plain send if there is none."""
+        if self.event.message_id is None:
+            self.send(text, markup)
+        else:
+            self.replies.append(Edit(self.event.chat_id, self.event.message_id, text, markup))
+
+    def answer(self, text: str | None = None, alert: bool = False) -> None:
+        """Acknowledge the pressed button first, so the client stops its spinner."""
+        if self.event.callback_id is None or self.answered:
+            return
+        self.answered = True
+        self.replies.insert(0, AnswerCallback(self.event.callback_id, text, alert))

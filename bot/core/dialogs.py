@@ -1,0 +1,45 @@
+"""Dialog state in the database: one row per person, so any process can continue a dialog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm.attributes import flag_modified
+
+from bot.core.context import Context
+from storage.models import Dialog
+
+
+async def load(ctx: Context) -> Dialog | None:
+    ctx.dialog = await ctx.session.scalar(
+        select(Dialog).where(Dialog.person_id == ctx.person.id).with_for_update()
+    )
+    return ctx.dialog
+
+
+async def start(ctx: Context, name: str, step: str, **data: Any) -> Dialog:
+    """Begin ``name`` at ``step``, replacing whatever dialog the person was in."""
+    await end(ctx)
+    ctx.dialog = Dialog(person_id=ctx.person.id, name=name, step=step, data=dict(data))
+    ctx.session.add(ctx.dialog)
+    return ctx.dialog
+
+
+def move(ctx: Context, step: str, **data: Any) -> None:
+    """Go to ``step``, merging ``data`` into what the dialog has collected."""
+    assert ctx.dialog is not None, "move() outside a dialog"
+    ctx.dialog.step = step
+    ctx.dialog.data = {**ctx.dialog.data, **data}
+    flag_modified(ctx.dialog, "data")
+    ctx.dialog.updated_at = ctx.now()
+
+
+async def end(ctx: Context) -> None:
+    await ctx.session.execute(delete(Dialog).where(Dialog.person_id == ctx.person.id))
+    ctx.dialog = None
+
+
+def is_in(ctx: Context, name: str, *steps: str) -> bool:
+    dialog = ctx.dialog
+    return dialog is not None and dialog.name == name and (not steps or dialog.step in steps)

@@ -1,0 +1,97 @@
+"""Handles one update as one unit of work: dedupe, identify, route, commit, then reply.
+
+Replies are returned only after the transaction committed, so a person is never told
+something happened that the database does not hold. A redelivered update (same
+``update_id``) finds its row in ``processed_updates`` and produces nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.core import dialogs
+from bot.core.clock import Clock, SystemClock
+from bot.core.context import Context
+from bot.core.events import EventKind, Incoming
+from bot.core.i18n import Catalogs, pick_locale
+from bot.core.replies import AnswerCallback, Reply, Send
+from bot.core.router import Router
+from storage.db import Database
+from storage.models import Person, ProcessedUpdate
+
+log = logging.getLogger(__name__)
+
+Identify = Callable[[AsyncSession, Incoming, Settings], Awaitable[Person]]
+
+
+class DuplicateUpdate(Exception):
+    """This update_id was handled already."""
+
+
+class Engine:
+    def __init__(
+        self,
+        db: Database,
+        router: Router,
+        identify: Identify,
+        settings: Settings,
+        catalogs: Catalogs,
+        clock: Clock | None = None,
+    ) -> None:
+        self.db = db
+        self.router = router
+        self.identify = identify
+        self.settings = settings
+        self.catalogs = catalogs
+        self.clock = clock or SystemClock()
+
+    async def handle(self, event: Incoming) -> list[Reply]:
+        try:
+            async with self.db.transaction() as session:
+                await self._claim(session, event.update_id)
+                ctx = await self._context(session, event)
+                await self.router.dispatch(ctx)
+                ctx.answer()
+                return ctx.replies
+        except DuplicateUpdate:
+            log.info("update %s was already handled; skipped", event.update_id)
+            return []
+        except Exception:
+            log.exception("update %s failed; rolled back", event.update_id)
+            return self._apology(event)
+
+    async def _claim(self, session: AsyncSession, update_id: int) -> None:
+        session.add(ProcessedUpdate(update_id=update_id, processed_at=self.clock.now()))
+        try:
+            await session.flush()
+        except IntegrityError as error:
+            raise DuplicateUpdate from error
+
+    async def _context(self, session: AsyncSession, event: Incoming) -> Context:
+        person = await self.identify(session, event, self.settings)
+        ctx = Context(
+            event=event,
+            session=session,
+            person=person,
+            settings=self.settings,
+            catalogs=self.catalogs,
+            clock=self.clock,
+            t=self.catalogs.get(person.locale),
+        )
+        await dialogs.load(ctx)
+        return ctx
+
+    def _apology(self, event: Incoming) -> list[Reply]:
+        t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
+        text = t._(
+            "Sorry, something went wrong on our side. Nothing you had saved was lost; "
+            "please try again in a moment."
+        )
+        if event.kind is EventKind.CALLBACK and event.callback_id:
+            return [AnswerCallback(event.callback_id, text, alert=True)]
+        return [Send(event.chat_id, text)]

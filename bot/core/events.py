@@ -1,0 +1,67 @@
+"""What a person did, in terms no Telegram framework owns.
+
+Runtimes build an :class:`Incoming` from their framework's update; handlers read only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    TEXT = "text"
+    COMMAND = "command"
+    CALLBACK = "callback"
+    CONTACT = "contact"
+    LOCATION = "location"
+    PHOTO = "photo"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    phone: str
+    user_id: int | None = None
+    first_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    latitude: float
+    longitude: float
+    live: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One update from a person: a message, a button press, a shared contact or location."""
+
+    update_id: int
+    kind: EventKind
+    chat_id: int
+    user_id: int
+    chat_type: str = "private"
+    user_name: str = ""
+    username: str | None = None
+    language_code: str | None = None
+    text: str = ""
+    command: str | None = None
+    args: str = ""
+    callback_id: str | None = None
+    callback_data: str | None = None
+    message_id: int | None = None
+    contact: Contact | None = None
+    location: Location | None = None
+    photo_file_ids: tuple[str, ...] = field(default_factory=tuple)
+
+    @staticmethod
+    def split_command(text: str) -> tuple[str, str] | None:
+        """``/report@fieldbot arg`` → ``("report", "arg")``; None when it is not a command."""
+        if not text.startswith("/") or len(text) < 2:
+            return None
+        head, _, rest = text.partition(" ")
+        name = head[1:].split("@", 1)[0].lower()
+        if not name or not name.replace("_", "").isalnum():
+            return None
+        return name, rest.strip()

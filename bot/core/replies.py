@@ -1,0 +1,105 @@
+"""What the bot answers, in terms no Telegram framework owns.
+
+Handlers return a list of these; a runtime turns each into one Bot API call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CALLBACK_DATA_LIMIT = 64
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button carrying callback data (at most 64 bytes, checked on creation)."""
+
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.data is not None and len(self.data.encode()) > CALLBACK_DATA_LIMIT:
+            raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {self.data!r}")
+        if (self.data is None) == (self.url is None):
+            raise ValueError("a button has either callback data or a url")
+
+
+@dataclass(frozen=True, slots=True)
+class InlineKeyboard:
+    rows: tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyButton:
+    """A reply-keyboard button; it may ask the client to share the contact or location."""
+
+    text: str
+    request_contact: bool = False
+    request_location: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyKeyboard:
+    rows: tuple[tuple[KeyButton, ...], ...]
+    one_time: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveKeyboard:
+    pass
+
+
+Markup = InlineKeyboard | ReplyKeyboard | RemoveKeyboard
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """A new message. With ``photo`` (a file id) it is sent as a photo with a caption."""
+
+    chat_id: int
+    text: str
+    markup: Markup | None = None
+    photo: str | None = None
+    document: bytes | None = None
+    document_name: str | None = None
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text and inline keyboard of a message the bot sent earlier."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    markup: InlineKeyboard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCallback:
+    """Acknowledge a button press (Telegram requires it), optionally with a toast or alert."""
+
+    callback_id: str
+    text: str | None = None
+    alert: bool = False
+
+
+Reply = Send | Edit | AnswerCallback
+
+
+@dataclass(slots=True)
+class Replies:
+    """The replies one update produced, in order."""
+
+    items: list[Reply] = field(default_factory=list)
+
+    def add(self, reply: Reply) -> None:
+        self.items.append(reply)
+
+
+def inline(*rows: list[Button] | tuple[Button, ...]) -> InlineKeyboard:
+    """Build an inline keyboard from rows, dropping empty ones."""
+    return InlineKeyboard(tuple(tuple(row) for row in rows if row))

@@ -1,0 +1,135 @@
+"""Tickets: creation, who may see which, listing and the timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.services import sla
+from bot.services.errors import Forbidden, NotFound
+from storage.models import (
+    OPEN_STATUSES,
+    Equipment,
+    EventKind,
+    Person,
+    Priority,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketPhoto,
+)
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    customer_id: int
+    description: str
+    priority: Priority
+    equipment_id: int | None = None
+    equipment_text: str | None = None
+    photos: Sequence[str] = ()
+    kind: TicketKind = TicketKind.BREAKDOWN
+
+
+async def create(
+    session: AsyncSession, reporter: Person, new: NewTicket, now: datetime, settings: Settings
+) -> Ticket:
+    """Register a ticket with its SLA due times, photos and first timeline line."""
+    if reporter.role is Role.CLIENT and reporter.customer_id != new.customer_id:
+        raise Forbidden("a client reports only for their own customer")
+    contract = None
+    if new.equipment_id is not None:
+        equipment = await session.get(Equipment, new.equipment_id)
+        if equipment is None or equipment.customer_id != new.customer_id:
+            raise NotFound(f"equipment {new.equipment_id}")
+        contract = equipment.contract
+    due = sla.due_times(now, new.priority, contract, settings)
+    ticket = Ticket(
+        kind=new.kind,
+        priority=new.priority,
+        description=new.description,
+        customer_id=new.customer_id,
+        equipment_id=new.equipment_id,
+        equipment_text=new.equipment_text,
+        reporter_id=reporter.id,
+        created_at=now,
+        updated_at=now,
+        response_due=due.response,
+        resolution_due=due.resolution,
+    )
+    session.add(ticket)
+    await session.flush()
+    session.add_all(
+        TicketPhoto(ticket_id=ticket.id, file_id=file_id, added_by=reporter.id, added_at=now)
+        for file_id in new.photos
+    )
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=reporter.id,
+            kind=EventKind.CREATED,
+            status=ticket.status,
+            data={"priority": new.priority.value, "photos": len(new.photos)},
+        )
+    )
+    await session.flush()
+    return ticket
+
+
+async def for_customer(
+    session: AsyncSession, customer_id: int, now: datetime, recent_days: int, limit: int = 50
+) -> list[Ticket]:
+    """Open tickets, then those closed or cancelled within ``recent_days``; newest first."""
+    since = now - timedelta(days=recent_days)
+    rows = await session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.customer_id == customer_id,
+            or_(Ticket.status.in_(OPEN_STATUSES), Ticket.updated_at >= since),
+        )
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(limit)
+    )
+    tickets = list(rows.unique())
+    return sorted(tickets, key=lambda ticket: not ticket.is_open)
+
+
+async def get_visible(session: AsyncSession, ticket_id: int, person: Person) -> Ticket:
+    """The ticket if this person may see it; NotFound otherwise, so ids reveal nothing."""
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id}")
+    if person.role is Role.MANAGER:
+        return ticket
+    if person.role is Role.CLIENT and ticket.customer_id == person.customer_id:
+        return ticket
+    if person.role is Role.ENGINEER and (
+        ticket.engineer_id == person.id or ticket.engineer_id is None
+    ):
+        return ticket
+    raise NotFound(f"ticket {ticket_id}")
+
+
+async def timeline(session: AsyncSession, ticket_id: int) -> list[TicketEvent]:
+    rows = await session.scalars(
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket_id)
+        .order_by(TicketEvent.at, TicketEvent.id)
+    )
+    return list(rows)
+
+
+async def photos(session: AsyncSession, ticket_id: int) -> list[str]:
+    rows = await session.scalars(
+        select(TicketPhoto.file_id)
+        .where(TicketPhoto.ticket_id == ticket_id)
+        .order_by(TicketPhoto.id)
+    )
+    return list(rows)

@@ -1,0 +1,115 @@
+"""/status: a client's open and recent tickets, and one ticket's details and timeline."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.replies import Button, inline
+from bot.core.router import Router
+from bot.services import tickets
+from bot.services.errors import NotFound
+from handlers.common import require_registration
+from handlers.keyboards import PAGE_SIZE, page_note, pager, parse_offset
+from handlers.texts import (
+    KIND,
+    PRIORITY,
+    STATUS,
+    coverage_lines,
+    ticket_equipment,
+    ticket_line,
+    ticket_ref,
+)
+from storage.models import EventKind, Role, Ticket, TicketEvent
+
+router = Router()
+
+
+async def show_list(ctx: Context, offset: int = 0, in_place: bool = False) -> None:
+    assert ctx.person.customer_id is not None
+    found = await tickets.for_customer(
+        ctx.session, ctx.person.customer_id, ctx.now(), ctx.settings.recent_ticket_days
+    )
+    if not found:
+        ctx.send(ctx._("You have no requests yet. Use /report to report a breakdown."))
+        return
+    page = found[offset : offset + PAGE_SIZE]
+    open_count = sum(ticket.is_open for ticket in found)
+    lines = [ctx.ngettext("You have {n} open request.", "You have {n} open requests.", open_count)]
+    lines += [ticket_line(ctx, ticket) for ticket in page]
+    note = page_note(ctx, offset, len(found))
+    if note:
+        lines.append(note)
+    lines.append(ctx._("Tap a request to see its progress."))
+    rows = [
+        [Button(ticket_ref(ticket), f"tk:{ticket.id}") for ticket in page[:3]],
+        [Button(ticket_ref(ticket), f"tk:{ticket.id}") for ticket in page[3:]],
+        pager("st", offset, len(found)),
+    ]
+    (ctx.edit if in_place else ctx.send)("\n".join(lines), inline(*rows))
+
+
+@router.command("status", roles=(Role.CLIENT,))
+async def status_command(ctx: Context) -> None:
+    if await require_registration(ctx):
+        await show_list(ctx)
+
+
+@router.callback("st", roles=(Role.CLIENT,))
+async def status_page(ctx: Context) -> None:
+    if await require_registration(ctx):
+        ctx.answer()
+        await show_list(ctx, parse_offset(ctx.event.callback_data or ""), in_place=True)
+
+
+def event_line(ctx: Context, event: TicketEvent) -> str:
+    when = ctx.t.datetime(event.at)
+    if event.kind is EventKind.CREATED:
+        what = ctx._("Registered")
+    elif event.kind is EventKind.STATUS and event.status is not None:
+        what = ctx._(STATUS[event.status])
+    elif event.kind is EventKind.PHOTO:
+        what = ctx._("Photo added")
+    else:
+        what = ctx._("Note: {note}", note=event.note or "")
+    return f"{when} — {what}"
+
+
+async def details(ctx: Context, ticket: Ticket) -> str:
+    lines = [
+        ctx._(
+            "{ref} — {kind}, {priority}",
+            ref=ticket_ref(ticket),
+            kind=ctx._(KIND[ticket.kind]),
+            priority=ctx._(PRIORITY[ticket.priority]),
+        ),
+        ctx._("Equipment: {equipment}", equipment=ticket_equipment(ctx, ticket)),
+    ]
+    if ticket.equipment is not None:
+        lines += coverage_lines(ctx, ticket.equipment, ctx.now().astimezone(ctx.t.tz).date())
+    lines.append(ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])))
+    if ticket.engineer is not None:
+        lines.append(ctx._("Engineer: {name}", name=ticket.engineer.name))
+    if ticket.is_open and ticket.response_due and ticket.resolution_due:
+        lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+    lines.append(ctx._("Problem: {description}", description=ticket.description))
+    photo_count = len(await tickets.photos(ctx.session, ticket.id))
+    if photo_count:
+        lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
+    lines += ["", ctx._("Timeline:")]
+    lines += [event_line(ctx, event) for event in await tickets.timeline(ctx.session, ticket.id)]
+    return "\n".join(lines)
+
+
+@router.callback("tk")
+async def ticket_button(ctx: Context) -> None:
+    """Any role may open a ticket it is allowed to see; forged ids get a refusal."""
+    argument = (ctx.event.callback_data or "").partition(":")[2]
+    try:
+        if not argument.isdigit():
+            raise NotFound(argument)
+        ticket = await tickets.get_visible(ctx.session, int(argument), ctx.person)
+    except NotFound:
+        ctx.answer(ctx._("Request not found."), alert=True)
+        return
+    ctx.answer()
+    back = [Button(ctx._("« All requests"), "st:0")] if ctx.person.role is Role.CLIENT else []
+    ctx.send(await details(ctx, ticket), inline(back))

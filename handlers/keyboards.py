@@ -1,0 +1,47 @@
+"""Keyboards several flows share: the main menu, the contact request and paging."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.replies import Button, InlineKeyboard, KeyButton, ReplyKeyboard, inline
+from storage.models import Role
+
+PAGE_SIZE = 6
+
+
+def contact_request(ctx: Context) -> ReplyKeyboard:
+    return ReplyKeyboard(((KeyButton(ctx._("📱 Share my phone number"), request_contact=True),),))
+
+
+def main_menu(ctx: Context) -> InlineKeyboard:
+    """What this person can do next, as buttons."""
+    role = ctx.person.role
+    rows: list[list[Button]] = []
+    if role is Role.CLIENT:
+        rows.append([Button(ctx._("🛠 Report a breakdown"), "rp:start")])
+        rows.append([Button(ctx._("📋 My requests"), "st:0")])
+    rows.append([Button(ctx._("❓ Help"), "help:"), Button(ctx._("🌐 Language"), "lang:")])
+    return inline(*rows)
+
+
+def pager(prefix: str, offset: int, total: int, size: int = PAGE_SIZE) -> list[Button]:
+    """« and » buttons around one page; empty when everything fits on one."""
+    row = []
+    if offset > 0:
+        row.append(Button("«", f"{prefix}:{max(0, offset - size)}"))
+    if offset + size < total:
+        row.append(Button("»", f"{prefix}:{offset + size}"))
+    return row
+
+
+def page_note(ctx: Context, offset: int, total: int, size: int = PAGE_SIZE) -> str:
+    if total <= size:
+        return ""
+    pages = (total + size - 1) // size
+    return ctx._("Page {page} of {pages}", page=offset // size + 1, pages=pages)
+
+
+def parse_offset(data: str) -> int:
+    """The offset in ``prefix:12``; 0 when forged or missing."""
+    tail = data.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0

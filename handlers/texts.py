@@ -1,0 +1,110 @@
+"""Translatable labels for the domain's enums and the lines every role sees about a ticket.
+
+The msgids are marked with ``N_`` for extraction and translated when shown, in the reader's
+language.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.context import Context
+from bot.services.equipment import Coverage, coverage
+from storage.models import Equipment, Priority, Ticket, TicketKind, TicketStatus
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction without translating it yet."""
+    return message
+
+
+STATUS = {
+    TicketStatus.NEW: N_("Registered, waiting for an engineer"),
+    TicketStatus.ASSIGNED: N_("Engineer assigned"),
+    TicketStatus.EN_ROUTE: N_("Engineer on the way"),
+    TicketStatus.ON_SITE: N_("Engineer on site"),
+    TicketStatus.WAITING_PARTS: N_("Waiting for spare parts"),
+    TicketStatus.RESOLVED: N_("Resolved, waiting for your confirmation"),
+    TicketStatus.CLOSED: N_("Closed"),
+    TicketStatus.CANCELLED: N_("Cancelled"),
+}
+PRIORITY = {
+    Priority.NORMAL: N_("Normal"),
+    Priority.URGENT: N_("Urgent"),
+    Priority.PRODUCTION_STOPPED: N_("Production stopped"),
+}
+KIND = {
+    TicketKind.BREAKDOWN: N_("Breakdown"),
+    TicketKind.INSTALLATION: N_("Installation"),
+    TicketKind.MAINTENANCE: N_("Maintenance"),
+    TicketKind.UPGRADE: N_("Upgrade"),
+}
+
+
+def ticket_ref(ticket: Ticket | int) -> str:
+    """``#42`` in every language."""
+    return f"#{ticket if isinstance(ticket, int) else ticket.id}"
+
+
+def equipment_label(item: Equipment) -> str:
+    site = f" ({item.site.name})" if item.site else ""
+    return f"{item.model.name} · {item.serial}{site}"
+
+
+def ticket_equipment(ctx: Context, ticket: Ticket) -> str:
+    if ticket.equipment is not None:
+        return equipment_label(ticket.equipment)
+    return ticket.equipment_text or ctx._("equipment not specified")
+
+
+def coverage_lines(ctx: Context, item: Equipment, today: date) -> list[str]:
+    """Warranty and contract status, as far as we know them."""
+    cover: Coverage = coverage(item, today)
+    lines = []
+    if cover.warranty_until is not None:
+        when = ctx.t.date(cover.warranty_until)
+        lines.append(
+            ctx._("Warranty: valid until {date}", date=when)
+            if cover.under_warranty
+            else ctx._("Warranty: expired on {date}", date=when)
+        )
+    if cover.contract_number is not None:
+        until = ctx.t.date(cover.contract_until) if cover.contract_until else None
+        if not cover.under_contract and until:
+            lines.append(
+                ctx._(
+                    "Service contract {number}: expired on {date}",
+                    number=cover.contract_number,
+                    date=until,
+                )
+            )
+        elif until:
+            lines.append(
+                ctx._(
+                    "Service contract {number} ({tier}): valid until {date}",
+                    number=cover.contract_number,
+                    tier=cover.contract_tier,
+                    date=until,
+                )
+            )
+        else:
+            lines.append(
+                ctx._(
+                    "Service contract {number} ({tier})",
+                    number=cover.contract_number,
+                    tier=cover.contract_tier,
+                )
+            )
+    return lines
+
+
+def ticket_line(ctx: Context, ticket: Ticket) -> str:
+    """One line per ticket in a list: number, equipment, status, age."""
+    age = ctx.t.duration(ctx.now() - ticket.created_at)
+    return ctx._(
+        "{ref} · {equipment} · {status} · {age}",
+        ref=ticket_ref(ticket),
+        equipment=ticket_equipment(ctx, ticket),
+        status=ctx._(STATUS[ticket.status]),
+        age=age,
+    )

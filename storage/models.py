@@ -1,0 +1,272 @@
+"""The domain's tables. Names follow PRODUCT.md's objects."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def enum(kind: type[StrEnum]) -> SAEnum:
+    """A StrEnum stored as its value in a plain VARCHAR (no native enum to migrate)."""
+    return SAEnum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=24,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Role(StrEnum):
+    CLIENT = "client"
+    ENGINEER = "engineer"
+    MANAGER = "manager"
+
+
+class TicketKind(StrEnum):
+    BREAKDOWN = "breakdown"
+    INSTALLATION = "installation"
+    MAINTENANCE = "maintenance"
+    UPGRADE = "upgrade"
+
+
+class TicketStatus(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    EN_ROUTE = "en_route"
+    ON_SITE = "on_site"
+    WAITING_PARTS = "waiting_parts"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = frozenset(
+    {
+        TicketStatus.NEW,
+        TicketStatus.ASSIGNED,
+        TicketStatus.EN_ROUTE,
+        TicketStatus.ON_SITE,
+        TicketStatus.WAITING_PARTS,
+    }
+)
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+    PRODUCTION_STOPPED = "production_stopped"
+
+
+class Customer(Base):
+    """A customer company; clients are its contacts."""
+
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CustomerContact(Base):
+    """A phone number a customer gave us; a client sharing it is linked to that customer."""
+
+    __tablename__ = "customer_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(32))
+    phone_key: Mapped[str] = mapped_column(String(16), index=True)
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(400), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+class EquipmentModel(Base):
+    __tablename__ = "equipment_models"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    manufacturer: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Contract(Base):
+    """A service contract: its tier sets SLA hours and the maintenance interval."""
+
+    __tablename__ = "contracts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    tier: Mapped[str] = mapped_column(String(64), default="standard")
+    response_hours: Mapped[int] = mapped_column(Integer, default=8)
+    resolution_hours: Mapped[int] = mapped_column(Integer, default=48)
+    maintenance_interval_days: Mapped[int | None] = mapped_column(Integer)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+
+class Equipment(Base):
+    __tablename__ = "equipment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(100), unique=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("equipment_models.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    installed_on: Mapped[date | None] = mapped_column(Date)
+    warranty_until: Mapped[date | None] = mapped_column(Date)
+
+    model: Mapped[EquipmentModel] = relationship(lazy="joined")
+    site: Mapped[Site | None] = relationship(lazy="joined")
+    contract: Mapped[Contract | None] = relationship(lazy="joined")
+
+
+class Person(Base):
+    """Someone who talks to the bot: a client contact, an engineer or a manager."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tg_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    role: Mapped[Role] = mapped_column(enum(Role), default=Role.CLIENT)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    username: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    skills: Mapped[list[Any]] = mapped_column(default=list)
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    located_at: Mapped[datetime | None] = mapped_column()
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer | None] = relationship(lazy="joined")
+
+
+class Ticket(Base):
+    """A ticket or job; its id is the number people see as ``#42``."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_status_priority", "status", "priority"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[TicketKind] = mapped_column(enum(TicketKind), default=TicketKind.BREAKDOWN)
+    status: Mapped[TicketStatus] = mapped_column(enum(TicketStatus), default=TicketStatus.NEW)
+    priority: Mapped[Priority] = mapped_column(enum(Priority), default=Priority.NORMAL)
+    description: Mapped[str] = mapped_column(Text, default="")
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    equipment_id: Mapped[int | None] = mapped_column(ForeignKey("equipment.id"), index=True)
+    equipment_text: Mapped[str | None] = mapped_column(String(200))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    engineer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    response_due: Mapped[datetime | None] = mapped_column()
+    resolution_due: Mapped[datetime | None] = mapped_column()
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+    equipment: Mapped[Equipment | None] = relationship(lazy="joined")
+    engineer: Mapped[Person | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TicketPhoto(Base):
+    __tablename__ = "ticket_photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    file_id: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    STATUS = "status"
+    NOTE = "note"
+    PHOTO = "photo"
+
+
+class TicketEvent(Base):
+    """One line of a ticket's timeline; also its audit trail."""
+
+    __tablename__ = "ticket_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[EventKind] = mapped_column(enum(EventKind))
+    status: Mapped[TicketStatus | None] = mapped_column(enum(TicketStatus))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Dialog(Base):
+    """The dialog a person is in, kept here so it survives restarts and spans processes."""
+
+    __tablename__ = "dialogs"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled: a redelivered update is recognised and skipped."""
+
+    __tablename__ = "processed_updates"
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow)

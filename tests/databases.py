@@ -1,0 +1,52 @@
+"""Test databases: a migrated SQLite file per test, and PostgreSQL when configured.
+
+Migrations run once per session (so every run also proves they apply); each test then gets
+a copy of the migrated SQLite file, or a truncated PostgreSQL schema.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from storage.migrate import upgrade_sync
+from storage.models import Base
+
+POSTGRES_URL = os.environ.get("FIELDBOT_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def migrated_sqlite_template(folder: Path) -> Path:
+    template = folder / "template.sqlite3"
+    upgrade_sync(sqlite_url(template))
+    return template
+
+
+def fresh_sqlite(template: Path, target: Path) -> str:
+    shutil.copyfile(template, target)
+    return sqlite_url(target)
+
+
+async def reset_postgres_schema(url: str) -> None:
+    """Drop everything, so the session's migration starts from nothing."""
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+async def truncate_postgres(url: str) -> None:
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()

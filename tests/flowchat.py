@@ -1,0 +1,148 @@
+"""Drives the engine directly with Incoming events, as a runtime would, and keeps the
+conversation as the person would see it (message ids, edits, the buttons on screen)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from bot.app import App
+from bot.core.events import Contact, EventKind, Incoming, Location
+from bot.core.replies import (
+    AnswerCallback,
+    Edit,
+    InlineKeyboard,
+    Markup,
+    Reply,
+    ReplyKeyboard,
+    Send,
+)
+
+_update_ids = itertools.count(1)
+_message_ids = itertools.count(1000)
+_file_ids = itertools.count(1)
+
+
+@dataclass
+class Shown:
+    """A bot message as it stands on the person's screen."""
+
+    message_id: int
+    text: str
+    markup: Markup | None = None
+    photo: str | None = None
+
+    def buttons(self) -> list[tuple[str, str]]:
+        if not isinstance(self.markup, InlineKeyboard):
+            return []
+        return [(b.text, b.data or "") for row in self.markup.rows for b in row]
+
+
+@dataclass
+class FlowChat:
+    app: App
+    user_id: int
+    name: str = "Ivan"
+    language_code: str | None = "en"
+    chat_type: str = "private"
+    shown: list[Shown] = field(default_factory=list)
+    answers: list[AnswerCallback] = field(default_factory=list)
+    last_replies: list[Reply] = field(default_factory=list)
+
+    # -- acting -------------------------------------------------------------------------------
+    def event(self, kind: EventKind, **values: object) -> Incoming:
+        return Incoming(
+            update_id=next(_update_ids),
+            kind=kind,
+            chat_id=self.user_id,
+            user_id=self.user_id,
+            chat_type=self.chat_type,
+            user_name=self.name,
+            language_code=self.language_code,
+            **values,  # type: ignore[arg-type]
+        )
+
+    async def deliver(self, event: Incoming) -> list[Reply]:
+        replies = list(await self.app.engine.handle(event))
+        self.last_replies = replies
+        for reply in replies:
+            self._apply(reply)
+        return replies
+
+    async def say(self, text: str) -> list[Reply]:
+        split = Incoming.split_command(text)
+        if split is not None:
+            name, args = split
+            return await self.deliver(
+                self.event(EventKind.COMMAND, text=text, command=name, args=args)
+            )
+        return await self.deliver(self.event(EventKind.TEXT, text=text))
+
+    async def press(self, label: str) -> list[Reply]:
+        """Press the newest on-screen button whose text contains ``label``."""
+        for shown in reversed(self.shown):
+            for text, data in shown.buttons():
+                if label in text:
+                    return await self.press_data(data, shown.message_id)
+        raise AssertionError(f"no button {label!r}; on screen: {self.button_texts()}")
+
+    async def press_data(self, data: str, message_id: int | None = None) -> list[Reply]:
+        """Any callback data at all, as a modified client could send."""
+        message_id = message_id or (self.shown[-1].message_id if self.shown else 1)
+        return await self.deliver(
+            self.event(
+                EventKind.CALLBACK,
+                callback_id=f"cb{next(_update_ids)}",
+                callback_data=data,
+                message_id=message_id,
+            )
+        )
+
+    async def share_contact(self, phone: str, own: bool = True) -> list[Reply]:
+        contact = Contact(phone=phone, user_id=self.user_id if own else self.user_id + 1)
+        return await self.deliver(self.event(EventKind.CONTACT, contact=contact))
+
+    async def share_location(self, latitude: float, longitude: float) -> list[Reply]:
+        location = Location(latitude, longitude)
+        return await self.deliver(self.event(EventKind.LOCATION, location=location))
+
+    async def send_photo(self, caption: str = "") -> list[Reply]:
+        file_id = f"photo-{next(_file_ids)}"
+        return await self.deliver(
+            self.event(EventKind.PHOTO, text=caption, photo_file_ids=(f"{file_id}-s", file_id))
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+    def _apply(self, reply: Reply) -> None:
+        if isinstance(reply, Send) and reply.chat_id == self.user_id:
+            self.shown.append(Shown(next(_message_ids), reply.text, reply.markup, reply.photo))
+        elif isinstance(reply, Edit):
+            for shown in self.shown:
+                if shown.message_id == reply.message_id:
+                    shown.text, shown.markup = reply.text, reply.markup
+        elif isinstance(reply, AnswerCallback):
+            self.answers.append(reply)
+
+    @property
+    def last(self) -> Shown:
+        return self.shown[-1]
+
+    def texts(self) -> list[str]:
+        """Texts of the messages the last update sent or edited."""
+        out = []
+        for reply in self.last_replies:
+            if isinstance(reply, Send | Edit):
+                out.append(reply.text)
+        return out
+
+    def joined(self) -> str:
+        return "\n".join(self.texts())
+
+    def button_texts(self) -> list[str]:
+        return [text for shown in self.shown for text, _ in shown.buttons()]
+
+    def reply_keyboard(self) -> ReplyKeyboard | None:
+        for reply in reversed(self.last_replies):
+            if isinstance(reply, Send) and isinstance(reply.markup, ReplyKeyboard):
+                return reply.markup
+        return None

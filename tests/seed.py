@@ -1,0 +1,35 @@
+"""A small, realistic customer base for tests: customers in Sofia and Moscow with equipment."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App
+from bot.services.importer import import_csv
+
+CUSTOMERS = """ref,name,contact_name,phone,email,site,address,latitude,longitude
+ACME,Acme Coffee Sofia,Мария Иванова,+359 88 812 3456,office@acme.bg,Vitosha blvd,"bul. Vitosha 15, Sofia",42.6935,23.3219
+ACME,Acme Coffee Sofia,,,,Plovdiv shop,"ul. Glavna 3, Plovdiv",42.1466,24.7490
+NORD,Nord Pharma,Иван Петров,+7 912 345-67-89;+7 495 111 22 33,it@nord.ru,Moscow lab,"Moscow, Leninsky pr. 30",55.7076,37.5853
+"""
+
+EQUIPMENT = """serial,model,manufacturer,category,customer_ref,site,installed_on,warranty_until,contract,contract_tier,contract_until
+LM-PB-2231,Linea PB,La Marzocco,coffee,ACME,Vitosha blvd,2024-03-01,2027-03-01,C-100,gold,2027-12-31
+DK-35-8812,FTXM35R,Daikin,hvac,ACME,Plovdiv shop,2022-05-10,2024-05-10,,,
+CR-42-0117,42QHC,Carrier,hvac,NORD,Moscow lab,2023-01-15,2025-01-15,C-200,silver,2025-06-30
+SM-XR-5500,Xray Vision 5500,Siemens,medical,NORD,Moscow lab,2025-09-01,2028-09-01,C-201,platinum,2028-09-01
+"""
+
+ACME_PHONE = "+359888123456"
+NORD_PHONE = "79123456789"
+
+
+async def seed(session: AsyncSession) -> None:
+    for kind, text in (("customers", CUSTOMERS), ("equipment", EQUIPMENT)):
+        report = await import_csv(session, kind, text)
+        assert not report.errors, report.errors
+
+
+async def seed_app(app: App) -> None:
+    async with app.db.transaction() as session:
+        await seed(session)
