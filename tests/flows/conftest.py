@@ -31,8 +31,12 @@ async def seeded_many(client: FlowChat) -> FlowChat:
 
     async with client.app.db.transaction() as session:
         acme = await session.scalar(select(Customer).where(Customer.external_ref == "ACME"))
-        model = await session.scalar(select(EquipmentModel).where(EquipmentModel.name == "Linea PB"))
+        model = await session.scalar(
+            select(EquipmentModel).where(EquipmentModel.name == "Linea PB")
+        )
         assert acme is not None and model is not None
         for number in range(6):
-            session.add(Equipment(serial=f"EXTRA-{number}", model_id=model.id, customer_id=acme.id))
+            session.add(
+                Equipment(serial=f"EXTRA-{number}", model_id=model.id, customer_id=acme.id)
+            )
     return client

@@ -39,8 +39,10 @@ async def test_known_phone_links_to_imported_customer(seeded: App) -> None:
     await chat.say("/start")
     await chat.share_contact("0888 123 456")  # local format of +359 88 812 3456
     assert "Acme Coffee Sofia" in chat.joined()
-    assert any(isinstance(r, object) and getattr(r, "markup", None) == RemoveKeyboard()
-               for r in chat.last_replies)
+    assert any(
+        isinstance(r, object) and getattr(r, "markup", None) == RemoveKeyboard()
+        for r in chat.last_replies
+    )
     registered = await person(seeded, 12)
     assert registered.customer is not None and registered.customer.name == "Acme Coffee Sofia"
 

@@ -144,8 +144,9 @@ async def test_dialog_survives_restart(client: FlowChat) -> None:
 async def test_redelivered_update_creates_one_ticket_and_one_reply(client: FlowChat) -> None:
     await report_until_summary(client)
     message_id = client.last.message_id
-    press = client.event(EventKind.CALLBACK, callback_id="c1", callback_data="rp:send",
-                         message_id=message_id)
+    press = client.event(
+        EventKind.CALLBACK, callback_id="c1", callback_data="rp:send", message_id=message_id
+    )
     first = await client.app.engine.handle(press)
     again = await client.app.engine.handle(press)
     assert first and again == []

@@ -1,0 +1,58 @@
+"""The unit of work around each update: dedupe across processes, rollback with an apology."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from bot.app import App, create_app
+from bot.core.context import Context
+from bot.core.engine import Engine
+from bot.core.events import EventKind, Incoming
+from bot.core.replies import Send
+from bot.core.router import Router
+from bot.services.people import identify
+from storage.models import Customer, ProcessedUpdate
+
+
+def text_event(update_id: int, text: str = "hi", language: str = "en") -> Incoming:
+    return Incoming(
+        update_id=update_id,
+        kind=EventKind.TEXT,
+        chat_id=42,
+        user_id=42,
+        text=text,
+        language_code=language,
+        user_name="Ana",
+    )
+
+
+async def test_same_update_in_two_processes_is_handled_once(app: App) -> None:
+    other = create_app(app.settings, app.engine.clock)
+    try:
+        event = text_event(7001)
+        results = await asyncio.gather(app.engine.handle(event), other.engine.handle(event))
+    finally:
+        await other.close()
+    assert sorted(bool(result) for result in results) == [False, True]
+    async with app.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 1
+
+
+async def test_failing_handler_rolls_back_and_apologises_in_persons_language(app: App) -> None:
+    router = Router()
+
+    async def breaks(ctx: Context) -> None:
+        ctx.session.add(Customer(name="half-saved"))
+        await ctx.session.flush()
+        raise RuntimeError("boom")
+
+    router.fallback = breaks
+    engine = Engine(app.db, router, identify, app.settings, app.catalogs, app.engine.clock)
+    [reply] = await engine.handle(text_event(7002, language="ru"))
+    assert isinstance(reply, Send) and "ничего не потеряно" in reply.text.lower()
+    async with app.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Customer)) == 0
+        # not marked processed either: a redelivery gets another chance
+        assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 0
