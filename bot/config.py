@@ -14,7 +14,11 @@ SUPPORTED_LOCALES = ("en", "ru", "bg")
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="FIELDBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="FIELDBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
     )
 
     bot_token: SecretStr | None = None

@@ -214,6 +214,12 @@ class Ticket(Base):
     resolution_due: Mapped[datetime | None] = mapped_column()
     resolved_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+    responded_at: Mapped[datetime | None] = mapped_column()
+    eta: Mapped[datetime | None] = mapped_column()
+    order_ref: Mapped[str | None] = mapped_column(String(100))
+    preferred_date: Mapped[str | None] = mapped_column(String(100))
+    sla_paused_at: Mapped[datetime | None] = mapped_column()
+    sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
 
     equipment: Mapped[Equipment | None] = relationship(lazy="joined")
     engineer: Mapped[Person | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
@@ -237,6 +243,12 @@ class EventKind(StrEnum):
     STATUS = "status"
     NOTE = "note"
     PHOTO = "photo"
+    ASSIGNED = "assigned"
+    HANDED_BACK = "handed_back"
+    TEST = "test"
+    PARTS = "parts"
+    FEEDBACK = "feedback"
+    REOPENED = "reopened"
 
 
 class TicketEvent(Base):
@@ -270,3 +282,132 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invite(Base):
+    """A single-use, expiring code that gives whoever opens it a role."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(enum(Role))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    used_at: Mapped[datetime | None] = mapped_column()
+
+
+class CheckType(StrEnum):
+    NUMBER = "number"
+    YESNO = "yesno"
+    TEXT = "text"
+
+
+class ChecklistTemplate(Base):
+    """The acceptance checks for a model (or a whole category) and a job kind."""
+
+    __tablename__ = "checklist_templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[TicketKind] = mapped_column(enum(TicketKind))
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("equipment_models.id"))
+    category: Mapped[str | None] = mapped_column(String(100))
+
+
+class ChecklistCheck(Base):
+    __tablename__ = "checklist_checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("checklist_templates.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    names: Mapped[dict[str, Any]] = mapped_column(default=dict)  # locale → name
+    type: Mapped[CheckType] = mapped_column(enum(CheckType))
+    unit: Mapped[str] = mapped_column(String(32), default="")
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TestResult(Base):
+    """One measurement of one check on one job; a retest adds a row, the latest counts."""
+
+    __tablename__ = "test_results"
+    __test__ = False  # not a pytest class
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("checklist_checks.id"))
+    engineer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    value_text: Mapped[str] = mapped_column(String(500), default="")
+    value_number: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    measured_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Warehouse(Base):
+    __tablename__ = "warehouses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Part(Base):
+    __tablename__ = "parts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class Stock(Base):
+    __tablename__ = "stock"
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PartRequest(Base):
+    __tablename__ = "part_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+
+
+class OutboxMessage(Base):
+    """A message the bot sends on its own initiative, written in the same transaction as the
+    change that caused it and delivered by the dispatcher."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    text: Mapped[str] = mapped_column(Text)
+    markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    photo: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[OutboxStatus] = mapped_column(enum(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)

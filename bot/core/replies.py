@@ -5,7 +5,8 @@ Handlers return a list of these; a runtime turns each into one Bot API call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 CALLBACK_DATA_LIMIT = 64
 TEXT_LIMIT = 4096
@@ -103,3 +104,30 @@ class Replies:
 def inline(*rows: list[Button] | tuple[Button, ...]) -> InlineKeyboard:
     """Build an inline keyboard from rows, dropping empty ones."""
     return InlineKeyboard(tuple(tuple(row) for row in rows if row))
+
+
+def markup_to_json(markup: Markup | None) -> dict[str, Any] | None:
+    """A keyboard as plain JSON, to keep in the outbox until it is sent."""
+    if markup is None:
+        return None
+    if isinstance(markup, RemoveKeyboard):
+        return {"remove": True}
+    if isinstance(markup, ReplyKeyboard):
+        return {
+            "keyboard": [[asdict(button) for button in row] for row in markup.rows],
+            "one_time": markup.one_time,
+        }
+    return {"inline": [[asdict(button) for button in row] for row in markup.rows]}
+
+
+def markup_from_json(data: dict[str, Any] | None) -> Markup | None:
+    if not data:
+        return None
+    if data.get("remove"):
+        return RemoveKeyboard()
+    if "keyboard" in data:
+        rows = tuple(tuple(KeyButton(**button) for button in row) for row in data["keyboard"])
+        return ReplyKeyboard(rows, one_time=bool(data.get("one_time", True)))
+    return InlineKeyboard(
+        tuple(tuple(Button(**button) for button in row) for row in data["inline"])
+    )
