@@ -7,9 +7,30 @@ from bot.core.router import Router
 
 def build_router() -> Router:
     """All flows in one router; built on demand so nothing is assembled at import time."""
-    from handlers import client_report, client_status, common
+    from handlers import (
+        client_report,
+        client_request,
+        client_status,
+        closing,
+        common,
+        engineer_jobs,
+        engineer_join,
+        engineer_tests,
+        parts,
+    )
 
     router = Router()
-    for module in (common, client_report, client_status):
+    modules = (
+        common,
+        client_report,
+        client_status,
+        client_request,
+        closing,
+        engineer_join,
+        engineer_jobs,
+        engineer_tests,
+        parts,
+    )
+    for module in modules:
         router.include(module.router)
     return router

@@ -32,11 +32,10 @@ class Context:
     # -- language -------------------------------------------------------------------------
     def _(self, message: str, **values: Any) -> str:
         """Translate for this person; ``{name}`` placeholders are filled from ``values``."""
-        text = self.t._(message)
-        return text.format(**values) if values else text
+        return self.t._(message, **values)
 
     def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
-        return self.t.ngettext(singular, plural, n).format(n=n, **values)
+        return self.t.ngettext(singular, plural, n, **values)
 
     def use_locale(self, locale: str) -> None:
         self.t = self.catalogs.get(locale)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -70,11 +71,14 @@ class Translator:
     tz: ZoneInfo
     translations: NullTranslations
 
-    def _(self, message: str) -> str:
-        return self.translations.gettext(message)
+    def _(self, message: str, **values: Any) -> str:
+        """Translate; ``{name}`` placeholders are filled from ``values``."""
+        text = self.translations.gettext(message)
+        return text.format(**values) if values else text
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.translations.ngettext(singular, plural, n)
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        """The plural form for ``n`` (Russian has three), with ``{n}`` filled in."""
+        return self.translations.ngettext(singular, plural, n).format(n=n, **values)
 
     def date(self, value: date) -> str:
         return format_date(value, format="medium", locale=self.locale)
