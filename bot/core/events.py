@@ -51,6 +51,7 @@ class Incoming:
     callback_id: str | None = None
     callback_data: str | None = None
     message_id: int | None = None
+    thread_id: int | None = None  # the forum topic the message was posted in
     contact: Contact | None = None
     location: Location | None = None
     photo_file_ids: tuple[str, ...] = field(default_factory=tuple)

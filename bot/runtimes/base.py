@@ -53,7 +53,12 @@ class Runtime(Protocol):
         ...
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Receive updates (long polling) until ``stop`` is set, then close cleanly."""
+        """Receive updates (long polling) until ``stop`` is set, then close cleanly
+        (it calls :meth:`close` itself)."""
+        ...
+
+    async def set_webhook(self, url: str, secret_token: str) -> None:
+        """Ask Telegram to POST updates to ``url`` carrying ``secret_token``."""
         ...
 
     async def feed_webhook(self, payload: dict[str, object]) -> None:

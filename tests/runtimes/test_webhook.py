@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.replies import Reply
-from bot.runtimes.webhook import SECRET_HEADER, serve_webhook, set_webhook, webhook_app
+from bot.runtimes.webhook import SECRET_HEADER, serve_webhook, webhook_app
 
 SECRET = "s3cret-token_1"
 PATH = "/telegram/webhook"
@@ -106,12 +106,6 @@ async def test_answers_before_processing_and_keeps_arrival_order() -> None:
 def test_a_secret_is_required() -> None:
     with pytest.raises(ValueError, match="secret"):
         webhook_app(RecordingRuntime(), PATH, "")
-
-
-async def test_set_webhook_delegates_to_the_runtime() -> None:
-    runtime = RecordingRuntime()
-    await set_webhook(runtime, "https://bot.example/telegram/webhook", SECRET)
-    assert runtime.webhook == ("https://bot.example/telegram/webhook", SECRET)
 
 
 def free_port() -> int:

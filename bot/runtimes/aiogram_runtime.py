@@ -1,0 +1,302 @@
+"""aiogram 3 adapter: updates in through a Dispatcher, core replies out through a Bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import aiohttp
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    TelegramObject,
+    Update,
+)
+
+from bot.core.replies import (
+    AnswerCallback,
+    Edit,
+    InlineKeyboard,
+    Markup,
+    Reply,
+    ReplyKeyboard,
+    Send,
+)
+from bot.runtimes.base import (
+    DeliveryError,
+    Rejected,
+    RetryAfter,
+    Transient,
+    Unreachable,
+    UpdateHandler,
+)
+from bot.runtimes.convert import (
+    ALLOWED_UPDATES,
+    DEFAULT_DOCUMENT_NAME,
+    is_not_modified,
+    process_update,
+)
+
+log = logging.getLogger(__name__)
+
+# How long shutdown waits for the update being handled before cutting it off.
+SHUTDOWN_GRACE = 30.0
+
+AiogramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+class AiogramRuntime:
+    """Runs the core on aiogram: long polling via :meth:`run`, webhooks via :meth:`feed_webhook`.
+
+    Updates are processed strictly one after another (``handle_as_tasks=False``) so one person's
+    messages never race each other inside a process.
+    """
+
+    name = "aiogram"
+
+    def __init__(
+        self,
+        token: str,
+        handler: UpdateHandler,
+        api_base_url: str | None = None,
+        request_timeout: float = 30,
+    ) -> None:
+        api = TelegramAPIServer.from_base(api_base_url) if api_base_url else PRODUCTION
+        self._bot = Bot(token, session=AiohttpSession(api=api, timeout=request_timeout))
+        self._handler = handler
+        self._dispatcher = Dispatcher(disable_fsm=True)
+        # An outer middleware sees every update before aiogram's per-type routing, which the
+        # core does not use; a plain update handler would be shadowed by that router.
+        self._dispatcher.update.outer_middleware(self._on_update)
+        self._dispatcher.startup.register(self._on_startup)
+        self._polling_started = asyncio.Event()
+        self._in_flight: asyncio.Task[None] | None = None
+        self._last_update_id: int | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Long-poll until ``stop`` is set; finish the update in hand, then close the session."""
+        self._polling_started.clear()
+        try:
+            with _normalised_errors():
+                await self._bot.delete_webhook(drop_pending_updates=False)
+            polling = asyncio.create_task(
+                self._dispatcher.start_polling(
+                    self._bot,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    handle_as_tasks=False,
+                    handle_signals=False,
+                    close_bot_session=False,
+                )
+            )
+            try:
+                await _until(stop, polling)
+            finally:
+                if not polling.done():
+                    # stop_polling() refuses to act before start_polling() reached startup.
+                    await _until(self._polling_started, polling)
+                if not polling.done():
+                    await self._dispatcher.stop_polling()
+            with _normalised_errors():
+                await polling  # surfaces a crash, e.g. a token Telegram rejects at getMe
+        finally:
+            await self._finish_in_flight()
+            await self._confirm_processed()
+            await self.close()
+
+    async def feed_webhook(self, payload: dict[str, object]) -> None:
+        await self._dispatcher.feed_raw_update(self._bot, payload)
+
+    async def set_webhook(self, url: str, secret_token: str) -> None:
+        """Point Telegram at our webhook server; it will echo ``secret_token`` in a header."""
+        with _normalised_errors():
+            await self._bot.set_webhook(
+                url, secret_token=secret_token, allowed_updates=list(ALLOWED_UPDATES)
+            )
+
+    async def close(self) -> None:
+        await self._bot.session.close()
+
+    async def execute(self, reply: Reply) -> int | None:
+        try:
+            with _normalised_errors():
+                return await self._call(reply)
+        except Rejected as exc:
+            if isinstance(reply, Edit) and is_not_modified(str(exc)):
+                return reply.message_id
+            raise
+
+    async def _call(self, reply: Reply) -> int | None:
+        bot = self._bot
+        match reply:
+            case Send():
+                return await self._send(reply)
+            case Edit():
+                await bot.edit_message_text(
+                    text=reply.text,
+                    chat_id=reply.chat_id,
+                    message_id=reply.message_id,
+                    reply_markup=_inline(reply.markup) if reply.markup else None,
+                )
+                return reply.message_id
+            case AnswerCallback():
+                await bot.answer_callback_query(
+                    reply.callback_id, text=reply.text, show_alert=reply.alert or None
+                )
+                return None
+
+    async def _send(self, send: Send) -> int:
+        bot, markup = self._bot, _markup(send.markup)
+        message: Message
+        if send.photo is not None:
+            message = await bot.send_photo(
+                send.chat_id,
+                send.photo,
+                caption=send.text or None,
+                reply_markup=markup,
+                message_thread_id=send.thread_id,
+            )
+        elif send.document is not None:
+            message = await bot.send_document(
+                send.chat_id,
+                BufferedInputFile(send.document, send.document_name or DEFAULT_DOCUMENT_NAME),
+                caption=send.text or None,
+                reply_markup=markup,
+                message_thread_id=send.thread_id,
+            )
+        else:
+            message = await bot.send_message(
+                send.chat_id, send.text, reply_markup=markup, message_thread_id=send.thread_id
+            )
+        return message.message_id
+
+    async def _on_startup(self) -> None:
+        self._polling_started.set()
+
+    async def _on_update(
+        self,
+        _routing: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        update: TelegramObject,
+        _data: dict[str, Any],
+    ) -> None:
+        if not isinstance(update, Update):  # the update observer only ever sees Updates
+            return
+        payload = update.model_dump(mode="json", by_alias=True, exclude_none=True)
+        # Stopping the poller cancels this coroutine; shielding lets the person's update finish
+        # (and its id be confirmed) instead of being cut off between two replies.
+        self._in_flight = asyncio.ensure_future(self._process(payload, update.update_id))
+        await asyncio.shield(self._in_flight)
+
+    async def _process(self, payload: dict[str, Any], update_id: int) -> None:
+        await process_update(payload, self._handler, self.execute, await self._username())
+        self._last_update_id = update_id
+
+    async def _username(self) -> str | None:
+        try:
+            return (await self._bot.me()).username  # cached after the first call
+        except (TelegramAPIError, ClientDecodeError):
+            return None
+
+    async def _finish_in_flight(self) -> None:
+        task = self._in_flight
+        if task is None or task.done():
+            return
+        _, pending = await asyncio.wait({task}, timeout=SHUTDOWN_GRACE)
+        if pending:
+            log.error("update still running after %ss at shutdown; cancelling", SHUTDOWN_GRACE)
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    async def _confirm_processed(self) -> None:
+        """Acknowledge updates handled since the last poll so a restart does not replay them."""
+        if self._last_update_id is None:
+            return
+        try:
+            with _normalised_errors():
+                await self._bot.get_updates(offset=self._last_update_id + 1, limit=1, timeout=0)
+        except DeliveryError as exc:
+            log.warning("could not confirm processed updates at shutdown: %r", exc)
+
+
+async def _until(event: asyncio.Event, task: asyncio.Task[Any]) -> None:
+    """Wait until ``event`` is set or ``task`` has ended, whichever comes first."""
+    waiter = asyncio.create_task(event.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+
+
+@contextmanager
+def _normalised_errors() -> Iterator[None]:
+    """Re-raise aiogram and transport errors as the framework-free errors of ``base``."""
+    try:
+        yield
+    except TelegramRetryAfter as exc:
+        raise RetryAfter(float(exc.retry_after)) from exc
+    except TelegramForbiddenError as exc:
+        raise Unreachable(exc.message) from exc
+    except TelegramEntityTooLarge as exc:  # a network-error subclass, but final
+        raise Rejected(exc.message) from exc
+    except (TelegramServerError, TelegramNetworkError) as exc:
+        raise Transient(exc.message) from exc
+    except (ClientDecodeError, TimeoutError, aiohttp.ClientError) as exc:
+        # An unparsable body is what a proxy's 502 page looks like.
+        raise Transient(repr(exc)) from exc
+    except TelegramAPIError as exc:
+        raise Rejected(exc.message) from exc
+
+
+def _inline(keyboard: InlineKeyboard) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.data, url=b.url) for b in row]
+            for row in keyboard.rows
+        ]
+    )
+
+
+def _markup(markup: Markup | None) -> AiogramMarkup | None:
+    match markup:
+        case InlineKeyboard():
+            return _inline(markup)
+        case ReplyKeyboard():
+            return ReplyKeyboardMarkup(
+                keyboard=[
+                    [
+                        KeyboardButton(
+                            text=b.text,
+                            request_contact=b.request_contact or None,
+                            request_location=b.request_location or None,
+                        )
+                        for b in row
+                    ]
+                    for row in markup.rows
+                ],
+                resize_keyboard=True,
+                one_time_keyboard=markup.one_time,
+            )
+        case None:
+            return None
+        case _:
+            return ReplyKeyboardRemove(remove_keyboard=True)

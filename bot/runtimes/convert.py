@@ -1,0 +1,206 @@
+"""Framework-free glue shared by both runtimes: raw update → :class:`Incoming` → replies sent.
+
+Both aiogram (``update.model_dump(by_alias=True)``) and python-telegram-bot (``update.to_dict()``)
+can hand us the update as a Bot-API-shaped dict, so the mapping rules live here once instead of
+twice over two object models. The runtimes only differ in how they receive updates and how they
+perform one reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from bot.core.events import Contact, EventKind, Incoming, Location
+from bot.core.replies import Reply
+from bot.runtimes.base import DeliveryError, Rejected, RetryAfter, UpdateHandler
+
+log = logging.getLogger(__name__)
+
+# The file name a document reply gets when the handler gave none; the person sees it.
+DEFAULT_DOCUMENT_NAME = "document"
+
+Execute = Callable[[Reply], Awaitable[int | None]]
+
+# Flood waits up to this long are sat out once while answering a person; longer ones are logged
+# and the reply dropped, because updates are processed in order and a long sleep stalls everyone.
+MAX_INLINE_RETRY_WAIT = 10.0
+
+# Update types that carry a person and a chat but nothing the core reads yet: they become
+# EventKind.OTHER so handlers can still see e.g. that somebody blocked the bot (my_chat_member).
+_OTHER_WITH_CHAT = ("edited_message", "my_chat_member")
+
+# What both runtimes ask Telegram for (polling and webhook alike): exactly what is converted.
+ALLOWED_UPDATES = ("message", "callback_query", *_OTHER_WITH_CHAT)
+
+
+def incoming_from_update(
+    update: Mapping[str, Any], bot_username: str | None = None
+) -> Incoming | None:
+    """Map one Bot API update dict to an :class:`Incoming`; None when nobody is behind it.
+
+    ``bot_username`` lets ``/cmd@otherbot`` in a group stay plain text instead of running our
+    command; without it every ``/cmd@anything`` counts as ours.
+    """
+    update_id = int(update["update_id"])
+    if message := update.get("message"):
+        return _from_message(update_id, message, bot_username)
+    if query := update.get("callback_query"):
+        return _from_callback(update_id, query)
+    edited = update.get("edited_message")
+    if edited and edited.get("location"):
+        # A live location's later positions arrive only as edits of the original message.
+        return _from_message(update_id, edited, bot_username)
+    for key in _OTHER_WITH_CHAT:
+        if (event := update.get(key)) and (sender := _sender(event)) and event.get("chat"):
+            return _base(update_id, EventKind.OTHER, event["chat"], sender)
+    return None
+
+
+def _from_message(
+    update_id: int, message: Mapping[str, Any], bot_username: str | None
+) -> Incoming | None:
+    sender = _sender(message)
+    if sender is None:  # channel posts and anonymous senders: no person to answer
+        return None
+    chat = message["chat"]
+    has_text = message.get("text") is not None
+    text = message.get("text") or message.get("caption") or ""
+    fields: dict[str, Any] = {
+        "text": text,
+        "message_id": message.get("message_id"),
+        "thread_id": message.get("message_thread_id") if message.get("is_topic_message") else None,
+    }
+
+    if contact := message.get("contact"):
+        kind = EventKind.CONTACT
+        fields["contact"] = Contact(
+            phone=str(contact["phone_number"]),
+            user_id=contact.get("user_id"),
+            first_name=contact.get("first_name") or "",
+        )
+    elif location := message.get("location"):
+        kind = EventKind.LOCATION
+        fields["location"] = Location(
+            latitude=float(location["latitude"]),
+            longitude=float(location["longitude"]),
+            live=bool(location.get("live_period")),
+        )
+    elif photo := message.get("photo"):
+        kind = EventKind.PHOTO
+        fields["photo_file_ids"] = tuple(p["file_id"] for p in sorted(photo, key=_photo_size))
+    elif has_text and (command := _command(text, bot_username)):
+        kind = EventKind.COMMAND
+        fields["command"], fields["args"] = command
+    elif has_text:
+        kind = EventKind.TEXT
+    else:
+        kind = EventKind.OTHER
+    return _base(update_id, kind, chat, sender, **fields)
+
+
+def _from_callback(update_id: int, query: Mapping[str, Any]) -> Incoming:
+    sender = query["from"]
+    message = query.get("message")
+    # Without a message (a button under an inline-mode message) the private chat is the only
+    # place we could answer.
+    chat = message["chat"] if message else {"id": sender["id"], "type": "private"}
+    return _base(
+        update_id,
+        EventKind.CALLBACK,
+        chat,
+        sender,
+        callback_id=str(query["id"]),
+        callback_data=query.get("data"),
+        message_id=message.get("message_id") if message else None,
+    )
+
+
+def _base(
+    update_id: int,
+    kind: EventKind,
+    chat: Mapping[str, Any],
+    sender: Mapping[str, Any],
+    **fields: Any,
+) -> Incoming:
+    name = " ".join(part for part in (sender.get("first_name"), sender.get("last_name")) if part)
+    return Incoming(
+        update_id=update_id,
+        kind=kind,
+        chat_id=int(chat["id"]),
+        user_id=int(sender["id"]),
+        chat_type=str(chat.get("type") or "private"),
+        user_name=name,
+        username=sender.get("username"),
+        language_code=sender.get("language_code"),
+        **fields,
+    )
+
+
+def _sender(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    sender = event.get("from")
+    if not sender or sender.get("is_bot"):
+        return None
+    return sender
+
+
+def _photo_size(photo: Mapping[str, Any]) -> tuple[int, int]:
+    return (photo.get("width", 0) * photo.get("height", 0), photo.get("file_size") or 0)
+
+
+def _command(text: str, bot_username: str | None) -> tuple[str, str] | None:
+    split = Incoming.split_command(text)
+    if split is None or bot_username is None:
+        return split
+    head = text.partition(" ")[0]
+    _, at, addressee = head.partition("@")
+    if at and addressee.lower() != bot_username.lower():
+        return None
+    return split
+
+
+def is_not_modified(description: str) -> bool:
+    """Telegram refuses an edit that changes nothing; for us that edit already succeeded."""
+    return "message is not modified" in description.lower()
+
+
+async def process_update(
+    update: Mapping[str, Any],
+    handler: UpdateHandler,
+    execute: Execute,
+    bot_username: str | None = None,
+) -> None:
+    """Convert one update, run the handler and perform its replies in order.
+
+    Never raises for a handler bug or a refused reply: a runtime's receive loop must survive
+    both, and later replies (e.g. the callback answer after a failed edit) still matter.
+    """
+    incoming = incoming_from_update(update, bot_username)
+    if incoming is None:
+        log.debug("ignoring update %s: nothing a person did", update.get("update_id"))
+        return
+    try:
+        replies = await handler(incoming)
+    except Exception:
+        log.exception("handler failed on update %s (%s)", incoming.update_id, incoming.kind)
+        return
+    for reply in replies:
+        await _perform(reply, execute, incoming.update_id)
+
+
+async def _perform(reply: Reply, execute: Execute, update_id: int) -> None:
+    try:
+        try:
+            await execute(reply)
+        except RetryAfter as exc:
+            if exc.seconds > MAX_INLINE_RETRY_WAIT:
+                raise
+            log.info("flood control on update %s: retrying in %ss", update_id, exc.seconds)
+            await asyncio.sleep(exc.seconds)
+            await execute(reply)
+    except Rejected as exc:
+        log.warning("Telegram rejected %s for update %s: %s", type(reply).__name__, update_id, exc)
+    except DeliveryError as exc:
+        log.warning("could not deliver %s for update %s: %r", type(reply).__name__, update_id, exc)
