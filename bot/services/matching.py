@@ -79,10 +79,15 @@ def fold(text: str) -> str:
     return utils.default_process(text.upper().translate(_LOOKALIKES))
 
 
+def compact(folded: str) -> str:
+    """Without spaces, so ``lamarzoko`` can meet ``la marzocco``."""
+    return folded.replace(" ", "")
+
+
 def query_forms(text: str) -> set[str]:
-    """The folded query, and its transliteration when it has Cyrillic letters."""
+    """The folded query, its transliteration when it has Cyrillic letters, and both compacted."""
     forms = {fold(text), utils.default_process(text.upper().translate(_TRANSLIT))}
-    return {form for form in forms if form}
+    return {variant for form in forms if form for variant in (form, compact(form))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +105,11 @@ class FuzzyIndex(Generic[K]):
         self._keys: list[K] = []
         self._folded: list[str] = []
         for key, label in items:
-            self._keys.append(key)
-            self._labels.append(label)
-            self._folded.append(fold(label))
-
-    def __len__(self) -> int:
-        return len(self._keys)
+            folded = fold(label)
+            for variant in {folded, compact(folded)}:
+                self._keys.append(key)
+                self._labels.append(label)
+                self._folded.append(variant)
 
     def search(self, query: str, limit: int = 5, cutoff: float = DEFAULT_CUTOFF) -> list[Match[K]]:
         """Best distinct keys first; a key reached through several labels counts once."""

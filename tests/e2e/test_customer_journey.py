@@ -1,0 +1,103 @@
+"""A Russian- and a Bulgarian-speaking customer register, report a breakdown by typing a
+misspelt model name, get their ticket number and see it in /status — through a real
+framework polling the sandbox over HTTP."""
+
+from __future__ import annotations
+
+from bot.sandbox import SandboxMessage, SandboxUser
+from tests.e2e.conftest import Live
+from tests.seed import ACME_PHONE, NORD_PHONE
+
+TIMEOUT = 15.0
+
+
+def button(message: SandboxMessage, fragment: str) -> str:
+    """The callback data of the button whose text contains ``fragment``."""
+    for candidate in message.buttons:
+        if fragment in candidate["text"]:
+            return str(candidate["callback_data"])
+    raise AssertionError(f"no button with {fragment!r}: {message.button_texts}")
+
+
+async def report(user: SandboxUser, typed_model: str, model: str, problem: str) -> str:
+    """Walk through /report; return the bot's confirmation text."""
+    user.send_command("/report")
+    asked = await user.wait_for(
+        lambda m: any("rp:other" == b["callback_data"] for b in m.buttons), timeout=TIMEOUT
+    )
+    user.send_text(typed_model)
+    matches = await user.wait_for(
+        lambda m: any(model in t for t in m.button_texts), timeout=TIMEOUT
+    )
+    assert asked.message_id != matches.message_id
+    user.press(button(matches, model), matches)
+    await user.wait_for(lambda m: not m.buttons, timeout=TIMEOUT)  # "describe the problem"
+    user.send_text(problem)
+    photos = await user.wait_for(lambda m: m.find_button("rp:done") is not None, timeout=TIMEOUT)
+    user.send_photo()
+    await user.wait_for(lambda m: m.find_button("rp:done") is not None, timeout=TIMEOUT)
+    user.press("rp:done", photos)
+    urgency = await user.wait_for(
+        lambda m: m.find_button("rp:pr:urgent") is not None, timeout=TIMEOUT
+    )
+    user.press("rp:pr:urgent", urgency)
+    summary = await user.wait_for(lambda m: m.find_button("rp:send") is not None, timeout=TIMEOUT)
+    assert problem in summary.content and model in summary.content
+    user.press("rp:send", summary)
+    registered = await user.wait_for(
+        lambda m: "#" in m.content and m.message_id == summary.message_id, timeout=TIMEOUT
+    )
+    return registered.content
+
+
+async def register(user: SandboxUser, phone: str, greeting: str, customer: str) -> None:
+    user.send_command("/start")
+    await user.wait_for(greeting, timeout=TIMEOUT)
+    asked = await user.wait_for(lambda m: m.keyboard is not None, timeout=TIMEOUT)
+    assert asked.keyboard
+    user.share_contact(phone)
+    await user.wait_for(customer, timeout=TIMEOUT)
+
+
+async def test_russian_and_bulgarian_customers_report_and_follow(live: Live) -> None:
+    ivan = live.user(7001, "Иван", "ru")
+    await register(ivan, NORD_PHONE, "Здравствуйте, Иван", "Nord Pharma")
+    confirmation = await report(
+        ivan, "siemens xrey vizion", "Xray Vision 5500", "Не включается после скачка напряжения"
+    )
+    assert "Заявка #1 зарегистрирована" in confirmation
+
+    maria = live.user(7002, "Мария", "bg")
+    await register(maria, ACME_PHONE, "Здравейте, Мария", "Acme Coffee Sofia")
+    confirmation = await report(maria, "lamarzoko linia", "Linea PB", "Тече вода от групата")
+    assert "Заявка #2 е регистрирана" in confirmation
+
+    ivan.send_command("/status")
+    status = await ivan.wait_for(lambda m: "#1" in m.content and m.buttons, timeout=TIMEOUT)
+    assert "#2" not in status.content  # another customer's ticket stays invisible
+    assert "Зарегистрирована, ждёт инженера" in status.content
+    ivan.press("tk:1", status)
+    details = await ivan.wait_for("Xray Vision 5500", timeout=TIMEOUT)
+    assert "Срочная" in details.content and "SM-XR-5500" in details.content
+
+    maria.send_command("/status")
+    status = await maria.wait_for(lambda m: "#2" in m.content and m.buttons, timeout=TIMEOUT)
+    assert "Регистрирана, очаква техник" in status.content
+    maria.press_data("tk:1", status.message_id)  # forged: Ivan's ticket
+    await maria.wait_idle()
+    assert not any("Xray" in message.content for message in maria.messages)
+
+
+async def test_redelivered_update_gets_no_second_reply(live: Live) -> None:
+    user = live.user(7003, "Ana", "en")
+    user.send_command("/start")
+    await user.wait_for("Hello, Ana", timeout=TIMEOUT)
+    await user.wait_idle()
+    before = len(user.messages)
+    updates = live.sandbox.state.resolve_bot(None).updates
+    first = updates.get_payload(1)  # a fresh sandbox: /start was update 1
+    assert first is not None and first["message"]["text"] == "/start"
+    live.sandbox.redeliver(1)
+    await user.wait_idle(quiet=1.0)
+    assert updates.undelivered_count == 0  # the framework fetched it again...
+    assert len(user.messages) == before  # ...and the bot stayed silent
