@@ -1,0 +1,134 @@
+"""/status: the client's requests, one request's details, coverage and timeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.clock import FrozenClock
+from bot.core.replies import AnswerCallback
+from bot.services.tickets import NewTicket, create
+from storage.models import Person, Priority, TicketStatus
+from tests.flowchat import FlowChat
+from tests.seed import NORD_PHONE
+
+
+async def open_ticket(chat: FlowChat, serial: str | None, text: str = "Broken") -> int:
+    """Create a ticket for the chat's customer directly through the service."""
+    from sqlalchemy import select
+
+    from storage.models import Equipment
+
+    async with chat.app.db.transaction() as session:
+        person = await session.scalar(select(Person).where(Person.tg_user_id == chat.user_id))
+        assert person is not None and person.customer_id is not None
+        equipment_id = None
+        if serial:
+            equipment_id = await session.scalar(
+                select(Equipment.id).where(Equipment.serial == serial)
+            )
+        ticket = await create(
+            session,
+            person,
+            NewTicket(
+                person.customer_id,
+                text,
+                Priority.NORMAL,
+                equipment_id=equipment_id,
+                equipment_text=None if serial else "Old grinder",
+            ),
+            chat.app.engine.clock.now(),
+            chat.app.settings,
+        )
+        return ticket.id
+
+
+async def test_no_requests_yet(client: FlowChat) -> None:
+    await client.say("/status")
+    assert "no requests yet" in client.joined()
+
+
+async def test_list_shows_number_equipment_status_and_age(
+    client: FlowChat, clock: FrozenClock
+) -> None:
+    await open_ticket(client, "LM-PB-2231")
+    clock.advance(timedelta(hours=3))
+    await client.say("/status")
+    text = client.joined()
+    assert "You have 1 open request." in text
+    assert (
+        "#1 · Linea PB · LM-PB-2231 (Vitosha blvd) · Registered, waiting for an engineer · 3 hours"
+        in text
+    )
+
+
+async def test_details_with_coverage_and_timeline(client: FlowChat) -> None:
+    ticket_id = await open_ticket(client, "LM-PB-2231")
+    await client.say("/status")
+    await client.press(f"#{ticket_id}")
+    text = client.joined()
+    assert "Warranty: valid until Mar 1, 2027" in text
+    assert "Service contract C-100 (gold): valid until Dec 31, 2027" in text
+    assert "Timeline:" in text and "Registered" in text
+    assert "Nov 22, 11:00\u202fAM — Registered" in text  # 09:00 UTC in Sofia
+
+
+async def test_expired_warranty_shown(client: FlowChat) -> None:
+    ticket_id = await open_ticket(client, "DK-35-8812")
+    await client.press_data(f"tk:{ticket_id}")
+    assert "Warranty: expired on May 10, 2024" in client.joined()
+
+
+async def test_free_text_equipment_in_list(client: FlowChat) -> None:
+    await open_ticket(client, None)
+    await client.say("/status")
+    assert "#1 · Old grinder" in client.joined()
+
+
+async def test_closed_tickets_leave_the_list_after_recent_days(
+    client: FlowChat, clock: FrozenClock
+) -> None:
+    from sqlalchemy import update
+
+    from storage.models import Ticket
+
+    first = await open_ticket(client, "LM-PB-2231")
+    second = await open_ticket(client, "DK-35-8812")
+    async with client.app.db.transaction() as session:
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.id == first)
+            .values(status=TicketStatus.CLOSED, updated_at=clock.now())
+        )
+    clock.advance(timedelta(days=client.app.settings.recent_ticket_days + 1))
+    await client.say("/status")
+    assert f"#{second}" in client.joined() and f"#{first} " not in client.joined()
+
+
+async def test_list_pages(client: FlowChat) -> None:
+    for _ in range(8):
+        await open_ticket(client, "LM-PB-2231")
+    await client.say("/status")
+    assert "Page 1 of 2" in client.joined()
+    await client.press("»")
+    assert "Page 2 of 2" in client.joined()
+
+
+async def test_other_customers_ticket_id_is_refused(client: FlowChat) -> None:
+    ticket_id = await open_ticket(client, "LM-PB-2231")
+    other = FlowChat(client.app, user_id=778, language_code="bg")
+    await other.say("/start")
+    await other.share_contact(NORD_PHONE)
+    await other.press_data(f"tk:{ticket_id}")
+    answer = other.last_replies[0]
+    assert isinstance(answer, AnswerCallback) and answer.alert and answer.text
+    assert answer.text == "Заявката не е намерена."
+    await other.press_data("tk:abc")
+    assert isinstance(other.last_replies[0], AnswerCallback)
+
+
+async def test_status_in_russian(client: FlowChat) -> None:
+    await open_ticket(client, "LM-PB-2231")
+    await client.say("/language")
+    await client.press("Русский")
+    await client.say("/status")
+    assert "У вас 1 открытая заявка." in client.joined()
