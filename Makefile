@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint catalogs
+.PHONY: setup run test lint catalogs browser demo
 
 setup: $(VENV)/.installed
 
@@ -16,8 +16,20 @@ $(VENV)/.installed: pyproject.toml
 run: setup
 	$(BIN)/fieldbot run
 
-test: setup
+demo: setup
+	$(BIN)/fieldbot demo
+
+test: setup browser
 	$(BIN)/pytest
+
+# Debian's Chromium for tests/browser (Playwright drives it; it never downloads a browser).
+# Installed when missing and we are root with apt-get; otherwise those tests say why they skip.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium fonts-noto-color-emoji; \
+	fi
 
 lint: setup
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ log = logging.getLogger("fieldbot")
 
 async def _run(settings: Settings) -> int:
     from bot.app import create_app
+    from bot.runner import Webhook, run_bot
     from bot.runtimes.factory import create_runtime
 
     if settings.bot_token is None:
@@ -42,16 +43,10 @@ async def _run(settings: Settings) -> int:
         loop.add_signal_handler(signum, stop.set)
     log.info("fieldbot running on %s with %s", settings.runtime, _safe_url(settings))
     try:
-        if settings.webhook_url:
-            from bot.runtimes.webhook import serve_webhook
-
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-            await runtime.set_webhook(settings.webhook_url, secret)  # type: ignore[attr-defined]
-            await serve_webhook(
-                runtime, settings.webhook_host, settings.webhook_port, "/webhook", secret, stop
-            )
-        else:
-            await runtime.run(stop)
+        await run_bot(app, runtime, stop, webhook=Webhook.from_settings(settings))
+    except Exception:
+        log.exception("fieldbot stopped because a part of it failed")
+        return 1
     finally:
         await runtime.close()
         await app.close()
@@ -66,14 +61,19 @@ def _safe_url(settings: Settings) -> str:
 
 
 async def _import(settings: Settings, kind: str, text: str, name: str) -> int:
+    from bot.services.checklists import import_yaml
     from bot.services.importer import import_csv
     from storage.db import Database
 
     await upgrade(settings.database_url)
     db = Database(settings.database_url)
+    is_yaml = name.lower().endswith((".yaml", ".yml"))
     try:
         async with db.transaction() as session:
-            report = await import_csv(session, kind, text)
+            if kind == "checklists" and is_yaml:
+                report = await import_yaml(session, text)
+            else:
+                report = await import_csv(session, kind, text)
     finally:
         await db.dispose()
     for line, message in report.errors:
@@ -82,15 +82,80 @@ async def _import(settings: Settings, kind: str, text: str, name: str) -> int:
     return 1 if report.errors else 0
 
 
+async def _invite(settings: Settings, role: str, days: int) -> int:
+    """Create a single-use invite and print the link to hand to the new engineer or manager."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services import invites
+    from storage.db import Database
+    from storage.models import Role
+
+    await upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            invite = await invites.create(
+                session, Role(role), datetime.now(UTC), ttl=timedelta(days=days)
+            )
+    finally:
+        await db.dispose()
+    payload = invites.start_payload(invite)
+    username = settings.bot_username or await _bot_username(settings)
+    print(f"{role} invite, single use, valid for {days} days: {invite.code}")
+    if username:
+        print(f"https://t.me/{username.lstrip('@')}?start={payload}")
+    else:
+        print(f"the new {role} opens the bot and sends: /start {payload}")
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """The bot's @username from the Bot API (getMe); None when there is no token or no answer."""
+    if settings.bot_token is None:
+        return None
+    import aiohttp
+
+    base = (settings.api_base_url or "https://api.telegram.org").rstrip("/")
+    url = f"{base}/bot{settings.bot_token.get_secret_value()}/getMe"
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http,
+            http.get(url) as response,
+        ):
+            body = await response.json()
+        return str(body["result"]["username"]) if body.get("ok") else None
+    except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError) as error:
+        log.warning("could not ask Telegram for the bot's username: %s", error)
+        return None
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="fieldbot", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (long polling, or a webhook when configured)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="apply all migrations")
-    imports = commands.add_parser("import", help="import a CSV file (columns in README)")
-    imports.add_argument("kind", choices=["customers", "equipment"])
+    imports = commands.add_parser(
+        "import", help="import a CSV file (columns in README); checklists also from YAML"
+    )
+    imports.add_argument(
+        "kind", choices=["customers", "equipment", "checklists", "parts", "contracts"]
+    )
     imports.add_argument("file", type=Path)
+    invite = commands.add_parser(
+        "invite", help="make a single-use invite link for a new colleague"
+    )
+    invite.add_argument("role", choices=["engineer", "manager"])
+    invite.add_argument("--days", type=int, default=3, help="how long the link works (default 3)")
+    demo = commands.add_parser(
+        "demo", help="everything offline: a sandbox Bot API, the bot with demo data, a web page"
+    )
+    demo.add_argument("--port", type=int, default=8765, help="the page's port (default 8765)")
+    demo.add_argument("--runtime", choices=["aiogram", "ptb"], default="aiogram")
+    demo.add_argument("--reset", action="store_true", help="start over with fresh demo data")
+    demo.add_argument(
+        "--db", type=Path, default=Path("fieldbot-demo.sqlite3"), help="the demo's SQLite file"
+    )
     return top
 
 
@@ -99,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if args.command == "demo":  # its own settings: a .env never leaks into the demo
+        from bot.demo.run import DemoOptions, serve
+
+        options = DemoOptions(args.db, args.runtime, port=args.port, reset=args.reset)
+        return asyncio.run(serve(options))
     settings = Settings()
     if args.command == "run":
         return asyncio.run(_run(settings))
@@ -112,6 +182,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         text = args.file.read_text(encoding="utf-8-sig")
         return asyncio.run(_import(settings, args.kind, text, str(args.file)))
+    if args.command == "invite":
+        if args.days < 1:
+            print("--days must be at least 1", file=sys.stderr)
+            return 2
+        return asyncio.run(_invite(settings, args.role, args.days))
     return 2
 
 

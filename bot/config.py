@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("en", "ru", "bg")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Settings(BaseSettings):
@@ -29,6 +31,10 @@ class Settings(BaseSettings):
     admins: Annotated[frozenset[int], NoDecode] = frozenset()
     manager_chat_id: int | None = None
     manager_locale: str | None = None  # the manager chat's language; default_locale if unset
+    # A forum supergroup: alert kind → message_thread_id, e.g. "new_ticket=12,sla=14,default=2".
+    manager_topics: bool = False
+    manager_topic_ids: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
+    low_stock_threshold: int = Field(default=2, ge=0)  # alert when a request leaves fewer
     timezone: str = "UTC"
     default_locale: str = "en"
     webhook_url: str | None = None
@@ -38,6 +44,17 @@ class Settings(BaseSettings):
     auto_close_days: int = Field(default=3, ge=1)
     default_response_hours: int = Field(default=8, ge=1)
     default_resolution_hours: int = Field(default=48, ge=1)
+    # SLA calendar (bot/services/business_hours.py): the company's working hours and days in
+    # its time zone; contracts say whether their clocks run in them or 24/7.
+    default_business_hours: bool = False
+    business_hours: Annotated[tuple[time, time], NoDecode] = (time(9), time(18))
+    business_days: Annotated[frozenset[int], NoDecode] = frozenset(range(5))
+    # Escalations, preventive maintenance and the daily digest (bot/services/escalations.py,
+    # maintenance.py, digest.py).
+    unaccepted_minutes: int = Field(default=30, ge=1)
+    sla_at_risk_percent: int = Field(default=75, ge=1, le=99)
+    maintenance_lead_days: int = Field(default=7, ge=0)
+    digest_time: time = time(8)
     recent_ticket_days: int = Field(default=30, ge=1)
     # Outbox delivery (bot/delivery): Telegram's flood limits and how patiently to retry.
     flood_per_bot_per_second: int = Field(default=30, ge=1)
@@ -61,6 +78,55 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("manager_topic_ids", mode="before")
+    @classmethod
+    def _split_topics(cls, value: object) -> object:
+        """Accept ``"new_ticket=12, sla=14"`` from the environment as well as a mapping."""
+        if not isinstance(value, str):
+            return value
+        topics: dict[str, int] = {}
+        for item in value.replace(";", ",").split(","):
+            if not item.strip():
+                continue
+            kind, separator, thread = item.partition("=")
+            if not separator or not kind.strip() or not thread.strip().isdigit():
+                raise ValueError("FIELDBOT_MANAGER_TOPIC_IDS looks like 'new_ticket=12,sla=14'")
+            topics[kind.strip()] = int(thread)
+        return topics
+
+    @field_validator("business_hours", mode="before")
+    @classmethod
+    def _parse_business_hours(cls, value: object) -> object:
+        """``"09:00-18:00"`` → (09:00, 18:00); opening must come before closing."""
+        if isinstance(value, str):
+            opens, sep, closes = value.partition("-")
+            if not sep:
+                raise ValueError("FIELDBOT_BUSINESS_HOURS looks like 09:00-18:00")
+            value = (time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip()))
+        if isinstance(value, tuple | list) and len(value) == 2 and value[0] >= value[1]:
+            raise ValueError("business hours must open before they close (e.g. 09:00-18:00)")
+        return value
+
+    @field_validator("business_days", mode="before")
+    @classmethod
+    def _parse_business_days(cls, value: object) -> object:
+        """``"mon-fri"``, ``"mon-fri,sat"`` or ``"mon,wed,fri"`` → weekday numbers (Monday 0)."""
+        if not isinstance(value, str):
+            return value
+        days: set[int] = set()
+        for part in filter(None, (piece.strip().lower() for piece in value.split(","))):
+            first, _, last = part.partition("-")
+            try:
+                start, end = WEEKDAYS.index(first[:3]), WEEKDAYS.index((last or first)[:3])
+            except ValueError:
+                raise ValueError(f"unknown weekday in {value!r}; use mon..sun") from None
+            days.update(
+                range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
+            )
+        if not days:
+            raise ValueError("FIELDBOT_BUSINESS_DAYS names no day")
+        return frozenset(days)
 
     @field_validator("runtime")
     @classmethod

@@ -8,6 +8,7 @@ from bot.core.router import Router
 def build_router() -> Router:
     """All flows in one router; built on demand so nothing is assembled at import time."""
     from handlers import (
+        client_complaint,
         client_report,
         client_request,
         client_status,
@@ -16,6 +17,10 @@ def build_router() -> Router:
         engineer_jobs,
         engineer_join,
         engineer_tests,
+        manager_export,
+        manager_invite,
+        manager_open,
+        manager_stats,
         parts,
     )
 
@@ -30,6 +35,11 @@ def build_router() -> Router:
         engineer_jobs,
         engineer_tests,
         parts,
+        client_complaint,
+        manager_open,
+        manager_stats,
+        manager_export,
+        manager_invite,
     )
     for module in modules:
         router.include(module.router)

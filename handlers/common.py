@@ -43,6 +43,17 @@ async def start(ctx: Context) -> None:
     await dialogs.end(ctx)
     name = ctx.person.name or ctx.event.user_name
     ctx.send(ctx._("Hello, {name}! I am the service desk assistant.", name=name))
+    payload = ctx.event.args.strip()
+    if payload.startswith("inv_"):  # an invite link
+        from handlers import engineer_join
+
+        await engineer_join.begin(ctx, payload.removeprefix("inv_"))
+        return
+    if payload.startswith("eq_") and payload[3:].isdigit() and ctx.person.role is Role.CLIENT:
+        from handlers import client_report  # a QR sticker on the equipment
+
+        await client_report.begin(ctx, int(payload[3:]))
+        return
     if not is_registered(ctx):
         ask_for_phone(ctx)
         return
@@ -52,19 +63,34 @@ async def start(ctx: Context) -> None:
 def help_text(ctx: Context) -> str:
     role = ctx.person.role
     if role is Role.MANAGER:
-        lines = [ctx._("You are a service manager. Commands:")]
+        lines = [
+            ctx._("You are a service manager. Commands:"),
+            ctx._("/open — open requests: filter, assign, reassign"),
+            ctx._("/stats — figures for today, this week or this month"),
+            ctx._("/trends — models and customers with the most breakdowns, repeat breakdowns"),
+            ctx._("/engineers — who is on duty, where and how busy"),
+            ctx._("/export — requests as CSV and Excel files"),
+            ctx._("/invite — an invite link for a new engineer or manager"),
+        ]
     elif role is Role.ENGINEER:
-        lines = [ctx._("You are a field engineer. Commands:")]
+        lines = [
+            ctx._("You are a field engineer. Commands:"),
+            ctx._("/jobs — open jobs you can take, most urgent and nearest first"),
+            ctx._("/myjobs — your jobs: status, notes, photos, tests, parts, resolve"),
+            ctx._("/duty — go on or off duty"),
+            ctx._("Share your location with the 📎 button so nearby jobs come first."),
+        ]
     else:
         lines = [
             ctx._("Commands:"),
             ctx._("/report — report a breakdown"),
             ctx._("/status — your requests and their progress"),
+            ctx._("/complaint — tell the service managers what went wrong"),
         ]
     lines += [
         ctx._("/language — change the language"),
-        ctx._("/cancel — stop what we are doing"),
-        ctx._("/help — this help"),
+        ctx._("/cancel — stop the current action"),
+        ctx._("/help — show this help"),
     ]
     return "\n".join(lines)
 
@@ -111,13 +137,24 @@ async def language_chosen(ctx: Context) -> None:
         ask_for_phone(ctx)
 
 
+# Dialogs that collect a draft sent only at the end; others (logging tests, joining) save as
+# they go, so cancelling them keeps what was saved.
+DRAFT_DIALOGS = frozenset(
+    {"report", "request", "complaint", "parts", "resolve", "notfixed", "job"}
+)
+
+
 @router.command("cancel")
 async def cancel(ctx: Context) -> None:
     if ctx.dialog is None:
         ctx.send(ctx._("There is nothing to cancel."), main_menu(ctx))
         return
+    draft = ctx.dialog.name in DRAFT_DIALOGS
     await dialogs.end(ctx)
-    ctx.send(ctx._("Cancelled. Nothing was sent."), RemoveKeyboard())
+    if draft:
+        ctx.send(ctx._("Cancelled. Nothing was sent."), RemoveKeyboard())
+    else:
+        ctx.send(ctx._("Cancelled. What you had already saved is kept."), RemoveKeyboard())
     ctx.send(ctx._("What would you like to do?"), main_menu(ctx))
 
 

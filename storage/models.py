@@ -15,9 +15,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -151,6 +153,8 @@ class Contract(Base):
     resolution_hours: Mapped[int] = mapped_column(Integer, default=48)
     maintenance_interval_days: Mapped[int | None] = mapped_column(Integer)
     valid_until: Mapped[date | None] = mapped_column(Date)
+    # SLA hours count in business hours (True) or 24/7 (False); None: the configured default.
+    business_hours: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Equipment(Base):
@@ -403,6 +407,9 @@ class OutboxMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     photo: Mapped[str | None] = mapped_column(String(200))
+    # An uploaded file (e.g. the digest chart PNG), sent as a document with ``text`` as caption.
+    document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    document_name: Mapped[str | None] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(32), default="")
     status: Mapped[OutboxStatus] = mapped_column(enum(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -411,3 +418,61 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column()
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class Lease(Base):
+    """A named, expiring claim shared by every process: whoever holds it may do the named work
+    (the SQLite outbox claimer, for one) until ``expires_at``; then anyone may take it over."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class JobRun(Base):
+    """One period of one periodic job, claimed by inserting this row; the primary key is what
+    stops two processes from running the same period twice."""
+
+    __tablename__ = "job_runs"
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Complaint(Base):
+    """A customer's complaint, sent to the managers with the customer's recent history."""
+
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertSent(Base):
+    """An alert that must go out once: an SLA escalation of a ticket (``subject`` ``ticket:42``)
+    or the digest of a day. The unique key makes concurrent runs send it once."""
+
+    __tablename__ = "alerts_sent"
+    __table_args__ = (UniqueConstraint("kind", "subject", name="uq_alerts_sent_kind_subject"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    sent_at: Mapped[datetime] = mapped_column()
+
+
+class MaintenancePlan(Base):
+    """A preventive maintenance due date of one piece of equipment, claimed once: the primary
+    key stops two runs (or processes) from creating its job twice."""
+
+    __tablename__ = "maintenance_plans"
+    equipment_id: Mapped[int] = mapped_column(ForeignKey("equipment.id"), primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    created_at: Mapped[datetime] = mapped_column()

@@ -44,8 +44,27 @@ class Context:
         return self.clock.now()
 
     # -- replies --------------------------------------------------------------------------
-    def send(self, text: str, markup: Markup | None = None, photo: str | None = None) -> None:
-        self.replies.append(Send(self.event.chat_id, text, markup, photo=photo))
+    def send(
+        self,
+        text: str,
+        markup: Markup | None = None,
+        photo: str | None = None,
+        *,
+        document: bytes | None = None,
+        document_name: str | None = None,
+    ) -> None:
+        """A new message in this chat, in the same forum topic when the event came from one."""
+        self.replies.append(
+            Send(
+                self.event.chat_id,
+                text,
+                markup,
+                photo=photo,
+                document=document,
+                document_name=document_name,
+                thread_id=self.event.thread_id,
+            )
+        )
 
     def edit(self, text: str, markup: InlineKeyboard | None = None) -> None:
         """Edit the message whose button was pressed; a plain send if there is none."""

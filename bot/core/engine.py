@@ -89,7 +89,7 @@ class Engine:
     def _apology(self, event: Incoming) -> list[Reply]:
         t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
         text = t._(
-            "Sorry, something went wrong on our side. Nothing you had saved was lost; "
+            "Sorry, something went wrong on our side. Nothing you saved earlier was lost; "
             "please try again in a moment."
         )
         if event.kind is EventKind.CALLBACK and event.callback_id:

@@ -207,10 +207,10 @@ class AiogramRuntime:
         await asyncio.shield(self._in_flight)
 
     async def _process(self, payload: dict[str, Any], update_id: int) -> None:
-        await process_update(payload, self._handler, self.execute, await self._username())
+        await process_update(payload, self._handler, self.execute, await self.bot_username())
         self._last_update_id = update_id
 
-    async def _username(self) -> str | None:
+    async def bot_username(self) -> str | None:
         try:
             return (await self._bot.me()).username  # cached after the first call
         except (TelegramAPIError, ClientDecodeError):

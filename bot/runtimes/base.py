@@ -65,6 +65,10 @@ class Runtime(Protocol):
         """Process one update received by the webhook server."""
         ...
 
+    async def bot_username(self) -> str | None:
+        """The bot's @username from getMe (cached); None when Telegram cannot be asked."""
+        ...
+
     async def close(self) -> None:
         """Release the HTTP session."""
         ...

@@ -115,6 +115,9 @@ def _from_callback(update_id: int, query: Mapping[str, Any]) -> Incoming:
         callback_id=str(query["id"]),
         callback_data=query.get("data"),
         message_id=message.get("message_id") if message else None,
+        thread_id=message.get("message_thread_id")
+        if message and message.get("is_topic_message")
+        else None,
     )
 
 

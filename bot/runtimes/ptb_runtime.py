@@ -109,6 +109,10 @@ class PtbRuntime:
                 url, secret_token=secret_token, allowed_updates=ALLOWED_UPDATES
             )
 
+    async def bot_username(self) -> str | None:
+        await self._ready()
+        return self._app.bot.username
+
     async def close(self) -> None:
         await self._app.shutdown()
         # A failed initialize() (bad token, Telegram down) leaves the Bot's HTTP clients open

@@ -1,4 +1,5 @@
-"""CSV import of customers and equipment: good rows are kept, bad rows reported by line.
+"""CSV import of customers, equipment, checklists and parts: good rows are kept, bad rows
+reported by line.
 
 Columns are documented in the README. Re-importing a file updates rows by their key (customer
 ``ref``, equipment ``serial``) instead of duplicating them.
@@ -49,6 +50,32 @@ EQUIPMENT_COLUMNS = (
     "contract",
     "contract_tier",
     "contract_until",
+)
+CHECKLIST_COLUMNS = (
+    "template",
+    "kind",
+    "model",
+    "category",
+    "position",
+    "name_en",
+    "name_ru",
+    "name_bg",
+    "type",
+    "unit",
+    "min",
+    "max",
+    "required",
+)
+PART_COLUMNS = ("number", "name", "warehouse", "quantity")
+CONTRACT_COLUMNS = (
+    "number",
+    "customer_ref",
+    "tier",
+    "response_hours",
+    "resolution_hours",
+    "business_hours",
+    "maintenance_interval_days",
+    "valid_until",
 )
 
 
@@ -191,9 +218,30 @@ async def import_equipment(session: AsyncSession, row: Row) -> None:
     await session.flush()
 
 
+async def import_checklist_check(session: AsyncSession, row: Row) -> None:
+    from bot.services.checklists import import_check  # it builds on RowError above
+
+    await import_check(session, row)
+
+
+async def import_part(session: AsyncSession, row: Row) -> None:
+    from bot.services.parts import import_stock_row  # it builds on RowError above
+
+    await import_stock_row(session, row)
+
+
+async def import_contract(session: AsyncSession, row: Row) -> None:
+    from bot.services.contracts import import_contract_row  # it builds on RowError above
+
+    await import_contract_row(session, row)
+
+
 IMPORTERS: dict[str, tuple[tuple[str, ...], RowImporter]] = {
     "customers": (CUSTOMER_COLUMNS, import_customer),
     "equipment": (EQUIPMENT_COLUMNS, import_equipment),
+    "checklists": (CHECKLIST_COLUMNS, import_checklist_check),
+    "parts": (PART_COLUMNS, import_part),
+    "contracts": (CONTRACT_COLUMNS, import_contract),
 }
 
 

@@ -25,6 +25,8 @@ async def enqueue(
     kind: str = "",
     thread_id: int | None = None,
     photo: str | None = None,
+    document: bytes | None = None,
+    document_name: str | None = None,
 ) -> OutboxMessage:
     message = OutboxMessage(
         chat_id=chat_id,
@@ -33,6 +35,8 @@ async def enqueue(
         text=text,
         markup=markup_to_json(markup),
         photo=photo,
+        document=document,
+        document_name=document_name,
         kind=kind,
         created_at=now,
         next_attempt_at=now,

@@ -33,7 +33,7 @@ async def identify(session: AsyncSession, event: Incoming, settings: Settings) -
         session.add(person)
     if event.chat_type == "private":
         person.chat_id = event.chat_id
-    if event.user_name and event.user_name != person.name:
+    if event.user_name and not person.name:  # a name the person chose (engineers) sticks
         person.name = event.user_name
     if person.unreachable:  # they wrote to us, so they unblocked the bot
         person.unreachable = False

@@ -35,6 +35,8 @@ class NewTicket:
     equipment_text: str | None = None
     photos: Sequence[str] = ()
     kind: TicketKind = TicketKind.BREAKDOWN
+    order_ref: str | None = None
+    preferred_date: str | None = None
 
 
 async def create(
@@ -57,6 +59,8 @@ async def create(
         customer_id=new.customer_id,
         equipment_id=new.equipment_id,
         equipment_text=new.equipment_text,
+        order_ref=new.order_ref,
+        preferred_date=new.preferred_date,
         reporter_id=reporter.id,
         created_at=now,
         updated_at=now,
