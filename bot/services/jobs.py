@@ -1,0 +1,392 @@
+"""Field engineers' jobs: the board of open jobs, taking one, and working it to the end.
+
+Every function re-checks role, ownership and state, because buttons can be forged. Taking a
+job is one conditional UPDATE, so of several engineers (or processes) pressing Accept at once
+exactly one wins, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.services import geo, sla
+from bot.services.errors import Forbidden, InvalidState, NotFound
+from storage.models import (
+    OPEN_STATUSES,
+    Customer,
+    CustomerContact,
+    Equipment,
+    EquipmentModel,
+    EventKind,
+    Person,
+    Priority,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketPhoto,
+    TicketStatus,
+)
+from storage.types import UTCDateTime
+
+S = TicketStatus
+# Where an engineer may move their job. ``resolved`` is set only by the resolve flow.
+TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
+    S.ASSIGNED: frozenset({S.EN_ROUTE, S.ON_SITE, S.RESOLVED}),
+    S.EN_ROUTE: frozenset({S.ON_SITE, S.RESOLVED}),
+    S.ON_SITE: frozenset({S.WAITING_PARTS, S.RESOLVED}),
+    S.WAITING_PARTS: frozenset({S.ON_SITE, S.RESOLVED}),
+}
+WORKING_STATUSES = frozenset(TRANSITIONS)
+URGENCY_RANK = {Priority.PRODUCTION_STOPPED: 0, Priority.URGENT: 1, Priority.NORMAL: 2}
+
+
+class JobTaken(InvalidState):
+    """Someone took the job first; ``mine`` when it was this very engineer (a double press)."""
+
+    def __init__(self, ticket_id: int, mine: bool) -> None:
+        super().__init__(f"ticket {ticket_id} is already taken")
+        self.mine = mine
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    ticket: Ticket
+    customer_name: str
+    distance_km: float | None
+
+
+# -- who may do what ------------------------------------------------------------------------
+def require_engineer(person: Person) -> None:
+    if person.role is not Role.ENGINEER:
+        raise Forbidden("only engineers work jobs")
+
+
+def skills_of(person: Person) -> set[str]:
+    return {str(skill) for skill in person.skills or [] if skill}
+
+
+def category_of(ticket: Ticket) -> str | None:
+    """The job's equipment category; None when the job names no registered equipment."""
+    if ticket.equipment is None:
+        return None
+    return ticket.equipment.model.category or None
+
+
+def can_take(engineer: Person, ticket: Ticket) -> bool:
+    """An engineer without skills takes anything; a job without a category suits everyone."""
+    skills, category = skills_of(engineer), category_of(ticket)
+    return not skills or category is None or category in skills
+
+
+def site_position(ticket: Ticket) -> tuple[float, float] | None:
+    site = ticket.equipment.site if ticket.equipment is not None else None
+    if site is None or site.latitude is None or site.longitude is None:
+        return None
+    return site.latitude, site.longitude
+
+
+def distance_to(engineer: Person, ticket: Ticket) -> float | None:
+    position = site_position(ticket)
+    if position is None or engineer.latitude is None or engineer.longitude is None:
+        return None
+    return geo.distance_km(engineer.latitude, engineer.longitude, *position)
+
+
+# -- the board -----------------------------------------------------------------------------
+async def board(
+    session: AsyncSession, engineer: Person, now: datetime, offset: int = 0, limit: int = 6
+) -> tuple[list[BoardItem], int]:
+    """One page of the jobs this engineer could take and the total count.
+
+    Most urgent first, then nearest (unknown distance after known), then oldest. Distances
+    are computed here rather than in SQL so SQLite and PostgreSQL sort identically.
+    """
+    require_engineer(engineer)
+    query = (
+        select(Ticket, Customer.name)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .outerjoin(Equipment, Equipment.id == Ticket.equipment_id)
+        .outerjoin(EquipmentModel, EquipmentModel.id == Equipment.model_id)
+        .where(Ticket.status == TicketStatus.NEW, Ticket.engineer_id.is_(None))
+    )
+    skills = skills_of(engineer)
+    if skills:
+        query = query.where(
+            or_(
+                Ticket.equipment_id.is_(None),
+                EquipmentModel.category == "",
+                EquipmentModel.category.in_(sorted(skills)),
+            )
+        )
+    rows = (await session.execute(query)).unique().all()
+    items = [BoardItem(ticket, name, distance_to(engineer, ticket)) for ticket, name in rows]
+    items.sort(
+        key=lambda item: (
+            URGENCY_RANK[item.ticket.priority],
+            item.distance_km is None,
+            item.distance_km or 0.0,
+            item.ticket.created_at,
+            item.ticket.id,
+        )
+    )
+    return items[offset : offset + limit], len(items)
+
+
+async def accept(session: AsyncSession, ticket_id: int, engineer: Person, now: datetime) -> Ticket:
+    """Take a job from the board. Raises JobTaken (an InvalidState) when someone was faster."""
+    require_engineer(engineer)
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id}")
+    if not can_take(engineer, ticket):
+        raise Forbidden(f"ticket {ticket_id} needs skill {category_of(ticket)!r}")
+    when = literal(now, UTCDateTime())
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(Ticket)
+            .where(
+                Ticket.id == ticket_id,
+                Ticket.status == TicketStatus.NEW,
+                Ticket.engineer_id.is_(None),
+            )
+            .values(
+                engineer_id=engineer.id,
+                status=TicketStatus.ASSIGNED,
+                responded_at=func.coalesce(Ticket.responded_at, when),
+                updated_at=when,
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        current = await session.get(Ticket, ticket_id, populate_existing=True)
+        raise JobTaken(ticket_id, mine=current is not None and current.engineer_id == engineer.id)
+    session.add(
+        TicketEvent(
+            ticket_id=ticket_id,
+            at=now,
+            actor_id=engineer.id,
+            kind=EventKind.ASSIGNED,
+            status=TicketStatus.ASSIGNED,
+            data={"engineer_id": engineer.id},
+        )
+    )
+    await session.flush()
+    await session.refresh(ticket)
+    return ticket
+
+
+# -- my jobs -------------------------------------------------------------------------------
+async def my_jobs(session: AsyncSession, engineer: Person) -> list[Ticket]:
+    """The engineer's open jobs, most urgent and oldest first."""
+    require_engineer(engineer)
+    rows = await session.scalars(
+        select(Ticket)
+        .where(Ticket.engineer_id == engineer.id, Ticket.status.in_(WORKING_STATUSES))
+        .order_by(Ticket.created_at, Ticket.id)
+    )
+    return sorted(rows.unique(), key=lambda ticket: URGENCY_RANK[ticket.priority])
+
+
+async def get_my_job(session: AsyncSession, ticket_id: int, engineer: Person) -> Ticket:
+    """The engineer's own open or resolved job, locked for this transaction so concurrent
+    presses on it queue up; NotFound otherwise, so ids reveal nothing."""
+    require_engineer(engineer)
+    ticket = await session.scalar(
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .with_for_update(of=Ticket)
+        .execution_options(populate_existing=True)
+    )
+    if (
+        ticket is None
+        or ticket.engineer_id != engineer.id
+        or (ticket.status not in OPEN_STATUSES and ticket.status is not TicketStatus.RESOLVED)
+    ):
+        raise NotFound(f"ticket {ticket_id}")
+    return ticket
+
+
+def _require_own(ticket: Ticket, engineer: Person) -> None:
+    require_engineer(engineer)
+    if ticket.engineer_id != engineer.id:
+        raise Forbidden(f"ticket {ticket.id} is not this engineer's")
+
+
+def _event(
+    ticket: Ticket, engineer: Person, kind: EventKind, now: datetime, **values: Any
+) -> TicketEvent:
+    event = TicketEvent(ticket_id=ticket.id, at=now, actor_id=engineer.id, kind=kind, **values)
+    return event
+
+
+async def set_status(
+    session: AsyncSession,
+    ticket: Ticket,
+    engineer: Person,
+    new_status: TicketStatus,
+    now: datetime,
+    settings: Settings,
+    *,
+    eta: datetime | None = None,
+    note: str | None = None,
+) -> Ticket:
+    """Move the engineer's job along ``TRANSITIONS``; the SLA clocks stop while waiting for
+    parts (counted in the ticket's own calendar: business hours or 24/7)."""
+    _require_own(ticket, engineer)
+    if new_status not in TRANSITIONS.get(ticket.status, frozenset()):
+        raise InvalidState(f"ticket {ticket.id}: {ticket.status} → {new_status} is not allowed")
+    if ticket.status is TicketStatus.WAITING_PARTS:
+        sla.resume(ticket, now, sla.calendar_for(ticket, settings))
+    if new_status is TicketStatus.WAITING_PARTS:
+        sla.pause(ticket, now)
+    if new_status is TicketStatus.EN_ROUTE:
+        ticket.eta = eta
+    if new_status is TicketStatus.RESOLVED:
+        ticket.resolved_at = now
+    ticket.status = new_status
+    ticket.updated_at = now
+    data = {"eta": eta.isoformat()} if eta is not None else {}
+    session.add(
+        _event(ticket, engineer, EventKind.STATUS, now, status=new_status, note=note, data=data)
+    )
+    await session.flush()
+    return ticket
+
+
+async def hand_back(
+    session: AsyncSession,
+    ticket: Ticket,
+    engineer: Person,
+    reason: str,
+    now: datetime,
+    settings: Settings,
+) -> Ticket:
+    """Give the job back to the board for someone else, saying why."""
+    _require_own(ticket, engineer)
+    if ticket.status not in WORKING_STATUSES:
+        raise InvalidState(f"ticket {ticket.id} is {ticket.status}")
+    sla.resume(ticket, now, sla.calendar_for(ticket, settings))
+    ticket.status = TicketStatus.NEW
+    ticket.engineer_id = None
+    ticket.eta = None
+    ticket.updated_at = now
+    session.add(
+        _event(ticket, engineer, EventKind.HANDED_BACK, now, status=TicketStatus.NEW, note=reason)
+    )
+    await session.flush()
+    await session.refresh(ticket)
+    return ticket
+
+
+def _require_workable(ticket: Ticket, engineer: Person) -> None:
+    _require_own(ticket, engineer)
+    if ticket.status not in WORKING_STATUSES:
+        raise InvalidState(f"ticket {ticket.id} is {ticket.status}")
+
+
+async def add_note(
+    session: AsyncSession, ticket: Ticket, engineer: Person, text: str, now: datetime
+) -> TicketEvent:
+    _require_workable(ticket, engineer)
+    event = _event(ticket, engineer, EventKind.NOTE, now, note=text)
+    session.add(event)
+    ticket.updated_at = now
+    await session.flush()
+    return event
+
+
+async def add_photo(
+    session: AsyncSession,
+    ticket: Ticket,
+    engineer: Person,
+    file_id: str,
+    now: datetime,
+    caption: str | None = None,
+) -> TicketPhoto:
+    _require_workable(ticket, engineer)
+    photo = TicketPhoto(ticket_id=ticket.id, file_id=file_id, added_by=engineer.id, added_at=now)
+    session.add(photo)
+    session.add(_event(ticket, engineer, EventKind.PHOTO, now, note=caption or None))
+    ticket.updated_at = now
+    await session.flush()
+    return photo
+
+
+# -- details for the job card --------------------------------------------------------------
+async def customer_name(session: AsyncSession, ticket: Ticket) -> str:
+    customer = await session.get(Customer, ticket.customer_id)
+    return customer.name if customer is not None else ""
+
+
+async def contact_phone(session: AsyncSession, ticket: Ticket) -> str | None:
+    """Whom to call on site: the reporter's phone, else the customer's first known number."""
+    if ticket.reporter_id is not None:
+        reporter = await session.get(Person, ticket.reporter_id)
+        if reporter is not None and reporter.phone:
+            return reporter.phone
+    return await session.scalar(
+        select(CustomerContact.phone)
+        .where(CustomerContact.customer_id == ticket.customer_id)
+        .order_by(CustomerContact.id)
+        .limit(1)
+    )
+
+
+async def reporter(session: AsyncSession, ticket: Ticket) -> Person | None:
+    if ticket.reporter_id is None:
+        return None
+    return await session.get(Person, ticket.reporter_id)
+
+
+# -- the engineer's profile ----------------------------------------------------------------
+async def skill_choices(session: AsyncSession) -> list[str]:
+    """Equipment categories present in the catalog: what an engineer can be skilled in."""
+    rows = await session.scalars(
+        select(EquipmentModel.category).where(EquipmentModel.category != "").distinct()
+    )
+    return sorted(set(rows))
+
+
+async def set_profile(
+    session: AsyncSession,
+    engineer: Person,
+    *,
+    name: str | None = None,
+    skills: list[str] | None = None,
+) -> None:
+    """Name customers will see and skills (known categories only) that filter the board."""
+    require_engineer(engineer)
+    if name is not None:
+        engineer.name = name.strip()[:200]
+    if skills is not None:
+        known = set(await skill_choices(session))
+        engineer.skills = sorted(set(skills) & known)
+    await session.flush()
+
+
+async def set_duty(session: AsyncSession, engineer: Person, on_duty: bool) -> None:
+    require_engineer(engineer)
+    engineer.on_duty = on_duty
+    await session.flush()
+
+
+async def record_location(
+    session: AsyncSession, engineer: Person, latitude: float, longitude: float, now: datetime
+) -> datetime | None:
+    """Keep the engineer's last position for the board's distances; returns when the
+    previous one was taken (None if never)."""
+    require_engineer(engineer)
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError("coordinates out of range")
+    previous = engineer.located_at
+    engineer.latitude, engineer.longitude, engineer.located_at = latitude, longitude, now
+    await session.flush()
+    return previous

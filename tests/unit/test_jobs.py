@@ -1,0 +1,250 @@
+"""The jobs service on a real database: the board, taking a job, statuses and the SLA clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.app import App
+from bot.core.clock import FrozenClock
+from bot.services import jobs
+from bot.services.errors import Forbidden, InvalidState, NotFound
+from storage.models import EventKind, Person, Priority, Role, TicketPhoto, TicketStatus
+from tests.jobs_support import PLOVDIV, SOFIA, events, load_ticket, make_engineer, make_job
+from tests.seed import seed_app
+
+S = TicketStatus
+
+
+@pytest.fixture
+async def seeded(app: App) -> App:
+    await seed_app(app)
+    return app
+
+
+async def board_ids(app: App, engineer_id: int, offset: int = 0, limit: int = 6) -> list[int]:
+    async with app.db.transaction() as session:
+        engineer = await session.get_one(Person, engineer_id)
+        items, _ = await jobs.board(session, engineer, app.engine.clock.now(), offset, limit)
+        return [item.ticket.id for item in items]
+
+
+async def accept(app: App, ticket_id: int, engineer_id: int) -> None:
+    async with app.db.transaction() as session:
+        engineer = await session.get_one(Person, engineer_id)
+        await jobs.accept(session, ticket_id, engineer, app.engine.clock.now())
+
+
+async def move(
+    app: App, ticket_id: int, engineer_id: int, status: TicketStatus, **kw: object
+) -> None:
+    async with app.db.transaction() as session:
+        engineer = await session.get_one(Person, engineer_id)
+        ticket = await jobs.get_my_job(session, ticket_id, engineer)
+        await jobs.set_status(
+            session, ticket, engineer, status, app.engine.clock.now(), app.settings, **kw
+        )  # type: ignore[arg-type]
+
+
+async def test_board_shows_only_jobs_matching_skills(seeded: App, clock: FrozenClock) -> None:
+    now = clock.now()
+    coffee = await make_job(seeded, now, "LM-PB-2231")
+    hvac = await make_job(seeded, now, "DK-35-8812")
+    medical = await make_job(seeded, now, "SM-XR-5500", customer_ref="NORD")
+    unknown = await make_job(seeded, now, None)
+    hvac_engineer = await make_engineer(seeded, 301, skills=("hvac",))
+    anyone = await make_engineer(seeded, 302)
+    assert sorted(await board_ids(seeded, hvac_engineer)) == sorted([hvac, unknown])
+    assert sorted(await board_ids(seeded, anyone)) == sorted([coffee, hvac, medical, unknown])
+
+
+async def test_board_orders_by_urgency_then_distance_then_age(
+    seeded: App, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    far_old = await make_job(seeded, now - timedelta(days=2), "DK-35-8812")  # Plovdiv
+    near_new = await make_job(seeded, now, "LM-PB-2231")  # Sofia
+    unknown_older = await make_job(seeded, now - timedelta(days=3), None)
+    unknown_newer = await make_job(seeded, now - timedelta(days=1), None)
+    urgent_far = await make_job(seeded, now, "CR-42-0117", Priority.URGENT, "NORD")  # Moscow
+    stopped = await make_job(seeded, now, None, Priority.PRODUCTION_STOPPED)
+    in_sofia = await make_engineer(seeded, 303, location=SOFIA)
+    assert await board_ids(seeded, in_sofia) == [
+        stopped,
+        urgent_far,
+        near_new,
+        far_old,
+        unknown_older,
+        unknown_newer,
+    ]
+    in_plovdiv = await make_engineer(seeded, 304, location=PLOVDIV)
+    assert (await board_ids(seeded, in_plovdiv))[2:4] == [far_old, near_new]
+    nowhere = await make_engineer(seeded, 305)  # no location: oldest first within urgency
+    assert (await board_ids(seeded, nowhere))[2:] == [
+        unknown_older,
+        far_old,
+        unknown_newer,
+        near_new,
+    ]
+    assert await board_ids(seeded, in_sofia, offset=4, limit=6) == [unknown_older, unknown_newer]
+
+
+async def test_board_distances(seeded: App, clock: FrozenClock) -> None:
+    await make_job(seeded, clock.now(), "DK-35-8812")
+    engineer_id = await make_engineer(seeded, 306, location=SOFIA)
+    async with seeded.db.transaction() as session:
+        engineer = await session.get_one(Person, engineer_id)
+        [item], total = await jobs.board(session, engineer, clock.now())
+    assert total == 1 and item.customer_name == "Acme Coffee Sofia"
+    assert item.distance_km is not None and 125 < item.distance_km < 135  # Sofia–Plovdiv
+
+
+async def test_accept_assigns_once_with_timeline(seeded: App, clock: FrozenClock) -> None:
+    job = await make_job(seeded, clock.now())
+    first = await make_engineer(seeded, 310)
+    second = await make_engineer(seeded, 311)
+    clock.advance(timedelta(minutes=20))
+    await accept(seeded, job, first)
+    ticket = await load_ticket(seeded, job)
+    assert ticket.status is S.ASSIGNED and ticket.engineer_id == first
+    assert ticket.responded_at == clock.now() and ticket.updated_at == clock.now()
+    with pytest.raises(jobs.JobTaken) as taken:
+        await accept(seeded, job, second)
+    assert not taken.value.mine
+    with pytest.raises(jobs.JobTaken) as again:
+        await accept(seeded, job, first)
+    assert again.value.mine
+    assert len(await events(seeded, job, EventKind.ASSIGNED)) == 1
+    assert await board_ids(seeded, second) == []
+
+
+async def test_accept_refusals(seeded: App, clock: FrozenClock) -> None:
+    coffee = await make_job(seeded, clock.now(), "LM-PB-2231")
+    hvac_engineer = await make_engineer(seeded, 312, skills=("hvac",))
+    with pytest.raises(Forbidden):
+        await accept(seeded, coffee, hvac_engineer)
+    with pytest.raises(NotFound):
+        await accept(seeded, 9999, hvac_engineer)
+    async with seeded.db.transaction() as session:
+        client = Person(tg_user_id=313, chat_id=313, locale="en", role=Role.CLIENT, skills=[])
+        session.add(client)
+        await session.flush()
+        with pytest.raises(Forbidden):
+            await jobs.accept(session, coffee, client, clock.now())
+    ticket = await load_ticket(seeded, coffee)
+    assert ticket.status is S.NEW and ticket.engineer_id is None
+
+
+async def test_transitions(seeded: App, clock: FrozenClock) -> None:
+    job = await make_job(seeded, clock.now())
+    engineer = await make_engineer(seeded, 320)
+    await accept(seeded, job, engineer)
+    with pytest.raises(InvalidState):
+        await move(seeded, job, engineer, S.WAITING_PARTS)
+    eta = clock.now() + timedelta(minutes=30)
+    await move(seeded, job, engineer, S.EN_ROUTE, eta=eta, note="traffic")
+    assert (await load_ticket(seeded, job)).eta == eta
+    with pytest.raises(InvalidState):
+        await move(seeded, job, engineer, S.ASSIGNED)
+    await move(seeded, job, engineer, S.ON_SITE)
+    await move(seeded, job, engineer, S.WAITING_PARTS)
+    with pytest.raises(InvalidState):
+        await move(seeded, job, engineer, S.EN_ROUTE)
+    await move(seeded, job, engineer, S.ON_SITE)
+    await move(seeded, job, engineer, S.RESOLVED)
+    ticket = await load_ticket(seeded, job)
+    assert ticket.status is S.RESOLVED and ticket.resolved_at == clock.now()
+    with pytest.raises(InvalidState):
+        await move(seeded, job, engineer, S.ON_SITE)
+    statuses = [event.status for event in await events(seeded, job, EventKind.STATUS)]
+    assert statuses == [S.EN_ROUTE, S.ON_SITE, S.WAITING_PARTS, S.ON_SITE, S.RESOLVED]
+    assert (await events(seeded, job, EventKind.STATUS))[0].note == "traffic"
+
+
+async def test_sla_clock_pauses_while_waiting_for_parts(seeded: App, clock: FrozenClock) -> None:
+    job = await make_job(seeded, clock.now())
+    due = (await load_ticket(seeded, job)).resolution_due
+    assert due is not None
+    engineer = await make_engineer(seeded, 321)
+    await accept(seeded, job, engineer)
+    await move(seeded, job, engineer, S.ON_SITE)
+    await move(seeded, job, engineer, S.WAITING_PARTS)
+    assert (await load_ticket(seeded, job)).sla_paused_at == clock.now()
+    clock.advance(timedelta(hours=3))
+    await move(seeded, job, engineer, S.ON_SITE)
+    ticket = await load_ticket(seeded, job)
+    assert ticket.sla_paused_at is None and ticket.sla_paused_seconds == 3 * 3600
+    assert ticket.resolution_due == due + timedelta(hours=3)
+    await move(seeded, job, engineer, S.WAITING_PARTS)
+    clock.advance(timedelta(minutes=90))
+    await move(seeded, job, engineer, S.RESOLVED)  # resolving also ends the pause
+    ticket = await load_ticket(seeded, job)
+    assert ticket.sla_paused_seconds == 3 * 3600 + 90 * 60
+    assert ticket.resolution_due == due + timedelta(hours=4, minutes=30)
+
+
+async def test_hand_back_returns_job_to_board(seeded: App, clock: FrozenClock) -> None:
+    job = await make_job(seeded, clock.now())
+    engineer = await make_engineer(seeded, 330)
+    other = await make_engineer(seeded, 331)
+    await accept(seeded, job, engineer)
+    await move(seeded, job, engineer, S.ON_SITE)
+    await move(seeded, job, engineer, S.WAITING_PARTS)
+    clock.advance(timedelta(hours=1))
+    async with seeded.db.transaction() as session:
+        me = await session.get_one(Person, engineer)
+        ticket = await jobs.get_my_job(session, job, me)
+        await jobs.hand_back(
+            session, ticket, me, "Needs a gas-certified engineer", clock.now(), seeded.settings
+        )
+    ticket = await load_ticket(seeded, job)
+    assert ticket.status is S.NEW and ticket.engineer_id is None
+    assert ticket.sla_paused_at is None and ticket.sla_paused_seconds == 3600
+    [event] = await events(seeded, job, EventKind.HANDED_BACK)
+    assert event.note == "Needs a gas-certified engineer" and event.actor_id == engineer
+    assert await board_ids(seeded, other) == [job]
+    first_response = ticket.responded_at
+    clock.advance(timedelta(hours=1))
+    await accept(seeded, job, other)
+    assert (await load_ticket(seeded, job)).responded_at == first_response
+
+
+async def test_someone_elses_job_is_not_found(seeded: App, clock: FrozenClock) -> None:
+    job = await make_job(seeded, clock.now())
+    owner = await make_engineer(seeded, 340)
+    stranger = await make_engineer(seeded, 341)
+    async with seeded.db.transaction() as session:
+        me = await session.get_one(Person, stranger)
+        with pytest.raises(NotFound):  # still on the board: not "my" job either
+            await jobs.get_my_job(session, job, me)
+    await accept(seeded, job, owner)
+    async with seeded.db.transaction() as session:
+        me = await session.get_one(Person, stranger)
+        with pytest.raises(NotFound):
+            await jobs.get_my_job(session, job, me)
+        mine = await session.get_one(Person, owner)
+        ticket = await jobs.get_my_job(session, job, mine)
+        with pytest.raises(Forbidden):
+            await jobs.set_status(session, ticket, me, S.ON_SITE, clock.now(), seeded.settings)
+        with pytest.raises(Forbidden):
+            await jobs.add_note(session, ticket, me, "hi", clock.now())
+
+
+async def test_notes_and_photos(seeded: App, clock: FrozenClock) -> None:
+    job = await make_job(seeded, clock.now())
+    engineer = await make_engineer(seeded, 350)
+    await accept(seeded, job, engineer)
+    async with seeded.db.transaction() as session:
+        me = await session.get_one(Person, engineer)
+        ticket = await jobs.get_my_job(session, job, me)
+        await jobs.add_note(session, ticket, me, "Pump replaced", clock.now())
+        await jobs.add_photo(session, ticket, me, "file-1", clock.now(), caption="before")
+        await jobs.add_photo(session, ticket, me, "file-2", clock.now())
+        photos = await session.scalars(
+            TicketPhoto.__table__.select().where(TicketPhoto.ticket_id == job)
+        )
+        assert len(list(photos)) == 2
+    [note] = await events(seeded, job, EventKind.NOTE)
+    assert note.note == "Pump replaced"
+    assert [e.note for e in await events(seeded, job, EventKind.PHOTO)] == ["before", None]
