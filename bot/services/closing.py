@@ -1,0 +1,267 @@
+"""The end of a job: the engineer resolves it, the customer confirms (and rates) or says it is
+not fixed, and resolved jobs nobody confirmed are closed automatically after some days.
+
+A job with a checklist (every installation has one when its model or category does) is
+resolved only when every required check's latest result passed. Customer actions are checked
+here against the ticket's customer and state, since buttons can be forged or pressed twice;
+the ticket row is locked first, so concurrent presses queue up and only the first counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.services import checklists, jobs, sla
+from bot.services.checklists import CheckOutcome
+from bot.services.errors import InvalidState, NotFound
+from storage.models import (
+    EventKind,
+    Feedback,
+    Person,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+
+RATINGS = range(1, 6)
+MAX_NOTE = 2000
+
+
+class ChecksIncomplete(InvalidState):
+    """Required checks failed or are missing; ``outcomes`` says which."""
+
+    def __init__(self, ticket_id: int, outcomes: Sequence[CheckOutcome]) -> None:
+        super().__init__(f"ticket {ticket_id}: {len(outcomes)} required checks not passed")
+        self.outcomes = list(outcomes)
+
+
+# -- the engineer ---------------------------------------------------------------------------------
+async def job_to_resolve(session: AsyncSession, ticket_id: int, engineer: Person) -> Ticket:
+    """The engineer's open job, if its checklist allows resolving it.
+
+    Raises NotFound (not theirs), InvalidState (already resolved) or ChecksIncomplete.
+    """
+    ticket = await jobs.get_my_job(session, ticket_id, engineer)
+    if ticket.status not in jobs.WORKING_STATUSES:
+        raise InvalidState(f"ticket {ticket_id} is {ticket.status.value}")
+    blocking = await checklists.missing_or_failed(session, ticket)
+    if blocking:
+        raise ChecksIncomplete(ticket.id, blocking)
+    return ticket
+
+
+async def resolve(
+    session: AsyncSession,
+    ticket_id: int,
+    engineer: Person,
+    note: str,
+    now: datetime,
+    settings: Settings,
+) -> Ticket:
+    note = note.strip()[:MAX_NOTE]
+    if not note:
+        raise InvalidState("a resolution note is required")
+    ticket = await job_to_resolve(session, ticket_id, engineer)
+    return await jobs.set_status(
+        session, ticket, engineer, TicketStatus.RESOLVED, now, settings, note=note
+    )
+
+
+# -- the customer ---------------------------------------------------------------------------------
+async def client_ticket(session: AsyncSession, ticket_id: int, client: Person) -> Ticket:
+    """The ticket, locked, if ``client`` is a contact of its customer; NotFound otherwise."""
+    ticket = await session.scalar(
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .with_for_update(of=Ticket)
+        .execution_options(populate_existing=True)
+    )
+    if (
+        ticket is None
+        or client.role is not Role.CLIENT
+        or client.customer_id is None
+        or ticket.customer_id != client.customer_id
+    ):
+        raise NotFound(f"ticket {ticket_id}")
+    return ticket
+
+
+async def awaiting_confirmation(session: AsyncSession, ticket_id: int, client: Person) -> Ticket:
+    ticket = await client_ticket(session, ticket_id, client)
+    if ticket.status is not TicketStatus.RESOLVED:
+        raise InvalidState(f"ticket {ticket_id} is {ticket.status.value}, not resolved")
+    return ticket
+
+
+def _close(ticket: Ticket, now: datetime) -> None:
+    ticket.status = TicketStatus.CLOSED
+    ticket.closed_at = now
+    ticket.updated_at = now
+
+
+async def confirm(session: AsyncSession, ticket_id: int, client: Person, now: datetime) -> Ticket:
+    """The customer signs the work off: the ticket is closed."""
+    ticket = await awaiting_confirmation(session, ticket_id, client)
+    _close(ticket, now)
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=client.id,
+            kind=EventKind.STATUS,
+            status=TicketStatus.CLOSED,
+            data={"confirmed_by": client.id},
+        )
+    )
+    await session.flush()
+    return ticket
+
+
+async def not_fixed(
+    session: AsyncSession,
+    ticket_id: int,
+    client: Person,
+    reason: str,
+    now: datetime,
+    settings: Settings,
+) -> Ticket:
+    """Back to ``assigned`` with the same engineer, saying what is still wrong; the resolution
+    clock starts again from now."""
+    ticket = await awaiting_confirmation(session, ticket_id, client)
+    if ticket.engineer_id is None:
+        raise InvalidState(f"ticket {ticket_id} has no engineer to reopen it to")
+    ticket.status = TicketStatus.ASSIGNED
+    ticket.resolved_at = None
+    sla.restart_resolution(ticket, now, sla.terms_for(ticket, settings))
+    ticket.updated_at = now
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=client.id,
+            kind=EventKind.REOPENED,
+            status=TicketStatus.ASSIGNED,
+            note=reason.strip()[:MAX_NOTE] or None,
+            data={"engineer_id": ticket.engineer_id},
+        )
+    )
+    await session.flush()
+    return ticket
+
+
+async def feedback_for(session: AsyncSession, ticket_id: int) -> Feedback | None:
+    return await session.scalar(select(Feedback).where(Feedback.ticket_id == ticket_id))
+
+
+async def rate(
+    session: AsyncSession, ticket_id: int, client: Person, rating: int, now: datetime
+) -> Feedback:
+    """One 1–5 rating per closed ticket (confirmed or closed automatically)."""
+    if rating not in RATINGS:
+        raise InvalidState(f"rating {rating} is outside 1–5")
+    ticket = await client_ticket(session, ticket_id, client)
+    if ticket.status is not TicketStatus.CLOSED:
+        raise InvalidState(f"ticket {ticket_id} is not closed")
+    feedback = await feedback_for(session, ticket.id)
+    if feedback is not None and feedback.rating is not None:
+        raise InvalidState(f"ticket {ticket_id} is rated already")
+    if feedback is None:
+        feedback = Feedback(ticket_id=ticket.id, created_at=now)
+        session.add(feedback)
+    feedback.rating = rating
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=client.id,
+            kind=EventKind.FEEDBACK,
+            data={"rating": rating},
+        )
+    )
+    await session.flush()
+    return feedback
+
+
+async def comment(
+    session: AsyncSession, ticket_id: int, client: Person, text: str, now: datetime
+) -> Feedback:
+    """The optional comment after a rating; one per ticket."""
+    text = text.strip()[:MAX_NOTE]
+    if not text:
+        raise InvalidState("an empty comment")
+    ticket = await client_ticket(session, ticket_id, client)
+    feedback = await feedback_for(session, ticket.id)
+    if feedback is None or feedback.rating is None or feedback.comment is not None:
+        raise InvalidState(f"ticket {ticket_id} takes no comment now")
+    feedback.comment = text
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=client.id,
+            kind=EventKind.FEEDBACK,
+            note=text,
+            data={"rating": feedback.rating},
+        )
+    )
+    await session.flush()
+    return feedback
+
+
+async def customer_recipients(session: AsyncSession, ticket: Ticket) -> list[Person]:
+    """Who hears about the job's end: the client who asked, else every client of the customer."""
+    if ticket.reporter_id is not None:
+        reporter = await session.get(Person, ticket.reporter_id)
+        if (
+            reporter is not None
+            and reporter.role is Role.CLIENT
+            and reporter.customer_id == ticket.customer_id
+        ):
+            return [reporter]
+    rows = await session.scalars(
+        select(Person)
+        .where(Person.role == Role.CLIENT, Person.customer_id == ticket.customer_id)
+        .order_by(Person.id)
+    )
+    return list(rows.unique())
+
+
+# -- automatic closing ----------------------------------------------------------------------------
+async def auto_close(session: AsyncSession, now: datetime, days: int) -> list[Ticket]:
+    """Close tickets resolved more than ``days`` ago that nobody confirmed.
+
+    Idempotent: a closed ticket is no longer resolved, so a second run closes nothing. Rows
+    another process is closing right now are skipped (PostgreSQL ``SKIP LOCKED``). Telling the
+    customers is the caller's (it speaks their language).
+    """
+    due = await session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.status == TicketStatus.RESOLVED,
+            Ticket.resolved_at.is_not(None),
+            Ticket.resolved_at <= now - timedelta(days=days),
+        )
+        .order_by(Ticket.id)
+        .with_for_update(of=Ticket, skip_locked=True)
+    )
+    closed = list(due.unique())
+    for ticket in closed:
+        _close(ticket, now)
+        session.add(
+            TicketEvent(
+                ticket_id=ticket.id,
+                at=now,
+                kind=EventKind.STATUS,
+                status=TicketStatus.CLOSED,
+                note=f"closed automatically: not confirmed within {days} days",
+                data={"automatic": True, "days": days},
+            )
+        )
+    await session.flush()
+    return closed
