@@ -1,0 +1,123 @@
+"""Telegram's flood limits, kept proactively so the bot rarely hears 429 at all.
+
+Telegram documents "about 30 messages per second" per bot, "no more than one message per
+second" in a private chat and "no more than 20 messages per minute" in a group. Those read as
+sliding windows (at most N sends in any window of W seconds), so that is what is counted here:
+a token bucket with a burst would allow twice the rate across a window's edge.
+
+The windows live in one process. Several processes sharing a bot each keep their own, so on
+PostgreSQL with several dispatchers the bot-wide rate is per process (see README notes).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+# Added to every window so network jitter between us and Telegram cannot squeeze N+1 sends
+# into Telegram's view of a window.
+WINDOW_MARGIN = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """At most ``count`` sends in any ``seconds``-long window."""
+
+    count: int
+    seconds: float
+
+
+class SlidingWindow:
+    """Times of recent sends; says how long to wait before one more fits in the window."""
+
+    def __init__(self, rate: Rate) -> None:
+        self.rate = rate
+        self._span = rate.seconds + WINDOW_MARGIN
+        self._times: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
+        self._trim(now)
+        if len(self._times) < self.rate.count:
+            return 0.0
+        return self._times[0] + self._span - now
+
+    def record(self, now: float) -> None:
+        self._times.append(now)
+
+    def idle(self, now: float) -> bool:
+        self._trim(now)
+        return not self._times
+
+    def _trim(self, now: float) -> None:
+        while self._times and self._times[0] <= now - self._span:
+            self._times.popleft()
+
+
+class SendLimits:
+    """The bot-wide window, a window per chat, and holds ordered by Telegram's 429 answers.
+
+    Times are ``time.monotonic()`` seconds. Private chats have positive ids; groups, supergroups
+    and channels negative ones.
+    """
+
+    def __init__(
+        self,
+        per_bot: Rate,
+        per_private_chat: Rate,
+        per_group: Rate,
+        global_429_chats: int = 3,
+        global_429_window: float = 1.0,
+    ) -> None:
+        self.per_private_chat = per_private_chat
+        self.per_group = per_group
+        self._bot = SlidingWindow(per_bot)
+        self._chats: dict[int, SlidingWindow] = {}
+        self._chat_holds: dict[int, float] = {}
+        self._bot_hold = 0.0
+        self._global_429_chats = global_429_chats
+        self._global_429_window = global_429_window
+        self._recent_429: deque[tuple[float, int]] = deque()
+
+    def wait(self, chat_id: int, now: float) -> float:
+        """Seconds until a send to ``chat_id`` is allowed; 0 when it may go now."""
+        chat = self._chats.get(chat_id)
+        return max(
+            0.0,
+            self._bot.wait(now),
+            chat.wait(now) if chat else 0.0,
+            self._chat_holds.get(chat_id, 0.0) - now,
+            self._bot_hold - now,
+        )
+
+    def record(self, chat_id: int, now: float) -> None:
+        """Count a send that is starting now (failed ones count too: Telegram saw them)."""
+        self._bot.record(now)
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            chat = self._chats[chat_id] = SlidingWindow(
+                self.per_private_chat if chat_id > 0 else self.per_group
+            )
+        chat.record(now)
+
+    def retry_after(self, chat_id: int, seconds: float, now: float) -> bool:
+        """Hold the chat after a 429; returns True when it looks bot-wide and holds the bot too.
+
+        Telegram does not say which limit was hit. When several different chats are refused
+        within a moment, the bot-wide limit is the likely one.
+        """
+        until = now + seconds
+        self._chat_holds[chat_id] = max(self._chat_holds.get(chat_id, 0.0), until)
+        self._recent_429.append((now, chat_id))
+        while self._recent_429 and self._recent_429[0][0] < now - self._global_429_window:
+            self._recent_429.popleft()
+        if len({chat for _, chat in self._recent_429}) >= self._global_429_chats:
+            self._bot_hold = max(self._bot_hold, until)
+            return True
+        return False
+
+    def forget_idle(self, now: float) -> None:
+        """Drop windows and holds that no longer constrain anything (memory stays bounded)."""
+        for chat_id in [c for c, window in self._chats.items() if window.idle(now)]:
+            del self._chats[chat_id]
+        for chat_id in [c for c, until in self._chat_holds.items() if until <= now]:
+            del self._chat_holds[chat_id]

@@ -1,0 +1,168 @@
+"""The outbox table seen by the dispatcher: claim due rows, record what Telegram answered.
+
+Every call is its own short transaction, so a row Telegram acknowledged is marked ``sent`` the
+moment the answer arrives and is never picked up again, whatever happens to the rest of a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from bot.core.replies import Send, markup_from_json
+from storage.db import Database
+from storage.models import OutboxMessage, OutboxStatus, Person
+
+PENDING = OutboxStatus.PENDING
+ERROR_LIMIT = 2000  # characters of an error message kept on the row
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed row, detached from any session: what to send and where."""
+
+    id: int
+    chat_id: int
+    person_id: int | None
+    text: str
+    markup: dict[str, Any] | None
+    photo: str | None
+    thread_id: int | None
+    attempts: int
+    document: bytes | None = None
+    document_name: str | None = None
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> Claimed:
+        return cls(
+            row.id,
+            row.chat_id,
+            row.person_id,
+            row.text,
+            row.markup,
+            row.photo,
+            row.thread_id,
+            row.attempts,
+            row.document,
+            row.document_name,
+        )
+
+    def reply(self) -> Send:
+        return Send(
+            self.chat_id,
+            self.text,
+            markup_from_json(self.markup),
+            photo=self.photo,
+            document=self.document,
+            document_name=self.document_name,
+            thread_id=self.thread_id,
+        )
+
+
+class OutboxQueue:
+    """Claims and outcomes, each in its own transaction on ``db``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
+        """Take up to ``limit`` due rows, oldest first, by moving them ``lease`` into the future.
+
+        On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several claimers take disjoint rows
+        without waiting for each other; once committed the rows are no longer due, so nobody
+        else claims them until the lease runs out (which only happens if this claimer died).
+        """
+        due = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        if not self.db.is_sqlite:
+            due = due.with_for_update(skip_locked=True)
+        async with self.db.transaction() as session:
+            claimed = [Claimed.of(row) for row in (await session.scalars(due)).all()]
+            if claimed:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_([row.id for row in claimed]))
+                    .values(next_attempt_at=now + lease)
+                )
+        return claimed
+
+    async def mark_sent(self, row: Claimed, message_id: int | None, now: datetime) -> None:
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == PENDING)
+                .values(
+                    status=OutboxStatus.SENT,
+                    message_id=message_id,
+                    sent_at=now,
+                    attempts=OutboxMessage.attempts + 1,
+                )
+            )
+            if row.person_id is not None:  # delivered: they can be reached again
+                await session.execute(
+                    update(Person)
+                    .where(Person.id == row.person_id, Person.unreachable.is_(True))
+                    .values(unreachable=False)
+                )
+
+    async def retry(self, row: Claimed, at: datetime, error: str) -> None:
+        """A failed attempt: count it, keep the error, try again at ``at``."""
+        await self._update(
+            [row.id],
+            next_attempt_at=at,
+            attempts=OutboxMessage.attempts + 1,
+            error=error[:ERROR_LIMIT],
+        )
+
+    async def defer(self, ids: Sequence[int], at: datetime) -> None:
+        """Hand rows back unsent (a flood limit or an earlier row's failure): no attempt made."""
+        if ids:
+            await self._update(ids, next_attempt_at=at)
+
+    async def mark_failed(self, row: Claimed, error: str) -> None:
+        await self._update(
+            [row.id],
+            status=OutboxStatus.FAILED,
+            attempts=OutboxMessage.attempts + 1,
+            error=error[:ERROR_LIMIT],
+        )
+
+    async def mark_unreachable(self, row: Claimed, error: str) -> int:
+        """The chat refused us (blocked, kicked, deleted): close every pending row for it and
+        flag the person, so nothing keeps retrying into a closed door. Returns rows closed."""
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.chat_id == row.chat_id, OutboxMessage.status == PENDING)
+                .values(status=OutboxStatus.UNREACHABLE, error=error[:ERROR_LIMIT])
+            )
+            if row.person_id is not None:
+                await session.execute(
+                    update(Person).where(Person.id == row.person_id).values(unreachable=True)
+                )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def pending_count(self) -> int:
+        async with self.db.transaction() as session:
+            count = await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.status == PENDING)
+            )
+        return int(count or 0)
+
+    async def _update(self, ids: Sequence[int], **values: Any) -> None:
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == PENDING)
+                .values(**values)
+            )

@@ -1,0 +1,201 @@
+"""Runs the whole bot: updates in (polling or webhook), the outbox out, periodic jobs.
+
+The three run side by side until ``stop`` is set. If one of them ends on its own (a crash, a
+rejected token) the others are stopped too and the error is logged and raised, so a process
+supervisor sees the failure instead of a bot that silently stopped sending or receiving.
+End-to-end tests start the very same assembly with :func:`running_bot`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, cast
+
+from bot.app import App
+from bot.config import Settings
+from bot.delivery import DeliverySettings, Dispatcher
+from bot.runtimes.base import DeliveryError, Runtime
+from bot.services.scheduler import Job, Scheduler, default_jobs
+from handlers.periodic import periodic_jobs
+
+log = logging.getLogger(__name__)
+
+# How long stopping waits for each part (the runtime finishes the update in hand) before
+# cancelling it.
+SHUTDOWN_TIMEOUT = 40.0
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Where Telegram posts updates (``url``) and where we listen for them."""
+
+    url: str
+    secret: str
+    host: str = "0.0.0.0"
+    port: int = 8080
+    path: str = "/webhook"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Webhook | None:
+        if not settings.webhook_url:
+            return None
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+        return cls(settings.webhook_url, secret, settings.webhook_host, settings.webhook_port)
+
+
+class BotStopped(RuntimeError):
+    """A part of the bot ended on its own before it was asked to stop."""
+
+
+def build_dispatcher(
+    app: App, runtime: Runtime, settings: DeliverySettings | None = None
+) -> Dispatcher:
+    """The outbox dispatcher sending through ``runtime``. It keeps real time, not the app's
+    clock: Telegram's "retry after" is in real seconds."""
+    return Dispatcher(
+        app.db, runtime.execute, settings or DeliverySettings.from_settings(app.settings)
+    )
+
+
+def build_scheduler(app: App, jobs: Sequence[Job] | None = None) -> Scheduler:
+    """The periodic jobs, on the app's clock so tests can move time."""
+    return Scheduler(
+        app.db,
+        [*default_jobs(app.settings), *periodic_jobs(app.settings, app.catalogs)]
+        if jobs is None
+        else jobs,
+        clock=app.engine.clock,
+        tick_seconds=app.settings.scheduler_tick_seconds,
+    )
+
+
+async def run_bot(
+    app: App,
+    runtime: Runtime,
+    stop: asyncio.Event,
+    *,
+    webhook: Webhook | None = None,
+    dispatcher: Dispatcher | None = None,
+    scheduler: Scheduler | None = None,
+) -> None:
+    """Receive updates, deliver the outbox and run periodic jobs until ``stop`` is set.
+
+    Raises :class:`BotStopped` (or the part's own error) when a part ended by itself.
+    """
+    await _learn_username(app, runtime)
+    parts: dict[str, Coroutine[Any, Any, None]] = {
+        "updates": _receive(runtime, stop, webhook),
+        "outbox": (dispatcher or build_dispatcher(app, runtime)).run(stop),
+        "scheduler": (scheduler or build_scheduler(app)).run(stop),
+    }
+    tasks = {
+        asyncio.create_task(coro, name=f"fieldbot-{name}"): name for name, coro in parts.items()
+    }
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({*tasks, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        # Parts that ended although nobody asked them to.
+        early = [] if stop.is_set() else [tasks[task] for task in tasks if task.done()]
+        if early:
+            log.error("%s stopped on its own; stopping the bot", ", ".join(early))
+            stop.set()
+        _, slow = await asyncio.wait(tasks, timeout=SHUTDOWN_TIMEOUT)
+        for task in slow:
+            log.error("%s did not stop within %ss; cancelling", tasks[task], SHUTDOWN_TIMEOUT)
+            task.cancel()
+        await asyncio.gather(*slow, return_exceptions=True)
+    finally:
+        stopper.cancel()
+        for task in tasks:  # only left running if we were cancelled ourselves
+            task.cancel()
+        await asyncio.gather(stopper, *tasks, return_exceptions=True)
+        # The runtime closes itself when it stops receiving, but the dispatcher may have
+        # reopened its HTTP session for a last send after that.
+        await runtime.close()
+    _raise_first_failure(tasks, early)
+
+
+async def _learn_username(app: App, runtime: Runtime) -> None:
+    """Invite links need the bot's @username; ask Telegram when it is not configured."""
+    if app.settings.bot_username:
+        return
+    try:
+        app.settings.bot_username = await runtime.bot_username()
+    except DeliveryError as error:  # Telegram unreachable now: links fall back to /start text
+        log.warning("could not learn the bot's username: %s", error)
+
+
+async def _receive(runtime: Runtime, stop: asyncio.Event, webhook: Webhook | None) -> None:
+    if webhook is None:
+        await runtime.run(stop)
+        return
+    from bot.runtimes.webhook import serve_webhook
+
+    await runtime.set_webhook(webhook.url, webhook.secret)
+    await serve_webhook(
+        runtime, webhook.host, webhook.port, webhook.path, webhook.secret, stop=stop
+    )
+
+
+def _raise_first_failure(tasks: dict[asyncio.Task[None], str], early: list[str]) -> None:
+    failures = [
+        (name, task.exception())
+        for task, name in tasks.items()
+        if not task.cancelled() and task.exception() is not None
+    ]
+    for name, exc in failures:
+        log.error("%s crashed", name, exc_info=exc)
+    if failures:
+        raise cast(BaseException, failures[0][1])
+    if early:
+        raise BotStopped(f"{', '.join(early)} stopped before the bot was asked to stop")
+
+
+@dataclass(slots=True)
+class RunningBot:
+    """A bot started by :func:`running_bot`: its parts, for tests to look at."""
+
+    app: App
+    runtime: Runtime
+    dispatcher: Dispatcher
+    scheduler: Scheduler
+    stop: asyncio.Event
+    task: asyncio.Task[None]
+
+    async def outbox_settled(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until the running dispatcher has left no message pending."""
+        async with asyncio.timeout(timeout):
+            while await self.dispatcher.queue.pending_count():
+                if self.task.done():
+                    self.task.result()  # surfaces the crash that stopped delivery
+                await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def running_bot(
+    app: App,
+    runtime: Runtime,
+    *,
+    webhook: Webhook | None = None,
+    delivery: DeliverySettings | None = None,
+    jobs: Sequence[Job] | None = None,
+) -> AsyncIterator[RunningBot]:
+    """``async with running_bot(app, runtime) as bot: ...`` runs everything for the block, then
+    stops it cleanly; a part that crashed meanwhile fails the block."""
+    stop = asyncio.Event()
+    dispatcher = build_dispatcher(app, runtime, delivery)
+    scheduler = build_scheduler(app, jobs)
+    task = asyncio.create_task(
+        run_bot(app, runtime, stop, webhook=webhook, dispatcher=dispatcher, scheduler=scheduler)
+    )
+    bot = RunningBot(app, runtime, dispatcher, scheduler, stop, task)
+    try:
+        yield bot
+    finally:
+        stop.set()
+        with suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,90 @@
+"""Helpers for the delivery tests: people and outbox rows, and a recording fake ``send``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.core.replies import Send
+from bot.delivery import DeliverySettings, Rate
+from bot.services.outbox import enqueue
+from storage.db import Database
+from storage.models import OutboxMessage, Person
+
+# Fast settings for tests that are not about pacing.
+FAST = DeliverySettings(
+    batch_size=10,
+    poll_seconds=0.05,
+    backoff_base=0.05,
+    backoff_cap=0.2,
+    per_bot=Rate(1000, 1.0),
+    per_private_chat=Rate(1000, 1.0),
+    per_group=Rate(1000, 1.0),
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def add_people(db: Database, chat_ids: list[int]) -> dict[int, int]:
+    """A client per private chat id; returns chat id -> person id."""
+    async with db.transaction() as session:
+        people = [Person(tg_user_id=chat, chat_id=chat, locale="en") for chat in chat_ids]
+        session.add_all(people)
+        await session.flush()
+        return {person.chat_id: person.id for person in people}
+
+
+async def queue(
+    db: Database, messages: list[tuple[int, str]], people: dict[int, int] | None = None
+) -> None:
+    """Queue ``(chat_id, text)`` messages in one transaction, in this order."""
+    people = people or {}
+    async with db.transaction() as session:
+        for chat_id, text in messages:
+            await enqueue(session, chat_id, text, now(), person_id=people.get(chat_id))
+
+
+async def rows(db: Database) -> list[OutboxMessage]:
+    async with db.transaction() as session:
+        return list(
+            (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+        )
+
+
+async def person(db: Database, person_id: int) -> Person:
+    async with db.transaction() as session:
+        found = await session.get(Person, person_id)
+        assert found is not None
+        return found
+
+
+@dataclass
+class FakeTelegram:
+    """A ``send`` that records deliveries and answers with scripted errors per text."""
+
+    sent: list[Send] = field(default_factory=list)
+    errors: dict[str, list[Exception]] = field(default_factory=dict)
+    delay: float = 0.0
+    before_send: Callable[[Send], object] | None = None
+
+    async def __call__(self, reply: Send) -> int:
+        if self.before_send is not None:
+            waited = self.before_send(reply)
+            if asyncio.iscoroutine(waited):
+                await waited
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        scripted = self.errors.get(reply.text)
+        if scripted:
+            raise scripted.pop(0)
+        self.sent.append(reply)
+        return len(self.sent)
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [reply.text for reply in self.sent if reply.chat_id == chat_id]
