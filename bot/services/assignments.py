@@ -1,0 +1,199 @@
+"""Managers' view of open tickets and their hand in who works them: assign and reassign.
+
+Assigning is one conditional UPDATE on the engineer the manager saw, like the engineers'
+Accept (``jobs.accept``): of two managers assigning the same ticket at once, or a manager and
+an engineer taking it at once, exactly one wins; the other gets ``AssignmentConflict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import jobs
+from bot.services.errors import Forbidden, InvalidState, NotFound
+from storage.models import (
+    OPEN_STATUSES,
+    EventKind,
+    Person,
+    Priority,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from storage.types import UTCDateTime
+
+S = TicketStatus
+# A reassigned job starts over with its new engineer, except that one waiting for parts
+# keeps waiting (and its SLA pause) until they arrive.
+RESTART = {
+    S.NEW: S.ASSIGNED,
+    S.ASSIGNED: S.ASSIGNED,
+    S.EN_ROUTE: S.ASSIGNED,
+    S.ON_SITE: S.ASSIGNED,
+}
+RESTART[S.WAITING_PARTS] = S.WAITING_PARTS
+
+
+class AssignmentConflict(InvalidState):
+    """The ticket changed since the manager looked: someone else assigned or took it."""
+
+    def __init__(self, ticket: Ticket | None) -> None:
+        super().__init__("the ticket changed since it was shown")
+        self.ticket = ticket
+
+
+def require_manager(person: Person) -> None:
+    if person.role is not Role.MANAGER:
+        raise Forbidden("only managers assign tickets")
+
+
+# -- the open tickets -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Filters:
+    """What ``/open`` lists. ``engineer_id`` 0 means unassigned, None any."""
+
+    status: TicketStatus | None = None
+    priority: Priority | None = None
+    engineer_id: int | None = None
+    customer_id: int | None = None
+
+
+async def open_tickets(
+    session: AsyncSession, filters: Filters, offset: int = 0, limit: int = 6
+) -> tuple[list[Ticket], int]:
+    """One page of open tickets, most urgent then oldest first, and how many match."""
+    query = select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
+    if filters.status is not None:
+        query = query.where(Ticket.status == filters.status)
+    if filters.priority is not None:
+        query = query.where(Ticket.priority == filters.priority)
+    if filters.engineer_id == 0:
+        query = query.where(Ticket.engineer_id.is_(None))
+    elif filters.engineer_id is not None:
+        query = query.where(Ticket.engineer_id == filters.engineer_id)
+    if filters.customer_id is not None:
+        query = query.where(Ticket.customer_id == filters.customer_id)
+    found = list((await session.scalars(query)).unique())
+    found.sort(key=lambda t: (jobs.URGENCY_RANK[t.priority], t.created_at, t.id))
+    return found[offset : offset + limit], len(found)
+
+
+async def assigned_engineers(session: AsyncSession) -> list[Person]:
+    """Engineers who have open tickets: the choices of the engineer filter."""
+    busy = select(Ticket.engineer_id).where(Ticket.status.in_(OPEN_STATUSES))
+    rows = await session.scalars(select(Person).where(Person.id.in_(busy)))
+    return sorted(rows.unique(), key=lambda person: (person.name.casefold(), person.id))
+
+
+# -- candidates -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    suits: bool  # on duty and skilled for the equipment
+    open_jobs: int
+
+
+async def candidates(session: AsyncSession, ticket: Ticket) -> list[Candidate]:
+    """Every engineer: on duty with matching skills first (fewest open jobs first), then the
+    others, so a manager can still choose anyone."""
+    people = (await session.scalars(select(Person).where(Person.role == Role.ENGINEER))).unique()
+    counts = dict(
+        (
+            await session.execute(
+                select(Ticket.engineer_id, func.count(Ticket.id))
+                .where(Ticket.engineer_id.is_not(None), Ticket.status.in_(OPEN_STATUSES))
+                .group_by(Ticket.engineer_id)
+            )
+        ).all()
+    )
+    found = [
+        Candidate(
+            person,
+            person.on_duty and jobs.can_take(person, ticket),
+            int(counts.get(person.id, 0)),
+        )
+        for person in people
+        if person.id != ticket.engineer_id
+    ]
+    found.sort(key=lambda c: (not c.suits, not c.person.on_duty, c.open_jobs, c.person.name))
+    return found
+
+
+# -- assigning ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Assignment:
+    ticket: Ticket
+    engineer: Person
+    previous: Person | None
+
+
+async def assign(
+    session: AsyncSession,
+    ticket_id: int,
+    engineer_id: int,
+    manager: Person,
+    now: datetime,
+    expected_engineer_id: int | None,
+) -> Assignment:
+    """Give the ticket to ``engineer_id`` if its engineer is still ``expected_engineer_id``
+    (None: unassigned), i.e. what the manager saw. Raises NotFound, Forbidden, InvalidState
+    (closed, or the same engineer) or AssignmentConflict."""
+    require_manager(manager)
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id}")
+    engineer = await session.get(Person, engineer_id)
+    if engineer is None or engineer.role is not Role.ENGINEER:
+        raise NotFound(f"engineer {engineer_id}")
+    if ticket.status not in RESTART:
+        raise InvalidState(f"ticket {ticket_id} is {ticket.status.value}")
+    if engineer_id == expected_engineer_id:
+        raise InvalidState(f"ticket {ticket_id} is already with engineer {engineer_id}")
+    status = ticket.status
+    seen = (
+        Ticket.engineer_id.is_(None)
+        if expected_engineer_id is None
+        else Ticket.engineer_id == expected_engineer_id
+    )
+    when = literal(now, UTCDateTime())
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.status == status, seen)
+            .values(
+                engineer_id=engineer_id,
+                status=RESTART[status],
+                eta=None,
+                responded_at=func.coalesce(Ticket.responded_at, when),
+                updated_at=when,
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        raise AssignmentConflict(await session.get(Ticket, ticket_id, populate_existing=True))
+    session.add(
+        TicketEvent(
+            ticket_id=ticket_id,
+            at=now,
+            actor_id=manager.id,
+            kind=EventKind.ASSIGNED,
+            status=RESTART[status],
+            data={
+                "engineer_id": engineer_id,
+                "previous_engineer_id": expected_engineer_id,
+                "by_manager": True,
+            },
+        )
+    )
+    await session.flush()
+    await session.refresh(ticket)
+    previous = await session.get(Person, expected_engineer_id) if expected_engineer_id else None
+    return Assignment(ticket, engineer, previous)

@@ -1,0 +1,28 @@
+"""Customers' complaints: kept, so they count in the figures and stay on record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import Forbidden, InvalidState
+from storage.models import Complaint, Person, Role
+
+MAX_TEXT = 3000
+MIN_TEXT = 3
+
+
+async def file(session: AsyncSession, client: Person, text: str, now: datetime) -> Complaint:
+    """Record a registered client's complaint about their customer's service."""
+    if client.role is not Role.CLIENT or client.customer_id is None:
+        raise Forbidden("only registered clients complain")
+    text = text.strip()
+    if len(text) < MIN_TEXT:
+        raise InvalidState("a complaint needs a few words")
+    complaint = Complaint(
+        customer_id=client.customer_id, person_id=client.id, text=text[:MAX_TEXT], created_at=now
+    )
+    session.add(complaint)
+    await session.flush()
+    return complaint

@@ -1,0 +1,88 @@
+"""Tables as files: CSV (UTF-8 with a BOM, so Excel reads Cyrillic right) and XLSX.
+
+A :class:`Sheet` holds already-labelled cells; the caller decides the language of headers and
+values. Datetimes are written as local wall-clock time (XLSX cannot store a time zone).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+Cell = str | int | float | bool | datetime | date | None
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MAX_WIDTH = 60
+SHEET_TITLE_LIMIT = 31  # Excel's limit
+_FORBIDDEN_IN_TITLE = str.maketrans({char: " " for char in "[]:*?/\\"})
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def to_csv(sheet: Sheet) -> bytes:
+    """One sheet as CSV: comma-separated, quoted as needed, CRLF rows, UTF-8 with a BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(sheet.headers)
+    writer.writerows([_text(value) for value in row] for row in sheet.rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _naive(value: Cell) -> Cell:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook with one worksheet per sheet: bold frozen header, dates formatted, columns
+    wide enough to read."""
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        title = sheet.title.translate(_FORBIDDEN_IN_TITLE)[:SHEET_TITLE_LIMIT] or "Sheet"
+        page = book.create_sheet(title)
+        page.append(list(sheet.headers))
+        for row in sheet.rows:
+            page.append([_naive(value) for value in row])
+        for cell in page[1]:
+            cell.font = Font(bold=True)
+        page.freeze_panes = "A2"
+        widths = [len(str(header)) for header in sheet.headers]
+        for row_cells in page.iter_rows(min_row=2):
+            for index, cell in enumerate(row_cells):
+                if isinstance(cell.value, datetime):
+                    cell.number_format = DATETIME_FORMAT
+                text = _text(cell.value)
+                if "\n" in text:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                longest = max((len(line) for line in text.splitlines()), default=0)
+                widths[index] = max(widths[index], longest)
+        for index, width in enumerate(widths, start=1):
+            page.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, width + 2)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,411 @@
+"""Figures for managers: period stats, trends, the engineers' roll call, a customer's history
+and the records behind an export.
+
+The period's tickets are loaded and counted in Python rather than aggregated in SQL, so SQLite
+and PostgreSQL give identical answers (a small company's month is a few hundred rows).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
+from statistics import mean
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    OPEN_STATUSES,
+    ChecklistCheck,
+    Complaint,
+    Customer,
+    Feedback,
+    Person,
+    Role,
+    TestResult,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketStatus,
+)
+
+PERIODS = ("today", "week", "month")
+TREND_DAYS = 90
+REPEAT_DAYS = 30
+TOP = 5
+_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:\.\.|—|–|-{1,2}|\s)\s*(\d{4}-\d{2}-\d{2})\s*$")
+MAX_RANGE_DAYS = 366
+
+
+# -- periods --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Period:
+    """``[start, end)`` in UTC, from local days ``first``..``last`` (inclusive)."""
+
+    name: str  # today | week | month | range
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+
+def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+def days(first: date, last: date, tz: ZoneInfo, name: str = "range") -> Period:
+    return Period(
+        name,
+        first,
+        last,
+        _local_midnight(first, tz),
+        _local_midnight(last + timedelta(days=1), tz),
+    )
+
+
+def period(name: str, now: datetime, tz: ZoneInfo) -> Period:
+    """This calendar day, week (from Monday) or month, in the company's time zone."""
+    today = now.astimezone(tz).date()
+    if name == "today":
+        return days(today, today, tz, name)
+    if name == "week":
+        monday = today - timedelta(days=today.weekday())
+        return days(monday, monday + timedelta(days=6), tz, name)
+    if name == "month":
+        first = today.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return days(first, following - timedelta(days=1), tz, name)
+    raise ValueError(f"unknown period {name!r}")
+
+
+def parse_range(text: str, tz: ZoneInfo) -> Period | None:
+    """``2026-11-01..2026-11-30`` → that range; None when malformed, reversed or over a year."""
+    match = _RANGE.match(text)
+    if match is None:
+        return None
+    try:
+        first, last = date.fromisoformat(match[1]), date.fromisoformat(match[2])
+    except ValueError:
+        return None
+    if last < first or (last - first).days >= MAX_RANGE_DAYS:
+        return None
+    return days(first, last, tz)
+
+
+def _within(moment: datetime | None, start: datetime, end: datetime) -> bool:
+    return moment is not None and start <= moment < end
+
+
+# -- /stats ---------------------------------------------------------------------------------------
+@dataclass
+class KindFigures:
+    opened: int = 0
+    closed: int = 0
+
+
+@dataclass
+class Stats:
+    opened: int = 0
+    closed: int = 0
+    response_met: int = 0
+    response_total: int = 0
+    resolution_met: int = 0
+    resolution_total: int = 0
+    ratings: list[int] = field(default_factory=list)
+    complaints: int = 0
+    by_kind: dict[TicketKind, KindFigures] = field(default_factory=dict)
+
+    @staticmethod
+    def _percent(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def response_percent(self) -> float | None:
+        return self._percent(self.response_met, self.response_total)
+
+    @property
+    def resolution_percent(self) -> float | None:
+        return self._percent(self.resolution_met, self.resolution_total)
+
+    @property
+    def average_rating(self) -> float | None:
+        return round(mean(self.ratings), 2) if self.ratings else None
+
+
+def _response_outcome(ticket: Ticket, now: datetime) -> bool | None:
+    """Met (True), missed (False) or not decided yet (None) for the response deadline."""
+    if ticket.response_due is None or ticket.status is TicketStatus.CANCELLED:
+        return None
+    if ticket.responded_at is not None:
+        return ticket.responded_at <= ticket.response_due
+    return False if ticket.response_due <= now else None
+
+
+def _resolution_outcome(ticket: Ticket, span: Period, now: datetime) -> bool | None:
+    """Resolved in the period: on time or not; still open past a due time that fell in the
+    period (and not paused for parts): missed."""
+    due = ticket.resolution_due
+    if due is None or ticket.status is TicketStatus.CANCELLED:
+        return None
+    if _within(ticket.resolved_at, span.start, span.end):
+        assert ticket.resolved_at is not None
+        return ticket.resolved_at <= due
+    if ticket.is_open and ticket.sla_paused_at is None and span.start <= due < min(span.end, now):
+        return False
+    return None
+
+
+async def stats(session: AsyncSession, span: Period, now: datetime) -> Stats:
+    """Opened and closed tickets, SLA compliance, ratings and complaints in ``span``."""
+    rows = await session.scalars(
+        select(Ticket).where(
+            or_(
+                Ticket.created_at.between(span.start, span.end),
+                Ticket.closed_at.between(span.start, span.end),
+                Ticket.resolved_at.between(span.start, span.end),
+                Ticket.resolution_due.between(span.start, span.end),
+            )
+        )
+    )
+    figures = Stats()
+    for ticket in rows.unique():
+        kind = figures.by_kind.setdefault(ticket.kind, KindFigures())
+        if _within(ticket.created_at, span.start, span.end):
+            figures.opened += 1
+            kind.opened += 1
+            response = _response_outcome(ticket, now)
+            if response is not None:
+                figures.response_total += 1
+                figures.response_met += response
+        if _within(ticket.closed_at, span.start, span.end):
+            figures.closed += 1
+            kind.closed += 1
+        resolution = _resolution_outcome(ticket, span, now)
+        if resolution is not None:
+            figures.resolution_total += 1
+            figures.resolution_met += resolution
+    figures.by_kind = {
+        kind: values for kind, values in figures.by_kind.items() if values.opened or values.closed
+    }
+    ratings = await session.scalars(
+        select(Feedback.rating).where(
+            Feedback.rating.is_not(None),
+            Feedback.created_at >= span.start,
+            Feedback.created_at < span.end,
+        )
+    )
+    figures.ratings = [int(rating) for rating in ratings if rating is not None]
+    figures.complaints = int(
+        await session.scalar(
+            select(func.count(Complaint.id)).where(
+                Complaint.created_at >= span.start, Complaint.created_at < span.end
+            )
+        )
+        or 0
+    )
+    return figures
+
+
+# -- /trends --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Repeat:
+    """The same equipment broke down again within ``REPEAT_DAYS`` of the previous breakdown."""
+
+    serial: str
+    model: str
+    customer: str
+    ticket_ids: tuple[int, ...]
+    shortest_gap: timedelta
+
+
+@dataclass(frozen=True)
+class ResolveTime:
+    model: str
+    mean: timedelta
+    count: int
+
+
+@dataclass
+class Trends:
+    since: datetime
+    breakdowns: int
+    models: list[tuple[str, int]]
+    customers: list[tuple[str, int]]
+    repeats: list[Repeat]
+    resolve_times: list[ResolveTime]
+
+
+def _repeats(tickets: Iterable[Ticket], names: dict[int, str], repeat_days: int) -> list[Repeat]:
+    by_equipment: dict[int, list[Ticket]] = defaultdict(list)
+    for ticket in tickets:
+        if ticket.equipment_id is not None:
+            by_equipment[ticket.equipment_id].append(ticket)
+    found = []
+    window = timedelta(days=repeat_days)
+    for group in by_equipment.values():
+        group.sort(key=lambda ticket: (ticket.created_at, ticket.id))
+        gaps = [
+            (earlier, later, later.created_at - earlier.created_at)
+            for earlier, later in pairwise(group)
+            if later.created_at - earlier.created_at <= window
+        ]
+        if not gaps:
+            continue
+        involved = sorted({ticket.id for pair in gaps for ticket in pair[:2]})
+        item = group[0].equipment
+        assert item is not None
+        found.append(
+            Repeat(
+                item.serial,
+                item.model.name,
+                names.get(group[0].customer_id, ""),
+                tuple(involved),
+                min(gap for *_, gap in gaps),
+            )
+        )
+    return sorted(found, key=lambda repeat: (-len(repeat.ticket_ids), repeat.shortest_gap))
+
+
+async def trends(
+    session: AsyncSession,
+    now: datetime,
+    trend_days: int = TREND_DAYS,
+    repeat_days: int = REPEAT_DAYS,
+    top: int = TOP,
+) -> Trends:
+    """Breakdowns of the last ``trend_days``: by model and customer, repeats, time to resolve."""
+    since = now - timedelta(days=trend_days)
+    rows = await session.execute(
+        select(Ticket, Customer.name)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(
+            Ticket.kind == TicketKind.BREAKDOWN,
+            Ticket.status != TicketStatus.CANCELLED,
+            Ticket.created_at >= since,
+        )
+    )
+    tickets, names = [], {}
+    for ticket, name in rows.unique():
+        tickets.append(ticket)
+        names[ticket.customer_id] = name
+    models = Counter(t.equipment.model.name for t in tickets if t.equipment is not None)
+    customers = Counter(names[t.customer_id] for t in tickets)
+    durations: dict[str, list[timedelta]] = defaultdict(list)
+    for ticket in tickets:
+        if ticket.equipment is not None and ticket.resolved_at is not None:
+            durations[ticket.equipment.model.name].append(ticket.resolved_at - ticket.created_at)
+    resolve_times = [
+        ResolveTime(model, sum(spans, timedelta()) / len(spans), len(spans))
+        for model, spans in durations.items()
+    ]
+    resolve_times.sort(key=lambda item: (-item.mean, item.model))
+
+    def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
+        return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))[:top]
+
+    return Trends(
+        since,
+        len(tickets),
+        ranked(models),
+        ranked(customers),
+        _repeats(tickets, names, repeat_days),
+        resolve_times[:top],
+    )
+
+
+# -- /engineers -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EngineerStatus:
+    person: Person
+    open_jobs: int
+
+
+async def engineers(session: AsyncSession) -> list[EngineerStatus]:
+    """Every engineer with their open jobs; on duty first, then by name."""
+    people = list(
+        (await session.scalars(select(Person).where(Person.role == Role.ENGINEER))).unique()
+    )
+    counts = dict(
+        (
+            await session.execute(
+                select(Ticket.engineer_id, func.count(Ticket.id))
+                .where(Ticket.engineer_id.is_not(None), Ticket.status.in_(OPEN_STATUSES))
+                .group_by(Ticket.engineer_id)
+            )
+        ).all()
+    )
+    people.sort(key=lambda person: (not person.on_duty, person.name.casefold(), person.id))
+    return [EngineerStatus(person, int(counts.get(person.id, 0))) for person in people]
+
+
+# -- a customer's history (for complaints) --------------------------------------------------------
+@dataclass(frozen=True)
+class HistoryItem:
+    ticket: Ticket
+    rating: int | None
+
+
+async def customer_history(
+    session: AsyncSession, customer_id: int, limit: int = 5
+) -> list[HistoryItem]:
+    """The customer's latest tickets, newest first, with their ratings."""
+    rows = await session.execute(
+        select(Ticket, Feedback.rating)
+        .outerjoin(Feedback, Feedback.ticket_id == Ticket.id)
+        .where(Ticket.customer_id == customer_id)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(limit)
+    )
+    return [HistoryItem(ticket, rating) for ticket, rating in rows.unique()]
+
+
+# -- /export --------------------------------------------------------------------------------------
+@dataclass
+class TicketRecord:
+    """A ticket with everything an export shows about it."""
+
+    ticket: Ticket
+    customer: str
+    events: list[tuple[TicketEvent, str]]  # with the actor's name
+    tests: list[tuple[TestResult, ChecklistCheck]]
+    feedback: Feedback | None
+
+
+async def export_records(session: AsyncSession, span: Period) -> list[TicketRecord]:
+    """Tickets opened in ``span`` (oldest first) with their timeline, test results and rating."""
+    rows = await session.execute(
+        select(Ticket, Customer.name)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(Ticket.created_at >= span.start, Ticket.created_at < span.end)
+        .order_by(Ticket.created_at, Ticket.id)
+    )
+    records = {
+        ticket.id: TicketRecord(ticket, name, [], [], None) for ticket, name in rows.unique()
+    }
+    if not records:
+        return []
+    ids = list(records)
+    events = await session.execute(
+        select(TicketEvent, Person.name)
+        .outerjoin(Person, Person.id == TicketEvent.actor_id)
+        .where(TicketEvent.ticket_id.in_(ids))
+        .order_by(TicketEvent.at, TicketEvent.id)
+    )
+    for event, actor in events:
+        records[event.ticket_id].events.append((event, actor or ""))
+    tests = await session.execute(
+        select(TestResult, ChecklistCheck)
+        .join(ChecklistCheck, ChecklistCheck.id == TestResult.check_id)
+        .where(TestResult.ticket_id.in_(ids))
+        .order_by(TestResult.measured_at, TestResult.id)
+    )
+    for result, check in tests:
+        records[result.ticket_id].tests.append((result, check))
+    for feedback in await session.scalars(select(Feedback).where(Feedback.ticket_id.in_(ids))):
+        records[feedback.ticket_id].feedback = feedback
+    return list(records.values())

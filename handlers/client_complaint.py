@@ -1,0 +1,55 @@
+"""/complaint: a client tells the managers what went wrong, in a short dialog kept in the
+database. The managers' alert carries the customer's latest requests with status and rating."""
+
+from __future__ import annotations
+
+from bot.core import dialogs
+from bot.core.context import Context
+from bot.core.events import EventKind
+from bot.core.router import Router
+from bot.services import complaints
+from bot.services.errors import InvalidState
+from handlers import alerts
+from handlers.common import require_registration
+from handlers.keyboards import main_menu
+from storage.models import Role
+
+router = Router()
+DIALOG = "complaint"
+CLIENTS = (Role.CLIENT,)
+
+
+@router.command("complaint", roles=CLIENTS)
+async def complaint_command(ctx: Context) -> None:
+    if not await require_registration(ctx):
+        return
+    await dialogs.start(ctx, DIALOG, "text")
+    ctx.send(
+        ctx._(
+            "We are sorry something went wrong. Tell us what happened in a few sentences; "
+            "a service manager will read it and get back to you. /cancel if you changed "
+            "your mind."
+        )
+    )
+
+
+@router.dialog(DIALOG, roles=CLIENTS)
+async def complaint_text(ctx: Context) -> None:
+    text = ctx.event.text.strip()
+    if ctx.event.kind is not EventKind.TEXT or len(text) < complaints.MIN_TEXT:
+        ctx.send(ctx._("Please type your complaint in a few words, or /cancel."))
+        return
+    try:
+        complaint = await complaints.file(ctx.session, ctx.person, text, ctx.now())
+    except InvalidState:
+        ctx.send(ctx._("Please type your complaint in a few words, or /cancel."))
+        return
+    await dialogs.end(ctx)
+    await alerts.complaint(ctx, complaint)
+    ctx.send(
+        ctx._(
+            "Thank you. Your complaint is with our service managers, and one of them will "
+            "contact you soon."
+        ),
+        main_menu(ctx),
+    )

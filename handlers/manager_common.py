@@ -1,0 +1,108 @@
+"""What the manager flows share: the role, answering in the chat (and forum topic) the command
+came from, the manager chat's language there, and the manager's ticket card."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.core.context import Context
+from bot.core.replies import InlineKeyboard, Markup
+from bot.services import tickets
+from handlers.alerts import brief, brief_lines
+from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
+from storage.models import EventKind, Person, Role, Ticket, TicketEvent
+
+MANAGERS = (Role.MANAGER,)
+TIMELINE_TAIL = 6
+
+
+def prepare(ctx: Context) -> None:
+    """In the managers' shared chat, speak that chat's language rather than the presser's."""
+    settings = ctx.settings
+    if ctx.event.chat_id == settings.manager_chat_id and settings.manager_locale:
+        ctx.use_locale(settings.manager_locale)
+
+
+def reply(
+    ctx: Context,
+    text: str,
+    markup: Markup | None = None,
+    *,
+    document: bytes | None = None,
+    document_name: str | None = None,
+) -> None:
+    """A new message in the chat the manager wrote in, in the same forum topic."""
+    ctx.send(text, markup, document=document, document_name=document_name)
+
+
+def show(ctx: Context, text: str, markup: Markup | None, in_place: bool) -> None:
+    """Edit the pressed message (paging, filters) or send a new one."""
+    if in_place and ctx.event.message_id is not None and (markup is None or _inline(markup)):
+        ctx.edit(text, markup if isinstance(markup, InlineKeyboard) else None)
+    else:
+        reply(ctx, text, markup)
+
+
+def _inline(markup: Markup) -> bool:
+    return isinstance(markup, InlineKeyboard)
+
+
+def event_text(ctx: Context, event: TicketEvent, actor: str) -> str:
+    """One timeline line as a manager reads it, with who did it."""
+    if event.kind is EventKind.CREATED:
+        what = ctx._("Registered")
+    elif event.kind is EventKind.ASSIGNED:
+        what = ctx._("Assigned")
+    elif event.kind is EventKind.HANDED_BACK:
+        what = ctx._("Handed back: {reason}", reason=event.note or "")
+    elif event.kind is EventKind.REOPENED:
+        what = ctx._("Reopened: {reason}", reason=event.note or "")
+    elif event.kind is EventKind.FEEDBACK and event.note:
+        what = ctx._("Comment: {comment}", comment=event.note)
+    elif event.kind is EventKind.FEEDBACK:
+        what = ctx._("Rated {stars}", stars="⭐" * int(event.data.get("rating") or 0))
+    elif event.kind is EventKind.STATUS and event.status is not None:
+        what = ctx._(STATUS[event.status])
+    elif event.kind is EventKind.PHOTO:
+        what = ctx._("Photo added")
+    else:
+        what = ctx._("Note: {note}", note=event.note or "")
+    when = ctx.t.datetime(event.at)
+    return f"{when} — {what} ({actor})" if actor else f"{when} — {what}"
+
+
+async def card_text(ctx: Context, ticket: Ticket) -> str:
+    facts = await brief(ctx.session, ticket)
+    lines = [
+        ctx._(
+            "{ref} — {kind}, {priority}",
+            ref=ticket_ref(ticket),
+            kind=ctx._(KIND[ticket.kind]),
+            priority=ctx._(PRIORITY[ticket.priority]),
+        ),
+        ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])),
+        *brief_lines(ctx.t, facts),
+    ]
+    if ticket.is_open and ticket.responded_at is None and ticket.response_due is not None:
+        lines.append(ctx._("Respond by {due}", due=ctx.t.datetime(ticket.response_due)))
+    if ticket.sla_paused_at is not None:
+        lines.append(ctx._("Deadline paused while waiting for parts"))
+    elif ticket.is_open and ticket.resolution_due is not None:
+        lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+    timeline = await tickets.timeline(ctx.session, ticket.id)
+    if timeline:
+        names = await actor_names(ctx, timeline)
+        lines += ["", ctx._("Timeline:")]
+        lines += [
+            event_text(ctx, event, names.get(event.actor_id or 0, ""))
+            for event in timeline[-TIMELINE_TAIL:]
+        ]
+    return "\n".join(lines)
+
+
+async def actor_names(ctx: Context, events: list[TicketEvent]) -> dict[int, str]:
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    if not ids:
+        return {}
+    rows = await ctx.session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
+    return {person_id: name for person_id, name in rows.all()}

@@ -1,0 +1,219 @@
+"""/export [week|month|YYYY-MM-DD..YYYY-MM-DD]: the tickets opened in a period, with their
+timeline, test results and ratings, as a CSV and an XLSX document in the reader's language.
+
+Buttons: ``mx:<today|week|month>`` (managers only).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.context import Context
+from bot.core.replies import Button, inline
+from bot.core.router import Router
+from bot.services import checklists, exports, reports
+from bot.services.exports import Cell, Sheet
+from handlers.manager_common import MANAGERS, prepare, reply
+from handlers.texts import KIND, N_, PRIORITY, STATUS, ticket_ref
+from storage.models import EventKind, TestResult
+
+router = Router()
+DEFAULT_PERIOD = "month"
+EVENT_LABELS = {
+    EventKind.CREATED: N_("Registered"),
+    EventKind.STATUS: N_("Status"),
+    EventKind.NOTE: N_("Note"),
+    EventKind.PHOTO: N_("Photo"),
+    EventKind.ASSIGNED: N_("Assigned"),
+    EventKind.HANDED_BACK: N_("Handed back"),
+    EventKind.TEST: N_("Test"),
+    EventKind.PARTS: N_("Parts"),
+    EventKind.FEEDBACK: N_("Feedback"),
+    EventKind.REOPENED: N_("Reopened"),
+}
+TICKET_HEADERS = (
+    N_("Number"),
+    N_("Opened"),
+    N_("Kind"),
+    N_("Priority"),
+    N_("Status"),
+    N_("Customer"),
+    N_("Equipment"),
+    N_("Serial number"),
+    N_("Engineer"),
+    N_("Description"),
+    N_("Respond by"),
+    N_("Responded"),
+    N_("Resolve by"),
+    N_("Resolved"),
+    N_("Closed"),
+    N_("Rating"),
+    N_("Comment"),
+    N_("Tests"),
+    N_("Timeline"),
+)
+TIMELINE_HEADERS = (N_("Number"), N_("Time"), N_("Event"), N_("Status"), N_("Who"), N_("Note"))
+TEST_HEADERS = (
+    N_("Number"),
+    N_("Check"),
+    N_("Value"),
+    N_("Unit"),
+    N_("Minimum"),
+    N_("Maximum"),
+    N_("Passed"),
+    N_("Measured"),
+)
+
+
+def usage(ctx: Context) -> str:
+    return ctx._(
+        "Usage: /export week, /export month, or /export 2026-11-01..2026-11-30 "
+        "for the requests opened in that period."
+    )
+
+
+def parse_period(ctx: Context, text: str) -> reports.Period | None:
+    name = text.strip().lower() or DEFAULT_PERIOD
+    if name in reports.PERIODS:
+        return reports.period(name, ctx.now(), ctx.t.tz)
+    return reports.parse_range(text, ctx.t.tz)
+
+
+def file_stem(span: reports.Period) -> str:
+    if span.name == "month":
+        return f"tickets-{span.first:%Y-%m}"
+    if span.first == span.last:
+        return f"tickets-{span.first.isoformat()}"
+    return f"tickets-{span.first.isoformat()}_{span.last.isoformat()}"
+
+
+# -- the sheets -----------------------------------------------------------------------------------
+def local(ctx: Context, moment: datetime | None) -> datetime | None:
+    return moment.astimezone(ctx.t.tz).replace(tzinfo=None) if moment is not None else None
+
+
+def test_value(ctx: Context, result: TestResult) -> str:
+    if result.value_number is not None:
+        return ctx.t.number(result.value_number)
+    return result.value_text
+
+
+def build_sheets(ctx: Context, records: list[reports.TicketRecord]) -> list[Sheet]:
+    yes, no = ctx._("yes"), ctx._("no")
+    tickets: list[list[Cell]] = []
+    timeline: list[list[Cell]] = []
+    tests: list[list[Cell]] = []
+    for record in records:
+        ticket, ref = record.ticket, ticket_ref(record.ticket)
+        item = ticket.equipment
+        for event, actor in record.events:
+            timeline.append(
+                [
+                    ref,
+                    local(ctx, event.at),
+                    ctx._(EVENT_LABELS[event.kind]),
+                    ctx._(STATUS[event.status]) if event.status else "",
+                    actor,
+                    event.note or "",
+                ]
+            )
+        for result, check in record.tests:
+            tests.append(
+                [
+                    ref,
+                    checklists.check_name(check, ctx.t.locale),
+                    test_value(ctx, result),
+                    check.unit,
+                    check.min_value,
+                    check.max_value,
+                    yes if result.passed else no,
+                    local(ctx, result.measured_at),
+                ]
+            )
+        test_summary = "\n".join(
+            f"{checklists.check_name(check, ctx.t.locale)}: {test_value(ctx, result)} "
+            f"{check.unit} {'✓' if result.passed else '✗'}".replace("  ", " ")
+            for result, check in record.tests
+        )
+        timeline_summary = "\n".join(
+            f"{when:%Y-%m-%d %H:%M} {ctx._(EVENT_LABELS[event.kind])}"
+            + (f": {event.note}" if event.note else "")
+            for event, _ in record.events
+            if (when := local(ctx, event.at)) is not None
+        )
+        feedback = record.feedback
+        tickets.append(
+            [
+                ref,
+                local(ctx, ticket.created_at),
+                ctx._(KIND[ticket.kind]),
+                ctx._(PRIORITY[ticket.priority]),
+                ctx._(STATUS[ticket.status]),
+                record.customer,
+                item.model.name if item else ticket.equipment_text or "",
+                item.serial if item else "",
+                ticket.engineer.name if ticket.engineer else "",
+                ticket.description,
+                local(ctx, ticket.response_due),
+                local(ctx, ticket.responded_at),
+                local(ctx, ticket.resolution_due),
+                local(ctx, ticket.resolved_at),
+                local(ctx, ticket.closed_at),
+                feedback.rating if feedback else None,
+                feedback.comment or "" if feedback else "",
+                test_summary,
+                timeline_summary,
+            ]
+        )
+    return [
+        Sheet(ctx._("Requests"), [ctx._(h) for h in TICKET_HEADERS], tickets),
+        Sheet(ctx._("Timeline"), [ctx._(h) for h in TIMELINE_HEADERS], timeline),
+        Sheet(ctx._("Tests"), [ctx._(h) for h in TEST_HEADERS], tests),
+    ]
+
+
+# -- the command ----------------------------------------------------------------------------------
+async def send_export(ctx: Context, span: reports.Period) -> None:
+    records = await reports.export_records(ctx.session, span)
+    first, last = ctx.t.date(span.first), ctx.t.date(span.last)
+    if not records:
+        reply(
+            ctx, ctx._("No requests were opened from {first} to {last}.", first=first, last=last)
+        )
+        return
+    sheets = build_sheets(ctx, records)
+    stem = file_stem(span)
+    caption = ctx.ngettext(
+        "{n} request opened from {first} to {last}.",
+        "{n} requests opened from {first} to {last}.",
+        len(records),
+        first=first,
+        last=last,
+    )
+    reply(ctx, caption, document=exports.to_csv(sheets[0]), document_name=f"{stem}.csv")
+    reply(ctx, caption, document=exports.to_xlsx(sheets), document_name=f"{stem}.xlsx")
+
+
+@router.command("export", roles=MANAGERS)
+async def export_command(ctx: Context) -> None:
+    prepare(ctx)
+    span = parse_period(ctx, ctx.event.args)
+    if span is None:
+        buttons = [
+            Button(ctx._("This week"), "mx:week"),
+            Button(ctx._("This month"), "mx:month"),
+        ]
+        reply(ctx, usage(ctx), inline(buttons))
+        return
+    await send_export(ctx, span)
+
+
+@router.callback("mx", roles=MANAGERS)
+async def export_button(ctx: Context) -> None:
+    prepare(ctx)
+    name = (ctx.event.callback_data or "").partition(":")[2]
+    if name not in reports.PERIODS:
+        ctx.answer(ctx._("This button is no longer active."))
+        return
+    ctx.answer()
+    await send_export(ctx, reports.period(name, ctx.now(), ctx.t.tz))

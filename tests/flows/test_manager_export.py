@@ -1,0 +1,120 @@
+"""/export: real CSV and XLSX documents, read back with the csv module and openpyxl."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.app import App
+from bot.core.replies import Send
+from storage.models import ChecklistCheck, EventKind, TestResult, TicketEvent
+from tests.flowchat import FlowChat
+from tests.flows import test_manager_support as support
+from tests.flows.test_checklists_support import import_examples
+from tests.unit.test_reports_support import at, known_month
+
+settings = support.settings
+manager = support.manager
+
+
+def documents(chat: FlowChat) -> dict[str, Send]:
+    return {
+        reply.document_name or "": reply
+        for reply in chat.last_replies
+        if isinstance(reply, Send) and reply.document is not None
+    }
+
+
+async def with_timeline_and_tests(app: App) -> dict[str, int]:
+    ids = await known_month(app)
+    await import_examples(app)
+    async with app.db.transaction() as session:
+        check = await session.scalar(select(ChecklistCheck).where(ChecklistCheck.position == 1))
+        assert check is not None
+        session.add_all(
+            [
+                TicketEvent(ticket_id=ids["t3"], at=at(18), kind=EventKind.CREATED, data={}),
+                TicketEvent(
+                    ticket_id=ids["t3"], at=at(20), kind=EventKind.NOTE, note="Труба заменена"
+                ),
+                TestResult(
+                    ticket_id=ids["t3"],
+                    check_id=check.id,
+                    value_text="1.1",
+                    value_number=1.1,
+                    passed=True,
+                    measured_at=at(20, 9),
+                ),
+            ]
+        )
+    return ids
+
+
+async def test_export_week_as_csv_and_xlsx(manager: FlowChat, seeded: App) -> None:
+    ids = await with_timeline_and_tests(seeded)
+    await manager.say("/export week")
+    files = documents(manager)
+    stem = "tickets-2026-11-16_2026-11-22"
+    assert sorted(files) == [f"{stem}.csv", f"{stem}.xlsx"]
+    assert files[f"{stem}.csv"].text == "3 requests opened from Nov 16, 2026 to Nov 22, 2026."
+
+    raw = files[f"{stem}.csv"].document
+    assert raw is not None and raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert [row["Number"] for row in rows] == [f"#{ids['t3']}", f"#{ids['t2']}", f"#{ids['t1']}"]
+    t3 = rows[0]
+    assert t3["Opened"] == "2026-11-18 12:00"  # Sofia time
+    assert t3["Kind"] == "Installation" and t3["Status"] == "Closed"
+    assert t3["Customer"] == "Acme Coffee Sofia" and t3["Serial number"] == "LM-PB-2231"
+    assert t3["Rating"] == "5"
+    assert t3["Tests"] == "Boiler pressure: 1.1 bar ✓"
+    assert t3["Timeline"] == "2026-11-18 12:00 Registered\n2026-11-20 12:00 Note: Труба заменена"
+
+    xlsx = files[f"{stem}.xlsx"].document
+    assert xlsx is not None
+    book = load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames == ["Requests", "Timeline", "Tests"]
+    requests = list(book["Requests"].iter_rows(values_only=True))
+    assert requests[0][:3] == ("Number", "Opened", "Kind") and len(requests) == 4
+    assert requests[1][0] == f"#{ids['t3']}" and requests[1][1] == datetime(2026, 11, 18, 12)
+    timeline = list(book["Timeline"].iter_rows(values_only=True))
+    assert timeline[2] == (
+        f"#{ids['t3']}",
+        datetime(2026, 11, 20, 12),
+        "Note",
+        None,
+        None,
+        "Труба заменена",
+    )
+    tests = list(book["Tests"].iter_rows(values_only=True))
+    assert tests[1] == (
+        f"#{ids['t3']}",
+        "Boiler pressure",
+        "1.1",
+        "bar",
+        0.8,
+        1.5,
+        "yes",
+        datetime(2026, 11, 20, 11),
+    )
+
+
+async def test_export_month_range_and_bad_input(manager: FlowChat, seeded: App) -> None:
+    await known_month(seeded)
+    await manager.say("/export")
+    assert sorted(documents(manager)) == ["tickets-2026-11.csv", "tickets-2026-11.xlsx"]
+    await manager.say("/export 2026-10-01..2026-10-31")
+    files = documents(manager)
+    raw = files["tickets-2026-10-01_2026-10-31.csv"].document
+    assert raw is not None
+    assert len(list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))) == 2  # header + t5
+    await manager.say("/export 2026-01-01..2026-01-31")
+    assert manager.joined() == "No requests were opened from Jan 1, 2026 to Jan 31, 2026."
+    await manager.say("/export yesterday")
+    assert manager.joined().startswith("Usage: /export week")
+    await manager.press("This week")
+    assert len(documents(manager)) == 2
