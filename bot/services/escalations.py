@@ -1,0 +1,144 @@
+"""What needs a manager's attention now: jobs nobody took, SLA deadlines at risk or missed.
+
+Each escalation goes out once per ticket and kind: it is recorded in ``alerts_sent`` under a
+unique key in the same transaction as the alert, so two runs (or two processes) racing on the
+same ticket produce one alert. Paused clocks (waiting for parts or the customer) escalate
+nothing; maintenance jobs are planned work, so only their deadline (the due date) counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.services import sla
+from bot.services.business_hours import Calendar, business_time_between
+from bot.services.leases import insert_for
+from storage.models import (
+    OPEN_STATUSES,
+    AlertSent,
+    Priority,
+    Ticket,
+    TicketKind,
+    TicketStatus,
+)
+
+# How much sooner than FIELDBOT_UNACCEPTED_MINUTES an unaccepted job escalates.
+UNACCEPTED_FACTOR = {
+    Priority.NORMAL: 1.0,
+    Priority.URGENT: 1 / 3,
+    Priority.PRODUCTION_STOPPED: 1 / 6,
+}
+
+
+class Kind(StrEnum):
+    UNACCEPTED = "unaccepted"
+    RESPONSE_AT_RISK = "response_at_risk"
+    RESPONSE_BREACHED = "response_breached"
+    RESOLUTION_AT_RISK = "resolution_at_risk"
+    RESOLUTION_BREACHED = "resolution_breached"
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    ticket: Ticket
+    kind: Kind
+    due: datetime | None  # the deadline concerned; None for an unaccepted job
+    waited: timedelta  # counted time since the ticket was opened
+
+
+async def insert_once(session: AsyncSession, model: type[Any], **values: Any) -> bool:
+    """Insert a row unless its unique key exists; True if this call inserted it. Concurrent
+    callers wait for each other on the key, so exactly one gets True."""
+    insert = insert_for(session, model).values(**values).on_conflict_do_nothing()
+    result = await session.execute(insert.returning(*model.__table__.primary_key.columns))
+    return result.first() is not None
+
+
+async def record(
+    session: AsyncSession, kind: str, subject: str, now: datetime, **extra: Any
+) -> bool:
+    """Claim the alert ``kind`` about ``subject``; False when it was sent already."""
+    return await insert_once(session, AlertSent, kind=kind, subject=subject, sent_at=now, **extra)
+
+
+def unaccepted_after(priority: Priority, settings: Settings) -> timedelta:
+    return timedelta(minutes=max(1.0, settings.unaccepted_minutes * UNACCEPTED_FACTOR[priority]))
+
+
+def _deadline_kind(state: sla.ClockState, at_risk: Kind, breached: Kind) -> Kind | None:
+    if state is sla.ClockState.BREACHED:
+        return breached
+    if state is sla.ClockState.AT_RISK:
+        return at_risk
+    return None
+
+
+def _maintenance_calendar(ticket: Ticket, settings: Settings) -> tuple[timedelta, Calendar]:
+    """A maintenance job's allowed time: from its creation to its due date, around the clock."""
+    assert ticket.resolution_due is not None
+    return ticket.resolution_due - ticket.created_at, Calendar(settings.tz)
+
+
+def candidates(ticket: Ticket, now: datetime, settings: Settings) -> list[Escalation]:
+    """The escalations ``ticket`` qualifies for at ``now`` (before checking what was sent)."""
+    if ticket.status not in OPEN_STATUSES or ticket.sla_paused_at is not None:
+        return []
+    percent = settings.sla_at_risk_percent
+    found: list[Escalation] = []
+    if ticket.kind is TicketKind.MAINTENANCE:
+        if ticket.resolution_due is not None:
+            allowed, calendar = _maintenance_calendar(ticket, settings)
+            state = sla.clock_state(ticket.resolution_due, allowed, now, calendar, percent)
+            kind = _deadline_kind(state, Kind.RESOLUTION_AT_RISK, Kind.RESOLUTION_BREACHED)
+            if kind is not None:
+                found.append(
+                    Escalation(ticket, kind, ticket.resolution_due, now - ticket.created_at)
+                )
+        return found
+    promised = sla.terms_for(ticket, settings)
+    waited = business_time_between(ticket.created_at, now, promised.calendar)
+    if (
+        ticket.status is TicketStatus.NEW
+        and ticket.engineer_id is None
+        and waited >= unaccepted_after(ticket.priority, settings)
+    ):
+        found.append(Escalation(ticket, Kind.UNACCEPTED, None, waited))
+    if ticket.response_due is not None and ticket.responded_at is None:
+        state = sla.clock_state(
+            ticket.response_due, promised.response, now, promised.calendar, percent
+        )
+        kind = _deadline_kind(state, Kind.RESPONSE_AT_RISK, Kind.RESPONSE_BREACHED)
+        if kind is not None:
+            found.append(Escalation(ticket, kind, ticket.response_due, waited))
+    if ticket.resolution_due is not None and ticket.resolved_at is None:
+        state = sla.clock_state(
+            ticket.resolution_due, promised.resolution, now, promised.calendar, percent
+        )
+        kind = _deadline_kind(state, Kind.RESOLUTION_AT_RISK, Kind.RESOLUTION_BREACHED)
+        if kind is not None:
+            found.append(Escalation(ticket, kind, ticket.resolution_due, waited))
+    return found
+
+
+async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[Escalation]:
+    """Escalations to send now, each recorded as sent; the caller alerts in the same
+    transaction (a rollback forgets the record too, so the next run tries again)."""
+    open_tickets = await session.scalars(
+        select(Ticket)
+        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.sla_paused_at.is_(None))
+        .order_by(Ticket.id)
+    )
+    escalations = []
+    for ticket in open_tickets.unique():
+        for escalation in candidates(ticket, now, settings):
+            subject = f"ticket:{ticket.id}"
+            if await record(session, escalation.kind, subject, now, ticket_id=ticket.id):
+                escalations.append(escalation)
+    return escalations

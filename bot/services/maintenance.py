@@ -1,0 +1,150 @@
+"""Preventive maintenance: a job is created ahead of each due date of contracted equipment.
+
+Due date = the last maintenance (the latest maintenance job's resolved or closed day, or its
+creation day if it was cancelled) or else the installation day, plus the contract's
+``maintenance_interval_days``. The job appears ``FIELDBOT_MAINTENANCE_LEAD_DAYS`` before it
+is due (at once if it is overdue), as a new maintenance ticket on the engineers' board with the
+end of the due day as its deadline. Equipment with a maintenance job still open gets no second
+one, and each (equipment, due date) is claimed in ``maintenance_plans`` first, so concurrent
+runs create each job once. Contracts that end before the due date plan nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.services.escalations import insert_once
+from bot.services.sla import active_contract
+from storage.models import (
+    OPEN_STATUSES,
+    Contract,
+    Equipment,
+    EventKind,
+    MaintenancePlan,
+    Priority,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    ticket: Ticket
+    equipment: Equipment
+    due_on: date
+
+
+def _local_day(moment: datetime, settings: Settings) -> date:
+    return moment.astimezone(settings.tz).date()
+
+
+def end_of_day(day: date, settings: Settings) -> datetime:
+    """The first instant after ``day`` in the company's time zone, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=settings.tz).astimezone(UTC)
+
+
+async def _history(
+    session: AsyncSession, equipment_ids: list[int], settings: Settings
+) -> tuple[set[int], dict[int, date]]:
+    """Equipment with an open maintenance job, and the last maintenance day of the others."""
+    rows = await session.execute(
+        select(
+            Ticket.equipment_id,
+            Ticket.status,
+            Ticket.resolved_at,
+            Ticket.closed_at,
+            Ticket.created_at,
+        ).where(Ticket.kind == TicketKind.MAINTENANCE, Ticket.equipment_id.in_(equipment_ids))
+    )
+    busy: set[int] = set()
+    last: dict[int, date] = {}
+    for equipment_id, status, resolved_at, closed_at, created_at in rows:
+        assert equipment_id is not None  # selected by equipment
+        if status in OPEN_STATUSES:
+            busy.add(equipment_id)
+            continue
+        day = _local_day(resolved_at or closed_at or created_at, settings)
+        last[equipment_id] = max(day, last.get(equipment_id, day))
+    return busy, last
+
+
+def next_due(installed_on: date | None, last_done: date | None, interval_days: int) -> date | None:
+    base = last_done or installed_on
+    return None if base is None else base + timedelta(days=interval_days)
+
+
+async def create_due_jobs(
+    session: AsyncSession, now: datetime, settings: Settings
+) -> list[Planned]:
+    """Create the maintenance jobs that are due within the lead time; returns those created."""
+    horizon = _local_day(now, settings) + timedelta(days=settings.maintenance_lead_days)
+    rows = await session.scalars(
+        select(Equipment)
+        .join(Contract, Contract.id == Equipment.contract_id)
+        .where(Contract.maintenance_interval_days > 0)
+        .order_by(Equipment.id)
+    )
+    fleet = list(rows.unique())
+    busy, last = await _history(session, [item.id for item in fleet], settings)
+    planned: list[Planned] = []
+    for item in fleet:
+        contract = item.contract
+        assert contract is not None and contract.maintenance_interval_days is not None
+        due_on = next_due(item.installed_on, last.get(item.id), contract.maintenance_interval_days)
+        if (
+            item.id in busy
+            or due_on is None
+            or due_on > horizon
+            or active_contract(contract, due_on) is None
+        ):
+            continue
+        if not await insert_once(
+            session, MaintenancePlan, equipment_id=item.id, due_on=due_on, created_at=now
+        ):
+            continue
+        ticket = await _create_job(session, item, contract, due_on, now, settings)
+        plan = await session.get_one(MaintenancePlan, (item.id, due_on))
+        plan.ticket_id = ticket.id
+        planned.append(Planned(ticket, item, due_on))
+    await session.flush()
+    return planned
+
+
+async def _create_job(
+    session: AsyncSession,
+    item: Equipment,
+    contract: Contract,
+    due_on: date,
+    now: datetime,
+    settings: Settings,
+) -> Ticket:
+    ticket = Ticket(
+        kind=TicketKind.MAINTENANCE,
+        status=TicketStatus.NEW,
+        priority=Priority.NORMAL,
+        description=f"{contract.number}: {due_on.isoformat()}",
+        customer_id=item.customer_id,
+        equipment_id=item.id,
+        created_at=now,
+        updated_at=now,
+        resolution_due=end_of_day(due_on, settings),
+    )
+    session.add(ticket)
+    await session.flush()
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            kind=EventKind.CREATED,
+            status=TicketStatus.NEW,
+            data={"maintenance_due_on": due_on.isoformat(), "contract": contract.number},
+        )
+    )
+    return ticket
