@@ -1,0 +1,160 @@
+"""The demo page in a real browser: a customer reports a breakdown, the engineer accepts it,
+the managers' group is alerted — all by clicking and typing in the three panes.
+
+Chromium comes from Debian (``make test`` installs it as root); Playwright drives it. No
+browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+
+from bot.demo.data import GROUP
+from bot.demo.run import Demo, DemoOptions, running_demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT_MS = 20_000
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium when run as "
+            "root with apt-get; on this machine it could not be installed"
+        )
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
+    async with running_demo(DemoOptions(database=tmp_path / "demo.sqlite3", port=0)) as running:
+        yield running
+
+
+def pane(page: Page, key: str) -> Locator:
+    return page.locator(f'section.phone[data-key="{key}"]')
+
+
+async def say(phone: Locator, text: str) -> None:
+    await phone.locator("input.text").fill(text)
+    await phone.locator("input.text").press("Enter")
+
+
+async def click(phone: Locator, label: str) -> None:
+    """Press the newest inline button with this label, as a person would."""
+    button = phone.locator(".inline button", has_text=label).last
+    await expect(button).to_be_visible(timeout=TIMEOUT_MS)
+    await button.click()
+
+
+async def sees(phone: Locator, text: str | re.Pattern[str]) -> Locator:
+    bubble = phone.locator(".bubble", has_text=text).last
+    await expect(bubble).to_be_visible(timeout=TIMEOUT_MS)
+    return bubble
+
+
+async def test_report_accept_and_alert_through_the_page(browser: Browser, demo: Demo) -> None:
+    page = await browser.new_page(viewport={"width": 1500, "height": 900})
+    await page.goto(demo.page_url)
+    customer, engineer, managers = (pane(page, key) for key in ("customer", "engineer", "manager"))
+    await expect(page.locator("section.phone")).to_have_count(3)
+    await expect(managers.locator(".title")).to_have_text(GROUP.title)
+    await expect(page.locator("#status")).to_have_text("connected", timeout=TIMEOUT_MS)
+
+    # The customer reports a leaking espresso machine: a typed command, buttons, text, a photo.
+    await customer.locator(".chips button", has_text="/report").click()
+    await sees(customer, "Which equipment is it?")
+    await click(customer, "LM-PB-2231")
+    await sees(customer, "Describe")
+    await say(customer, "Water is leaking from the left group head")
+    await sees(customer, "Send photos")
+    await customer.locator("button.photo").click()
+    await expect(customer.locator(".msg.user img")).to_be_visible(timeout=TIMEOUT_MS)
+    await click(customer, "Done")
+    await click(customer, "Urgent")
+    summary = await sees(customer, "Please check your report")
+    await expect(summary).to_contain_text("Water is leaking from the left group head")
+    await expect(summary).to_contain_text("1 photo")
+    await click(customer, "Send")
+    # The summary is edited in place into the confirmation; #1 is the demo's Moscow job.
+    await sees(customer, "Ticket #2 is registered.")
+    await expect(customer.locator(".bubble", has_text="Please check your report")).to_have_count(0)
+
+    # The managers' group gets the new-ticket alert.
+    alert = await sees(managers, "New request #2")
+    await expect(alert).to_contain_text("Café Vitosha")
+
+    # The engineer takes the job from the board.
+    await say(engineer, "/jobs")
+    await sees(engineer, "open jobs you can take")
+    await click(engineer, "#2")
+    await click(engineer, "Accept")
+    await sees(engineer, "Job #2 is yours.")
+
+    # ...and the customer hears about it.
+    await sees(customer, re.compile(r"Petar.*#2|#2.*Petar", re.S))
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "demo.png"
+    await page.screenshot(path=str(screenshot))
+    assert screenshot.stat().st_size > 10_000
+    await page.close()
+
+
+async def test_language_selector_switches_through_the_bot(browser: Browser, demo: Demo) -> None:
+    page = await browser.new_page()
+    await page.goto(demo.page_url)
+    customer = pane(page, "customer")
+    await expect(customer.locator("select.language")).to_have_value("en", timeout=TIMEOUT_MS)
+    await customer.locator("select.language").select_option("bg")
+    await sees(customer, "Език: Български")
+    await customer.locator(".chips button", has_text="/status").click()
+    await sees(customer, re.compile("заявк", re.I))
+    await page.close()
+
+
+async def test_reply_keyboard_shares_the_demo_location(browser: Browser, demo: Demo) -> None:
+    page = await browser.new_page()
+    await page.goto(demo.page_url)
+    engineer = pane(page, "engineer")
+    await say(engineer, "/duty")  # the demo engineer starts on duty
+    await sees(engineer, "You are off duty now.")
+    await expect(engineer.locator(".keyboard")).to_be_hidden()
+    await say(engineer, "/duty")
+    await sees(engineer, "You are on duty now.")
+    key = engineer.locator(".keyboard button", has_text="Share my location")
+    await expect(key).to_be_visible(timeout=TIMEOUT_MS)
+    await key.click()
+    await expect(engineer.locator(".msg.user", has_text="📍 42.6977, 23.3219")).to_be_visible()
+    await sees(engineer, "Location updated.")
+    await expect(engineer.locator(".keyboard")).to_be_hidden()
+    await page.close()
