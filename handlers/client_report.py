@@ -18,6 +18,7 @@ from bot.services import equipment as equipment_service
 from bot.services import tickets
 from bot.services.errors import NotFound
 from bot.services.matching import fold
+from handlers import alerts
 from handlers.common import require_registration
 from handlers.keyboards import main_menu, page_note, pager, parse_offset
 from handlers.texts import PRIORITY, equipment_label, ticket_ref
@@ -121,7 +122,7 @@ async def equipment_typed(ctx: Context, text: str) -> None:
     else:
         message = ctx._(
             "I could not find “{text}” among your equipment or our models. "
-            "Type it again, choose from the list, or send it as written.",
+            "Type it again, choose from the list, or use it as written.",
             text=text,
         )
     rows.append([Button(ctx._("Use “{text}” as written", text=text[:30]), "rp:typed")])
@@ -245,6 +246,7 @@ async def send_report(ctx: Context) -> None:
         photos=tuple(values.get("photos", [])),
     )
     ticket = await tickets.create(ctx.session, ctx.person, new, ctx.now(), ctx.settings)
+    await alerts.new_ticket(ctx, ticket)
     await dialogs.end(ctx)
     ctx.edit(ctx._("Ticket {ref} is registered.", ref=ticket_ref(ticket)))
     assert ticket.response_due is not None
@@ -269,7 +271,7 @@ async def report_button(ctx: Context) -> None:
         await begin(ctx)
         return
     if not dialogs.is_in(ctx, DIALOG):
-        ctx.answer(ctx._("This report is already sent or cancelled."), alert=True)
+        ctx.answer(ctx._("This report has already been sent or cancelled."), alert=True)
         return
     ctx.answer()
     if action == "cancel":
@@ -295,7 +297,7 @@ async def report_button(ctx: Context) -> None:
         await step_done(ctx, "equipment")
     elif action == "other":
         dialogs.move(ctx, "equipment_text")
-        ctx.send(ctx._("Describe the equipment: its model and where it stands."))
+        ctx.send(ctx._("Describe the equipment: its model and where it is installed."))
     elif action == "done" and dialogs.is_in(ctx, DIALOG, "photos"):
         await step_done(ctx, "photos")
     elif action == "pr" and argument in Priority.__members__.values():
@@ -356,7 +358,7 @@ async def report_message(ctx: Context) -> None:
 async def photo_received(ctx: Context, step: str, caption: str) -> None:
     photos = list(data(ctx).get("photos", []))
     if len(photos) >= MAX_PHOTOS:
-        ctx.send(ctx._("That is enough photos, thank you. Press Done to continue."))
+        ctx.send(ctx._("That's the maximum number of photos, thank you. Press Done to continue."))
         return
     photos.append(ctx.event.photo_file_ids[-1])
     dialogs.move(ctx, step, photos=photos)

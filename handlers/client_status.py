@@ -89,7 +89,7 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     if ticket.engineer is not None:
         lines.append(ctx._("Engineer: {name}", name=ticket.engineer.name))
     if ticket.is_open and ticket.response_due and ticket.resolution_due:
-        lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+        lines.append(ctx._("To be resolved by {due}", due=ctx.t.datetime(ticket.resolution_due)))
     lines.append(ctx._("Problem: {description}", description=ticket.description))
     photo_count = len(await tickets.photos(ctx.session, ticket.id))
     if photo_count:

@@ -8,7 +8,7 @@ from bot.app import App
 from bot.core.replies import RemoveKeyboard
 from storage.models import Customer, Person
 from tests.flowchat import FlowChat
-from tests.seed import ACME_PHONE, NORD_PHONE
+from tests.seed import NORD_PHONE
 
 
 async def person(app: App, user_id: int) -> Person:
