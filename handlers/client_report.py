@@ -19,8 +19,9 @@ from bot.services import tickets
 from bot.services.errors import NotFound
 from bot.services.matching import fold
 from handlers import alerts
+from handlers import equipment_picker as picker
 from handlers.common import require_registration
-from handlers.keyboards import main_menu, page_note, pager, parse_offset
+from handlers.keyboards import main_menu, parse_offset
 from handlers.texts import PRIORITY, equipment_label, ticket_ref
 from storage.models import Priority, Role
 
@@ -77,18 +78,12 @@ async def report_command(ctx: Context) -> None:
 
 # -- equipment --------------------------------------------------------------------------------
 async def ask_equipment(ctx: Context, offset: int = 0, in_place: bool = False) -> None:
-    assert ctx.person.customer_id is not None
-    items, total = await equipment_service.list_for_customer(
-        ctx.session, ctx.person.customer_id, offset
-    )
+    rows, note, total = await picker.page(ctx, "rp", offset)
     if total:
         text = ctx._("Which equipment is it? Choose it below or type its model or serial number.")
-        note = page_note(ctx, offset, total)
-        text = f"{text}\n{note}" if note else text
+        text = picker.with_note(text, note)
     else:
         text = ctx._("Which equipment is it? Type its model or serial number.")
-    rows = [[Button(equipment_label(item), f"rp:eq:{item.id}")] for item in items]
-    rows.append(pager("rp:pg", offset, total))
     rows.append([Button(ctx._("Other / not in the list"), "rp:other")])
     rows.append([Button(ctx._("✖ Cancel"), "rp:cancel")])
     (ctx.edit if in_place else ctx.send)(text, inline(*rows))
@@ -113,10 +108,7 @@ async def equipment_typed(ctx: Context, text: str) -> None:
     assert ctx.person.customer_id is not None
     found = await equipment_service.find(ctx.session, ctx.person.customer_id, text)
     dialogs.move(ctx, "equipment", typed=text[:200])
-    rows: list[list[Button]] = [
-        [Button(equipment_label(item), f"rp:eq:{item.id}")] for item in found.equipment
-    ]
-    rows += [[Button(model.name, f"rp:md:{model.id}")] for model in found.models]
+    rows = picker.suggestions("rp", found)
     if rows:
         message = ctx._("Did you mean one of these?")
     else:
@@ -125,7 +117,7 @@ async def equipment_typed(ctx: Context, text: str) -> None:
             "Type it again, choose from the list, or use it as written.",
             text=text,
         )
-    rows.append([Button(ctx._("Use “{text}” as written", text=text[:30]), "rp:typed")])
+    rows.append(picker.as_typed(ctx, "rp", text))
     rows.append([Button(ctx._("Show the list"), "rp:pg:0")])
     ctx.send(message, inline(*rows))
 

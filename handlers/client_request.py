@@ -24,9 +24,10 @@ from bot.services import requests
 from bot.services.errors import NotFound
 from bot.services.matching import fold
 from handlers import alerts
+from handlers import equipment_picker as picker
 from handlers.client_report import DONE_WORDS, YES_WORDS
 from handlers.common import require_registration
-from handlers.keyboards import main_menu, page_note, pager, parse_offset
+from handlers.keyboards import main_menu, parse_offset
 from handlers.texts import KIND, equipment_label, ticket_ref
 from storage.models import Role, TicketKind
 
@@ -63,18 +64,14 @@ def ask_kind(ctx: Context) -> None:
 
 
 async def ask_equipment(ctx: Context, offset: int = 0, in_place: bool = False) -> None:
-    assert ctx.person.customer_id is not None
-    items, total = await equipment_service.list_for_customer(
-        ctx.session, ctx.person.customer_id, offset
-    )
+    rows, note, total = await picker.page(ctx, "rq", offset)
     if total:
-        text = ctx._("Which equipment is it for? Choose it below or type its model or serial.")
-        note = page_note(ctx, offset, total)
-        text = f"{text}\n{note}" if note else text
+        text = ctx._(
+            "Which equipment is it for? Choose it below or type its model or serial number."
+        )
+        text = picker.with_note(text, note)
     else:
         text = ctx._("Which equipment is it for? Type its model or serial number.")
-    rows = [[Button(equipment_label(item), f"rq:eq:{item.id}")] for item in items]
-    rows.append(pager("rq:pg", offset, total))
     rows.append([Button(ctx._("✖ Cancel"), "rq:cancel")])
     (ctx.edit if in_place else ctx.send)(text, inline(*rows))
 
@@ -211,20 +208,13 @@ async def equipment_typed(ctx: Context, text: str, models_only: bool) -> None:
     assert ctx.person.customer_id is not None
     found = await equipment_service.find(ctx.session, ctx.person.customer_id, text)
     dialogs.move(ctx, ctx.dialog.step if ctx.dialog else "equipment", typed=text[:200])
-    rows: list[list[Button]] = []
-    if models_only:
-        models = {item.model.id: item.model for item in found.equipment}
-        models.update({model.id: model for model in found.models})
-        rows += [[Button(model.name, f"rq:md:{model.id}")] for model in models.values()]
-    else:
-        rows += [[Button(equipment_label(item), f"rq:eq:{item.id}")] for item in found.equipment]
-        rows += [[Button(model.name, f"rq:md:{model.id}")] for model in found.models]
+    rows = picker.suggestions("rq", found, models_only)
     message = (
         ctx._("Did you mean one of these?")
         if rows
         else ctx._("I could not find “{text}”.", text=text)
     )
-    rows.append([Button(ctx._("Use “{text}” as written", text=text[:30]), "rq:typed")])
+    rows.append(picker.as_typed(ctx, "rq", text))
     ctx.send(message, inline(*rows))
 
 

@@ -10,15 +10,15 @@ from bot.services.errors import NotFound
 from handlers.common import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager, parse_offset
 from handlers.texts import (
-    KIND,
-    PRIORITY,
     STATUS,
     coverage_lines,
     ticket_equipment,
+    ticket_heading,
     ticket_line,
     ticket_ref,
+    timeline_line,
 )
-from storage.models import EventKind, Role, Ticket, TicketEvent
+from storage.models import Role, Ticket
 
 router = Router()
 
@@ -60,27 +60,9 @@ async def status_page(ctx: Context) -> None:
         await show_list(ctx, parse_offset(ctx.event.callback_data or ""), in_place=True)
 
 
-def event_line(ctx: Context, event: TicketEvent) -> str:
-    when = ctx.t.datetime(event.at)
-    if event.kind is EventKind.CREATED:
-        what = ctx._("Registered")
-    elif event.kind is EventKind.STATUS and event.status is not None:
-        what = ctx._(STATUS[event.status])
-    elif event.kind is EventKind.PHOTO:
-        what = ctx._("Photo added")
-    else:
-        what = ctx._("Note: {note}", note=event.note or "")
-    return f"{when} — {what}"
-
-
 async def details(ctx: Context, ticket: Ticket) -> str:
     lines = [
-        ctx._(
-            "{ref} — {kind}, {priority}",
-            ref=ticket_ref(ticket),
-            kind=ctx._(KIND[ticket.kind]),
-            priority=ctx._(PRIORITY[ticket.priority]),
-        ),
+        ticket_heading(ctx, ticket),
         ctx._("Equipment: {equipment}", equipment=ticket_equipment(ctx, ticket)),
     ]
     if ticket.equipment is not None:
@@ -95,7 +77,9 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     if photo_count:
         lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
     lines += ["", ctx._("Timeline:")]
-    lines += [event_line(ctx, event) for event in await tickets.timeline(ctx.session, ticket.id)]
+    lines += [
+        timeline_line(ctx, event) for event in await tickets.timeline(ctx.session, ticket.id)
+    ]
     return "\n".join(lines)
 
 

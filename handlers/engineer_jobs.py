@@ -30,7 +30,7 @@ from bot.services import jobs, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from handlers.keyboards import PAGE_SIZE, main_menu, page_note, pager, parse_offset
 from handlers.notifications import notify
-from handlers.texts import KIND, N_, PRIORITY, STATUS, coverage_lines, ticket_ref
+from handlers.texts import N_, PRIORITY, STATUS, coverage_lines, ticket_heading, ticket_ref
 from storage.models import Role, Ticket, TicketStatus
 
 router = Router()
@@ -142,12 +142,7 @@ async def jobs_command(ctx: Context) -> None:
 async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
     """Everything an engineer needs about a job; the customer's phone only once it is theirs."""
     lines = [
-        ctx._(
-            "{ref} — {kind}, {priority}",
-            ref=ticket_ref(ticket),
-            kind=ctx._(KIND[ticket.kind]),
-            priority=ctx._(PRIORITY[ticket.priority]),
-        ),
+        ticket_heading(ctx, ticket),
         ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])),
         ctx._("Customer: {customer}", customer=await jobs.customer_name(ctx.session, ticket)),
     ]

@@ -9,8 +9,8 @@ from bot.core.context import Context
 from bot.core.replies import InlineKeyboard, Markup
 from bot.services import tickets
 from handlers.alerts import brief, brief_lines
-from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
-from storage.models import EventKind, Person, Role, Ticket, TicketEvent
+from handlers.texts import STATUS, ticket_heading, timeline_line
+from storage.models import Person, Role, Ticket, TicketEvent
 
 MANAGERS = (Role.MANAGER,)
 TIMELINE_TAIL = 6
@@ -47,39 +47,10 @@ def _inline(markup: Markup) -> bool:
     return isinstance(markup, InlineKeyboard)
 
 
-def event_text(ctx: Context, event: TicketEvent, actor: str) -> str:
-    """One timeline line as a manager reads it, with who did it."""
-    if event.kind is EventKind.CREATED:
-        what = ctx._("Registered")
-    elif event.kind is EventKind.ASSIGNED:
-        what = ctx._("Assigned")
-    elif event.kind is EventKind.HANDED_BACK:
-        what = ctx._("Handed back: {reason}", reason=event.note or "")
-    elif event.kind is EventKind.REOPENED:
-        what = ctx._("Reopened: {reason}", reason=event.note or "")
-    elif event.kind is EventKind.FEEDBACK and event.note:
-        what = ctx._("Comment: {comment}", comment=event.note)
-    elif event.kind is EventKind.FEEDBACK:
-        what = ctx._("Rated {stars}", stars="⭐" * int(event.data.get("rating") or 0))
-    elif event.kind is EventKind.STATUS and event.status is not None:
-        what = ctx._(STATUS[event.status])
-    elif event.kind is EventKind.PHOTO:
-        what = ctx._("Photo added")
-    else:
-        what = ctx._("Note: {note}", note=event.note or "")
-    when = ctx.t.datetime(event.at)
-    return f"{when} — {what} ({actor})" if actor else f"{when} — {what}"
-
-
 async def card_text(ctx: Context, ticket: Ticket) -> str:
     facts = await brief(ctx.session, ticket)
     lines = [
-        ctx._(
-            "{ref} — {kind}, {priority}",
-            ref=ticket_ref(ticket),
-            kind=ctx._(KIND[ticket.kind]),
-            priority=ctx._(PRIORITY[ticket.priority]),
-        ),
+        ticket_heading(ctx, ticket),
         ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])),
         *brief_lines(ctx.t, facts),
     ]
@@ -94,7 +65,7 @@ async def card_text(ctx: Context, ticket: Ticket) -> str:
         names = await actor_names(ctx, timeline)
         lines += ["", ctx._("Timeline:")]
         lines += [
-            event_text(ctx, event, names.get(event.actor_id or 0, ""))
+            timeline_line(ctx, event, names.get(event.actor_id or 0, ""), staff=True)
             for event in timeline[-TIMELINE_TAIL:]
         ]
     return "\n".join(lines)

@@ -10,7 +10,15 @@ from datetime import date
 
 from bot.core.context import Context
 from bot.services.equipment import Coverage, coverage
-from storage.models import Equipment, Priority, Ticket, TicketKind, TicketStatus
+from storage.models import (
+    Equipment,
+    EventKind,
+    Priority,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketStatus,
+)
 
 
 def N_(message: str) -> str:
@@ -108,3 +116,52 @@ def ticket_line(ctx: Context, ticket: Ticket) -> str:
         status=ctx._(STATUS[ticket.status]),
         age=age,
     )
+
+
+def ticket_heading(ctx: Context, ticket: Ticket) -> str:
+    """``#42 — Breakdown, Urgent``: the first line of every ticket card."""
+    return ctx._(
+        "{ref} — {kind}, {priority}",
+        ref=ticket_ref(ticket),
+        kind=ctx._(KIND[ticket.kind]),
+        priority=ctx._(PRIORITY[ticket.priority]),
+    )
+
+
+def timeline_line(ctx: Context, event: TicketEvent, actor: str = "", staff: bool = False) -> str:
+    """One line of a ticket's timeline. Only ``staff`` see notes meant for the service team
+    (why a job was handed back, engineers' notes, part numbers) and who did what."""
+    what = _timeline_what(ctx, event, staff)
+    when = ctx.t.datetime(event.at)
+    return f"{when} — {what} ({actor})" if actor and staff else f"{when} — {what}"
+
+
+def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
+    kind = event.kind
+    if kind is EventKind.CREATED:
+        return ctx._("Registered")
+    if kind is EventKind.ASSIGNED:
+        return ctx._("Assigned")
+    if kind is EventKind.HANDED_BACK:
+        if staff:
+            return ctx._("Handed back: {reason}", reason=event.note or "")
+        return ctx._(STATUS[TicketStatus.NEW])
+    if kind is EventKind.REOPENED:
+        return ctx._("Reopened: {reason}", reason=event.note or "")
+    if kind is EventKind.FEEDBACK and event.note:
+        return ctx._("Comment: {comment}", comment=event.note)
+    if kind is EventKind.FEEDBACK:
+        return ctx._("Rated {stars}", stars="⭐" * int(event.data.get("rating") or 0))
+    if kind is EventKind.STATUS and event.status is not None:
+        return ctx._(STATUS[event.status])
+    if kind is EventKind.PHOTO:
+        return ctx._("Photo added")
+    if kind is EventKind.TEST:
+        return ctx._("Acceptance test logged")
+    if kind is EventKind.PARTS:
+        if staff:
+            return ctx._("Parts requested: {parts}", parts=event.note or "")
+        return ctx._("Spare parts ordered")
+    if staff:
+        return ctx._("Note: {note}", note=event.note or "")
+    return ctx._("Engineer's note added")

@@ -132,3 +132,26 @@ async def test_status_in_russian(client: FlowChat) -> None:
     await client.press("Русский")
     await client.say("/status")
     assert "У вас 1 открытая заявка." in client.joined()
+
+
+async def test_timeline_shows_staff_events_without_internal_notes(
+    client: FlowChat, clock: FrozenClock
+) -> None:
+    from storage.models import EventKind, TicketEvent
+
+    ticket_id = await open_ticket(client, "LM-PB-2231")
+    async with client.app.db.transaction() as session:
+        for kind, note in (
+            (EventKind.ASSIGNED, None),
+            (EventKind.HANDED_BACK, "rude customer"),
+            (EventKind.NOTE, "check the gasket"),
+            (EventKind.PARTS, "G-12 × 2"),
+        ):
+            clock.advance(timedelta(minutes=5))
+            session.add(TicketEvent(ticket_id=ticket_id, at=clock.now(), kind=kind, note=note))
+    await client.press_data(f"tk:{ticket_id}")
+    text = client.joined()
+    assert "— Assigned" in text and "— Spare parts ordered" in text
+    assert "— Engineer's note added" in text
+    assert "rude customer" not in text and "gasket" not in text and "G-12" not in text
+    assert "Note: " not in text
