@@ -5,7 +5,7 @@ framework polling the sandbox over HTTP."""
 from __future__ import annotations
 
 from bot.sandbox import SandboxMessage, SandboxUser
-from tests.e2e.conftest import Live
+from tests.e2e.conftest import LiveBot as Live
 from tests.seed import ACME_PHONE, NORD_PHONE
 
 TIMEOUT = 15.0
