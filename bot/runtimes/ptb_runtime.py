@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +62,9 @@ class PtbRuntime:
         api_base_url: str | None = None,
         request_timeout: float = 30,
     ) -> None:
+        # Opt in to ptb's future: RetryAfter.retry_after as a timedelta (we read both), which
+        # also keeps ptb from warning on every 429.
+        os.environ.setdefault("PTB_TIMEDELTA", "true")
         builder = (
             Application.builder()
             .token(token)
