@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services import checklists, jobs, sla
+from bot.services import checklists, jobs, sla, tickets
 from bot.services.checklists import CheckOutcome
 from bot.services.errors import InvalidState, NotFound
 from storage.models import (
@@ -76,12 +76,7 @@ async def resolve(
 # -- the customer ---------------------------------------------------------------------------------
 async def client_ticket(session: AsyncSession, ticket_id: int, client: Person) -> Ticket:
     """The ticket, locked, if ``client`` is a contact of its customer; NotFound otherwise."""
-    ticket = await session.scalar(
-        select(Ticket)
-        .where(Ticket.id == ticket_id)
-        .with_for_update(of=Ticket)
-        .execution_options(populate_existing=True)
-    )
+    ticket = await tickets.locked(session, ticket_id)
     if (
         ticket is None
         or client.role is not Role.CLIENT

@@ -15,7 +15,7 @@ from sqlalchemy import CursorResult, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services import geo, sla
+from bot.services import geo, sla, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import (
     OPEN_STATUSES,
@@ -199,12 +199,7 @@ async def get_my_job(session: AsyncSession, ticket_id: int, engineer: Person) ->
     """The engineer's own open or resolved job, locked for this transaction so concurrent
     presses on it queue up; NotFound otherwise, so ids reveal nothing."""
     require_engineer(engineer)
-    ticket = await session.scalar(
-        select(Ticket)
-        .where(Ticket.id == ticket_id)
-        .with_for_update(of=Ticket)
-        .execution_options(populate_existing=True)
-    )
+    ticket = await tickets.locked(session, ticket_id)
     if (
         ticket is None
         or ticket.engineer_id != engineer.id

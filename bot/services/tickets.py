@@ -121,6 +121,18 @@ async def get_visible(session: AsyncSession, ticket_id: int, person: Person) -> 
     raise NotFound(f"ticket {ticket_id}")
 
 
+async def locked(session: AsyncSession, ticket_id: int) -> Ticket | None:
+    """The ticket row, re-read and locked for this transaction, so that concurrent presses on
+    the same ticket queue up instead of acting on a stale state (a no-op lock on SQLite,
+    whose write transactions are already serialised)."""
+    return await session.scalar(
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .with_for_update(of=Ticket)
+        .execution_options(populate_existing=True)
+    )
+
+
 async def timeline(session: AsyncSession, ticket_id: int) -> list[TicketEvent]:
     rows = await session.scalars(
         select(TicketEvent)
