@@ -126,7 +126,13 @@ def chart_labels(t: Translator, weeks: list[digest.WeekCounts]) -> ChartLabels:
 async def escalate(
     session: AsyncSession, now: datetime, settings: Settings, catalogs: Catalogs
 ) -> int:
-    """Alert the managers about every escalation due now; returns how many were queued."""
+    """Alert the managers about every escalation due now; returns how many were queued.
+
+    Without a manager chat nothing is recorded either, so once one is configured the
+    escalations still standing are sent.
+    """
+    if settings.manager_chat_id is None:
+        return 0
     sent = 0
     for escalation in await escalations.due(session, now, settings):
         facts = await brief(session, escalation.ticket)

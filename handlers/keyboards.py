@@ -19,7 +19,19 @@ def main_menu(ctx: Context) -> InlineKeyboard:
     rows: list[list[Button]] = []
     if role is Role.CLIENT:
         rows.append([Button(ctx._("🛠 Report a breakdown"), "rp:start")])
+        rows.append([Button(ctx._("📦 Installation, maintenance, upgrade"), "rq:start")])
         rows.append([Button(ctx._("📋 My requests"), "st:0")])
+    elif role is Role.ENGINEER:
+        rows.append(
+            [Button(ctx._("📋 Open jobs"), "jb:pg:0"), Button(ctx._("🧰 My jobs"), "mj:list")]
+        )
+    else:  # the same entry points as /open (no filters) and /stats today
+        rows.append(
+            [
+                Button(ctx._("📂 Open requests"), "mg:o:-:-:-:-:0"),
+                Button(ctx._("📊 Today"), "ms:today"),
+            ]
+        )
     rows.append([Button(ctx._("❓ Help"), "help:"), Button(ctx._("🌐 Language"), "lang:")])
     return inline(*rows)
 

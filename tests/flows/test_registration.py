@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from bot.core.replies import RemoveKeyboard
+from bot.core.replies import AnswerCallback, RemoveKeyboard
 from storage.models import Customer, Person
 from tests.flowchat import FlowChat
-from tests.seed import NORD_PHONE
+from tests.seed import ACME_PHONE, NORD_PHONE
 
 
 async def person(app: App, user_id: int) -> Person:
@@ -114,3 +114,28 @@ async def test_admin_is_manager_and_cannot_report(seeded: App) -> None:
     assert "service manager" in chat.joined()
     await chat.say("/report")
     assert "not available to you" in chat.joined()
+
+
+async def test_every_main_menu_button_leads_somewhere_for_every_role(seeded: App) -> None:
+    from tests.jobs_support import make_engineer
+
+    await make_engineer(seeded, 950)
+    people = {
+        "client": FlowChat(seeded, user_id=951),
+        "engineer": FlowChat(seeded, user_id=950),
+        "manager": FlowChat(seeded, user_id=900),
+    }
+    await people["client"].say("/start")
+    await people["client"].share_contact(ACME_PHONE)
+    for role, chat in people.items():
+        await chat.say("/help")
+        menu = chat.last
+        labels = [text for text, _ in menu.buttons()]
+        assert len(labels) >= 3, (role, labels)
+        for label in labels:
+            replies = await chat.press(label)
+            answer = replies[0]
+            assert isinstance(answer, AnswerCallback) and not answer.alert, (role, label)
+            assert answer.text is None, (role, label, answer.text)
+            assert chat.texts(), (role, label)
+            await chat.say("/cancel")

@@ -187,3 +187,6 @@ async def test_without_a_manager_chat_nothing_is_queued(app: App, clock: FrozenC
     async with app.db.transaction() as session:
         assert await escalate(session, t0 + HOUR, quiet, app.catalogs) == 0
     assert await alerts(app) == []
+    # configured later: the escalation still standing goes out then
+    async with app.db.transaction() as session:
+        assert await escalate(session, t0 + 2 * HOUR, app.settings, app.catalogs) == 1
