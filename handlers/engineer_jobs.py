@@ -106,7 +106,7 @@ def board_line(ctx: Context, item: jobs.BoardItem) -> str:
         "equipment": equipment_name(ctx, ticket),
         "place": place(item.customer_name, ticket),
         "priority": ctx._(PRIORITY[ticket.priority]),
-        "age": ctx.t.duration(ctx.now() - ticket.created_at),
+        "age": ctx.t.age(ctx.now() - ticket.created_at),
     }
     if item.distance_km is None:
         return ctx._("{ref} · {equipment} · {place} · {priority} · {age}", **values)

@@ -89,7 +89,7 @@ def ticket_row(ctx: Context, ticket: Ticket, customer: str) -> str:
         customer=customer,
         status=ctx._(STATUS[ticket.status]),
         engineer=ticket.engineer.name if ticket.engineer else ctx._("unassigned"),
-        age=ctx.t.duration(ctx.now() - ticket.created_at),
+        age=ctx.t.age(ctx.now() - ticket.created_at),
     )
 
 

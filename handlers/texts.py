@@ -108,7 +108,7 @@ def coverage_lines(ctx: Context, item: Equipment, today: date) -> list[str]:
 
 def ticket_line(ctx: Context, ticket: Ticket) -> str:
     """One line per ticket in a list: number, equipment, status, age."""
-    age = ctx.t.duration(ctx.now() - ticket.created_at)
+    age = ctx.t.age(ctx.now() - ticket.created_at)
     return ctx._(
         "{ref} · {equipment} · {status} · {age}",
         ref=ticket_ref(ticket),

@@ -95,6 +95,10 @@ class Translator:
         """A rounded duration such as ``3 hours`` / ``3 часа``."""
         return format_timedelta(value, threshold=1.1, locale=self.locale)
 
+    def age(self, value: timedelta) -> str:
+        """How old something is: a duration, or "just now" under a minute."""
+        return self._("just now") if value < timedelta(minutes=1) else self.duration(value)
+
     @property
     def language_name(self) -> str:
         name = Locale.parse(self.locale).get_display_name(self.locale) or self.locale

@@ -155,3 +155,9 @@ async def test_timeline_shows_staff_events_without_internal_notes(
     assert "— Engineer's note added" in text
     assert "rude customer" not in text and "gasket" not in text and "G-12" not in text
     assert "Note: " not in text
+
+
+async def test_a_new_request_is_just_now(client: FlowChat) -> None:
+    await open_ticket(client, "LM-PB-2231")
+    await client.say("/status")
+    assert "Registered, waiting for an engineer · just now" in client.joined()
