@@ -9,6 +9,8 @@ import signal
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.config import Settings
 from storage.db import is_sqlite
 from storage.migrate import upgrade
@@ -169,7 +171,15 @@ def main(argv: list[str] | None = None) -> int:
 
         options = DemoOptions(args.db, args.runtime, port=args.port, reset=args.reset)
         return asyncio.run(serve(options))
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"])
+            field = f"FIELDBOT_{where.upper()}: " if where else ""
+            message = problem["msg"].removeprefix("Value error, ")
+            print(f"configuration: {field}{message}", file=sys.stderr)
+        return 2
     if args.command == "run":
         return asyncio.run(_run(settings))
     if args.command == "db":

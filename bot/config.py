@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("en", "ru", "bg")
@@ -132,7 +132,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_runtime(cls, value: str) -> str:
         if value not in ("aiogram", "ptb"):
-            raise ValueError("FIELDBOT_RUNTIME is 'aiogram' (default) or 'ptb'")
+            raise ValueError("'aiogram' (default) or 'ptb'")
         return value
 
     @field_validator("default_locale", "manager_locale")
@@ -145,8 +145,20 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises on an unknown zone
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, e.g. Europe/Sofia") from None
         return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        """Without a secret anyone who finds the URL could post fake updates."""
+        if self.webhook_url and not (
+            self.webhook_secret and self.webhook_secret.get_secret_value()
+        ):
+            raise ValueError("FIELDBOT_WEBHOOK_URL needs FIELDBOT_WEBHOOK_SECRET as well")
+        return self
 
     @property
     def tz(self) -> ZoneInfo:

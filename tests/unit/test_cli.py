@@ -57,3 +57,25 @@ def test_run_without_token_explains(
     monkeypatch.delenv("FIELDBOT_BOT_TOKEN", raising=False)
     assert main(["run"]) == 2
     assert "FIELDBOT_BOT_TOKEN is not set" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("FIELDBOT_TIMEZONE", "Mars/Olympus", "FIELDBOT_TIMEZONE: unknown time zone"),
+        ("FIELDBOT_RUNTIME", "telethon", "FIELDBOT_RUNTIME: 'aiogram' (default) or 'ptb'"),
+        ("FIELDBOT_WEBHOOK_URL", "https://bot.example/hook", "needs FIELDBOT_WEBHOOK_SECRET"),
+    ],
+)
+def test_bad_configuration_is_one_clear_line(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    says: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("configuration: ") and says in err and "Traceback" not in err
