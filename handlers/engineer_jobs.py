@@ -243,14 +243,16 @@ async def myjobs_command(ctx: Context) -> None:
     await show_my_jobs(ctx)
 
 
-async def show_my_jobs(ctx: Context, in_place: bool = False) -> None:
+async def show_my_jobs(ctx: Context, offset: int = 0, in_place: bool = False) -> None:
     mine = await jobs.my_jobs(ctx.session, ctx.person)
+    offset = offset if offset < len(mine) else 0
     if not mine:
         text = ctx._("You have no open jobs. /jobs lists the ones you can take.")
         (ctx.edit if in_place else ctx.send)(
             text, inline([Button(ctx._("📋 Open jobs"), "jb:pg:0")])
         )
         return
+    page = mine[offset : offset + PAGE_SIZE]
     lines = [ctx.ngettext("You have {n} open job:", "You have {n} open jobs:", len(mine))]
     lines += [
         ctx._(
@@ -259,9 +261,13 @@ async def show_my_jobs(ctx: Context, in_place: bool = False) -> None:
             equipment=equipment_name(ctx, ticket),
             status=ctx._(STATUS[ticket.status]),
         )
-        for ticket in mine
+        for ticket in page
     ]
-    rows = [[Button(ticket_ref(ticket), f"mj:open:{ticket.id}")] for ticket in mine]
+    note = page_note(ctx, offset, len(mine))
+    if note:
+        lines.append(note)
+    rows = [[Button(ticket_ref(ticket), f"mj:open:{ticket.id}")] for ticket in page]
+    rows.append(pager("mj:list", offset, len(mine)))
     (ctx.edit if in_place else ctx.send)("\n".join(lines), inline(*rows))
 
 
@@ -329,9 +335,9 @@ DIALOG_PROMPTS = {
 @router.callback("mj", roles=ENGINEERS)
 async def my_job_button(ctx: Context) -> None:
     action, ticket_id, argument = parse(ctx)
-    if action == "list":
+    if action == "list":  # mj:list or mj:list:<offset>
         ctx.answer()
-        await show_my_jobs(ctx, in_place=True)
+        await show_my_jobs(ctx, ticket_id or 0, in_place=True)
         return
     if ticket_id is None:
         ctx.answer(ctx._("This button is no longer active."), alert=True)

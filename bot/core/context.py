@@ -12,7 +12,16 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.events import Incoming
 from bot.core.i18n import Catalogs, Translator
-from bot.core.replies import AnswerCallback, Edit, InlineKeyboard, Markup, Reply, Send
+from bot.core.replies import (
+    AnswerCallback,
+    Edit,
+    InlineKeyboard,
+    Markup,
+    Reply,
+    Send,
+    shorten,
+    split_text,
+)
 from storage.models import Dialog, Person
 
 
@@ -53,7 +62,14 @@ class Context:
         document: bytes | None = None,
         document_name: str | None = None,
     ) -> None:
-        """A new message in this chat, in the same forum topic when the event came from one."""
+        """A new message in this chat, in the same forum topic when the event came from one.
+
+        A text over Telegram's limit goes out as several messages, the buttons under the last.
+        """
+        if photo is None and document is None:
+            *head, text = split_text(text)
+            for part in head:
+                self.replies.append(Send(self.event.chat_id, part, thread_id=self.event.thread_id))
         self.replies.append(
             Send(
                 self.event.chat_id,
@@ -71,7 +87,9 @@ class Context:
         if self.event.message_id is None:
             self.send(text, markup)
         else:
-            self.replies.append(Edit(self.event.chat_id, self.event.message_id, text, markup))
+            self.replies.append(
+                Edit(self.event.chat_id, self.event.message_id, shorten(text), markup)
+            )
 
     def answer(self, text: str | None = None, alert: bool = False) -> None:
         """Acknowledge the pressed button first, so the client stops its spinner."""

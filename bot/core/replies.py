@@ -101,6 +101,36 @@ class Replies:
         self.items.append(reply)
 
 
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut a text Telegram would refuse as too long into messages, at line breaks where it can
+    (a single overlong line is cut where it must be)."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+def shorten(text: str, limit: int = TEXT_LIMIT) -> str:
+    """For an edit, which cannot become two messages: cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def inline(*rows: list[Button] | tuple[Button, ...]) -> InlineKeyboard:
     """Build an inline keyboard from rows, dropping empty ones."""
     return InlineKeyboard(tuple(tuple(row) for row in rows if row))

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.replies import Markup, markup_to_json
+from bot.core.replies import Markup, markup_to_json, split_text
 from storage.models import OutboxMessage
 
 
@@ -27,20 +27,25 @@ async def enqueue(
     photo: str | None = None,
     document: bytes | None = None,
     document_name: str | None = None,
-) -> OutboxMessage:
-    message = OutboxMessage(
-        chat_id=chat_id,
-        thread_id=thread_id,
-        person_id=person_id,
-        text=text,
-        markup=markup_to_json(markup),
-        photo=photo,
-        document=document,
-        document_name=document_name,
-        kind=kind,
-        created_at=now,
-        next_attempt_at=now,
-    )
-    session.add(message)
+) -> None:
+    """Queue a message; a text over Telegram's limit becomes several rows, in order, with the
+    buttons under the last (a caption of a photo or file is the caller's to keep short)."""
+    parts = split_text(text) if photo is None and document is None else [text]
+    for number, part in enumerate(parts, start=1):
+        last = number == len(parts)
+        session.add(
+            OutboxMessage(
+                chat_id=chat_id,
+                thread_id=thread_id,
+                person_id=person_id,
+                text=part,
+                markup=markup_to_json(markup) if last else None,
+                photo=photo,
+                document=document,
+                document_name=document_name,
+                kind=kind,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
     await session.flush()
-    return message

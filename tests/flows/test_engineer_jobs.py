@@ -79,6 +79,19 @@ async def test_board_pages(seeded: App, clock: FrozenClock) -> None:
     assert "Page 2 of 2" in chat.joined() and "#2" in chat.joined()
 
 
+async def test_my_jobs_page(seeded: App, clock: FrozenClock) -> None:
+    chat = await engineer(seeded)
+    for hours in range(8):
+        job = await make_job(seeded, clock.now() - timedelta(hours=hours), None)
+        await chat.press_data(f"jb:acc:{job}")
+    await chat.say("/myjobs")
+    assert "You have 8 open jobs:" in chat.joined() and "Page 1 of 2" in chat.joined()
+    await chat.press("»")
+    assert "Page 2 of 2" in chat.joined()
+    await chat.press_data("mj:list:999")  # forged offset: back to the first page
+    assert "Page 1 of 2" in chat.joined()
+
+
 async def test_empty_board(seeded: App) -> None:
     chat = await engineer(seeded)
     await chat.say("/jobs")
