@@ -413,6 +413,8 @@ def parse_eta(text: str, now: datetime, ctx: Context) -> datetime | None:
     text = text.strip()
     if text.isdigit():
         minutes = int(text)
+        if minutes > MAX_ETA.total_seconds() // 60:
+            return None
         eta = now + timedelta(minutes=minutes)
     else:
         match = TIME_OF_DAY.fullmatch(text)

@@ -15,6 +15,13 @@ from storage.models import Role
 Handler = Callable[[Context], Awaitable[None]]
 ALL_ROLES = frozenset(Role)
 GLOBAL_EVENTS = frozenset({EventKind.CONTACT, EventKind.LOCATION})
+MAX_ID = 2**31 - 1  # the database's INTEGER ids; offsets and ratings are far smaller
+
+
+def plausible_callback(data: str) -> bool:
+    """Numbers in our callback data are database ids, offsets or ratings; a bigger one was
+    forged and would overflow the database's integer columns, so it never reaches a handler."""
+    return all(not part.isdigit() or int(part) <= MAX_ID for part in data.split(":"))
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,10 @@ class Router:
         if event.kind is EventKind.COMMAND:
             return self.commands.get(event.command or "")
         if event.kind is EventKind.CALLBACK:
-            return self.callbacks.get((event.callback_data or "").split(":", 1)[0])
+            data = event.callback_data or ""
+            if not plausible_callback(data):
+                return None  # forged: the fallback says the button is no longer active
+            return self.callbacks.get(data.split(":", 1)[0])
         if event.kind in GLOBAL_EVENTS and event.kind in self.events:
             return self.events[event.kind]
         if ctx.dialog is not None and ctx.dialog.name in self.dialogs:

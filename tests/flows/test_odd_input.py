@@ -1,0 +1,85 @@
+"""Typed input where numbers and dates are parsed: absurd values get a clear answer and
+change nothing, never a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.services.importer import import_csv
+from tests.flowchat import FlowChat
+from tests.jobs_support import make_engineer, make_job
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ODD = [
+    "99999999999999999999999",
+    "-5",
+    "1e309",
+    "nan",
+    "inf",
+    "0",
+    "٣٤",
+    "12:99",
+    "25:00",
+    "2026-13-45..2026-99-99",
+    "x" * 5000,
+    "",
+    "   ",
+    "1,2,3",
+    "1.5.6",
+    "¼",
+]
+
+
+def assert_no_crash(chat: FlowChat) -> None:
+    assert not any("something went wrong" in text for text in chat.texts()), chat.texts()
+
+
+async def engineer_on_site(app: App) -> tuple[FlowChat, int]:
+    await make_engineer(app, 4001)
+    chat = FlowChat(app, user_id=4001)
+    job = await make_job(app, app.engine.clock.now())
+    await chat.press_data(f"jb:acc:{job}")
+    return chat, job
+
+
+@pytest.mark.parametrize("step", ["eta", "parts", "export", "stats", "tests"])
+async def test_odd_numbers_and_dates(seeded: App, step: str) -> None:
+    chat, job = await engineer_on_site(seeded)
+    manager = FlowChat(seeded, user_id=900)
+    if step == "parts":
+        async with seeded.db.transaction() as session:
+            text = (EXAMPLES / "parts.csv").read_text(encoding="utf-8")
+            await import_csv(session, "parts", text)
+    if step == "tests":
+        async with seeded.db.transaction() as session:
+            text = (EXAMPLES / "checklists.csv").read_text(encoding="utf-8")
+            await import_csv(session, "checklists", text)
+        await chat.press_data(f"mj:site:{job}")
+    for value in ODD:
+        if step == "eta":
+            await chat.press_data(f"mj:go:{job}")
+            await chat.say(value)
+        elif step == "parts":
+            await chat.press_data(f"pq:start:{job}")
+            await chat.say("gasket")
+            picks = [data for _, data in chat.last.buttons() if data.startswith("pq:pick:")]
+            assert picks, chat.texts()
+            await chat.press_data(picks[0])
+            assert "How many" in chat.joined() or "quantity" in chat.joined().lower()
+            await chat.say(value)
+        elif step == "export":
+            await manager.say(f"/export {value}")
+            assert_no_crash(manager)
+            continue
+        elif step == "stats":
+            await manager.say(f"/stats {value}")
+            assert_no_crash(manager)
+            continue
+        else:
+            await chat.press_data(f"ts:start:{job}")
+            await chat.say(value)
+        assert_no_crash(chat)
+        await chat.say("/cancel")
