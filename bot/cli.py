@@ -80,7 +80,8 @@ async def _import(settings: Settings, kind: str, text: str, name: str) -> int:
         await db.dispose()
     for line, message in report.errors:
         print(f"{name}:{line}: {message}", file=sys.stderr)
-    print(f"{kind}: {report.imported} rows imported, {len(report.errors)} rejected")
+    rows = "row" if report.imported == 1 else "rows"
+    print(f"{kind}: {report.imported} {rows} imported, {len(report.errors)} rejected")
     return 1 if report.errors else 0
 
 
@@ -165,6 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx (under python-telegram-bot) logs every request URL, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Migrations are news for `db upgrade`; elsewhere they are routine.
+    logging.getLogger("alembic").setLevel(
+        logging.INFO if args.command == "db" else logging.WARNING
     )
     if args.command == "demo":  # its own settings: a .env never leaks into the demo
         from bot.demo.run import DemoOptions, serve
