@@ -54,7 +54,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import jobs
 from bot.services.errors import InvalidState
-from bot.services.importer import ImportReport, Row, RowError
+from bot.services.import_rows import ImportReport, Row, RowError
 from bot.services.matching import fold
 from storage.models import (
     ChecklistCheck,

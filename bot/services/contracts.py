@@ -17,11 +17,16 @@ maintenance_interval_days,valid_until``.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.importer import Row, RowError, _date, _required
-from storage.models import Contract, Customer
+from bot.services.import_rows import (
+    Row,
+    RowError,
+    customer_by_ref,
+    customer_contract,
+    date_cell,
+    required,
+)
 
 YES = frozenset({"yes", "y", "true", "1", "да", "д"})
 NO = frozenset({"no", "n", "false", "0", "нет", "не", "н"})
@@ -50,7 +55,7 @@ def _yes_no(row: Row, column: str) -> bool | None:
 
 
 async def import_contract_row(session: AsyncSession, row: Row) -> None:
-    number, customer_ref = _required(row, "number"), _required(row, "customer_ref")
+    number, customer_ref = required(row, "number"), required(row, "customer_ref")
     response = _hours(row, "response_hours", required=True)
     resolution = _hours(row, "resolution_hours", required=True)
     assert response is not None and resolution is not None
@@ -58,16 +63,9 @@ async def import_contract_row(session: AsyncSession, row: Row) -> None:
         raise RowError("'response_hours' is longer than 'resolution_hours'")
     interval = _hours(row, "maintenance_interval_days", required=False)
     business_hours = _yes_no(row, "business_hours")
-    valid_until = _date(row, "valid_until")
-    customer = await session.scalar(select(Customer).where(Customer.external_ref == customer_ref))
-    if customer is None:
-        raise RowError(f"no customer with ref {customer_ref!r} (import customers first)")
-    contract = await session.scalar(select(Contract).where(Contract.number == number))
-    if contract is None:
-        contract = Contract(number=number, customer_id=customer.id)
-        session.add(contract)
-    elif contract.customer_id != customer.id:
-        raise RowError(f"contract {number!r} belongs to another customer")
+    valid_until = date_cell(row, "valid_until")
+    customer = await customer_by_ref(session, customer_ref)
+    contract = await customer_contract(session, number, customer)
     contract.tier = row.get("tier", "").strip() or contract.tier or "standard"
     contract.response_hours, contract.resolution_hours = response, resolution
     contract.business_hours = business_hours

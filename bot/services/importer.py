@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import phones
+from bot.services.checklists import import_check
+from bot.services.contracts import import_contract_row
+from bot.services.import_rows import (
+    ImportReport,
+    Row,
+    RowError,
+    RowImporter,
+    customer_by_ref,
+    customer_contract,
+    date_cell,
+    float_cell,
+    required,
+)
+from bot.services.parts import import_stock_row
 from storage.models import (
-    Contract,
     Customer,
     CustomerContact,
     Equipment,
@@ -79,49 +90,6 @@ CONTRACT_COLUMNS = (
 )
 
 
-class RowError(ValueError):
-    """A row that cannot be imported; the message says why."""
-
-
-@dataclass
-class ImportReport:
-    imported: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-
-Row = dict[str, str]
-RowImporter = Callable[[AsyncSession, Row], Awaitable[None]]
-
-
-def _required(row: Row, column: str) -> str:
-    value = row.get(column, "").strip()
-    if not value:
-        raise RowError(f"'{column}' is empty")
-    return value
-
-
-def _date(row: Row, column: str) -> date | None:
-    value = row.get(column, "").strip()
-    if not value:
-        return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise RowError(f"'{column}' is not a date (YYYY-MM-DD): {value!r}")
-
-
-def _float(row: Row, column: str) -> float | None:
-    value = row.get(column, "").strip().replace(",", ".")
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise RowError(f"'{column}' is not a number: {value!r}") from None
-
-
 async def _site(
     session: AsyncSession,
     customer_id: int,
@@ -144,8 +112,8 @@ async def _site(
 
 
 async def import_customer(session: AsyncSession, row: Row) -> None:
-    ref, name = _required(row, "ref"), _required(row, "name")
-    latitude, longitude = _float(row, "latitude"), _float(row, "longitude")
+    ref, name = required(row, "ref"), required(row, "name")
+    latitude, longitude = float_cell(row, "latitude"), float_cell(row, "longitude")
     customer = await session.scalar(select(Customer).where(Customer.external_ref == ref))
     if customer is None:
         customer = Customer(external_ref=ref, name=name)
@@ -179,13 +147,11 @@ async def import_customer(session: AsyncSession, row: Row) -> None:
 
 
 async def import_equipment(session: AsyncSession, row: Row) -> None:
-    serial, model_name = _required(row, "serial"), _required(row, "model")
-    customer_ref = _required(row, "customer_ref")
-    installed_on, warranty_until = _date(row, "installed_on"), _date(row, "warranty_until")
-    contract_until = _date(row, "contract_until")
-    customer = await session.scalar(select(Customer).where(Customer.external_ref == customer_ref))
-    if customer is None:
-        raise RowError(f"no customer with ref {customer_ref!r} (import customers first)")
+    serial, model_name = required(row, "serial"), required(row, "model")
+    customer_ref = required(row, "customer_ref")
+    installed_on, warranty_until = date_cell(row, "installed_on"), date_cell(row, "warranty_until")
+    contract_until = date_cell(row, "contract_until")
+    customer = await customer_by_ref(session, customer_ref)
     model = await session.scalar(select(EquipmentModel).where(EquipmentModel.name == model_name))
     if model is None:
         model = EquipmentModel(name=model_name)
@@ -205,12 +171,7 @@ async def import_equipment(session: AsyncSession, row: Row) -> None:
         item.site_id = (await _site(session, customer.id, site)).id
     number = row.get("contract", "").strip()
     if number:
-        contract = await session.scalar(select(Contract).where(Contract.number == number))
-        if contract is None:
-            contract = Contract(number=number, customer_id=customer.id)
-            session.add(contract)
-        elif contract.customer_id != customer.id:
-            raise RowError(f"contract {number!r} belongs to another customer")
+        contract = await customer_contract(session, number, customer)
         contract.tier = row.get("contract_tier", "").strip() or contract.tier or "standard"
         contract.valid_until = contract_until or contract.valid_until
         await session.flush()
@@ -218,30 +179,12 @@ async def import_equipment(session: AsyncSession, row: Row) -> None:
     await session.flush()
 
 
-async def import_checklist_check(session: AsyncSession, row: Row) -> None:
-    from bot.services.checklists import import_check  # it builds on RowError above
-
-    await import_check(session, row)
-
-
-async def import_part(session: AsyncSession, row: Row) -> None:
-    from bot.services.parts import import_stock_row  # it builds on RowError above
-
-    await import_stock_row(session, row)
-
-
-async def import_contract(session: AsyncSession, row: Row) -> None:
-    from bot.services.contracts import import_contract_row  # it builds on RowError above
-
-    await import_contract_row(session, row)
-
-
 IMPORTERS: dict[str, tuple[tuple[str, ...], RowImporter]] = {
     "customers": (CUSTOMER_COLUMNS, import_customer),
     "equipment": (EQUIPMENT_COLUMNS, import_equipment),
-    "checklists": (CHECKLIST_COLUMNS, import_checklist_check),
-    "parts": (PART_COLUMNS, import_part),
-    "contracts": (CONTRACT_COLUMNS, import_contract),
+    "checklists": (CHECKLIST_COLUMNS, import_check),
+    "parts": (PART_COLUMNS, import_stock_row),
+    "contracts": (CONTRACT_COLUMNS, import_contract_row),
 }
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import jobs
 from bot.services.errors import InvalidState, NotFound
-from bot.services.importer import Row, RowError
+from bot.services.import_rows import Row, RowError
 from bot.services.matching import FuzzyIndex
 from storage.models import (
     EventKind,

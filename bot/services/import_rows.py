@@ -1,0 +1,78 @@
+"""What every CSV import shares: a row, its refusal, the report, cell readers, and the lookups
+several kinds of row need (a customer by ref, a customer's contract by number).
+
+Kept apart from :mod:`bot.services.importer`, which drives the imports, so each kind's own
+module can build on these without importing the driver back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Contract, Customer
+
+Row = dict[str, str]
+RowImporter = Callable[[AsyncSession, Row], Awaitable[None]]
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the message says why."""
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def required(row: Row, column: str) -> str:
+    value = row.get(column, "").strip()
+    if not value:
+        raise RowError(f"'{column}' is empty")
+    return value
+
+
+def date_cell(row: Row, column: str) -> date | None:
+    value = row.get(column, "").strip()
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise RowError(f"'{column}' is not a date (YYYY-MM-DD): {value!r}")
+
+
+def float_cell(row: Row, column: str) -> float | None:
+    value = row.get(column, "").strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise RowError(f"'{column}' is not a number: {value!r}") from None
+
+
+async def customer_by_ref(session: AsyncSession, ref: str) -> Customer:
+    customer = await session.scalar(select(Customer).where(Customer.external_ref == ref))
+    if customer is None:
+        raise RowError(f"no customer with ref {ref!r} (import customers first)")
+    return customer
+
+
+async def customer_contract(session: AsyncSession, number: str, customer: Customer) -> Contract:
+    """The contract with this number, created for ``customer`` if new; refused when another
+    customer holds it."""
+    contract = await session.scalar(select(Contract).where(Contract.number == number))
+    if contract is None:
+        contract = Contract(number=number, customer_id=customer.id)
+        session.add(contract)
+    elif contract.customer_id != customer.id:
+        raise RowError(f"contract {number!r} belongs to another customer")
+    return contract
