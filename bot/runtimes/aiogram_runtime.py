@@ -23,9 +23,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import (
     BufferedInputFile,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -39,7 +37,6 @@ from bot.core.replies import (
     InlineKeyboard,
     Markup,
     Reply,
-    ReplyKeyboard,
     Send,
 )
 from bot.runtimes.base import (
@@ -54,6 +51,7 @@ from bot.runtimes.convert import (
     ALLOWED_UPDATES,
     DEFAULT_DOCUMENT_NAME,
     is_not_modified,
+    markup_payload,
     process_update,
 )
 
@@ -63,6 +61,11 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE = 30.0
 
 AiogramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+_MARKUP_CLASSES: dict[str, type[AiogramMarkup]] = {
+    "inline_keyboard": InlineKeyboardMarkup,
+    "keyboard": ReplyKeyboardMarkup,
+    "remove_keyboard": ReplyKeyboardRemove,
+}
 
 
 class AiogramRuntime:
@@ -155,7 +158,7 @@ class AiogramRuntime:
                     text=reply.text,
                     chat_id=reply.chat_id,
                     message_id=reply.message_id,
-                    reply_markup=_inline(reply.markup) if reply.markup else None,
+                    reply_markup=_inline(reply.markup),
                 )
                 return reply.message_id
             case AnswerCallback():
@@ -267,36 +270,15 @@ def _normalised_errors() -> Iterator[None]:
         raise Rejected(exc.message) from exc
 
 
-def _inline(keyboard: InlineKeyboard) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.text, callback_data=b.data, url=b.url) for b in row]
-            for row in keyboard.rows
-        ]
-    )
+def _inline(keyboard: InlineKeyboard | None) -> InlineKeyboardMarkup | None:
+    """Edits carry inline keyboards only."""
+    payload = markup_payload(keyboard)
+    return None if payload is None else InlineKeyboardMarkup.model_validate(payload)
 
 
 def _markup(markup: Markup | None) -> AiogramMarkup | None:
-    match markup:
-        case InlineKeyboard():
-            return _inline(markup)
-        case ReplyKeyboard():
-            return ReplyKeyboardMarkup(
-                keyboard=[
-                    [
-                        KeyboardButton(
-                            text=b.text,
-                            request_contact=b.request_contact or None,
-                            request_location=b.request_location or None,
-                        )
-                        for b in row
-                    ]
-                    for row in markup.rows
-                ],
-                resize_keyboard=True,
-                one_time_keyboard=markup.one_time,
-            )
-        case None:
-            return None
-        case _:
-            return ReplyKeyboardRemove(remove_keyboard=True)
+    payload = markup_payload(markup)
+    if payload is None:
+        return None
+    kind = next(key for key in _MARKUP_CLASSES if key in payload)
+    return _MARKUP_CLASSES[kind].model_validate(payload)

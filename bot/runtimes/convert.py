@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from bot.core.events import Contact, EventKind, Incoming, Location
-from bot.core.replies import Reply
+from bot.core.replies import InlineKeyboard, Markup, Reply, ReplyKeyboard
 from bot.runtimes.base import DeliveryError, Rejected, RetryAfter, UpdateHandler
 
 log = logging.getLogger(__name__)
@@ -207,3 +207,39 @@ async def _perform(reply: Reply, execute: Execute, update_id: int) -> None:
         log.warning("Telegram rejected %s for update %s: %s", type(reply).__name__, update_id, exc)
     except DeliveryError as exc:
         log.warning("could not deliver %s for update %s: %r", type(reply).__name__, update_id, exc)
+
+
+def markup_payload(markup: Markup | None) -> dict[str, Any] | None:
+    """Our keyboard as the Bot API's ``reply_markup`` object, written once for both
+    frameworks; each wraps it in its own class (the key names which one)."""
+    match markup:
+        case None:
+            return None
+        case InlineKeyboard():
+            return {
+                "inline_keyboard": [
+                    [
+                        {"text": b.text, "callback_data": b.data}
+                        if b.data is not None
+                        else {"text": b.text, "url": b.url}
+                        for b in row
+                    ]
+                    for row in markup.rows
+                ]
+            }
+        case ReplyKeyboard():
+            return {
+                "keyboard": [
+                    [
+                        {"text": b.text}
+                        | ({"request_contact": True} if b.request_contact else {})
+                        | ({"request_location": True} if b.request_location else {})
+                        for b in row
+                    ]
+                    for row in markup.rows
+                ],
+                "resize_keyboard": True,
+                "one_time_keyboard": markup.one_time,
+            }
+        case _:
+            return {"remove_keyboard": True}

@@ -11,9 +11,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -29,7 +27,6 @@ from bot.core.replies import (
     InlineKeyboard,
     Markup,
     Reply,
-    ReplyKeyboard,
     Send,
 )
 from bot.runtimes.base import Rejected, RetryAfter, Transient, Unreachable, UpdateHandler
@@ -37,12 +34,18 @@ from bot.runtimes.convert import (
     ALLOWED_UPDATES,
     DEFAULT_DOCUMENT_NAME,
     is_not_modified,
+    markup_payload,
     process_update,
 )
 
 log = logging.getLogger(__name__)
 
 PtbMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+_MARKUP_CLASSES: dict[str, type[PtbMarkup]] = {
+    "inline_keyboard": InlineKeyboardMarkup,
+    "keyboard": ReplyKeyboardMarkup,
+    "remove_keyboard": ReplyKeyboardRemove,
+}
 
 
 class PtbRuntime:
@@ -149,7 +152,7 @@ class PtbRuntime:
                     reply.text,
                     chat_id=reply.chat_id,
                     message_id=reply.message_id,
-                    reply_markup=_inline(reply.markup) if reply.markup else None,
+                    reply_markup=_inline(reply.markup),
                 )
                 return reply.message_id
             case AnswerCallback():
@@ -222,36 +225,15 @@ def _retry_seconds(exc: tg_error.RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _inline(keyboard: InlineKeyboard) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.text, callback_data=b.data, url=b.url) for b in row]
-            for row in keyboard.rows
-        ]
-    )
+def _inline(keyboard: InlineKeyboard | None) -> InlineKeyboardMarkup | None:
+    """Edits carry inline keyboards only."""
+    payload = markup_payload(keyboard)
+    return None if payload is None else InlineKeyboardMarkup.de_json(payload)
 
 
 def _markup(markup: Markup | None) -> PtbMarkup | None:
-    match markup:
-        case InlineKeyboard():
-            return _inline(markup)
-        case ReplyKeyboard():
-            return ReplyKeyboardMarkup(
-                [
-                    [
-                        KeyboardButton(
-                            b.text,
-                            request_contact=b.request_contact or None,
-                            request_location=b.request_location or None,
-                        )
-                        for b in row
-                    ]
-                    for row in markup.rows
-                ],
-                resize_keyboard=True,
-                one_time_keyboard=markup.one_time,
-            )
-        case None:
-            return None
-        case _:
-            return ReplyKeyboardRemove()
+    payload = markup_payload(markup)
+    if payload is None:
+        return None
+    kind = next(key for key in _MARKUP_CLASSES if key in payload)
+    return _MARKUP_CLASSES[kind].de_json(payload)
