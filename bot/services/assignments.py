@@ -36,8 +36,8 @@ RESTART = {
     S.ASSIGNED: S.ASSIGNED,
     S.EN_ROUTE: S.ASSIGNED,
     S.ON_SITE: S.ASSIGNED,
+    S.WAITING_PARTS: S.WAITING_PARTS,
 }
-RESTART[S.WAITING_PARTS] = S.WAITING_PARTS
 
 
 class AssignmentConflict(InvalidState):
@@ -102,16 +102,7 @@ class Candidate:
 async def candidates(session: AsyncSession, ticket: Ticket) -> list[Candidate]:
     """Every engineer: on duty with matching skills first (fewest open jobs first), then the
     others, so a manager can still choose anyone."""
-    people = (await session.scalars(select(Person).where(Person.role == Role.ENGINEER))).unique()
-    counts = dict(
-        (
-            await session.execute(
-                select(Ticket.engineer_id, func.count(Ticket.id))
-                .where(Ticket.engineer_id.is_not(None), Ticket.status.in_(OPEN_STATUSES))
-                .group_by(Ticket.engineer_id)
-            )
-        ).all()
-    )
+    people, counts = await jobs.engineers_and_loads(session)
     found = [
         Candidate(
             person,

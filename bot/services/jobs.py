@@ -184,6 +184,19 @@ async def accept(session: AsyncSession, ticket_id: int, engineer: Person, now: d
 
 
 # -- my jobs -------------------------------------------------------------------------------
+async def engineers_and_loads(session: AsyncSession) -> tuple[list[Person], dict[int, int]]:
+    """Every engineer, and how many open jobs each has (absent: none)."""
+    people = list(
+        (await session.scalars(select(Person).where(Person.role == Role.ENGINEER))).unique()
+    )
+    rows = await session.execute(
+        select(Ticket.engineer_id, func.count(Ticket.id))
+        .where(Ticket.engineer_id.is_not(None), Ticket.status.in_(OPEN_STATUSES))
+        .group_by(Ticket.engineer_id)
+    )
+    return people, {int(engineer): int(count) for engineer, count in rows.all()}
+
+
 async def my_jobs(session: AsyncSession, engineer: Person) -> list[Ticket]:
     """The engineer's open jobs, most urgent and oldest first."""
     require_engineer(engineer)

@@ -19,14 +19,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import jobs
 from storage.models import (
-    OPEN_STATUSES,
     ChecklistCheck,
     Complaint,
     Customer,
     Feedback,
     Person,
-    Role,
     TestResult,
     Ticket,
     TicketEvent,
@@ -327,18 +326,7 @@ class EngineerStatus:
 
 async def engineers(session: AsyncSession) -> list[EngineerStatus]:
     """Every engineer with their open jobs; on duty first, then by name."""
-    people = list(
-        (await session.scalars(select(Person).where(Person.role == Role.ENGINEER))).unique()
-    )
-    counts = dict(
-        (
-            await session.execute(
-                select(Ticket.engineer_id, func.count(Ticket.id))
-                .where(Ticket.engineer_id.is_not(None), Ticket.status.in_(OPEN_STATUSES))
-                .group_by(Ticket.engineer_id)
-            )
-        ).all()
-    )
+    people, counts = await jobs.engineers_and_loads(session)
     people.sort(key=lambda person: (not person.on_duty, person.name.casefold(), person.id))
     return [EngineerStatus(person, int(counts.get(person.id, 0))) for person in people]
 
