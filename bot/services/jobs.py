@@ -194,7 +194,7 @@ async def engineers_and_loads(session: AsyncSession) -> tuple[list[Person], dict
         .where(Ticket.engineer_id.is_not(None), Ticket.status.in_(OPEN_STATUSES))
         .group_by(Ticket.engineer_id)
     )
-    return people, {engineer: count for engineer, count in rows.tuples() if engineer is not None}
+    return people, {engineer: count for engineer, count in rows.all() if engineer is not None}
 
 
 async def my_jobs(session: AsyncSession, engineer: Person) -> list[Ticket]:
