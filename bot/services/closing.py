@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,26 +95,35 @@ async def awaiting_confirmation(session: AsyncSession, ticket_id: int, client: P
     return ticket
 
 
-def _close(ticket: Ticket, now: datetime) -> None:
+def _close(
+    session: AsyncSession,
+    ticket: Ticket,
+    now: datetime,
+    data: dict[str, Any],
+    actor_id: int | None = None,
+    note: str | None = None,
+) -> None:
+    """Close the ticket and say so on its timeline."""
     ticket.status = TicketStatus.CLOSED
     ticket.closed_at = now
     ticket.updated_at = now
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=actor_id,
+            kind=EventKind.STATUS,
+            status=TicketStatus.CLOSED,
+            note=note,
+            data=data,
+        )
+    )
 
 
 async def confirm(session: AsyncSession, ticket_id: int, client: Person, now: datetime) -> Ticket:
     """The customer signs the work off: the ticket is closed."""
     ticket = await awaiting_confirmation(session, ticket_id, client)
-    _close(ticket, now)
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=client.id,
-            kind=EventKind.STATUS,
-            status=TicketStatus.CLOSED,
-            data={"confirmed_by": client.id},
-        )
-    )
+    _close(session, ticket, now, {"confirmed_by": client.id}, actor_id=client.id)
     await session.flush()
     return ticket
 
@@ -247,16 +257,12 @@ async def auto_close(session: AsyncSession, now: datetime, days: int) -> list[Ti
     )
     closed = list(due.unique())
     for ticket in closed:
-        _close(ticket, now)
-        session.add(
-            TicketEvent(
-                ticket_id=ticket.id,
-                at=now,
-                kind=EventKind.STATUS,
-                status=TicketStatus.CLOSED,
-                note=f"closed automatically: not confirmed within {days} days",
-                data={"automatic": True, "days": days},
-            )
+        _close(
+            session,
+            ticket,
+            now,
+            {"automatic": True, "days": days},
+            note=f"closed automatically: not confirmed within {days} days",
         )
     await session.flush()
     return closed
