@@ -256,8 +256,7 @@ async def send_report(ctx: Context) -> None:
 # -- buttons ----------------------------------------------------------------------------------
 @router.callback("rp", roles=CLIENTS)
 async def report_button(ctx: Context) -> None:
-    parts = (ctx.event.callback_data or "").split(":")
-    action, argument = parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+    action, argument = ctx.event.button_field(0), ctx.event.button_field(1)
     if action == "start":
         ctx.answer()
         await begin(ctx)

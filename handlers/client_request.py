@@ -249,8 +249,7 @@ async def request_command(ctx: Context) -> None:
 
 @router.callback("rq", roles=CLIENTS)
 async def request_button(ctx: Context) -> None:
-    pieces = (ctx.event.callback_data or "").split(":")
-    action, argument = pieces[1] if len(pieces) > 1 else "", pieces[2] if len(pieces) > 2 else ""
+    action, argument = ctx.event.button_field(0), ctx.event.button_field(1)
     if action == "start":
         ctx.answer()
         await begin(ctx)

@@ -86,7 +86,7 @@ async def details(ctx: Context, ticket: Ticket) -> str:
 @router.callback("tk")
 async def ticket_button(ctx: Context) -> None:
     """Any role may open a ticket it is allowed to see; forged ids get a refusal."""
-    argument = (ctx.event.callback_data or "").partition(":")[2]
+    argument = ctx.event.button_argument
     try:
         if not argument.isdigit():
             raise NotFound(argument)

@@ -41,10 +41,6 @@ CLIENTS = (Role.CLIENT,)
 MIN_NOTE = 3
 
 
-def callback_parts(ctx: Context) -> list[str]:
-    return (ctx.event.callback_data or "").split(":")[1:]
-
-
 def refuse(ctx: Context, text: str) -> None:
     ctx.answer(text, alert=True)
 
@@ -52,7 +48,7 @@ def refuse(ctx: Context, text: str) -> None:
 # -- the engineer resolves ------------------------------------------------------------------------
 @router.callback("rs", roles=ENGINEERS)
 async def resolve_button(ctx: Context) -> None:
-    parts = callback_parts(ctx)
+    parts = ctx.event.button_fields
     if len(parts) == 2 and parts[0] == "cancel" and parts[1].isdigit():
         if dialogs.is_in(ctx, "resolve"):
             await dialogs.end(ctx)
@@ -150,7 +146,7 @@ def sign_off_request(ticket: Ticket, note: str, outcomes: Sequence[CheckOutcome]
 # -- the customer signs off -----------------------------------------------------------------------
 @router.callback("cf", roles=CLIENTS)
 async def confirmation_button(ctx: Context) -> None:
-    parts = callback_parts(ctx)
+    parts = ctx.event.button_fields
     if len(parts) != 2 or not parts[1].isdigit() or parts[0] not in ("ok", "no", "skip"):
         ctx.answer(ctx._("This button is no longer active."))
         return
@@ -252,7 +248,7 @@ def reopened_note(ticket: Ticket, reason: str) -> Render:
 # -- rating and comment -------------------------------------------------------------------------
 @router.callback("rt", roles=CLIENTS)
 async def rating_button(ctx: Context) -> None:
-    parts = callback_parts(ctx)
+    parts = ctx.event.button_fields
     if len(parts) == 2 and parts[0] == "skip" and parts[1].isdigit():
         if dialogs.is_in(ctx, "feedback"):
             await dialogs.end(ctx)

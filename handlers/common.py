@@ -122,7 +122,7 @@ async def language(ctx: Context) -> None:
 
 @router.callback("lang")
 async def language_chosen(ctx: Context) -> None:
-    choice = (ctx.event.callback_data or "").partition(":")[2]
+    choice = ctx.event.button_argument
     if choice not in SUPPORTED_LOCALES:  # the menu's language button, or forged data
         ctx.answer()
         ctx.send(ctx._("Choose your language:"), inline(*language_keyboard(ctx)))

@@ -60,10 +60,9 @@ PUSH_HANDED_BACK = N_(
 # -- shared bits ----------------------------------------------------------------------------
 def parse(ctx: Context) -> tuple[str, int | None, str]:
     """``mj:site:42`` → ``("site", 42, "")``; ``mj:eta:42:30`` → ``("eta", 42, "30")``."""
-    parts = (ctx.event.callback_data or "").split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    ticket_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
-    return action, ticket_id, parts[3] if len(parts) > 3 else ""
+    event = ctx.event
+    ticket = event.button_field(1)
+    return event.button_field(0), int(ticket) if ticket.isdigit() else None, event.button_field(2)
 
 
 def equipment_name(ctx: Context, ticket: Ticket) -> str:

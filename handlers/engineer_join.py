@@ -111,7 +111,7 @@ async def finish(ctx: Context) -> None:
 
 @router.callback("jn", roles=ENGINEERS)
 async def join_button(ctx: Context) -> None:
-    _, action, argument = ((ctx.event.callback_data or "") + "::").split(":", 3)[:3]
+    action, argument = ctx.event.button_field(0), ctx.event.button_field(1)
     if action == "keep" and dialogs.is_in(ctx, DIALOG, "name"):
         ctx.answer()
         await ask_skills(ctx)

@@ -24,6 +24,7 @@ from bot.core.router import Router
 from bot.services import checklists
 from bot.services.checklists import BadValue, CheckOutcome, Verdict
 from bot.services.errors import InvalidState, NotFound
+from handlers.keyboards import action_and_ids
 from handlers.texts import ticket_ref
 from storage.models import ChecklistCheck, CheckType, Role, TestResult, Ticket
 
@@ -265,12 +266,11 @@ def show_summary(ctx: Context, ticket: Ticket, outcomes: Sequence[CheckOutcome])
 # -- buttons and typed values ------------------------------------------------------------------
 @router.callback("ts", roles=ENGINEERS)
 async def tests_button(ctx: Context) -> None:
-    parts = (ctx.event.callback_data or "").split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    numbers = [int(part) for part in parts[2:] if part.isdigit()]
-    if not numbers or len(numbers) != len(parts) - 2:
+    parsed = action_and_ids(ctx.event)
+    if parsed is None:
         ctx.answer(ctx._("This button is no longer active."))
         return
+    action, numbers = parsed
     ticket_id = numbers[0]
     check_id = numbers[1] if len(numbers) > 1 else 0
     if action in ("start", "all"):

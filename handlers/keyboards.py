@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.context import Context
+from bot.core.events import Incoming
 from bot.core.replies import Button, InlineKeyboard, KeyButton, ReplyKeyboard, inline
 from storage.models import Role
 
@@ -51,6 +52,15 @@ def page_note(ctx: Context, offset: int, total: int, size: int = PAGE_SIZE) -> s
         return ""
     pages = (total + size - 1) // size
     return ctx._("Page {page} of {pages}", page=offset // size + 1, pages=pages)
+
+
+def action_and_ids(event: Incoming) -> tuple[str, list[int]] | None:
+    """``pq:pick:12:7`` → ``("pick", [12, 7])``; None when no id follows the action or one is
+    not a number (a stale or forged button)."""
+    action, *ids = event.button_fields or [""]
+    if not ids or not all(part.isdigit() for part in ids):
+        return None
+    return action, [int(part) for part in ids]
 
 
 def parse_offset(data: str) -> int:

@@ -211,7 +211,7 @@ async def export_command(ctx: Context) -> None:
 @router.callback("mx", roles=MANAGERS)
 async def export_button(ctx: Context) -> None:
     prepare(ctx)
-    name = (ctx.event.callback_data or "").partition(":")[2]
+    name = ctx.event.button_argument
     if name not in reports.PERIODS:
         ctx.answer(ctx._("This button is no longer active."))
         return

@@ -64,7 +64,7 @@ async def invite_command(ctx: Context) -> None:
 @router.callback("mi", roles=MANAGERS)
 async def invite_button(ctx: Context) -> None:
     prepare(ctx)
-    role = ROLES.get((ctx.event.callback_data or "").partition(":")[2])
+    role = ROLES.get(ctx.event.button_argument)
     if role is None:
         ctx.answer(ctx._("This button is no longer active."))
         return

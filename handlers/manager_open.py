@@ -281,7 +281,7 @@ def numbers(pieces: list[str], count: int) -> list[int] | None:
 @router.callback("mg", roles=MANAGERS)
 async def manager_button(ctx: Context) -> None:
     prepare(ctx)
-    pieces = (ctx.event.callback_data or "").split(":")[1:]
+    pieces = ctx.event.button_fields
     action, rest = (pieces[0], pieces[1:]) if pieces else ("", [])
     if action == "o" and len(rest) == 5 and rest[4].isdigit():
         filters = decode(rest[:4])

@@ -103,7 +103,7 @@ async def stats_command(ctx: Context) -> None:
 @router.callback("ms", roles=MANAGERS)
 async def stats_button(ctx: Context) -> None:
     prepare(ctx)
-    name = (ctx.event.callback_data or "").partition(":")[2]
+    name = ctx.event.button_argument
     if name not in reports.PERIODS:
         ctx.answer(ctx._("This button is no longer active."))
         return

@@ -15,6 +15,7 @@ from bot.core.router import Router
 from bot.services import jobs, parts
 from bot.services.errors import InvalidState, NotFound
 from handlers import alerts
+from handlers.keyboards import action_and_ids
 from handlers.texts import ticket_ref
 from storage.models import Role, TicketStatus
 
@@ -128,12 +129,11 @@ async def take_quantity(ctx: Context, ticket_id: int, part_id: int, text: str) -
 
 @router.callback("pq", roles=ENGINEERS)
 async def parts_button(ctx: Context) -> None:
-    pieces = (ctx.event.callback_data or "").split(":")
-    action = pieces[1] if len(pieces) > 1 else ""
-    numbers = [int(piece) for piece in pieces[2:] if piece.isdigit()]
-    if not numbers or len(numbers) != len(pieces) - 2:
+    parsed = action_and_ids(ctx.event)
+    if parsed is None:
         ctx.answer(ctx._("This button is no longer active."))
         return
+    action, numbers = parsed
     ticket_id = numbers[0]
     if action == "start":
         await begin(ctx, ticket_id)
