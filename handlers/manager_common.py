@@ -1,5 +1,5 @@
 """What the manager flows share: the role, answering in the chat (and forum topic) the command
-came from, the manager chat's language there, and the manager's ticket card."""
+came from, and the manager's ticket card. (The manager chat's language is the engine's.)"""
 
 from __future__ import annotations
 
@@ -14,13 +14,6 @@ from storage.models import Person, Role, Ticket, TicketEvent
 
 MANAGERS = (Role.MANAGER,)
 TIMELINE_TAIL = 6
-
-
-def prepare(ctx: Context) -> None:
-    """In the managers' shared chat, speak that chat's language rather than the presser's."""
-    settings = ctx.settings
-    if ctx.event.chat_id == settings.manager_chat_id and settings.manager_locale:
-        ctx.use_locale(settings.manager_locale)
 
 
 def reply(

@@ -13,7 +13,7 @@ from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import checklists, exports, reports
 from bot.services.exports import Cell, Sheet
-from handlers.manager_common import MANAGERS, prepare, reply
+from handlers.manager_common import MANAGERS, reply
 from handlers.texts import KIND, N_, PRIORITY, STATUS, ticket_ref
 from storage.models import EventKind, TestResult
 
@@ -196,7 +196,6 @@ async def send_export(ctx: Context, span: reports.Period) -> None:
 
 @router.command("export", roles=MANAGERS)
 async def export_command(ctx: Context) -> None:
-    prepare(ctx)
     span = parse_period(ctx, ctx.event.args)
     if span is None:
         buttons = [
@@ -210,7 +209,6 @@ async def export_command(ctx: Context) -> None:
 
 @router.callback("mx", roles=MANAGERS)
 async def export_button(ctx: Context) -> None:
-    prepare(ctx)
     name = ctx.event.button_argument
     if name not in reports.PERIODS:
         ctx.answer(ctx._("This button is no longer active."))

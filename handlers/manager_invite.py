@@ -11,7 +11,7 @@ from bot.core.context import Context
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import invites
-from handlers.manager_common import MANAGERS, prepare, reply
+from handlers.manager_common import MANAGERS, reply
 from handlers.texts import N_
 from storage.models import Role
 
@@ -44,7 +44,6 @@ async def make_invite(ctx: Context, role: Role) -> None:
 
 @router.command("invite", roles=MANAGERS)
 async def invite_command(ctx: Context) -> None:
-    prepare(ctx)
     role = ROLES.get(ctx.event.args.strip().lower())
     if role is None:
         reply(
@@ -63,7 +62,6 @@ async def invite_command(ctx: Context) -> None:
 
 @router.callback("mi", roles=MANAGERS)
 async def invite_button(ctx: Context) -> None:
-    prepare(ctx)
     role = ROLES.get(ctx.event.button_argument)
     if role is None:
         ctx.answer(ctx._("This button is no longer active."))

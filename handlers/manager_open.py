@@ -22,7 +22,7 @@ from bot.services.assignments import Filters
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from handlers.alerts import PRIORITY_MARK
 from handlers.keyboards import PAGE_SIZE, page_note, pager
-from handlers.manager_common import MANAGERS, card_text, prepare, reply, show
+from handlers.manager_common import MANAGERS, card_text, reply, show
 from handlers.notifications import notify
 from handlers.texts import PRIORITY, STATUS, ticket_ref
 from storage.models import OPEN_STATUSES, Customer, Person, Priority, Ticket, TicketStatus
@@ -66,7 +66,6 @@ def list_data(filters: Filters, offset: int = 0) -> str:
 # -- the list -------------------------------------------------------------------------------------
 @router.command("open", roles=MANAGERS)
 async def open_command(ctx: Context) -> None:
-    prepare(ctx)
     await show_list(ctx, Filters())
 
 
@@ -280,7 +279,6 @@ def numbers(pieces: list[str], count: int) -> list[int] | None:
 
 @router.callback("mg", roles=MANAGERS)
 async def manager_button(ctx: Context) -> None:
-    prepare(ctx)
     pieces = ctx.event.button_fields
     action, rest = (pieces[0], pieces[1:]) if pieces else ("", [])
     if action == "o" and len(rest) == 5 and rest[4].isdigit():

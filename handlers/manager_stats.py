@@ -9,7 +9,7 @@ from bot.core.context import Context
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import reports
-from handlers.manager_common import MANAGERS, prepare, reply, show
+from handlers.manager_common import MANAGERS, reply, show
 from handlers.texts import KIND, N_, ticket_ref
 
 router = Router()
@@ -92,7 +92,6 @@ async def show_stats(ctx: Context, name: str, in_place: bool = False) -> None:
 
 @router.command("stats", roles=MANAGERS)
 async def stats_command(ctx: Context) -> None:
-    prepare(ctx)
     name = ctx.event.args.strip().lower() or "today"
     if name not in reports.PERIODS:
         reply(ctx, ctx._("Usage: /stats today, /stats week or /stats month."))
@@ -102,7 +101,6 @@ async def stats_command(ctx: Context) -> None:
 
 @router.callback("ms", roles=MANAGERS)
 async def stats_button(ctx: Context) -> None:
-    prepare(ctx)
     name = ctx.event.button_argument
     if name not in reports.PERIODS:
         ctx.answer(ctx._("This button is no longer active."))
@@ -165,7 +163,6 @@ def trends_text(ctx: Context, found: reports.Trends) -> str:
 
 @router.command("trends", roles=MANAGERS)
 async def trends_command(ctx: Context) -> None:
-    prepare(ctx)
     reply(ctx, trends_text(ctx, await reports.trends(ctx.session, ctx.now())))
 
 
@@ -188,7 +185,6 @@ def engineer_line(ctx: Context, item: reports.EngineerStatus) -> str:
 
 @router.command("engineers", roles=MANAGERS)
 async def engineers_command(ctx: Context) -> None:
-    prepare(ctx)
     found = await reports.engineers(ctx.session)
     if not found:
         reply(ctx, ctx._("There are no engineers yet. /invite engineer makes an invite link."))

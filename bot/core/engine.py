@@ -81,10 +81,17 @@ class Engine:
             settings=self.settings,
             catalogs=self.catalogs,
             clock=self.clock,
-            t=self.catalogs.get(person.locale),
+            t=self.catalogs.get(self._reader_locale(event, person)),
         )
         await dialogs.load(ctx)
         return ctx
+
+    def _reader_locale(self, event: Incoming, person: Person) -> str:
+        """Replies in the managers' shared chat speak that chat's language, whoever wrote."""
+        settings = self.settings
+        if event.chat_id == settings.manager_chat_id and settings.manager_locale:
+            return settings.manager_locale
+        return person.locale
 
     def _apology(self, event: Incoming) -> list[Reply]:
         t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))

@@ -216,3 +216,13 @@ async def test_assign_from_an_alert_in_the_group(
     assert ticket.engineer_id == board["petar"] and ticket.status is TicketStatus.ASSIGNED
     [to_client] = [m for m in await messages_to(seeded, 501) if m.kind == "job_assigned"]
     assert to_client.text == f"Engineer Petar will handle your request #{job}."  # in English
+
+
+async def test_every_reply_in_the_manager_group_speaks_its_language(seeded: App) -> None:
+    seeded.settings.manager_locale = "bg"
+    group = GroupChat(seeded, 901, "Boris", language_code="en")
+    await group.say("/help")  # not a manager flow: the language is decided for the whole chat
+    assert "Вие сте мениджър на сервиза" in group.joined()
+    stranger = GroupChat(seeded, 556, "Someone", language_code="ru")
+    await stranger.say("/open")
+    assert "не е достъпна" in stranger.joined()
