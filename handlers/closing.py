@@ -24,14 +24,14 @@ from bot.core.events import EventKind
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
 from bot.core.router import Router
-from bot.services import checklists, closing, outbox
+from bot.services import checklists, closing
 from bot.services.checklists import CheckOutcome
 from bot.services.closing import ChecksIncomplete
 from bot.services.errors import InvalidState, NotFound
 from handlers import alerts
 from handlers.engineer_tests import outcome_line, summary_lines
 from handlers.keyboards import main_menu
-from handlers.notifications import Render, notify
+from handlers.notifications import Render, notify, notify_person
 from handlers.texts import ticket_ref
 from storage.models import Person, Role, Ticket
 
@@ -308,27 +308,27 @@ async def auto_close_job(
 ) -> int:
     """Scheduler job: close what customers did not confirm in time and tell them, in their
     language, with a last chance to rate the work."""
-    closed = await closing.auto_close(session, now, settings.auto_close_days)
+    days = settings.auto_close_days
+    closed = await closing.auto_close(session, now, days)
     for ticket in closed:
+        render = auto_closed_note(ticket, days)
         for person in await closing.customer_recipients(session, ticket):
-            t = catalogs.get(person.locale)
-            text = t.ngettext(
-                "{ref} was closed automatically: {n} day passed since it was resolved. "
-                "If the problem is back, please report it again with /report. "
-                "How would you rate the work?",
-                "{ref} was closed automatically: {n} days passed since it was resolved. "
-                "If the problem is back, please report it again with /report. "
-                "How would you rate the work?",
-                settings.auto_close_days,
-                ref=ticket_ref(ticket),
-            )
-            await outbox.enqueue(
-                session,
-                person.chat_id,
-                text,
-                now,
-                markup=rating_keyboard(ticket.id),
-                person_id=person.id,
-                kind="auto_closed",
-            )
+            await notify_person(session, catalogs, person, render, now, kind="auto_closed")
     return len(closed)
+
+
+def auto_closed_note(ticket: Ticket, days: int) -> Render:
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        text = t.ngettext(
+            "{ref} was closed automatically: {n} day passed since it was resolved. "
+            "If the problem is back, please report it again with /report. "
+            "How would you rate the work?",
+            "{ref} was closed automatically: {n} days passed since it was resolved. "
+            "If the problem is back, please report it again with /report. "
+            "How would you rate the work?",
+            days,
+            ref=ticket_ref(ticket),
+        )
+        return text, rating_keyboard(ticket.id)
+
+    return render
