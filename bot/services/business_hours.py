@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.config import Settings
 
@@ -38,6 +38,11 @@ class Calendar:
         return self.hours is None
 
 
+def local_instant(day: date, at: time, tz: tzinfo) -> datetime:
+    """``day`` at wall-clock ``at`` in ``tz`` (the company's zone), as a UTC instant."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
 def from_settings(settings: Settings, business_hours: bool) -> Calendar:
     """The company's working-hours calendar, or 24/7 in its time zone."""
     if not business_hours:
@@ -53,8 +58,8 @@ def windows(start: datetime, calendar: Calendar) -> Iterator[tuple[datetime, dat
     while True:
         if day.weekday() in calendar.days:
             yield (
-                datetime.combine(day, opens, tzinfo=calendar.tz).astimezone(UTC),
-                datetime.combine(day, closes, tzinfo=calendar.tz).astimezone(UTC),
+                local_instant(day, opens, calendar.tz),
+                local_instant(day, closes, calendar.tz),
             )
         day += timedelta(days=1)
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.services.business_hours import local_instant
 from bot.services.escalations import record
 from storage.models import OPEN_STATUSES, Feedback, Ticket, TicketStatus
 
@@ -51,9 +52,8 @@ class WeekCounts:
 
 def day_bounds(day: date, settings: Settings) -> tuple[datetime, datetime]:
     """The local ``day`` as a half-open UTC range."""
-    start = datetime.combine(day, time(), tzinfo=settings.tz)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=settings.tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    start = local_instant(day, time(), settings.tz)
+    return start, local_instant(day + timedelta(days=1), time(), settings.tz)
 
 
 def day_to_report(now: datetime, settings: Settings) -> date | None:

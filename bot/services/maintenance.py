@@ -12,12 +12,13 @@ runs create each job once. Contracts that end before the due date plan nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.services.business_hours import local_instant
 from bot.services.escalations import insert_once
 from bot.services.sla import active_contract
 from storage.models import (
@@ -47,7 +48,7 @@ def _local_day(moment: datetime, settings: Settings) -> date:
 
 def end_of_day(day: date, settings: Settings) -> datetime:
     """The first instant after ``day`` in the company's time zone, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=settings.tz).astimezone(UTC)
+    return local_instant(day + timedelta(days=1), time(), settings.tz)
 
 
 async def _history(

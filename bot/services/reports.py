@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from statistics import mean
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import jobs
+from bot.services.business_hours import local_instant
 from storage.models import (
     ChecklistCheck,
     Complaint,
@@ -53,17 +54,13 @@ class Period:
     end: datetime
 
 
-def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
-
-
 def days(first: date, last: date, tz: ZoneInfo, name: str = "range") -> Period:
     return Period(
         name,
         first,
         last,
-        _local_midnight(first, tz),
-        _local_midnight(last + timedelta(days=1), tz),
+        local_instant(first, time(), tz),
+        local_instant(last + timedelta(days=1), time(), tz),
     )
 
 
