@@ -27,7 +27,7 @@ from bot.core.context import Context
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
 from bot.services import outbox, parts, reports
-from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
+from handlers.texts import KIND, PRIORITY, STATUS, equipment_label, ticket_ref
 from storage.models import (
     Complaint,
     Customer,
@@ -124,11 +124,7 @@ async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
     customer = await session.get(Customer, ticket.customer_id)
     item = await session.get(Equipment, ticket.equipment_id) if ticket.equipment_id else None
     engineer = await session.get(Person, ticket.engineer_id) if ticket.engineer_id else None
-    if item is not None:
-        site = f" ({item.site.name})" if item.site is not None else ""
-        equipment: str | None = f"{item.model.name} · {item.serial}{site}"
-    else:
-        equipment = ticket.equipment_text
+    equipment = equipment_label(item) if item is not None else ticket.equipment_text
     return TicketBrief(
         ticket.id,
         KIND[ticket.kind],

@@ -30,7 +30,15 @@ from bot.services import jobs, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from handlers.keyboards import PAGE_SIZE, main_menu, page_note, pager, parse_offset
 from handlers.notifications import notify
-from handlers.texts import N_, PRIORITY, STATUS, coverage_lines, ticket_heading, ticket_ref
+from handlers.texts import (
+    N_,
+    PRIORITY,
+    STATUS,
+    coverage_lines,
+    ticket_heading,
+    ticket_model,
+    ticket_ref,
+)
 from storage.models import Role, Ticket, TicketStatus
 
 router = Router()
@@ -65,12 +73,6 @@ def parse(ctx: Context) -> tuple[str, int | None, str]:
     return event.button_field(0), int(ticket) if ticket.isdigit() else None, event.button_field(2)
 
 
-def equipment_name(ctx: Context, ticket: Ticket) -> str:
-    if ticket.equipment is not None:
-        return ticket.equipment.model.name
-    return ticket.equipment_text or ctx._("equipment not specified")
-
-
 def place(customer: str, ticket: Ticket) -> str:
     site = ticket.equipment.site if ticket.equipment is not None else None
     return f"{customer} / {site.name}" if site is not None else customer
@@ -102,7 +104,7 @@ def board_line(ctx: Context, item: jobs.BoardItem) -> str:
     ticket = item.ticket
     values: dict[str, Any] = {
         "ref": ticket_ref(ticket),
-        "equipment": equipment_name(ctx, ticket),
+        "equipment": ticket_model(ctx, ticket),
         "place": place(item.customer_name, ticket),
         "priority": ctx._(PRIORITY[ticket.priority]),
         "age": ctx.t.age(ctx.now() - ticket.created_at),
@@ -156,7 +158,7 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
         if equipment.site is not None and equipment.site.address:
             lines.append(ctx._("Address: {address}", address=equipment.site.address))
     else:
-        lines.append(ctx._("Equipment: {equipment}", equipment=equipment_name(ctx, ticket)))
+        lines.append(ctx._("Equipment: {equipment}", equipment=ticket_model(ctx, ticket)))
     distance = jobs.distance_to(ctx.person, ticket)
     if distance is not None:
         lines.append(ctx._("Distance: {distance}", distance=distance_text(ctx, distance)))
@@ -257,7 +259,7 @@ async def show_my_jobs(ctx: Context, offset: int = 0, in_place: bool = False) ->
         ctx._(
             "{ref} · {equipment} · {status}",
             ref=ticket_ref(ticket),
-            equipment=equipment_name(ctx, ticket),
+            equipment=ticket_model(ctx, ticket),
             status=ctx._(STATUS[ticket.status]),
         )
         for ticket in page

@@ -24,7 +24,7 @@ from handlers.alerts import PRIORITY_MARK
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.manager_common import MANAGERS, card_text, reply, show
 from handlers.notifications import notify
-from handlers.texts import PRIORITY, STATUS, ticket_ref
+from handlers.texts import PRIORITY, STATUS, ticket_model, ticket_ref
 from storage.models import OPEN_STATUSES, Customer, Person, Priority, Ticket, TicketStatus
 
 router = Router()
@@ -79,12 +79,11 @@ async def engineer_label(ctx: Context, engineer_id: int | None) -> str:
 
 
 def ticket_row(ctx: Context, ticket: Ticket, customer: str) -> str:
-    equipment = ticket.equipment.model.name if ticket.equipment else ticket.equipment_text
     return ctx._(
         "{mark} {ref} · {equipment} · {customer} · {status} · {engineer} · {age}",
         mark=PRIORITY_MARK[ticket.priority],
         ref=ticket_ref(ticket),
-        equipment=equipment or ctx._("equipment not specified"),
+        equipment=ticket_model(ctx, ticket),
         customer=customer,
         status=ctx._(STATUS[ticket.status]),
         engineer=ticket.engineer.name if ticket.engineer else ctx._("unassigned"),

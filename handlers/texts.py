@@ -59,6 +59,13 @@ def equipment_label(item: Equipment) -> str:
     return f"{item.model.name} · {item.serial}{site}"
 
 
+def ticket_model(ctx: Context, ticket: Ticket) -> str:
+    """The short form for lists: the model, or what the customer typed."""
+    if ticket.equipment is not None:
+        return ticket.equipment.model.name
+    return ticket.equipment_text or ctx._("equipment not specified")
+
+
 def ticket_equipment(ctx: Context, ticket: Ticket) -> str:
     if ticket.equipment is not None:
         return equipment_label(ticket.equipment)
