@@ -48,7 +48,6 @@ LOW_STOCK = "low_stock"
 LOW_RATING = "low_rating"
 COMPLAINT = "complaint"
 REOPENED = "reopened"
-ALERT_KINDS = (NEW_TICKET, PART_REQUEST, LOW_STOCK, LOW_RATING, COMPLAINT, REOPENED)
 LOW_RATING_MAX = 2
 PRIORITY_MARK = {Priority.PRODUCTION_STOPPED: "🔴", Priority.URGENT: "🟠", Priority.NORMAL: "🆕"}
 HISTORY_SIZE = 5
@@ -111,7 +110,6 @@ class TicketBrief:
     ticket_id: int
     kind_label: str
     priority: Priority
-    status_label: str
     customer: str
     new_customer: bool
     equipment: str | None  # None: not specified
@@ -129,7 +127,6 @@ async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
         ticket.id,
         KIND[ticket.kind],
         ticket.priority,
-        STATUS[ticket.status],
         customer.name if customer is not None else "",
         bool(customer is not None and customer.needs_review),
         equipment,

@@ -5,12 +5,11 @@ Handlers return a list of these; a runtime turns each into one Bot API call.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 CALLBACK_DATA_LIMIT = 64
 TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +88,6 @@ class AnswerCallback:
 
 
 Reply = Send | Edit | AnswerCallback
-
-
-@dataclass(slots=True)
-class Replies:
-    """The replies one update produced, in order."""
-
-    items: list[Reply] = field(default_factory=list)
-
-    def add(self, reply: Reply) -> None:
-        self.items.append(reply)
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
