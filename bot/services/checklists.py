@@ -42,19 +42,18 @@ Bad rows (or YAML checks) are reported with their line number; good ones are kep
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import jobs
 from bot.services.errors import InvalidState
-from bot.services.import_rows import ImportReport, Row, RowError
+from bot.services.import_rows import ImportReport, Row, RowError, apply_rows
 from bot.services.matching import fold
 from storage.models import (
     ChecklistCheck,
@@ -417,24 +416,6 @@ async def import_check(session: AsyncSession, row: Row) -> None:
     await session.flush()
 
 
-async def import_rows(
-    session: AsyncSession, rows: Iterable[tuple[int, Row]], report: ImportReport | None = None
-) -> ImportReport:
-    """Rows with their line numbers, each in its own savepoint (CSV and YAML share this)."""
-    report = report or ImportReport()
-    for line, row in rows:
-        try:
-            async with session.begin_nested():
-                await import_check(session, row)
-        except RowError as error:
-            report.errors.append((line, str(error)))
-        except IntegrityError as error:
-            report.errors.append((line, f"conflicts with existing data: {error.orig}"))
-        else:
-            report.imported += 1
-    return report
-
-
 def yaml_rows(text: str) -> tuple[list[tuple[int, Row]], list[tuple[int, str]]]:
     """The YAML checklist as CSV-like rows with line numbers, and structural errors."""
     import yaml
@@ -502,7 +483,7 @@ def _scalar(value: object) -> str:
 async def import_yaml(session: AsyncSession, text: str) -> ImportReport:
     rows, errors = yaml_rows(text)
     report = ImportReport(errors=list(errors))
-    await import_rows(session, rows, report)
+    await apply_rows(session, rows, import_check, report)
     report.errors.sort()
     return report
 

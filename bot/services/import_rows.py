@@ -7,11 +7,12 @@ module can build on these without importing the driver back.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Contract, Customer
@@ -28,6 +29,28 @@ class RowError(ValueError):
 class ImportReport:
     imported: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+async def apply_rows(
+    session: AsyncSession,
+    rows: Iterable[tuple[int, Row]],
+    importer: RowImporter,
+    report: ImportReport | None = None,
+) -> ImportReport:
+    """Import every row it can, each in its own savepoint so one bad row spoils nothing; bad
+    rows are reported with their line number."""
+    report = report or ImportReport()
+    for line, row in rows:
+        try:
+            async with session.begin_nested():
+                await importer(session, row)
+        except RowError as error:
+            report.errors.append((line, str(error)))
+        except IntegrityError as error:
+            report.errors.append((line, f"conflicts with existing data: {error.orig}"))
+        else:
+            report.imported += 1
+    return report
 
 
 def required(row: Row, column: str) -> str:

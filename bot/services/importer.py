@@ -12,7 +12,6 @@ import io
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import phones
@@ -23,6 +22,7 @@ from bot.services.import_rows import (
     Row,
     RowError,
     RowImporter,
+    apply_rows,
     customer_by_ref,
     customer_contract,
     date_cell,
@@ -209,14 +209,4 @@ async def import_csv(session: AsyncSession, kind: str, text: str) -> ImportRepor
     if missing:
         report.errors.append((1, f"missing columns: {', '.join(missing)}"))
         return report
-    for line, row in read_rows(text):
-        try:
-            async with session.begin_nested():
-                await importer(session, row)
-        except RowError as error:
-            report.errors.append((line, str(error)))
-        except IntegrityError as error:
-            report.errors.append((line, f"conflicts with existing data: {error.orig}"))
-        else:
-            report.imported += 1
-    return report
+    return await apply_rows(session, read_rows(text), importer, report)
