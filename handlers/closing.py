@@ -273,7 +273,7 @@ async def rating_button(ctx: Context) -> None:
     await alerts.rated(ctx, ticket_id, rating)
     ctx.answer()
     ctx.edit(ctx._("Your rating: {stars}", stars="⭐" * rating))
-    await dialogs.start(ctx, "feedback", "comment", ticket_id=ticket_id)
+    await dialogs.start(ctx, "feedback", "comment", keeps_progress=True, ticket_id=ticket_id)
     ctx.send(
         ctx._("Thank you! Would you like to add a comment? Type it, or press Skip."),
         inline([Button(ctx._("Skip"), f"rt:skip:{ticket_id}")]),

@@ -137,21 +137,14 @@ async def language_chosen(ctx: Context) -> None:
         ask_for_phone(ctx)
 
 
-# Dialogs that collect a draft sent only at the end; others (logging tests, joining) save as
-# they go, so cancelling them keeps what was saved.
-DRAFT_DIALOGS = frozenset(
-    {"report", "request", "complaint", "parts", "resolve", "notfixed", "job"}
-)
-
-
 @router.command("cancel")
 async def cancel(ctx: Context) -> None:
     if ctx.dialog is None:
         ctx.send(ctx._("There is nothing to cancel."), main_menu(ctx))
         return
-    draft = ctx.dialog.name in DRAFT_DIALOGS
+    kept = dialogs.keeps_progress(ctx)
     await dialogs.end(ctx)
-    if draft:
+    if not kept:
         ctx.send(ctx._("Cancelled. Nothing was sent."), RemoveKeyboard())
     else:
         ctx.send(ctx._("Cancelled. What you had already saved is kept."), RemoveKeyboard())

@@ -376,7 +376,9 @@ async def job_action(ctx: Context, ticket: Ticket, action: str, argument: str) -
         ctx.send(ctx._(DIALOG_PROMPTS[action], ref=ref))
     elif action == "photo" and ticket.status in jobs.WORKING_STATUSES:
         ctx.answer()
-        await dialogs.start(ctx, DIALOG, "photos", ticket_id=ticket.id, count=0)
+        await dialogs.start(
+            ctx, DIALOG, "photos", keeps_progress=True, ticket_id=ticket.id, count=0
+        )
         ctx.send(
             ctx._("Send photos for {ref}, then press Done.", ref=ref), photos_done(ctx, ticket)
         )

@@ -58,7 +58,7 @@ async def begin(ctx: Context, code: str) -> None:
         send_help(ctx)
         return
     ctx.send(ctx._("You are now an engineer."))
-    await dialogs.start(ctx, DIALOG, "name")
+    await dialogs.start(ctx, DIALOG, "name", keeps_progress=True)
     ask_name(ctx)
 
 

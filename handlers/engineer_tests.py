@@ -135,7 +135,9 @@ async def begin(ctx: Context, ticket_id: int, only: str = "open", check_id: int 
     if not queue:
         show_summary(ctx, ticket, outcomes)
         return
-    await dialogs.start(ctx, DIALOG, "value", ticket_id=ticket.id, queue=queue, index=0)
+    await dialogs.start(
+        ctx, DIALOG, "value", keeps_progress=True, ticket_id=ticket.id, queue=queue, index=0
+    )
     ctx.send(
         ctx.ngettext(
             "Acceptance tests for {ref}: {n} check to log.",

@@ -18,9 +18,20 @@ async def load(ctx: Context) -> Dialog | None:
     return ctx.dialog
 
 
-async def start(ctx: Context, name: str, step: str, **data: Any) -> Dialog:
-    """Begin ``name`` at ``step``, replacing whatever dialog the person was in."""
+KEEPS_PROGRESS = "keeps_progress"
+
+
+async def start(
+    ctx: Context, name: str, step: str, *, keeps_progress: bool = False, **data: Any
+) -> Dialog:
+    """Begin ``name`` at ``step``, replacing whatever dialog the person was in.
+
+    ``keeps_progress``: the dialog saves as it goes (each photo, each measurement), so leaving
+    it keeps what was saved; otherwise it collects a draft that only its last step sends.
+    """
     await end(ctx)
+    if keeps_progress:
+        data[KEEPS_PROGRESS] = True
     ctx.dialog = Dialog(person_id=ctx.person.id, name=name, step=step, data=dict(data))
     ctx.session.add(ctx.dialog)
     return ctx.dialog
@@ -38,6 +49,10 @@ def move(ctx: Context, step: str, **data: Any) -> None:
 async def end(ctx: Context) -> None:
     await ctx.session.execute(delete(Dialog).where(Dialog.person_id == ctx.person.id))
     ctx.dialog = None
+
+
+def keeps_progress(ctx: Context) -> bool:
+    return ctx.dialog is not None and bool(ctx.dialog.data.get(KEEPS_PROGRESS))
 
 
 def is_in(ctx: Context, name: str, *steps: str) -> bool:

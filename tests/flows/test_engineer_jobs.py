@@ -373,3 +373,17 @@ async def test_client_location_gets_a_helpful_reply(client: FlowChat) -> None:
     await client.share_location(42.69, 23.32)
     assert "I don't need your location" in client.joined()
     assert (await person(client.app, client.user_id)).latitude is None
+
+
+async def test_cancel_says_whether_anything_was_kept(client: FlowChat, clock: FrozenClock) -> None:
+    chat, job = await taken_job(client, clock)
+    await chat.press_data(f"mj:photo:{job}")
+    await chat.send_photo()  # saved the moment it arrives
+    await chat.say("/cancel")
+    assert "What you had already saved is kept." in chat.joined()
+    async with client.app.db.transaction() as session:
+        photos = await session.scalars(select(TicketPhoto).where(TicketPhoto.ticket_id == job))
+        assert len(list(photos)) == 1
+    await chat.press_data(f"mj:note:{job}")  # a note is a draft until it is sent
+    await chat.say("/cancel")
+    assert "Cancelled. Nothing was sent." in chat.joined()
