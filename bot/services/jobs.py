@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, literal, or_, select, update
+from sqlalchemy import CursorResult, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -21,7 +21,6 @@ from storage.models import (
     OPEN_STATUSES,
     Customer,
     CustomerContact,
-    Equipment,
     EquipmentModel,
     EventKind,
     Person,
@@ -105,27 +104,21 @@ async def board(
     """One page of the jobs this engineer could take and the total count.
 
     Most urgent first, then nearest (unknown distance after known), then oldest. Distances
-    are computed here rather than in SQL so SQLite and PostgreSQL sort identically.
+    are computed here rather than in SQL so SQLite and PostgreSQL sort identically, and the
+    skills check is :func:`can_take`, the one Accept applies.
     """
     require_engineer(engineer)
     query = (
         select(Ticket, Customer.name)
         .join(Customer, Customer.id == Ticket.customer_id)
-        .outerjoin(Equipment, Equipment.id == Ticket.equipment_id)
-        .outerjoin(EquipmentModel, EquipmentModel.id == Equipment.model_id)
         .where(Ticket.status == TicketStatus.NEW, Ticket.engineer_id.is_(None))
     )
-    skills = skills_of(engineer)
-    if skills:
-        query = query.where(
-            or_(
-                Ticket.equipment_id.is_(None),
-                EquipmentModel.category == "",
-                EquipmentModel.category.in_(sorted(skills)),
-            )
-        )
     rows = (await session.execute(query)).unique().all()
-    items = [BoardItem(ticket, name, distance_to(engineer, ticket)) for ticket, name in rows]
+    items = [
+        BoardItem(ticket, name, distance_to(engineer, ticket))
+        for ticket, name in rows
+        if can_take(engineer, ticket)  # the same rule Accept applies
+    ]
     items.sort(
         key=lambda item: (
             URGENCY_RANK[item.ticket.priority],
