@@ -239,7 +239,6 @@ class Dispatcher:
             async with self._slots:
                 if self.limits.wait(row.chat_id, time.monotonic()) > 0:
                     continue  # another chat took the bot-wide slot while we queued
-                self.limits.record(row.chat_id, time.monotonic())
                 return await self._attempt(row)
 
     async def _attempt(self, row: Claimed) -> _Pause | None:
@@ -248,8 +247,12 @@ class Dispatcher:
         except (TypeError, ValueError, KeyError) as exc:  # a stored keyboard we cannot read
             await self._rejected(row, f"unreadable outbox row: {exc!r}")
             return None
+        self.limits.start(row.chat_id)  # no await since the limits said yes
         try:
-            message_id = await self.send(reply)
+            try:
+                message_id = await self.send(reply)
+            finally:
+                self.limits.finish(row.chat_id, time.monotonic())
         except RetryAfter as exc:
             if self.limits.retry_after(row.chat_id, exc.seconds, time.monotonic()):
                 log.warning("429 from several chats: holding all sends for %ss", exc.seconds)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 # Added to every window so network jitter between us and Telegram cannot squeeze N+1 sends
 # into Telegram's view of a window.
 WINDOW_MARGIN = 0.05
+# How often to look again when only sends still in flight could free a slot.
+IN_FLIGHT_POLL = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,25 +30,39 @@ class Rate:
 
 
 class SlidingWindow:
-    """Times of recent sends; says how long to wait before one more fits in the window."""
+    """Recent sends; says how long to wait before one more fits in the window.
+
+    Telegram counts a message when it arrives, somewhere between our request leaving and its
+    answer coming back. So a send holds a slot while in flight and is then counted from the
+    moment it finished: never earlier than Telegram saw it, however slow the network was.
+    """
 
     def __init__(self, rate: Rate) -> None:
         self.rate = rate
         self._span = rate.seconds + WINDOW_MARGIN
-        self._times: deque[float] = deque()
+        self._times: deque[float] = deque()  # when finished sends ended, oldest first
+        self._in_flight = 0
 
     def wait(self, now: float) -> float:
         self._trim(now)
-        if len(self._times) < self.rate.count:
+        # How many counted sends must leave the window before one more fits.
+        excess = len(self._times) + self._in_flight - self.rate.count + 1
+        if excess <= 0:
             return 0.0
-        return self._times[0] + self._span - now
+        if excess > len(self._times):  # only a send still in flight can make room
+            return IN_FLIGHT_POLL
+        return self._times[excess - 1] + self._span - now
 
-    def record(self, now: float) -> None:
+    def start(self) -> None:
+        self._in_flight += 1
+
+    def finish(self, now: float) -> None:
+        self._in_flight -= 1
         self._times.append(now)
 
     def idle(self, now: float) -> bool:
         self._trim(now)
-        return not self._times
+        return not self._times and not self._in_flight
 
     def _trim(self, now: float) -> None:
         while self._times and self._times[0] <= now - self._span:
@@ -89,15 +105,20 @@ class SendLimits:
             self._bot_hold - now,
         )
 
-    def record(self, chat_id: int, now: float) -> None:
-        """Count a send that is starting now (failed ones count too: Telegram saw them)."""
-        self._bot.record(now)
+    def start(self, chat_id: int) -> None:
+        """A send to ``chat_id`` is leaving now; it holds a slot until :meth:`finish`."""
+        self._bot.start()
         chat = self._chats.get(chat_id)
         if chat is None:
             chat = self._chats[chat_id] = SlidingWindow(
                 self.per_private_chat if chat_id > 0 else self.per_group
             )
-        chat.record(now)
+        chat.start()
+
+    def finish(self, chat_id: int, now: float) -> None:
+        """The send came back (failed ones count too: Telegram may have seen them)."""
+        self._bot.finish(now)
+        self._chats[chat_id].finish(now)
 
     def retry_after(self, chat_id: int, seconds: float, now: float) -> bool:
         """Hold the chat after a 429; returns True when it looks bot-wide and holds the bot too.
