@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core import dialogs
+from bot.core.buttons import DeepLink
 from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.replies import Button, inline
@@ -57,6 +58,17 @@ def data(ctx: Context) -> dict[str, Any]:
 
 
 # -- starting ---------------------------------------------------------------------------------
+class EquipmentLink(DeepLink, prefix="eq"):
+    """``/start eq_<equipment id>``: the QR sticker on a machine."""
+
+    equipment: int
+
+
+@router.deep_link(EquipmentLink, roles=CLIENTS)
+async def from_sticker(ctx: Context, link: EquipmentLink) -> None:
+    await begin(ctx, link.equipment)
+
+
 async def begin(ctx: Context, equipment_id: int | None = None) -> None:
     """Start a report; with ``equipment_id`` (a QR sticker) the equipment step is skipped."""
     if not await require_registration(ctx):

@@ -44,16 +44,8 @@ async def start(ctx: Context) -> None:
     name = ctx.person.name or ctx.event.user_name
     ctx.send(ctx._("Hello, {name}! I am the service desk assistant.", name=name))
     payload = ctx.event.args.strip()
-    if payload.startswith("inv_"):  # an invite link
-        from handlers import engineer_join
-
-        await engineer_join.begin(ctx, payload.removeprefix("inv_"))
-        return
-    if payload.startswith("eq_") and payload[3:].isdigit() and ctx.person.role is Role.CLIENT:
-        from handlers import client_report  # a QR sticker on the equipment
-
-        await client_report.begin(ctx, int(payload[3:]))
-        return
+    if payload and ctx.router is not None and await ctx.router.open_link(ctx, payload):
+        return  # an invite, or a QR sticker on the equipment
     if not is_registered(ctx):
         ask_for_phone(ctx)
         return

@@ -9,15 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core import dialogs
+from bot.core.buttons import DeepLink
 from bot.core.context import Context
 from bot.core.events import EventKind
+from bot.core.i18n import N_
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import invites, jobs
 from bot.services.invites import InviteRefused, Refusal
 from handlers.common import send_help
 from handlers.keyboards import main_menu
-from handlers.texts import N_
 from storage.models import Role
 
 router = Router()
@@ -44,6 +45,17 @@ REFUSALS = {
 def data(ctx: Context) -> dict[str, Any]:
     assert ctx.dialog is not None
     return ctx.dialog.data
+
+
+class InviteLink(DeepLink, prefix="inv"):
+    """``/start inv_<code>``: a single-use invite made by a manager."""
+
+    code: str
+
+
+@router.deep_link(InviteLink)
+async def from_link(ctx: Context, link: InviteLink) -> None:
+    await begin(ctx, link.code)
 
 
 async def begin(ctx: Context, code: str) -> None:

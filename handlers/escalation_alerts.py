@@ -16,7 +16,7 @@ from babel.dates import format_skeleton
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.core.i18n import Catalogs, Translator
+from bot.core.i18n import N_, Catalogs, Translator
 from bot.core.replies import Markup
 from bot.services import digest, escalations, maintenance
 from bot.services.digest import ChartLabels, DayFigures
@@ -29,7 +29,7 @@ from handlers.alerts import (
     manager_translator,
     ticket_buttons,
 )
-from handlers.texts import N_, PRIORITY, ticket_ref
+from handlers.texts import PRIORITY, ticket_ref
 
 HEADLINE = {
     Kind.UNACCEPTED: N_("⏰ {ref} has waited {waited} and no engineer has taken it ({priority})"),

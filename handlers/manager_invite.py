@@ -8,11 +8,11 @@ Buttons: ``mi:<engineer|manager>`` (managers only).
 from __future__ import annotations
 
 from bot.core.context import Context
+from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import invites
 from handlers.manager_common import MANAGERS, reply
-from handlers.texts import N_
 from storage.models import Role
 
 router = Router()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.context import Context
+from bot.core.i18n import N_
 from bot.services.equipment import Coverage, coverage
 from storage.models import (
     Equipment,
@@ -19,12 +20,6 @@ from storage.models import (
     TicketKind,
     TicketStatus,
 )
-
-
-def N_(message: str) -> str:
-    """Mark a msgid for extraction without translating it yet."""
-    return message
-
 
 STATUS = {
     TicketStatus.NEW: N_("Registered, waiting for an engineer"),

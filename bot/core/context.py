@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,9 @@ from bot.core.replies import (
 )
 from storage.models import Dialog, Person
 
+if TYPE_CHECKING:
+    from bot.core.router import Router
+
 
 @dataclass
 class Context:
@@ -34,6 +37,7 @@ class Context:
     catalogs: Catalogs
     clock: Clock
     t: Translator
+    router: Router | None = None  # the one dispatching: deep links and refusals go through it
     dialog: Dialog | None = None
     replies: list[Reply] = field(default_factory=list)
     answered: bool = False

@@ -19,6 +19,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.context import Context
 from bot.core.events import EventKind, Incoming
 from bot.core.i18n import Catalogs, pick_locale
+from bot.core.refusals import Refusal
 from bot.core.replies import AnswerCallback, Reply, Send
 from bot.core.router import Router
 from storage.db import Database
@@ -55,7 +56,7 @@ class Engine:
             async with self.db.transaction() as session:
                 await self._claim(session, event.update_id)
                 ctx = await self._context(session, event)
-                await self.router.dispatch(ctx)
+                await self._route(ctx)
                 ctx.answer()
                 return ctx.replies
         except DuplicateUpdate:
@@ -64,6 +65,18 @@ class Engine:
         except Exception:
             log.exception("update %s failed; rolled back", event.update_id)
             return self._apology(event)
+
+    async def _route(self, ctx: Context) -> None:
+        """Dispatch inside a savepoint: a :class:`Refusal` undoes what the handler did (and
+        the replies it had prepared) but keeps the update's claim, then is answered."""
+        replies, answered = list(ctx.replies), ctx.answered
+        try:
+            async with ctx.session.begin_nested():
+                await self.router.dispatch(ctx)
+        except Refusal as refusal:
+            log.info("update %s refused: %s", ctx.event.update_id, refusal)
+            ctx.replies[:], ctx.answered = replies, answered
+            await self.router.refuse(ctx, refusal)
 
     async def _claim(self, session: AsyncSession, update_id: int) -> None:
         session.add(ProcessedUpdate(update_id=update_id, processed_at=self.clock.now()))
@@ -82,6 +95,7 @@ class Engine:
             catalogs=self.catalogs,
             clock=self.clock,
             t=self.catalogs.get(self._reader_locale(event, person)),
+            router=self.router,
         )
         await dialogs.load(ctx)
         return ctx

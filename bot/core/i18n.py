@@ -28,6 +28,12 @@ from locales import DOMAIN, LOCALES_DIR
 log = logging.getLogger(__name__)
 
 
+def N_(message: str) -> str:
+    """Mark a msgid for extraction without translating it yet (it is translated for the
+    reader later, with ``ctx._``)."""
+    return message
+
+
 def pick_locale(language_code: str | None, default: str) -> str:
     """Telegram's ``language_code`` (``ru``, ``bg``, ``en-GB``...) → a supported locale."""
     if language_code:

@@ -1,118 +1,239 @@
-"""Routes an update to a handler: commands, button prefixes, dialogs, shared contact/location.
+"""Routes an update to a handler: commands, typed buttons, deep links, dialog steps, events.
 
-Roles are checked here once per handler group; services check again before changing data.
+Roles are checked here once per route; services check again before changing data. Every
+route is registered once, and the command routes double as the command table: their ``help``
+line and ``button`` label drive ``/help``, the main menu and Telegram's "/" menu.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from bot.core.buttons import ButtonData, DeepLink, Malformed, parse_int
 from bot.core.context import Context
 from bot.core.events import EventKind
+from bot.core.refusals import Refusal
 from storage.models import Role
 
 Handler = Callable[[Context], Awaitable[None]]
+B = TypeVar("B", bound=ButtonData)
+L = TypeVar("L", bound=DeepLink)
+ButtonHandler = Callable[[Context, B], Awaitable[None]]
+LinkHandler = Callable[[Context, L], Awaitable[None]]
+RefusalHandler = Callable[[Context, Refusal], Awaitable[None]]
 ALL_ROLES = frozenset(Role)
 GLOBAL_EVENTS = frozenset({EventKind.CONTACT, EventKind.LOCATION})
-MAX_ID = 2**31 - 1  # the database's INTEGER ids; offsets and ratings are far smaller
-
-
-def plausible_callback(data: str) -> bool:
-    """Numbers in our callback data are database ids, offsets or ratings; a bigger one was
-    forged and would overflow the database's integer columns, so it never reaches a handler."""
-    return all(not part.isdigit() or int(part) <= MAX_ID for part in data.split(":"))
+ANY_STEP = "*"
 
 
 @dataclass(frozen=True)
 class Route:
-    handler: Handler
+    handler: Callable[..., Awaitable[None]]
     roles: frozenset[Role]
+    parse: Callable[[str], Any] | None = None  # button data or a deep-link payload → value
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command as people see it: ``help`` is a msgid for ``/help`` and the "/" menu (None
+    keeps it out of both), ``button`` a msgid for its main-menu button."""
+
+    name: str
+    roles: frozenset[Role]
+    help: str | None = None
+    button: str | None = None
 
 
 class Router:
     def __init__(self) -> None:
         self.commands: dict[str, Route] = {}
+        self.command_table: dict[str, Command] = {}
         self.callbacks: dict[str, Route] = {}
-        self.dialogs: dict[str, Route] = {}
+        self.links: dict[str, Route] = {}
+        self.dialogs: dict[tuple[str, str], Route] = {}
         self.events: dict[EventKind, Route] = {}
         self.fallback: Handler | None = None
         self.denied: Handler | None = None
+        self.refused: RefusalHandler | None = None
 
-    def _register(
-        self, table: dict[str, Route] | dict[EventKind, Route], key: str, roles: Iterable[Role]
+    @staticmethod
+    def _add(table: dict[Any, Route], key: Any, route: Route) -> None:
+        if key in table:
+            raise ValueError(f"{key!r} is routed twice")
+        table[key] = route
+
+    # -- registration ---------------------------------------------------------------------
+    def command(
+        self,
+        name: str,
+        roles: Iterable[Role] = ALL_ROLES,
+        *,
+        help: str | None = None,
+        button: str | None = None,
     ) -> Callable[[Handler], Handler]:
+        allowed = frozenset(roles)
+
         def decorator(handler: Handler) -> Handler:
-            if key in table:
-                raise ValueError(f"{key!r} is routed twice")
-            table[key] = Route(handler, frozenset(roles))  # type: ignore[index]
+            self._add(self.commands, name, Route(handler, allowed))
+            self.command_table[name] = Command(name, allowed, help, button)
             return handler
 
         return decorator
 
-    def command(
-        self, name: str, roles: Iterable[Role] = ALL_ROLES
-    ) -> Callable[[Handler], Handler]:
-        return self._register(self.commands, name, roles)
-
     def callback(
-        self, prefix: str, roles: Iterable[Role] = ALL_ROLES
-    ) -> Callable[[Handler], Handler]:
-        """Buttons whose data is ``prefix:...``; the rest is the handler's to parse and verify."""
-        return self._register(self.callbacks, prefix, roles)
+        self, button: type[B], roles: Iterable[Role] = ALL_ROLES
+    ) -> Callable[[ButtonHandler[B]], ButtonHandler[B]]:
+        """Presses of ``button``: the handler gets the unpacked, checked value."""
 
-    def dialog(self, name: str, roles: Iterable[Role] = ALL_ROLES) -> Callable[[Handler], Handler]:
-        """Messages from a person who is in dialog ``name``."""
-        return self._register(self.dialogs, name, roles)
+        def decorator(handler: ButtonHandler[B]) -> ButtonHandler[B]:
+            if isinstance(button, str):  # TRANSITIONAL: untyped prefix, removed by the house issue
+                self._add(self.callbacks, button, Route(handler, frozenset(roles)))
+                return handler
+            route = Route(handler, frozenset(roles), button.unpack)
+            self._add(self.callbacks, button.prefix, route)
+            return handler
+
+        return decorator
+
+    def deep_link(
+        self, link: type[L], roles: Iterable[Role] = ALL_ROLES
+    ) -> Callable[[LinkHandler[L]], LinkHandler[L]]:
+        """``/start <payload>`` for payloads of ``link``; run by :meth:`open_link`."""
+
+        def decorator(handler: LinkHandler[L]) -> LinkHandler[L]:
+            self._add(self.links, link.prefix, Route(handler, frozenset(roles), link.unpack))
+            return handler
+
+        return decorator
+
+    def dialog(
+        self, name: str, step: str = ANY_STEP, roles: Iterable[Role] = ALL_ROLES
+    ) -> Callable[[Handler], Handler]:
+        """Messages from a person in dialog ``name`` at ``step`` (any step when omitted)."""
+
+        def decorator(handler: Handler) -> Handler:
+            self._add(self.dialogs, (name, step), Route(handler, frozenset(roles)))
+            return handler
+
+        return decorator
 
     def on(
         self, kind: EventKind, roles: Iterable[Role] = ALL_ROLES
     ) -> Callable[[Handler], Handler]:
-        return self._register(self.events, kind, roles)
+        def decorator(handler: Handler) -> Handler:
+            self._add(self.events, kind, Route(handler, frozenset(roles)))
+            return handler
+
+        return decorator
 
     def include(self, other: Router) -> None:
-        for mine, theirs in (
+        tables: list[tuple[dict[Any, Route], dict[Any, Route]]] = [
             (self.commands, other.commands),
             (self.callbacks, other.callbacks),
+            (self.links, other.links),
             (self.dialogs, other.dialogs),
             (self.events, other.events),
-        ):
-            overlap = set(mine) & set(theirs)
-            if overlap:
-                raise ValueError(f"routed twice: {sorted(map(str, overlap))}")
-            mine.update(theirs)  # type: ignore[arg-type]
+        ]
+        for mine, theirs in tables:
+            for key, route in theirs.items():
+                self._add(mine, key, route)
+        self.command_table.update(other.command_table)
         self.fallback = other.fallback or self.fallback
         self.denied = other.denied or self.denied
+        self.refused = other.refused or self.refused
 
-    def resolve(self, ctx: Context) -> Route | None:
-        """The route for this update, or None for the fallback.
+    # -- the command table ----------------------------------------------------------------
+    def commands_for(self, role: Role) -> list[Command]:
+        """The described commands ``role`` may use: its own first, then everyone's, each in
+        the order they were registered."""
+        listed = [c for c in self.command_table.values() if c.help and role in c.roles]
+        return sorted(listed, key=lambda c: c.roles == ALL_ROLES)
+
+    # -- routing --------------------------------------------------------------------------
+    def _callback_route(self, data: str) -> Route | None:
+        """The longest registered prefix of ``data`` (``mj:eta`` before ``mj``)."""
+        parts = data.split(":")
+        for length in range(len(parts), 0, -1):
+            route = self.callbacks.get(":".join(parts[:length]))
+            if route is not None:
+                return route
+        return None
+
+    def resolve(self, ctx: Context) -> tuple[Route, Any] | None:
+        """The route for this update and, for a button, its unpacked value; None for the
+        fallback (also for forged or stale button data).
 
         Commands and buttons win over dialogs (so ``/cancel`` always works); a shared contact
         or location is handled the same inside and outside a dialog; any other message goes
-        to the dialog the person is in.
+        to the dialog step the person is at.
         """
         event = ctx.event
         if event.kind is EventKind.COMMAND:
-            return self.commands.get(event.command or "")
+            route = self.commands.get(event.command or "")
+            return None if route is None else (route, None)
         if event.kind is EventKind.CALLBACK:
             data = event.callback_data or ""
-            if not plausible_callback(data):
+            route = self._callback_route(data)
+            if route is None:
+                return None
+            if route.parse is None:  # TRANSITIONAL: untyped prefix
+                plausible = all(
+                    not p.isdigit() or parse_int(p) is not None for p in data.split(":")
+                )
+                return (route, None) if plausible else None
+            try:
+                return route, route.parse(data)
+            except Malformed:
                 return None  # forged: the fallback says the button is no longer active
-            return self.callbacks.get(data.split(":", 1)[0])
         if event.kind in GLOBAL_EVENTS and event.kind in self.events:
-            return self.events[event.kind]
-        if ctx.dialog is not None and ctx.dialog.name in self.dialogs:
-            return self.dialogs[ctx.dialog.name]
-        return self.events.get(event.kind)
+            return self.events[event.kind], None
+        if ctx.dialog is not None:
+            name, step = ctx.dialog.name, ctx.dialog.step
+            route = self.dialogs.get((name, step)) or self.dialogs.get((name, ANY_STEP))
+            if route is not None:
+                return route, None
+        route = self.events.get(event.kind)
+        return None if route is None else (route, None)
 
     async def dispatch(self, ctx: Context) -> None:
-        route = self.resolve(ctx)
-        if route is None:
+        resolved = self.resolve(ctx)
+        if resolved is None:
             if self.fallback is not None:
                 await self.fallback(ctx)
             return
+        route, value = resolved
         if ctx.person.role not in route.roles:
             if self.denied is not None:
                 await self.denied(ctx)
             return
-        await route.handler(ctx)
+        if value is None:
+            await route.handler(ctx)
+        else:
+            await route.handler(ctx, value)
+
+    async def open_link(self, ctx: Context, payload: str) -> bool:
+        """Run the deep-link handler for ``payload``; False when no link of ours says that (or
+        not for this role), so ``/start`` goes on as without one."""
+        prefix = payload.split("_", 1)[0]
+        route = self.links.get(prefix)
+        if route is None or route.parse is None or ctx.person.role not in route.roles:
+            return False
+        try:
+            link = route.parse(payload)
+        except Malformed:
+            return False
+        await route.handler(ctx, link)
+        return True
+
+    async def refuse(self, ctx: Context, refusal: Refusal) -> None:
+        """Answer a refusal a service or handler raised, in the person's language."""
+        if self.refused is not None:
+            await self.refused(ctx, refusal)
+            return
+        text = ctx._(refusal.message, **refusal.values)
+        if ctx.event.callback_id is not None:
+            ctx.answer(text, alert=refusal.alert)
+        else:
+            ctx.send(text)
