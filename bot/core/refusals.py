@@ -8,7 +8,7 @@ the pressed button, a message otherwise. Handlers need no ``try`` for the usual 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from bot.core.i18n import N_
 
@@ -16,7 +16,7 @@ from bot.core.i18n import N_
 class Refusal(Exception):
     """Base for refusals; subclasses give a default ``message`` for their kind."""
 
-    message: ClassVar[str] | str = N_("This action is not available any more.")
+    message: str = N_("This action is not available any more.")
 
     def __init__(self, message: str | None = None, /, *, alert: bool = True, **values: Any):
         self.message = message or type(self).message
