@@ -44,7 +44,6 @@ from storage.models import Role, Ticket, TicketStatus
 router = Router()
 ENGINEERS = (Role.ENGINEER,)
 DIALOG = "job"
-S = TicketStatus
 ETA_CHOICES = (15, 30, 60, 120)
 MAX_ETA = timedelta(days=2)
 LIVE_LOCATION_QUIET = timedelta(minutes=10)
@@ -170,7 +169,7 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
     photo_count = len(await tickets.photos(ctx.session, ticket.id))
     if photo_count:
         lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
-    if ticket.status is S.EN_ROUTE and ticket.eta is not None:
+    if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
         lines.append(ctx._("Your ETA: {time}", time=ctx.t.datetime(ticket.eta)))
     if ticket.sla_paused_at is not None:
         lines.append(ctx._("Deadline paused while waiting for parts"))
@@ -203,7 +202,7 @@ async def open_from_board(ctx: Context, ticket_id: int) -> None:
     if ticket.engineer_id == ctx.person.id:
         await show_card(ctx, ticket)
         return
-    if ticket.status is not S.NEW:
+    if ticket.status is not TicketStatus.NEW:
         ctx.send(ctx._("This job is no longer available."))
         return
     rows = [
@@ -276,15 +275,15 @@ def card_buttons(ctx: Context, ticket: Ticket) -> InlineKeyboard:
     """Actions that fit the job's status, plus the tests/parts/resolve flows."""
     tid, status = ticket.id, ticket.status
     rows: list[list[Button]] = []
-    if status is S.ASSIGNED:
+    if status is TicketStatus.ASSIGNED:
         rows.append([Button(ctx._("🚗 On my way"), f"mj:go:{tid}")])
-    if status in (S.ASSIGNED, S.EN_ROUTE):
+    if status in (TicketStatus.ASSIGNED, TicketStatus.EN_ROUTE):
         rows.append([Button(ctx._("📍 On site"), f"mj:site:{tid}")])
-    if status is S.ON_SITE:
+    if status is TicketStatus.ON_SITE:
         rows.append([Button(ctx._("⏸ Waiting for parts"), f"mj:wait:{tid}")])
-    if status is S.WAITING_PARTS:
+    if status is TicketStatus.WAITING_PARTS:
         rows.append([Button(ctx._("▶ Parts arrived"), f"mj:resume:{tid}")])
-    if status in (S.ON_SITE, S.WAITING_PARTS):
+    if status in (TicketStatus.ON_SITE, TicketStatus.WAITING_PARTS):
         rows.append([Button(ctx._("🧪 Log tests"), f"ts:start:{tid}")])
     if status in jobs.WORKING_STATUSES:
         rows.append([Button(ctx._("📦 Request parts"), f"pq:start:{tid}")])
@@ -313,17 +312,21 @@ async def change_status(
     await jobs.set_status(
         ctx.session, ticket, ctx.person, status, ctx.now(), ctx.settings, eta=eta
     )
-    if status is S.EN_ROUTE:
+    if status is TicketStatus.EN_ROUTE:
         await push(ctx, ticket, PUSH_EN_ROUTE, "job_en_route", eta)
-    elif status is S.WAITING_PARTS:
+    elif status is TicketStatus.WAITING_PARTS:
         await push(ctx, ticket, PUSH_WAITING_PARTS, "job_waiting_parts")
-    elif status is S.ON_SITE and previous is S.WAITING_PARTS:
+    elif status is TicketStatus.ON_SITE and previous is TicketStatus.WAITING_PARTS:
         await push(ctx, ticket, PUSH_RESUMED, "job_resumed")
-    elif status is S.ON_SITE:
+    elif status is TicketStatus.ON_SITE:
         await push(ctx, ticket, PUSH_ON_SITE, "job_on_site")
 
 
-STATUS_ACTIONS = {"site": S.ON_SITE, "wait": S.WAITING_PARTS, "resume": S.ON_SITE}
+STATUS_ACTIONS = {
+    "site": TicketStatus.ON_SITE,
+    "wait": TicketStatus.WAITING_PARTS,
+    "resume": TicketStatus.ON_SITE,
+}
 DIALOG_PROMPTS = {
     "note": N_("Type the note for {ref}."),
     "hand": N_(
@@ -363,7 +366,7 @@ async def job_action(ctx: Context, ticket: Ticket, action: str, argument: str) -
         ctx.answer(ctx._(STATUS[ticket.status]))
         await show_card(ctx, ticket, in_place=True)
     elif action == "go":
-        if ticket.status is not S.ASSIGNED:
+        if ticket.status is not TicketStatus.ASSIGNED:
             raise InvalidState(ticket.status)
         ctx.answer()
         await dialogs.start(ctx, DIALOG, "eta", ticket_id=ticket.id)
@@ -434,7 +437,7 @@ def parse_eta(text: str, now: datetime, ctx: Context) -> datetime | None:
 
 
 async def set_eta(ctx: Context, ticket: Ticket, eta: datetime) -> None:
-    await change_status(ctx, ticket, S.EN_ROUTE, eta)
+    await change_status(ctx, ticket, TicketStatus.EN_ROUTE, eta)
     if dialogs.is_in(ctx, DIALOG, "eta"):
         await dialogs.end(ctx)
     ctx.answer()

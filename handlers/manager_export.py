@@ -15,21 +15,21 @@ from bot.services import checklists, exports, reports
 from bot.services.exports import Cell, Sheet
 from handlers.manager_common import MANAGERS, reply
 from handlers.texts import KIND, N_, PRIORITY, STATUS, ticket_ref
-from storage.models import EventKind, TestResult
+from storage.models import TestResult, TimelineKind
 
 router = Router()
 DEFAULT_PERIOD = "month"
 EVENT_LABELS = {
-    EventKind.CREATED: N_("Registered"),
-    EventKind.STATUS: N_("Status"),
-    EventKind.NOTE: N_("Note"),
-    EventKind.PHOTO: N_("Photo"),
-    EventKind.ASSIGNED: N_("Assigned"),
-    EventKind.HANDED_BACK: N_("Handed back"),
-    EventKind.TEST: N_("Test"),
-    EventKind.PARTS: N_("Parts"),
-    EventKind.FEEDBACK: N_("Feedback"),
-    EventKind.REOPENED: N_("Reopened"),
+    TimelineKind.CREATED: N_("Registered"),
+    TimelineKind.STATUS: N_("Status"),
+    TimelineKind.NOTE: N_("Note"),
+    TimelineKind.PHOTO: N_("Photo"),
+    TimelineKind.ASSIGNED: N_("Assigned"),
+    TimelineKind.HANDED_BACK: N_("Handed back"),
+    TimelineKind.TEST: N_("Test"),
+    TimelineKind.PARTS: N_("Parts"),
+    TimelineKind.FEEDBACK: N_("Feedback"),
+    TimelineKind.REOPENED: N_("Reopened"),
 }
 TICKET_HEADERS = (
     N_("Number"),

@@ -13,12 +13,12 @@ from bot.core.i18n import N_
 from bot.services.equipment import Coverage, coverage
 from storage.models import (
     Equipment,
-    EventKind,
     Priority,
     Ticket,
     TicketEvent,
     TicketKind,
     TicketStatus,
+    TimelineKind,
 )
 
 STATUS = {
@@ -140,27 +140,27 @@ def timeline_line(ctx: Context, event: TicketEvent, actor: str = "", staff: bool
 
 def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
     kind = event.kind
-    if kind is EventKind.CREATED:
+    if kind is TimelineKind.CREATED:
         return ctx._("Registered")
-    if kind is EventKind.ASSIGNED:
+    if kind is TimelineKind.ASSIGNED:
         return ctx._("Assigned")
-    if kind is EventKind.HANDED_BACK:
+    if kind is TimelineKind.HANDED_BACK:
         if staff:
             return ctx._("Handed back: {reason}", reason=event.note or "")
         return ctx._(STATUS[TicketStatus.NEW])
-    if kind is EventKind.REOPENED:
+    if kind is TimelineKind.REOPENED:
         return ctx._("Reopened: {reason}", reason=event.note or "")
-    if kind is EventKind.FEEDBACK and event.note:
+    if kind is TimelineKind.FEEDBACK and event.note:
         return ctx._("Comment: {comment}", comment=event.note)
-    if kind is EventKind.FEEDBACK:
+    if kind is TimelineKind.FEEDBACK:
         return ctx._("Rated {stars}", stars="⭐" * int(event.data.get("rating") or 0))
-    if kind is EventKind.STATUS and event.status is not None:
+    if kind is TimelineKind.STATUS and event.status is not None:
         return ctx._(STATUS[event.status])
-    if kind is EventKind.PHOTO:
+    if kind is TimelineKind.PHOTO:
         return ctx._("Photo added")
-    if kind is EventKind.TEST:
+    if kind is TimelineKind.TEST:
         return ctx._("Acceptance test logged")
-    if kind is EventKind.PARTS:
+    if kind is TimelineKind.PARTS:
         if staff:
             return ctx._("Parts requested: {parts}", parts=event.note or "")
         return ctx._("Spare parts ordered")

@@ -242,7 +242,7 @@ class TicketPhoto(Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class EventKind(StrEnum):
+class TimelineKind(StrEnum):
     CREATED = "created"
     STATUS = "status"
     NOTE = "note"
@@ -263,7 +263,7 @@ class TicketEvent(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    kind: Mapped[EventKind] = mapped_column(enum(EventKind))
+    kind: Mapped[TimelineKind] = mapped_column(enum(TimelineKind))
     status: Mapped[TicketStatus | None] = mapped_column(enum(TicketStatus))
     note: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)

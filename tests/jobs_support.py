@@ -8,8 +8,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import Customer, Equipment, Person, Priority, Role, Ticket, TicketEvent
-from storage.models import EventKind as TimelineKind
+from storage.models import (
+    Customer,
+    Equipment,
+    Person,
+    Priority,
+    Role,
+    Ticket,
+    TicketEvent,
+    TimelineKind,
+)
 
 SOFIA = (42.6977, 23.3219)  # city centre, about 0.5 km from Acme's Vitosha blvd site
 PLOVDIV = (42.1354, 24.7453)

@@ -18,25 +18,24 @@ from bot.services import jobs
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import (
     OPEN_STATUSES,
-    EventKind,
     Person,
     Priority,
     Role,
     Ticket,
     TicketEvent,
     TicketStatus,
+    TimelineKind,
 )
 from storage.types import UTCDateTime
 
-S = TicketStatus
 # A reassigned job starts over with its new engineer, except that one waiting for parts
 # keeps waiting (and its SLA pause) until they arrive.
 RESTART = {
-    S.NEW: S.ASSIGNED,
-    S.ASSIGNED: S.ASSIGNED,
-    S.EN_ROUTE: S.ASSIGNED,
-    S.ON_SITE: S.ASSIGNED,
-    S.WAITING_PARTS: S.WAITING_PARTS,
+    TicketStatus.NEW: TicketStatus.ASSIGNED,
+    TicketStatus.ASSIGNED: TicketStatus.ASSIGNED,
+    TicketStatus.EN_ROUTE: TicketStatus.ASSIGNED,
+    TicketStatus.ON_SITE: TicketStatus.ASSIGNED,
+    TicketStatus.WAITING_PARTS: TicketStatus.WAITING_PARTS,
 }
 
 
@@ -175,7 +174,7 @@ async def assign(
             ticket_id=ticket_id,
             at=now,
             actor_id=manager.id,
-            kind=EventKind.ASSIGNED,
+            kind=TimelineKind.ASSIGNED,
             status=RESTART[status],
             data={
                 "engineer_id": engineer_id,

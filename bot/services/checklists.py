@@ -60,13 +60,13 @@ from storage.models import (
     ChecklistTemplate,
     CheckType,
     EquipmentModel,
-    EventKind,
     Person,
     TestResult,
     Ticket,
     TicketEvent,
     TicketKind,
     TicketStatus,
+    TimelineKind,
 )
 
 NAME_LOCALES = ("en", "ru", "bg")
@@ -286,7 +286,7 @@ async def record(
             ticket_id=ticket.id,
             at=now,
             actor_id=engineer.id,
-            kind=EventKind.TEST,
+            kind=TimelineKind.TEST,
             data={
                 "check_id": check.id,
                 "name": check_name(check, "en"),

@@ -21,13 +21,13 @@ from bot.services import checklists, jobs, sla, tickets
 from bot.services.checklists import CheckOutcome
 from bot.services.errors import InvalidState, NotFound
 from storage.models import (
-    EventKind,
     Feedback,
     Person,
     Role,
     Ticket,
     TicketEvent,
     TicketStatus,
+    TimelineKind,
 )
 
 RATINGS = range(1, 6)
@@ -112,7 +112,7 @@ def _close(
             ticket_id=ticket.id,
             at=now,
             actor_id=actor_id,
-            kind=EventKind.STATUS,
+            kind=TimelineKind.STATUS,
             status=TicketStatus.CLOSED,
             note=note,
             data=data,
@@ -150,7 +150,7 @@ async def not_fixed(
             ticket_id=ticket.id,
             at=now,
             actor_id=client.id,
-            kind=EventKind.REOPENED,
+            kind=TimelineKind.REOPENED,
             status=TicketStatus.ASSIGNED,
             note=reason.strip()[:MAX_NOTE] or None,
             data={"engineer_id": ticket.engineer_id},
@@ -185,7 +185,7 @@ async def rate(
             ticket_id=ticket.id,
             at=now,
             actor_id=client.id,
-            kind=EventKind.FEEDBACK,
+            kind=TimelineKind.FEEDBACK,
             data={"rating": rating},
         )
     )
@@ -210,7 +210,7 @@ async def comment(
             ticket_id=ticket.id,
             at=now,
             actor_id=client.id,
-            kind=EventKind.FEEDBACK,
+            kind=TimelineKind.FEEDBACK,
             note=text,
             data={"rating": feedback.rating},
         )

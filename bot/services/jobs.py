@@ -22,7 +22,6 @@ from storage.models import (
     Customer,
     CustomerContact,
     EquipmentModel,
-    EventKind,
     Person,
     Priority,
     Role,
@@ -30,16 +29,18 @@ from storage.models import (
     TicketEvent,
     TicketPhoto,
     TicketStatus,
+    TimelineKind,
 )
 from storage.types import UTCDateTime
 
-S = TicketStatus
 # Where an engineer may move their job. ``resolved`` is set only by the resolve flow.
 TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
-    S.ASSIGNED: frozenset({S.EN_ROUTE, S.ON_SITE, S.RESOLVED}),
-    S.EN_ROUTE: frozenset({S.ON_SITE, S.RESOLVED}),
-    S.ON_SITE: frozenset({S.WAITING_PARTS, S.RESOLVED}),
-    S.WAITING_PARTS: frozenset({S.ON_SITE, S.RESOLVED}),
+    TicketStatus.ASSIGNED: frozenset(
+        {TicketStatus.EN_ROUTE, TicketStatus.ON_SITE, TicketStatus.RESOLVED}
+    ),
+    TicketStatus.EN_ROUTE: frozenset({TicketStatus.ON_SITE, TicketStatus.RESOLVED}),
+    TicketStatus.ON_SITE: frozenset({TicketStatus.WAITING_PARTS, TicketStatus.RESOLVED}),
+    TicketStatus.WAITING_PARTS: frozenset({TicketStatus.ON_SITE, TicketStatus.RESOLVED}),
 }
 WORKING_STATUSES = frozenset(TRANSITIONS)
 URGENCY_RANK = {Priority.PRODUCTION_STOPPED: 0, Priority.URGENT: 1, Priority.NORMAL: 2}
@@ -166,7 +167,7 @@ async def accept(session: AsyncSession, ticket_id: int, engineer: Person, now: d
             ticket_id=ticket_id,
             at=now,
             actor_id=engineer.id,
-            kind=EventKind.ASSIGNED,
+            kind=TimelineKind.ASSIGNED,
             status=TicketStatus.ASSIGNED,
             data={"engineer_id": engineer.id},
         )
@@ -222,7 +223,7 @@ def _require_own(ticket: Ticket, engineer: Person) -> None:
 
 
 def _event(
-    ticket: Ticket, engineer: Person, kind: EventKind, now: datetime, **values: Any
+    ticket: Ticket, engineer: Person, kind: TimelineKind, now: datetime, **values: Any
 ) -> TicketEvent:
     event = TicketEvent(ticket_id=ticket.id, at=now, actor_id=engineer.id, kind=kind, **values)
     return event
@@ -256,7 +257,7 @@ async def set_status(
     ticket.updated_at = now
     data = {"eta": eta.isoformat()} if eta is not None else {}
     session.add(
-        _event(ticket, engineer, EventKind.STATUS, now, status=new_status, note=note, data=data)
+        _event(ticket, engineer, TimelineKind.STATUS, now, status=new_status, note=note, data=data)
     )
     await session.flush()
     return ticket
@@ -280,7 +281,9 @@ async def hand_back(
     ticket.eta = None
     ticket.updated_at = now
     session.add(
-        _event(ticket, engineer, EventKind.HANDED_BACK, now, status=TicketStatus.NEW, note=reason)
+        _event(
+            ticket, engineer, TimelineKind.HANDED_BACK, now, status=TicketStatus.NEW, note=reason
+        )
     )
     await session.flush()
     await session.refresh(ticket)
@@ -297,7 +300,7 @@ async def add_note(
     session: AsyncSession, ticket: Ticket, engineer: Person, text: str, now: datetime
 ) -> TicketEvent:
     _require_workable(ticket, engineer)
-    event = _event(ticket, engineer, EventKind.NOTE, now, note=text)
+    event = _event(ticket, engineer, TimelineKind.NOTE, now, note=text)
     session.add(event)
     ticket.updated_at = now
     await session.flush()
@@ -315,7 +318,7 @@ async def add_photo(
     _require_workable(ticket, engineer)
     photo = TicketPhoto(ticket_id=ticket.id, file_id=file_id, added_by=engineer.id, added_at=now)
     session.add(photo)
-    session.add(_event(ticket, engineer, EventKind.PHOTO, now, note=caption or None))
+    session.add(_event(ticket, engineer, TimelineKind.PHOTO, now, note=caption or None))
     ticket.updated_at = now
     await session.flush()
     return photo

@@ -25,13 +25,13 @@ from storage.models import (
     OPEN_STATUSES,
     Contract,
     Equipment,
-    EventKind,
     MaintenancePlan,
     Priority,
     Ticket,
     TicketEvent,
     TicketKind,
     TicketStatus,
+    TimelineKind,
 )
 
 
@@ -143,7 +143,7 @@ async def _create_job(
         TicketEvent(
             ticket_id=ticket.id,
             at=now,
-            kind=EventKind.CREATED,
+            kind=TimelineKind.CREATED,
             status=TicketStatus.NEW,
             data={"maintenance_due_on": due_on.isoformat(), "contract": contract.number},
         )

@@ -25,13 +25,13 @@ from bot.services.errors import InvalidState, NotFound
 from bot.services.import_rows import Row, RowError
 from bot.services.matching import FuzzyIndex
 from storage.models import (
-    EventKind,
     Part,
     PartRequest,
     Person,
     Stock,
     Ticket,
     TicketEvent,
+    TimelineKind,
     Warehouse,
 )
 
@@ -166,7 +166,7 @@ async def request_part(
             ticket_id=ticket.id,
             at=now,
             actor_id=engineer.id,
-            kind=EventKind.PARTS,
+            kind=TimelineKind.PARTS,
             note=f"{part.number} {part.name} × {quantity}",
             data={"part_id": part.id, "number": part.number, "quantity": quantity},
         )

@@ -15,7 +15,6 @@ from bot.services.errors import Forbidden, NotFound
 from storage.models import (
     OPEN_STATUSES,
     Equipment,
-    EventKind,
     Person,
     Priority,
     Role,
@@ -23,6 +22,7 @@ from storage.models import (
     TicketEvent,
     TicketKind,
     TicketPhoto,
+    TimelineKind,
 )
 
 
@@ -78,7 +78,7 @@ async def create(
             ticket_id=ticket.id,
             at=now,
             actor_id=reporter.id,
-            kind=EventKind.CREATED,
+            kind=TimelineKind.CREATED,
             status=ticket.status,
             data={"priority": new.priority.value, "photos": len(new.photos)},
         )

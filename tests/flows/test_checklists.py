@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.core.replies import AnswerCallback
-from storage.models import Dialog, EventKind, TestResult, TicketEvent, TicketKind, TicketStatus
+from storage.models import Dialog, TestResult, TicketEvent, TicketKind, TicketStatus, TimelineKind
 from tests.flowchat import FlowChat
 from tests.flows import test_checklists_support as support
 from tests.flows.test_checklists_support import (
@@ -88,7 +88,7 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
         events = await session.scalar(
             select(func.count())
             .select_from(TicketEvent)
-            .where(TicketEvent.ticket_id == job, TicketEvent.kind == EventKind.TEST)
+            .where(TicketEvent.ticket_id == job, TicketEvent.kind == TimelineKind.TEST)
         )
         assert events == 7
 

@@ -10,12 +10,12 @@ from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback, InlineKeyboard, markup_from_json
 from handlers.closing import auto_close_job
 from storage.models import (
-    EventKind,
     Feedback,
     OutboxMessage,
     TicketEvent,
     TicketKind,
     TicketStatus,
+    TimelineKind,
 )
 from tests.flowchat import FlowChat
 from tests.flows import test_checklists_support as support
@@ -52,7 +52,7 @@ async def log_tests(chat: FlowChat, job: int, values: tuple[str, ...] = PASSING)
         await chat.press("Next")
 
 
-async def events(chat: FlowChat, job: int, kind: EventKind) -> list[TicketEvent]:
+async def events(chat: FlowChat, job: int, kind: TimelineKind) -> list[TicketEvent]:
     async with chat.app.db.transaction() as session:
         rows = await session.scalars(
             select(TicketEvent)
@@ -132,7 +132,7 @@ async def test_confirm_rate_and_comment(engineer: FlowChat, client: FlowChat) ->
         feedback = await session.scalar(select(Feedback).where(Feedback.ticket_id == job))
         assert feedback is not None
         assert (feedback.rating, feedback.comment) == (4, "Quick and tidy, thank you")
-    assert len(await events(client, job, EventKind.FEEDBACK)) == 2
+    assert len(await events(client, job, TimelineKind.FEEDBACK)) == 2
 
     # repeated and forged presses: refused, nothing changes
     await client.press_data(f"cf:ok:{job}")
@@ -177,7 +177,7 @@ async def test_not_fixed_reopens_to_the_same_engineer(
     reopened = await ticket(engineer.app, job)
     assert reopened.status is TicketStatus.ASSIGNED and reopened.resolved_at is None
     assert reopened.engineer_id == await person_id(engineer.app, ENGINEER_ID)
-    [event] = await events(client, job, EventKind.REOPENED)
+    [event] = await events(client, job, TimelineKind.REOPENED)
     assert event.note == "Still leaking under the group head"
     [note] = await outbox(engineer.app, chat_id=ENGINEER_ID)
     assert note.kind == "reopened"
@@ -195,7 +195,7 @@ async def test_not_fixed_skipping_the_reason(engineer: FlowChat, client: FlowCha
     await client.press_data(f"cf:no:{job}")
     await client.press("Skip")
     assert (await ticket(engineer.app, job)).status is TicketStatus.ASSIGNED
-    [event] = await events(client, job, EventKind.REOPENED)
+    [event] = await events(client, job, TimelineKind.REOPENED)
     assert event.note is None
 
 
@@ -273,7 +273,9 @@ async def test_auto_close_is_idempotent_and_offers_a_rating(
     assert (await ticket(app, old)).status is TicketStatus.CLOSED
     assert (await ticket(app, recent)).status is TicketStatus.RESOLVED
     [event] = [
-        e for e in await events(engineer, old, EventKind.STATUS) if e.status is TicketStatus.CLOSED
+        e
+        for e in await events(engineer, old, TimelineKind.STATUS)
+        if e.status is TicketStatus.CLOSED
     ]
     assert event.data["automatic"] is True and "automatically" in (event.note or "")
     [message] = [m for m in await outbox(app, chat_id=501) if m.kind == "auto_closed"]

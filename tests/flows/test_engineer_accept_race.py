@@ -11,7 +11,7 @@ import pytest
 from bot.app import App, create_app
 from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback
-from storage.models import EventKind, TicketStatus
+from storage.models import TicketStatus, TimelineKind
 from tests.flowchat import FlowChat
 from tests.jobs_support import events, load_ticket, make_engineer, make_job
 
@@ -47,7 +47,7 @@ async def test_engineers_race_for_one_job(
     ticket = await load_ticket(seeded, job)
     assert ticket.status is TicketStatus.ASSIGNED
     assert ticket.engineer is not None and ticket.engineer.tg_user_id == winner
-    [assigned] = await events(seeded, job, EventKind.ASSIGNED)
+    [assigned] = await events(seeded, job, TimelineKind.ASSIGNED)
     assert assigned.actor_id == ticket.engineer_id
 
 
@@ -60,4 +60,4 @@ async def test_one_engineer_double_presses_on_two_processes(
     await asyncio.gather(*(chat.press_data(f"jb:acc:{job}") for chat in chats))
     answers = sorted(answer_of(chat) for chat in chats)
     assert answers == [f"#{job} is already yours."] * 3 + [f"Job #{job} is yours."]
-    assert len(await events(seeded, job, EventKind.ASSIGNED)) == 1
+    assert len(await events(seeded, job, TimelineKind.ASSIGNED)) == 1

@@ -11,13 +11,10 @@ from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.core.events import EventKind, Location
 from bot.core.replies import AnswerCallback, ReplyKeyboard
-from storage.models import EventKind as TimelineKind
-from storage.models import OutboxMessage, Priority, TicketPhoto, TicketStatus
+from storage.models import OutboxMessage, Priority, TicketPhoto, TicketStatus, TimelineKind
 from tests.flowchat import FlowChat
 from tests.jobs_support import SOFIA, events, load_ticket, make_engineer, make_job, person
 from tests.seed import ACME_PHONE
-
-S = TicketStatus
 
 
 async def engineer(app: App, user_id: int = 701, name: str = "Petar", **kw: object) -> FlowChat:
@@ -112,7 +109,7 @@ async def test_accept_tells_engineer_and_customer(client: FlowChat, clock: Froze
     assert buttons["📦 Request parts"] == f"pq:start:{job}"
     assert buttons["✅ Resolve"] == f"rs:{job}"
     ticket = await load_ticket(client.app, job)
-    assert ticket.status is S.ASSIGNED and ticket.responded_at == clock.now()
+    assert ticket.status is TicketStatus.ASSIGNED and ticket.responded_at == clock.now()
     [message] = await outbox(client.app)
     assert message.chat_id == client.user_id and message.kind == "job_assigned"
     assert message.text == f"Engineer Petar will handle your request #{job}."
@@ -149,7 +146,7 @@ async def test_forged_and_stale_accepts_are_refused(seeded: App, clock: FrozenCl
     assert alert(chat) == "This job is no longer available."
     await chat.press_data("jb:acc:abc")
     assert alert(chat) == "This button is no longer active."
-    assert (await load_ticket(seeded, coffee)).status is S.NEW
+    assert (await load_ticket(seeded, coffee)).status is TicketStatus.NEW
 
 
 async def test_client_cannot_use_engineer_commands_or_buttons(
@@ -162,7 +159,7 @@ async def test_client_cannot_use_engineer_commands_or_buttons(
     for command in ("/jobs", "/myjobs", "/duty"):
         await client.say(command)
         assert "not available to you" in client.joined()
-    assert (await load_ticket(client.app, job)).status is S.NEW
+    assert (await load_ticket(client.app, job)).status is TicketStatus.NEW
 
 
 # -- working the job -------------------------------------------------------------------------
@@ -172,7 +169,9 @@ async def test_on_my_way_with_eta_button(client: FlowChat, clock: FrozenClock) -
     assert "When will you be there?" in chat.joined()
     await chat.press("30 min")
     ticket = await load_ticket(client.app, job)
-    assert ticket.status is S.EN_ROUTE and ticket.eta == clock.now() + timedelta(minutes=30)
+    assert ticket.status is TicketStatus.EN_ROUTE and ticket.eta == clock.now() + timedelta(
+        minutes=30
+    )
     assert "expected at Nov 22, 11:30 AM" in chat.joined()  # Sofia time
     message = (await outbox(client.app))[-1]
     assert message.chat_id == client.user_id and message.kind == "job_en_route"
@@ -223,7 +222,9 @@ async def test_on_site_parts_and_sla_pause(client: FlowChat, clock: FrozenClock)
     clock.advance(timedelta(hours=5))
     await chat.press("Parts arrived")
     ticket = await load_ticket(client.app, job)
-    assert ticket.status is S.ON_SITE and ticket.resolution_due == due + timedelta(hours=5)
+    assert ticket.status is TicketStatus.ON_SITE and ticket.resolution_due == due + timedelta(
+        hours=5
+    )
     assert ticket.sla_paused_seconds == 5 * 3600
     kinds = [message.kind for message in await outbox(client.app)]
     assert kinds == ["job_assigned", "job_on_site", "job_waiting_parts", "job_resumed"]
@@ -269,7 +270,7 @@ async def test_hand_back(client: FlowChat, clock: FrozenClock) -> None:
     await chat.say("Needs a gas-certified engineer")
     assert f"#{job} is back on the board" in chat.joined()
     ticket = await load_ticket(client.app, job)
-    assert ticket.status is S.NEW and ticket.engineer_id is None
+    assert ticket.status is TicketStatus.NEW and ticket.engineer_id is None
     [event] = await events(client.app, job, TimelineKind.HANDED_BACK)
     assert event.note == "Needs a gas-certified engineer"
     message = (await outbox(client.app))[-1]
@@ -293,7 +294,7 @@ async def test_someone_elses_job_is_refused(client: FlowChat, clock: FrozenClock
         assert alert(other) == "This job is not yours or no longer open."
     await other.press_data(f"jb:open:{job}")
     assert alert(other) == "This job is no longer available."
-    assert (await load_ticket(client.app, job)).status is S.ASSIGNED
+    assert (await load_ticket(client.app, job)).status is TicketStatus.ASSIGNED
 
 
 async def test_myjobs_lists_and_opens(client: FlowChat, clock: FrozenClock) -> None:

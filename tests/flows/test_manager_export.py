@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.replies import Send
-from storage.models import ChecklistCheck, EventKind, TestResult, TicketEvent
+from storage.models import ChecklistCheck, TestResult, TicketEvent, TimelineKind
 from tests.flowchat import FlowChat
 from tests.flows import test_manager_support as support
 from tests.flows.test_checklists_support import import_examples
@@ -37,9 +37,9 @@ async def with_timeline_and_tests(app: App) -> dict[str, int]:
         assert check is not None
         session.add_all(
             [
-                TicketEvent(ticket_id=ids["t3"], at=at(18), kind=EventKind.CREATED, data={}),
+                TicketEvent(ticket_id=ids["t3"], at=at(18), kind=TimelineKind.CREATED, data={}),
                 TicketEvent(
-                    ticket_id=ids["t3"], at=at(20), kind=EventKind.NOTE, note="Труба заменена"
+                    ticket_id=ids["t3"], at=at(20), kind=TimelineKind.NOTE, note="Труба заменена"
                 ),
                 TestResult(
                     ticket_id=ids["t3"],

@@ -11,7 +11,7 @@ import pytest
 from bot.app import App, create_app
 from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback, Send
-from storage.models import EventKind, Priority, Ticket, TicketStatus
+from storage.models import Priority, Ticket, TicketStatus, TimelineKind
 from tests.flowchat import FlowChat
 from tests.flows import test_manager_support as support
 from tests.flows.test_manager_support import (
@@ -118,7 +118,7 @@ async def test_assign_from_the_card(
     ticket = await load_ticket(seeded, job)
     assert ticket.status is TicketStatus.ASSIGNED and ticket.engineer_id == board["petar"]
     assert ticket.responded_at == seeded.engine.clock.now()
-    [assigned] = await events(seeded, job, EventKind.ASSIGNED)
+    [assigned] = await events(seeded, job, TimelineKind.ASSIGNED)
     assert (
         assigned.actor_id == (await person(seeded, 900)).id and assigned.data["by_manager"] is True
     )
@@ -176,7 +176,7 @@ async def test_two_managers_assign_at_once_one_wins(
     ticket = await load_ticket(seeded, job)
     name = "Petar" if ticket.engineer_id == board["petar"] else "Georgi"
     assert winner == [f"#{job} is assigned to {name}."]
-    assert len(await events(seeded, job, EventKind.ASSIGNED)) == 1
+    assert len(await events(seeded, job, TimelineKind.ASSIGNED)) == 1
 
 
 async def test_stale_assign_button_after_engineer_accepted(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.core.replies import AnswerCallback
-from storage.models import EventKind, PartRequest, TicketEvent, TicketStatus
+from storage.models import PartRequest, TicketEvent, TicketStatus, TimelineKind
 from tests.flowchat import FlowChat
 from tests.flows import test_checklists_support as support
 from tests.flows.test_checklists_support import (
@@ -55,7 +55,7 @@ async def test_request_with_typos_stock_per_warehouse_and_waiting(engineer: Flow
     assert request.quantity == 2 and request.ticket_id == job and request.status == "requested"
     async with engineer.app.db.transaction() as session:
         event = await session.scalar(
-            select(TicketEvent).where(TicketEvent.kind == EventKind.PARTS)
+            select(TicketEvent).where(TicketEvent.kind == TimelineKind.PARTS)
         )
         assert event is not None and event.data["quantity"] == 2
         assert event.data["number"] == "LM-GSK-85"

@@ -137,15 +137,15 @@ async def test_status_in_russian(client: FlowChat) -> None:
 async def test_timeline_shows_staff_events_without_internal_notes(
     client: FlowChat, clock: FrozenClock
 ) -> None:
-    from storage.models import EventKind, TicketEvent
+    from storage.models import TicketEvent, TimelineKind
 
     ticket_id = await open_ticket(client, "LM-PB-2231")
     async with client.app.db.transaction() as session:
         for kind, note in (
-            (EventKind.ASSIGNED, None),
-            (EventKind.HANDED_BACK, "rude customer"),
-            (EventKind.NOTE, "check the gasket"),
-            (EventKind.PARTS, "G-12 × 2"),
+            (TimelineKind.ASSIGNED, None),
+            (TimelineKind.HANDED_BACK, "rude customer"),
+            (TimelineKind.NOTE, "check the gasket"),
+            (TimelineKind.PARTS, "G-12 × 2"),
         ):
             clock.advance(timedelta(minutes=5))
             session.add(TicketEvent(ticket_id=ticket_id, at=clock.now(), kind=kind, note=note))

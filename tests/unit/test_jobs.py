@@ -10,11 +10,9 @@ from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.services import jobs
 from bot.services.errors import Forbidden, InvalidState, NotFound
-from storage.models import EventKind, Person, Priority, Role, TicketPhoto, TicketStatus
+from storage.models import Person, Priority, Role, TicketPhoto, TicketStatus, TimelineKind
 from tests.jobs_support import PLOVDIV, SOFIA, events, load_ticket, make_engineer, make_job
 from tests.seed import seed_app
-
-S = TicketStatus
 
 
 @pytest.fixture
@@ -107,7 +105,7 @@ async def test_accept_assigns_once_with_timeline(seeded: App, clock: FrozenClock
     clock.advance(timedelta(minutes=20))
     await accept(seeded, job, first)
     ticket = await load_ticket(seeded, job)
-    assert ticket.status is S.ASSIGNED and ticket.engineer_id == first
+    assert ticket.status is TicketStatus.ASSIGNED and ticket.engineer_id == first
     assert ticket.responded_at == clock.now() and ticket.updated_at == clock.now()
     with pytest.raises(jobs.JobTaken) as taken:
         await accept(seeded, job, second)
@@ -115,7 +113,7 @@ async def test_accept_assigns_once_with_timeline(seeded: App, clock: FrozenClock
     with pytest.raises(jobs.JobTaken) as again:
         await accept(seeded, job, first)
     assert again.value.mine
-    assert len(await events(seeded, job, EventKind.ASSIGNED)) == 1
+    assert len(await events(seeded, job, TimelineKind.ASSIGNED)) == 1
     assert await board_ids(seeded, second) == []
 
 
@@ -133,7 +131,7 @@ async def test_accept_refusals(seeded: App, clock: FrozenClock) -> None:
         with pytest.raises(Forbidden):
             await jobs.accept(session, coffee, client, clock.now())
     ticket = await load_ticket(seeded, coffee)
-    assert ticket.status is S.NEW and ticket.engineer_id is None
+    assert ticket.status is TicketStatus.NEW and ticket.engineer_id is None
 
 
 async def test_transitions(seeded: App, clock: FrozenClock) -> None:
@@ -141,25 +139,31 @@ async def test_transitions(seeded: App, clock: FrozenClock) -> None:
     engineer = await make_engineer(seeded, 320)
     await accept(seeded, job, engineer)
     with pytest.raises(InvalidState):
-        await move(seeded, job, engineer, S.WAITING_PARTS)
+        await move(seeded, job, engineer, TicketStatus.WAITING_PARTS)
     eta = clock.now() + timedelta(minutes=30)
-    await move(seeded, job, engineer, S.EN_ROUTE, eta=eta, note="traffic")
+    await move(seeded, job, engineer, TicketStatus.EN_ROUTE, eta=eta, note="traffic")
     assert (await load_ticket(seeded, job)).eta == eta
     with pytest.raises(InvalidState):
-        await move(seeded, job, engineer, S.ASSIGNED)
-    await move(seeded, job, engineer, S.ON_SITE)
-    await move(seeded, job, engineer, S.WAITING_PARTS)
+        await move(seeded, job, engineer, TicketStatus.ASSIGNED)
+    await move(seeded, job, engineer, TicketStatus.ON_SITE)
+    await move(seeded, job, engineer, TicketStatus.WAITING_PARTS)
     with pytest.raises(InvalidState):
-        await move(seeded, job, engineer, S.EN_ROUTE)
-    await move(seeded, job, engineer, S.ON_SITE)
-    await move(seeded, job, engineer, S.RESOLVED)
+        await move(seeded, job, engineer, TicketStatus.EN_ROUTE)
+    await move(seeded, job, engineer, TicketStatus.ON_SITE)
+    await move(seeded, job, engineer, TicketStatus.RESOLVED)
     ticket = await load_ticket(seeded, job)
-    assert ticket.status is S.RESOLVED and ticket.resolved_at == clock.now()
+    assert ticket.status is TicketStatus.RESOLVED and ticket.resolved_at == clock.now()
     with pytest.raises(InvalidState):
-        await move(seeded, job, engineer, S.ON_SITE)
-    statuses = [event.status for event in await events(seeded, job, EventKind.STATUS)]
-    assert statuses == [S.EN_ROUTE, S.ON_SITE, S.WAITING_PARTS, S.ON_SITE, S.RESOLVED]
-    assert (await events(seeded, job, EventKind.STATUS))[0].note == "traffic"
+        await move(seeded, job, engineer, TicketStatus.ON_SITE)
+    statuses = [event.status for event in await events(seeded, job, TimelineKind.STATUS)]
+    assert statuses == [
+        TicketStatus.EN_ROUTE,
+        TicketStatus.ON_SITE,
+        TicketStatus.WAITING_PARTS,
+        TicketStatus.ON_SITE,
+        TicketStatus.RESOLVED,
+    ]
+    assert (await events(seeded, job, TimelineKind.STATUS))[0].note == "traffic"
 
 
 async def test_sla_clock_pauses_while_waiting_for_parts(seeded: App, clock: FrozenClock) -> None:
@@ -168,17 +172,17 @@ async def test_sla_clock_pauses_while_waiting_for_parts(seeded: App, clock: Froz
     assert due is not None
     engineer = await make_engineer(seeded, 321)
     await accept(seeded, job, engineer)
-    await move(seeded, job, engineer, S.ON_SITE)
-    await move(seeded, job, engineer, S.WAITING_PARTS)
+    await move(seeded, job, engineer, TicketStatus.ON_SITE)
+    await move(seeded, job, engineer, TicketStatus.WAITING_PARTS)
     assert (await load_ticket(seeded, job)).sla_paused_at == clock.now()
     clock.advance(timedelta(hours=3))
-    await move(seeded, job, engineer, S.ON_SITE)
+    await move(seeded, job, engineer, TicketStatus.ON_SITE)
     ticket = await load_ticket(seeded, job)
     assert ticket.sla_paused_at is None and ticket.sla_paused_seconds == 3 * 3600
     assert ticket.resolution_due == due + timedelta(hours=3)
-    await move(seeded, job, engineer, S.WAITING_PARTS)
+    await move(seeded, job, engineer, TicketStatus.WAITING_PARTS)
     clock.advance(timedelta(minutes=90))
-    await move(seeded, job, engineer, S.RESOLVED)  # resolving also ends the pause
+    await move(seeded, job, engineer, TicketStatus.RESOLVED)  # resolving also ends the pause
     ticket = await load_ticket(seeded, job)
     assert ticket.sla_paused_seconds == 3 * 3600 + 90 * 60
     assert ticket.resolution_due == due + timedelta(hours=4, minutes=30)
@@ -189,8 +193,8 @@ async def test_hand_back_returns_job_to_board(seeded: App, clock: FrozenClock) -
     engineer = await make_engineer(seeded, 330)
     other = await make_engineer(seeded, 331)
     await accept(seeded, job, engineer)
-    await move(seeded, job, engineer, S.ON_SITE)
-    await move(seeded, job, engineer, S.WAITING_PARTS)
+    await move(seeded, job, engineer, TicketStatus.ON_SITE)
+    await move(seeded, job, engineer, TicketStatus.WAITING_PARTS)
     clock.advance(timedelta(hours=1))
     async with seeded.db.transaction() as session:
         me = await session.get_one(Person, engineer)
@@ -199,9 +203,9 @@ async def test_hand_back_returns_job_to_board(seeded: App, clock: FrozenClock) -
             session, ticket, me, "Needs a gas-certified engineer", clock.now(), seeded.settings
         )
     ticket = await load_ticket(seeded, job)
-    assert ticket.status is S.NEW and ticket.engineer_id is None
+    assert ticket.status is TicketStatus.NEW and ticket.engineer_id is None
     assert ticket.sla_paused_at is None and ticket.sla_paused_seconds == 3600
-    [event] = await events(seeded, job, EventKind.HANDED_BACK)
+    [event] = await events(seeded, job, TimelineKind.HANDED_BACK)
     assert event.note == "Needs a gas-certified engineer" and event.actor_id == engineer
     assert await board_ids(seeded, other) == [job]
     first_response = ticket.responded_at
@@ -226,7 +230,9 @@ async def test_someone_elses_job_is_not_found(seeded: App, clock: FrozenClock) -
         mine = await session.get_one(Person, owner)
         ticket = await jobs.get_my_job(session, job, mine)
         with pytest.raises(Forbidden):
-            await jobs.set_status(session, ticket, me, S.ON_SITE, clock.now(), seeded.settings)
+            await jobs.set_status(
+                session, ticket, me, TicketStatus.ON_SITE, clock.now(), seeded.settings
+            )
         with pytest.raises(Forbidden):
             await jobs.add_note(session, ticket, me, "hi", clock.now())
 
@@ -245,6 +251,6 @@ async def test_notes_and_photos(seeded: App, clock: FrozenClock) -> None:
             TicketPhoto.__table__.select().where(TicketPhoto.ticket_id == job)
         )
         assert len(list(photos)) == 2
-    [note] = await events(seeded, job, EventKind.NOTE)
+    [note] = await events(seeded, job, TimelineKind.NOTE)
     assert note.note == "Pump replaced"
-    assert [e.note for e in await events(seeded, job, EventKind.PHOTO)] == ["before", None]
+    assert [e.note for e in await events(seeded, job, TimelineKind.PHOTO)] == ["before", None]

@@ -13,7 +13,7 @@ import pytest
 from bot.app import App, create_app
 from bot.core.clock import FrozenClock
 from bot.services import jobs
-from storage.models import EventKind, Person, TicketStatus
+from storage.models import Person, TicketStatus, TimelineKind
 from tests.jobs_support import events, load_ticket, make_engineer, make_job
 from tests.seed import seed_app
 
@@ -53,7 +53,7 @@ async def test_many_engineers_accept_at_once(
     winner = engineers[results.index("won")]
     ticket = await load_ticket(app, job)
     assert ticket.status is TicketStatus.ASSIGNED and ticket.engineer_id == winner
-    [assigned] = await events(app, job, EventKind.ASSIGNED)
+    [assigned] = await events(app, job, TimelineKind.ASSIGNED)
     assert assigned.actor_id == winner
 
 
@@ -64,5 +64,5 @@ async def test_same_engineer_pressing_in_many_processes(
     engineer = await make_engineer(app, 450)
     results = await asyncio.gather(*(try_accept(process, job, engineer) for process in processes))
     assert sorted(results) == ["mine already"] * (PROCESSES - 1) + ["won"]
-    assert len(await events(app, job, EventKind.ASSIGNED)) == 1
+    assert len(await events(app, job, TimelineKind.ASSIGNED)) == 1
     assert (await load_ticket(app, job)).engineer_id == engineer

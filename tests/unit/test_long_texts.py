@@ -60,11 +60,11 @@ async def test_a_long_ticket_card_reaches_the_client_in_parts(app: App) -> None:
     await client.say("/start")
     await client.share_contact(ACME_PHONE)
     ticket_id = await open_ticket(client, "LM-PB-2231", text="Leaking. " * 330)
-    from storage.models import EventKind, TicketEvent
+    from storage.models import TicketEvent, TimelineKind
 
     async with app.db.transaction() as session:
         session.add_all(
-            TicketEvent(ticket_id=ticket_id, kind=EventKind.ASSIGNED, at=app.engine.clock.now())
+            TicketEvent(ticket_id=ticket_id, kind=TimelineKind.ASSIGNED, at=app.engine.clock.now())
             for _ in range(60)
         )
     await client.press_data(f"tk:{ticket_id}")
