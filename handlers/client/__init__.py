@@ -1,0 +1,1 @@
+"""Customers' flows: reporting a breakdown, requests, status and conversation, sign-off."""

@@ -1,0 +1,1 @@
+"""Field engineers' flows: joining, the job board, their jobs, tests, parts and resolving."""

@@ -1,0 +1,1 @@
+"""Service managers' flows: open requests and assignment, figures, trends, exports, invites."""
