@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from bot.core.buttons import ButtonData
 from bot.core.context import Context
 from bot.core.events import Incoming
 from bot.core.replies import Button, InlineKeyboard, KeyButton, ReplyKeyboard, inline
@@ -37,13 +40,21 @@ def main_menu(ctx: Context) -> InlineKeyboard:
     return inline(*rows)
 
 
-def pager(prefix: str, offset: int, total: int, size: int = PAGE_SIZE) -> list[Button]:
-    """« and » buttons around one page; empty when everything fits on one."""
+def pager(
+    page: Callable[[int], ButtonData] | str, offset: int, total: int, size: int = PAGE_SIZE
+) -> list[Button]:
+    """« and » buttons around one page; empty when everything fits on one. ``page`` makes the
+    button data for an offset (``lambda offset: JobsPage(offset=offset)``); a ``str`` prefix
+    is TRANSITIONAL, until every list has a typed page button."""
+
+    def data(at: int) -> str:
+        return f"{page}:{at}" if isinstance(page, str) else page(at).pack()
+
     row = []
     if offset > 0:
-        row.append(Button("«", f"{prefix}:{max(0, offset - size)}"))
+        row.append(Button("«", data(max(0, offset - size))))
     if offset + size < total:
-        row.append(Button("»", f"{prefix}:{offset + size}"))
+        row.append(Button("»", data(offset + size)))
     return row
 
 
