@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.migrate import upgrade_sync
@@ -50,3 +50,31 @@ async def truncate_postgres(url: str) -> None:
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await engine.dispose()
+
+
+def scratch_postgres_url(url: str) -> str:
+    """A database beside the suite's own (``<name>_scratch`` on the same server), for tests
+    that build a schema from nothing without disturbing the session's migrated one."""
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_scratch").render_as_string(hide_password=False)
+
+
+async def _on_server(url: str, *statements: str) -> None:
+    """Run statements about the database ``url`` names from the server's ``postgres``
+    database: a database cannot be dropped from inside itself, nor in a transaction."""
+    engine = create_async_engine(
+        make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    async with engine.connect() as connection:
+        for statement in statements:
+            await connection.execute(text(statement))
+    await engine.dispose()
+
+
+async def recreate_postgres_database(url: str) -> None:
+    name = make_url(url).database
+    await _on_server(url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+
+
+async def drop_postgres_database(url: str) -> None:
+    await _on_server(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}"')
