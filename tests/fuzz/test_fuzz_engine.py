@@ -183,9 +183,9 @@ class FuzzChat(FlowChat):
             reply = replace(reply, chat_id=self.user_id)
         super()._apply(reply)
 
-    def on_screen(self) -> list[str]:
-        """The callback data of the buttons on the newest two messages."""
-        return [data for shown in self.shown[-2:] for _, data in shown.buttons() if data]
+    def on_screen(self, messages: int = 1) -> list[str]:
+        """The callback data of the buttons on the newest ``messages``."""
+        return [data for shown in self.shown[-messages:] for _, data in shown.buttons() if data]
 
 
 class Failures(logging.Handler):
@@ -244,7 +244,7 @@ class Fuzzer:
     labels: list[str] = field(default_factory=list)  # button labels, to type as text
     words: list[str] = field(default_factory=list)  # non-numeric fields of real data
     ids: list[str] = field(default_factory=lambda: ["1", "2", "3"])  # numbers in real data
-    known: set[str] = field(default_factory=set)
+    known: set[tuple[str, str]] = field(default_factory=set)  # ("data"|"part", text)
     prefix_cycles: dict[str, Iterator[str]] = field(default_factory=dict)
     pressed: Counter[tuple[str, str]] = field(default_factory=Counter)  # (persona, prefix)
     users: Iterator[int] = field(default_factory=lambda: itertools.count(700_000))
@@ -277,13 +277,13 @@ class Fuzzer:
                 for row in markup.rows:
                     for button in row:
                         self.learn(button.data, button.text)
-            elif isinstance(markup, ReplyKeyboard):
-                self.labels += [key.text for row in markup.rows for key in row][:4]
+            elif isinstance(markup, ReplyKeyboard) and len(self.labels) < 500:
+                self.labels += [key.text for row in markup.rows for key in row]
 
     def learn(self, data: str | None, label: str) -> None:
-        if not data or data in self.known:
+        if not data or ("data", data) in self.known:
             return
-        self.known.add(data)
+        self.known.add(("data", data))
         if len(self.data) < 3000:
             self.data.append(data)
         else:
@@ -291,9 +291,12 @@ class Fuzzer:
         if len(self.labels) < 500:
             self.labels.append(label)
         for part in data.split(":"):
-            if part not in self.known:
-                self.known.add(part)
-                (self.ids if part.isascii() and part.isdigit() else self.words).append(part)
+            self.learn_part(part)
+
+    def learn_part(self, part: str) -> None:
+        if ("part", part) not in self.known:
+            self.known.add(("part", part))
+            (self.ids if part.isascii() and part.isdigit() else self.words).append(part)
 
     async def sample_dialog(self, chat: FuzzChat) -> None:
         async with self.app.db.transaction() as session:
@@ -322,10 +325,11 @@ class Fuzzer:
         return self.chat(persona, user_id=user)
 
     async def walk(self, chat: FuzzChat, steps: int) -> None:
-        """Carry on as a person would: press a button on screen, or type an answer."""
+        """Carry on as a person would: press a button of the newest message (never Cancel:
+        the walk goes deeper into the dialog), or type an answer where there is none."""
         for _ in range(steps):
-            buttons = chat.on_screen()
-            if buttons and self.rng.random() < 0.75:
+            buttons = [data for data in chat.on_screen() if "cancel" not in data]
+            if buttons and self.rng.random() < 0.9:
                 await chat.press_data(self.rng.choice(buttons))
             else:
                 await chat.say(self.rng.choice(ANSWERS))
@@ -353,7 +357,7 @@ class Fuzzer:
             elif isinstance(spec.kind, type) and issubclass(spec.kind, Enum):
                 good = [member.value for member in spec.kind]
             else:
-                good = self.words or ["x"]
+                good = list(self.words) or ["x"]
             if spec.optional:
                 good.append("-")
             values.append(self.rng.choice(good) if self.rng.random() < 0.7 else self.token())
@@ -455,14 +459,13 @@ async def client(f: Fuzzer, persona: str) -> FuzzChat:
     return chat
 
 
-async def new_job(f: Fuzzer, serial: str | None = "LM-PB-2231", **values: Any) -> int:
-    job = await make_job(f.app, f.app.engine.clock.now(), serial=serial)
-    if values:
+async def new_job(f: Fuzzer, kind: TicketKind | None = None, **values: Any) -> int:
+    """A new ticket (``values`` as for :func:`make_job`), of ``kind`` if given."""
+    job = await make_job(f.app, f.app.engine.clock.now(), **values)
+    if kind is not None:
         async with f.app.db.transaction() as session:
-            await session.execute(update(Ticket).where(Ticket.id == job).values(**values))
-    if str(job) not in f.known:
-        f.known.add(str(job))
-        f.ids.append(str(job))
+            await session.execute(update(Ticket).where(Ticket.id == job).values(kind=kind))
+    f.learn_part(str(job))
     return job
 
 
@@ -479,12 +482,7 @@ async def engineer(f: Fuzzer, persona: str, **job: Any) -> tuple[FuzzChat, int]:
 async def signed_off(f: Fuzzer, persona: str, answer: str) -> FuzzChat:
     """A client whose job an engineer resolved, answering the sign-off with ``answer``."""
     chat = await client(f, persona)
-    closer, ticket = await engineer(f, "closer", serial=None)
-    async with f.app.db.transaction() as session:
-        reporter = await session.scalar(select(Person.id).where(Person.tg_user_id == chat.user_id))
-        await session.execute(
-            update(Ticket).where(Ticket.id == ticket).values(reporter_id=reporter)
-        )
+    closer, ticket = await engineer(f, "closer", serial=None, reporter_user_id=chat.user_id)
     await closer.press_data(f"rs:{ticket}")
     await closer.say("Replaced the pump, tested")
     await chat.press_data(f"cf:{answer}:{ticket}")
@@ -550,7 +548,7 @@ def setups() -> dict[str, Setup]:
         await chat.press_data(f"pq:start:{ticket}")
         if f.rng.random() < 0.5:
             await chat.say("gasket")
-            picks = [data for data in chat.on_screen() if data.startswith("pq:pick:")]
+            picks = [data for data in chat.on_screen(2) if data.startswith("pq:pick:")]
             if picks:
                 await chat.press_data(picks[0])
         return chat
@@ -641,18 +639,14 @@ async def test_no_input_ends_in_the_apology(app: App) -> None:
         engine_log.removeHandler(failures)
     report = summary(fuzzer, time.perf_counter() - started, time.process_time() - cpu)
     print(report)
-    missed = [
-        (p, prefix) for p in people for prefix in fuzzer.prefixes if not fuzzer.pressed[p, prefix]
-    ]
+    missed = [(p, x) for p in people for x in fuzzer.prefixes if not fuzzer.pressed[p, x]]
+    unreached = fuzzer.dialogs - {name for name, _ in fuzzer.reached}
+    unreached_steps = fuzzer.steps - fuzzer.reached
     problems = [
         f"{fuzzer.inputs} inputs, fewer than {INPUTS}" if fuzzer.inputs < INPUTS else "",
-        f"junk never pressed as: {missed}" if missed else "",
-        f"dialogs never reached: {fuzzer.dialogs - {name for name, _ in fuzzer.reached}}"
-        if fuzzer.dialogs - {name for name, _ in fuzzer.reached}
-        else "",
-        f"dialog steps never reached: {fuzzer.steps - fuzzer.reached}"
-        if fuzzer.steps - fuzzer.reached
-        else "",
+        f"junk never pressed by (person, prefix): {missed}" if missed else "",
+        f"dialogs never reached: {unreached}" if unreached else "",
+        f"dialog steps never reached: {unreached_steps}" if unreached_steps else "",
         f"{len(fuzzer.apologies)} updates ended in the apology" if fuzzer.apologies else "",
     ]
     assert not any(problems), "\n".join([*filter(None, problems), report])
