@@ -24,8 +24,8 @@ from bot.services import requests
 from bot.services.errors import NotFound
 from bot.services.matching import fold
 from handlers import alerts
-from handlers import equipment_picker as picker
-from handlers.client_report import DONE_WORDS, YES_WORDS
+from handlers.client import equipment_picker as picker
+from handlers.client.report import DONE_WORDS, YES_WORDS
 from handlers.common import require_registration
 from handlers.keyboards import main_menu, parse_offset
 from handlers.texts import KIND, equipment_label, ticket_ref

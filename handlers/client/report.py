@@ -20,7 +20,7 @@ from bot.services import tickets
 from bot.services.errors import NotFound
 from bot.services.matching import fold
 from handlers import alerts
-from handlers import equipment_picker as picker
+from handlers.client import equipment_picker as picker
 from handlers.common import require_registration
 from handlers.keyboards import main_menu, parse_offset
 from handlers.texts import PRIORITY, equipment_label, ticket_ref
