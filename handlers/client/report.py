@@ -1,147 +1,132 @@
-"""/report: a client reports a breakdown in a dialog kept in the database.
+"""/report: a client reports a breakdown, in a draft kept in the database (see draft.py).
 
-Steps: equipment → description → photos → urgency → confirm. Every step accepts typed text as
-well as buttons; the summary lets the client change any part before sending. Because the
-dialog lives in the database, a restart halfway (or another process) simply continues it.
+Steps: equipment (or ``equipment_text``: equipment that is not in the list, described) →
+description (a photo with a caption is one) → photos → urgency → confirm, the summary, where
+any part can be changed before sending. Every step accepts typed text as well as buttons. The
+QR sticker on a machine (``/start eq_<id>``) starts with that machine chosen.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.core import dialogs
-from bot.core.buttons import DeepLink
+from bot.core.buttons import parse_int
 from bot.core.context import Context
-from bot.core.events import EventKind
+from bot.core.i18n import N_
 from bot.core.replies import Button, inline
-from bot.core.router import Router
-from bot.services import equipment as equipment_service
 from bot.services import tickets
-from bot.services.errors import NotFound
 from bot.services.matching import fold
 from handlers import alerts
-from handlers.client import equipment_picker as picker
-from handlers.common import require_registration
-from handlers.keyboards import main_menu, parse_offset
-from handlers.texts import PRIORITY, equipment_label, ticket_ref
-from storage.models import Priority, Role
+from handlers.client import buttons
+from handlers.client.buttons import EquipmentLink, PhotosDone, ReportOther, Urgency
+from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
+from handlers.client.equipment_picker import EQUIPMENT, Picker, show_equipment
+from handlers.keyboards import main_menu
+from handlers.texts import PRIORITY, ticket_ref
+from storage.models import Priority
 
-router = Router()
-DIALOG = "report"
-CLIENTS = (Role.CLIENT,)
 MAX_PHOTOS = 10
 MIN_DESCRIPTION = 3
-YES_WORDS = frozenset(
-    fold(word)
-    for word in ("yes", "y", "ok", "send", "да", "ок", "изпрати", "отправить", "отправь", "давай")
-)
-DONE_WORDS = frozenset(
-    fold(word)
-    for word in (
-        "done",
-        "skip",
-        "no",
-        "готово",
-        "нет",
-        "не",
-        "пропустить",
-        "готов",
-        "край",
-        "пропусни",
-    )
-)
 
 
-def data(ctx: Context) -> dict[str, Any]:
-    assert ctx.dialog is not None
-    return ctx.dialog.data
+def show_description(ctx: Context, values: Values) -> str:
+    return ctx._("Problem: {description}", description=values.get("description", ""))
+
+
+def show_photos(ctx: Context, values: Values) -> str:
+    photos = len(values.get("photos", []))
+    return ctx.ngettext("{n} photo", "{n} photos", photos) if photos else ctx._("No photos")
+
+
+def show_urgency(ctx: Context, values: Values) -> str:
+    return ctx._("Urgency: {urgency}", urgency=ctx._(PRIORITY[Priority(values["priority"])]))
+
+
+REPORT = Draft(
+    "report",
+    buttons.REPORT,
+    parts=(
+        Part(EQUIPMENT, N_("Change equipment"), show_equipment),
+        Part("description", N_("Change description"), show_description),
+        Part("photos", N_("Add photos"), show_photos),
+        Part("urgency", N_("Change urgency"), show_urgency),
+    ),
+    rows=((EQUIPMENT, "description"), ("photos", "urgency")),
+    check=N_("Please check your report:"),
+    gone=N_("This report has already been sent or cancelled."),
+    press_send=N_("Press Send to register the report, or choose what to change."),
+)
+router = REPORT.router
+
+
+def other_row(ctx: Context) -> list[list[Button]]:
+    return [[Button(ctx._("Other / not in the list"), ReportOther().pack())]]
+
+
+PICKER = Picker(
+    REPORT,
+    at=lambda step: EQUIPMENT,  # a pick from an earlier message still changes the equipment
+    choose=N_("Which equipment is it? Choose it below or type its model or serial number."),
+    type_it=N_("Which equipment is it? Type its model or serial number."),
+    not_found=N_(
+        "I could not find “{text}” among your equipment or our models. "
+        "Type it again, choose from the list, or use it as written."
+    ),
+    extra=other_row,
+    list_again=True,
+)
 
 
 # -- starting ---------------------------------------------------------------------------------
-class EquipmentLink(DeepLink, prefix="eq"):
-    """``/start eq_<equipment id>``: the QR sticker on a machine."""
-
-    equipment: int
+@router.command(
+    "report", roles=CLIENTS, help=N_("report a breakdown"), button=N_("🛠 Report a breakdown")
+)
+async def report_command(ctx: Context) -> None:
+    await REPORT.start(ctx)
 
 
 @router.deep_link(EquipmentLink, roles=CLIENTS)
 async def from_sticker(ctx: Context, link: EquipmentLink) -> None:
-    await begin(ctx, link.equipment)
+    """Straight to the description; another customer's sticker just shows the list."""
+    if await REPORT.begin(ctx) and not await PICKER.choose_own(ctx, link.equipment):
+        await PICKER.ask(ctx)
 
 
-async def begin(ctx: Context, equipment_id: int | None = None) -> None:
-    """Start a report; with ``equipment_id`` (a QR sticker) the equipment step is skipped."""
-    if not await require_registration(ctx):
-        return
-    await dialogs.start(ctx, DIALOG, "equipment", photos=[])
-    if equipment_id is not None:
-        try:
-            await choose_equipment(ctx, equipment_id)
-            return
-        except NotFound:
-            pass
-    await ask_equipment(ctx)
-
-
-@router.command("report", roles=CLIENTS)
-async def report_command(ctx: Context) -> None:
-    await begin(ctx)
-
-
-# -- equipment --------------------------------------------------------------------------------
-async def ask_equipment(ctx: Context, offset: int = 0, in_place: bool = False) -> None:
-    rows, note, total = await picker.page(ctx, "rp", offset)
-    if total:
-        text = ctx._("Which equipment is it? Choose it below or type its model or serial number.")
-        text = picker.with_note(text, note)
-    else:
-        text = ctx._("Which equipment is it? Type its model or serial number.")
-    rows.append([Button(ctx._("Other / not in the list"), "rp:other")])
-    rows.append([Button(ctx._("✖ Cancel"), "rp:cancel")])
-    (ctx.edit if in_place else ctx.send)(text, inline(*rows))
-
-
-async def choose_equipment(ctx: Context, equipment_id: int) -> None:
-    assert ctx.person.customer_id is not None
-    item = await equipment_service.get_for_customer(
-        ctx.session, equipment_id, ctx.person.customer_id
-    )
-    dialogs.move(
-        ctx,
-        ctx.dialog.step if ctx.dialog else "equipment",
-        equipment_id=item.id,
-        equipment_text=None,
-        equipment_label=equipment_label(item),
-    )
-    await step_done(ctx, "equipment")
-
-
+# -- equipment ----------------------------------------------------------------------------------
+@REPORT.answers(EQUIPMENT)
 async def equipment_typed(ctx: Context, text: str) -> None:
-    assert ctx.person.customer_id is not None
-    found = await equipment_service.find(ctx.session, ctx.person.customer_id, text)
-    dialogs.move(ctx, "equipment", typed=text[:200])
-    rows = picker.suggestions("rp", found)
-    if rows:
-        message = ctx._("Did you mean one of these?")
-    else:
-        message = ctx._(
-            "I could not find “{text}” among your equipment or our models. "
-            "Type it again, choose from the list, or use it as written.",
-            text=text,
-        )
-    rows.append(picker.as_typed(ctx, "rp", text))
-    rows.append([Button(ctx._("Show the list"), "rp:pg:0")])
-    ctx.send(message, inline(*rows))
+    await PICKER.suggest(ctx, text)
 
 
-def set_equipment_text(ctx: Context, text: str) -> None:
-    dialogs.move(
-        ctx, "equipment", equipment_id=None, equipment_text=text[:200], equipment_label=text[:200]
-    )
+@router.callback(ReportOther, roles=CLIENTS)
+async def other_pressed(ctx: Context, button: ReportOther) -> None:
+    REPORT.require(ctx)
+    dialogs.move(ctx, "equipment_text")
+    ctx.send(ctx._("Describe the equipment: its model and where it is installed."))
 
 
-# -- description, photos, urgency ---------------------------------------------------------
-def ask_description(ctx: Context) -> None:
+@REPORT.answers("equipment_text")
+async def equipment_described(ctx: Context, text: str) -> None:
+    await PICKER.picked(ctx, EQUIPMENT, text)
+
+
+# -- description and photos ---------------------------------------------------------------------
+def done_row(ctx: Context) -> list[Button]:
+    return [Button(ctx._("Done"), PhotosDone().pack())]
+
+
+def keep_photo(ctx: Context) -> int | None:
+    """Keep the photo just sent: how many there are now; None when there are enough."""
+    photos = list(REPORT.values(ctx).get("photos", []))
+    if len(photos) >= MAX_PHOTOS:
+        ctx.send(ctx._("That's the maximum number of photos, thank you. Press Done to continue."))
+        return None
+    photos.append(ctx.event.photo_file_ids[-1])
+    dialogs.move(ctx, REPORT.require(ctx), photos=photos)
+    return len(photos)
+
+
+@REPORT.asks("description")
+async def ask_description(ctx: Context) -> None:
     ctx.send(
         ctx._(
             "Describe the problem: what happens, since when, any error codes on the display. "
@@ -150,96 +135,103 @@ def ask_description(ctx: Context) -> None:
     )
 
 
-def ask_photos(ctx: Context) -> None:
+async def photo_with_description(ctx: Context, caption: str) -> None:
+    if keep_photo(ctx) is None:
+        return
+    if len(caption) >= MIN_DESCRIPTION:
+        await REPORT.answered(ctx, "description", description=caption[:3000])
+    else:
+        ctx.send(ctx._("Photo received. Now describe the problem in a few words."))
+
+
+@REPORT.answers("description", photo=photo_with_description)
+async def description_typed(ctx: Context, text: str) -> None:
+    if len(text) < MIN_DESCRIPTION:
+        ctx.send(ctx._("Please describe the problem in a few words."))
+        return
+    await REPORT.answered(ctx, "description", description=text[:3000])
+
+
+@REPORT.asks("photos")
+async def ask_photos(ctx: Context) -> None:
     ctx.send(
-        ctx._("Send photos of the problem if you can, then press Done."),
-        inline([Button(ctx._("Done"), "rp:done")]),
+        ctx._("Send photos of the problem if you can, then press Done."), inline(done_row(ctx))
     )
 
 
-def ask_urgency(ctx: Context) -> None:
-    ctx.send(
-        ctx._("How urgent is it?"),
-        inline(
-            *[
-                [Button(ctx._(label), f"rp:pr:{priority.value}")]
-                for priority, label in PRIORITY.items()
-            ]
-        ),
-    )
+async def photo_added(ctx: Context, caption: str) -> None:
+    count = keep_photo(ctx)
+    if count is not None:
+        ctx.send(
+            ctx.ngettext(
+                "{n} photo received. Send more or press Done.",
+                "{n} photos received. Send more or press Done.",
+                count,
+            ),
+            inline(done_row(ctx)),
+        )
+
+
+@REPORT.answers("photos", photo=photo_added)
+async def photos_typed(ctx: Context, text: str) -> None:
+    """ "Done" in words, or more of the description."""
+    if fold(text) in DONE_WORDS:
+        await REPORT.step_done(ctx, "photos")
+        return
+    description = f"{REPORT.values(ctx)['description']}\n{text}"[:3000]
+    dialogs.move(ctx, "photos", description=description)
+    ctx.send(ctx._("Added to the description. Send photos or press Done."), inline(done_row(ctx)))
+
+
+@router.callback(PhotosDone, roles=CLIENTS)
+async def photos_done(ctx: Context, button: PhotosDone) -> None:
+    if REPORT.require(ctx) != "photos":
+        REPORT.stale(ctx)
+        return
+    await REPORT.step_done(ctx, "photos")
+
+
+# -- urgency ------------------------------------------------------------------------------------
+@REPORT.asks("urgency")
+async def ask_urgency(ctx: Context) -> None:
+    rows = [
+        [Button(ctx._(label), Urgency(priority=priority).pack())]
+        for priority, label in PRIORITY.items()
+    ]
+    ctx.send(ctx._("How urgent is it?"), inline(*rows))
 
 
 def parse_priority(ctx: Context, text: str) -> Priority | None:
-    """Typed urgency: the label in the person's language, or its number in the list."""
+    """Typed urgency: its number in the list, or the label in the person's language."""
+    number = parse_int(text, minimum=1, maximum=len(PRIORITY))
+    if number is not None:
+        return list(PRIORITY)[number - 1]
     wanted = fold(text)
-    for number, (priority, label) in enumerate(PRIORITY.items(), start=1):
-        if wanted in (str(number), fold(ctx._(label)), fold(label), priority.value):
+    for priority, label in PRIORITY.items():
+        if wanted in (fold(ctx._(label)), fold(label), priority.value):
             return priority
     return None
 
 
-# -- summary and sending ----------------------------------------------------------------------
-def show_summary(ctx: Context) -> None:
-    values = data(ctx)
-    photos = len(values.get("photos", []))
-    text = "\n".join(
-        [
-            ctx._("Please check your report:"),
-            "",
-            ctx._("Equipment: {equipment}", equipment=values.get("equipment_label", "")),
-            ctx._("Problem: {description}", description=values.get("description", "")),
-            ctx.ngettext("{n} photo", "{n} photos", photos) if photos else ctx._("No photos"),
-            ctx._("Urgency: {urgency}", urgency=ctx._(PRIORITY[Priority(values["priority"])])),
-        ]
-    )
-    ctx.send(
-        text,
-        inline(
-            [Button(ctx._("✅ Send"), "rp:send")],
-            [
-                Button(ctx._("Change equipment"), "rp:ed:equipment"),
-                Button(ctx._("Change description"), "rp:ed:description"),
-            ],
-            [
-                Button(ctx._("Add photos"), "rp:ed:photos"),
-                Button(ctx._("Change urgency"), "rp:ed:urgency"),
-            ],
-            [Button(ctx._("✖ Cancel"), "rp:cancel")],
-        ),
-    )
+@REPORT.answers("urgency")
+async def urgency_typed(ctx: Context, text: str) -> None:
+    priority = parse_priority(ctx, text)
+    if priority is None:
+        await ask_urgency(ctx)
+        return
+    await REPORT.answered(ctx, "urgency", priority=priority.value)
 
 
-NEXT_STEP = {
-    "equipment": "description",
-    "description": "photos",
-    "photos": "urgency",
-    "urgency": "confirm",
-}
+@router.callback(Urgency, roles=CLIENTS)
+async def urgency_pressed(ctx: Context, button: Urgency) -> None:
+    REPORT.require(ctx)
+    await REPORT.answered(ctx, "urgency", priority=button.priority.value)
 
 
-async def step_done(ctx: Context, step: str) -> None:
-    """Go to the next step, or back to the summary when the client was changing one part."""
-    following = "confirm" if data(ctx).get("editing") else NEXT_STEP[step]
-    await ask(ctx, following)
-
-
-async def ask(ctx: Context, step: str) -> None:
-    dialogs.move(ctx, step)
-    if step == "equipment":
-        await ask_equipment(ctx)
-    elif step == "description":
-        ask_description(ctx)
-    elif step == "photos":
-        ask_photos(ctx)
-    elif step == "urgency":
-        ask_urgency(ctx)
-    else:
-        dialogs.move(ctx, "confirm", editing=True)
-        show_summary(ctx)
-
-
+# -- sending ------------------------------------------------------------------------------------
+@REPORT.sends
 async def send_report(ctx: Context) -> None:
-    values = data(ctx)
+    values = REPORT.values(ctx)
     assert ctx.person.customer_id is not None
     new = tickets.NewTicket(
         customer_id=ctx.person.customer_id,
@@ -262,121 +254,4 @@ async def send_report(ctx: Context) -> None:
             due=ctx.t.datetime(ticket.response_due),
         ),
         main_menu(ctx),
-    )
-
-
-# -- buttons ----------------------------------------------------------------------------------
-@router.callback("rp", roles=CLIENTS)
-async def report_button(ctx: Context) -> None:
-    action, argument = ctx.event.button_field(0), ctx.event.button_field(1)
-    if action == "start":
-        ctx.answer()
-        await begin(ctx)
-        return
-    if not dialogs.is_in(ctx, DIALOG):
-        ctx.answer(ctx._("This report has already been sent or cancelled."), alert=True)
-        return
-    ctx.answer()
-    if action == "cancel":
-        await dialogs.end(ctx)
-        ctx.edit(ctx._("Cancelled. Nothing was sent."))
-        ctx.send(ctx._("What would you like to do?"), main_menu(ctx))
-    elif action == "pg":
-        await ask_equipment(ctx, parse_offset(argument), in_place=True)
-    elif action == "eq" and argument.isdigit():
-        try:
-            await choose_equipment(ctx, int(argument))
-        except NotFound:
-            ctx.send(ctx._("That equipment is not available. Please choose from the list."))
-    elif action == "md" and argument.isdigit():
-        model = await equipment_service.get_model(ctx.session, int(argument))
-        if model is None:
-            ctx.send(ctx._("That equipment is not available. Please choose from the list."))
-            return
-        set_equipment_text(ctx, model.name)
-        await step_done(ctx, "equipment")
-    elif action == "typed" and data(ctx).get("typed"):
-        set_equipment_text(ctx, data(ctx)["typed"])
-        await step_done(ctx, "equipment")
-    elif action == "other":
-        dialogs.move(ctx, "equipment_text")
-        ctx.send(ctx._("Describe the equipment: its model and where it is installed."))
-    elif action == "done" and dialogs.is_in(ctx, DIALOG, "photos"):
-        await step_done(ctx, "photos")
-    elif action == "pr" and argument in Priority.__members__.values():
-        dialogs.move(ctx, "urgency", priority=argument)
-        await step_done(ctx, "urgency")
-    elif action == "ed" and argument in NEXT_STEP:
-        dialogs.move(ctx, argument, editing=True)
-        await ask(ctx, argument)
-    elif action == "send" and dialogs.is_in(ctx, DIALOG, "confirm"):
-        await send_report(ctx)
-    else:
-        ctx.send(ctx._("That button belongs to an earlier step. Please use the latest message."))
-
-
-# -- typed messages and photos inside the dialog ------------------------------------------
-@router.dialog(DIALOG, roles=CLIENTS)
-async def report_message(ctx: Context) -> None:
-    assert ctx.dialog is not None
-    step, event = ctx.dialog.step, ctx.event
-    text = event.text.strip()
-    if event.kind is EventKind.PHOTO and step in ("description", "photos"):
-        await photo_received(ctx, step, text)
-    elif event.kind is not EventKind.TEXT or not text:
-        ctx.send(ctx._("Please answer with text or use the buttons."))
-    elif step == "equipment":
-        await equipment_typed(ctx, text)
-    elif step == "equipment_text":
-        set_equipment_text(ctx, text)
-        await step_done(ctx, "equipment")
-    elif step == "description":
-        if len(text) < MIN_DESCRIPTION:
-            ctx.send(ctx._("Please describe the problem in a few words."))
-            return
-        dialogs.move(ctx, step, description=text[:3000])
-        await step_done(ctx, "description")
-    elif step == "photos":
-        if fold(text) in DONE_WORDS:
-            await step_done(ctx, "photos")
-            return
-        dialogs.move(ctx, step, description=f"{data(ctx)['description']}\n{text}"[:3000])
-        ctx.send(
-            ctx._("Added to the description. Send photos or press Done."),
-            inline([Button(ctx._("Done"), "rp:done")]),
-        )
-    elif step == "urgency":
-        priority = parse_priority(ctx, text)
-        if priority is None:
-            ask_urgency(ctx)
-            return
-        dialogs.move(ctx, step, priority=priority.value)
-        await step_done(ctx, "urgency")
-    elif step == "confirm" and fold(text) in YES_WORDS:
-        await send_report(ctx)
-    else:
-        ctx.send(ctx._("Press Send to register the report, or choose what to change."))
-
-
-async def photo_received(ctx: Context, step: str, caption: str) -> None:
-    photos = list(data(ctx).get("photos", []))
-    if len(photos) >= MAX_PHOTOS:
-        ctx.send(ctx._("That's the maximum number of photos, thank you. Press Done to continue."))
-        return
-    photos.append(ctx.event.photo_file_ids[-1])
-    dialogs.move(ctx, step, photos=photos)
-    if step == "description":
-        if len(caption) >= MIN_DESCRIPTION:
-            dialogs.move(ctx, step, description=caption[:3000])
-            await step_done(ctx, "description")
-        else:
-            ctx.send(ctx._("Photo received. Now describe the problem in a few words."))
-        return
-    ctx.send(
-        ctx.ngettext(
-            "{n} photo received. Send more or press Done.",
-            "{n} photos received. Send more or press Done.",
-            len(photos),
-        ),
-        inline([Button(ctx._("Done"), "rp:done")]),
     )

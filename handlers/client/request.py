@@ -1,225 +1,220 @@
-"""/request: a client asks for an installation, maintenance or an upgrade.
+"""/request: a client asks for an installation, maintenance or an upgrade, in a draft kept in
+the database (see draft.py).
 
-Dialog ``request`` in the database. Steps: ``kind`` → for an installation ``order`` (the sales
-order reference) and ``model`` (optional), otherwise ``equipment`` (their own, or typed) →
-``dates`` (free text or "As soon as possible") → ``comment`` (optional) → ``confirm``, where
-any part can be changed before sending.
-
-Buttons: ``rq:start``, ``rq:kind:<kind>``, ``rq:eq:<equipment>``, ``rq:pg:<offset>``,
-``rq:md:<model>``, ``rq:typed``, ``rq:skip:<step>``, ``rq:asap``, ``rq:ed:<step>``,
-``rq:send``, ``rq:cancel``.
+Steps: ``kind`` → for an installation ``order`` (the sales order reference) and ``model``
+(optional), otherwise ``equipment`` (their own, or typed) → ``dates`` (free text or "As soon
+as possible") → ``comment`` (optional) → ``confirm``, the summary, where any part can be
+changed before sending. A new kind drops what belonged to the old one and asks for its own.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core import dialogs
 from bot.core.context import Context
-from bot.core.events import EventKind
+from bot.core.i18n import N_
 from bot.core.replies import Button, inline
-from bot.core.router import Router
-from bot.services import equipment as equipment_service
 from bot.services import requests
-from bot.services.errors import NotFound
 from bot.services.matching import fold
 from handlers import alerts
-from handlers.client import equipment_picker as picker
-from handlers.client.report import DONE_WORDS, YES_WORDS
-from handlers.common import require_registration
-from handlers.keyboards import main_menu, parse_offset
-from handlers.texts import KIND, equipment_label, ticket_ref
-from storage.models import Role, TicketKind
-
-router = Router()
-DIALOG = "request"
-CLIENTS = (Role.CLIENT,)
-INSTALLATION_STEPS = ("kind", "order", "model", "dates", "comment", "confirm")
-EQUIPMENT_STEPS = ("kind", "equipment", "dates", "comment", "confirm")
-EDITABLE = frozenset({"kind", "order", "model", "equipment", "dates", "comment"})
+from handlers.client import buttons
+from handlers.client.buttons import AsSoonAsPossible, Kind, Skip
+from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
+from handlers.client.equipment_picker import EQUIPMENT, Picker, show_equipment
+from handlers.keyboards import main_menu
+from handlers.texts import KIND, ticket_ref
+from storage.models import TicketKind
 
 
-def data(ctx: Context) -> dict[str, Any]:
-    assert ctx.dialog is not None
-    return ctx.dialog.data
+@dataclass(frozen=True)
+class Skippable:
+    """A step that may be skipped: its question (a msgid) and what it keeps when skipped."""
+
+    question: str
+    skipped: dict[str, Any]
 
 
-def steps(ctx: Context) -> tuple[str, ...]:
-    is_installation = data(ctx).get("kind") == TicketKind.INSTALLATION.value
-    return INSTALLATION_STEPS if is_installation else EQUIPMENT_STEPS
+SKIPPABLE = {
+    "model": Skippable(
+        N_("Which model is to be installed? Type it, or press Skip if you are not sure."),
+        {"equipment_id": None, "equipment_text": None, "equipment_label": ""},
+    ),
+    "comment": Skippable(
+        N_("Anything else we should know (access, contact on site)? Type it, or press Skip."),
+        {"comment": ""},
+    ),
+}
 
 
-# -- asking ---------------------------------------------------------------------------------------
-def ask_kind(ctx: Context) -> None:
-    ctx.send(
-        ctx._("What would you like to request?"),
-        inline(
-            *[
-                [Button(ctx._(KIND[kind]), f"rq:kind:{kind.value}")]
-                for kind in requests.REQUEST_KINDS
-            ],
-            [Button(ctx._("✖ Cancel"), "rq:cancel")],
-        ),
-    )
+def is_installation(values: Values) -> bool:
+    return values.get("kind") == TicketKind.INSTALLATION.value
 
 
-async def ask_equipment(ctx: Context, offset: int = 0, in_place: bool = False) -> None:
-    rows, note, total = await picker.page(ctx, "rq", offset)
-    if total:
-        text = ctx._(
-            "Which equipment is it for? Choose it below or type its model or serial number."
-        )
-        text = picker.with_note(text, note)
-    else:
-        text = ctx._("Which equipment is it for? Type its model or serial number.")
-    rows.append([Button(ctx._("✖ Cancel"), "rq:cancel")])
-    (ctx.edit if in_place else ctx.send)(text, inline(*rows))
+def is_not_installation(values: Values) -> bool:
+    return not is_installation(values)
 
 
-def ask_order(ctx: Context) -> None:
-    ctx.send(
-        ctx._("What is the order or contract reference for the installation? E.g. SO-2026-118."),
-        inline([Button(ctx._("✖ Cancel"), "rq:cancel")]),
-    )
+def show_kind(ctx: Context, values: Values) -> str:
+    return ctx._("Request: {kind}", kind=ctx._(KIND[TicketKind(values["kind"])]))
 
 
-def ask_model(ctx: Context) -> None:
-    ctx.send(
-        ctx._("Which model is to be installed? Type it, or press Skip if you are not sure."),
-        inline([Button(ctx._("Skip"), "rq:skip:model")]),
-    )
+def show_order(ctx: Context, values: Values) -> str:
+    return ctx._("Order: {order}", order=values.get("order_ref") or "—")
 
 
-def ask_dates(ctx: Context) -> None:
-    ctx.send(
-        ctx._("When would suit you? Type it, for example “next week, mornings”."),
-        inline([Button(ctx._("As soon as possible"), "rq:asap")]),
-    )
+def show_model(ctx: Context, values: Values) -> str:
+    return ctx._("Model: {model}", model=values.get("equipment_label") or "—")
 
 
-def ask_comment(ctx: Context) -> None:
-    ctx.send(
-        ctx._("Anything else we should know (access, contact on site)? Type it, or press Skip."),
-        inline([Button(ctx._("Skip"), "rq:skip:comment")]),
-    )
+def show_dates(ctx: Context, values: Values) -> str:
+    return ctx._("Preferred dates: {dates}", dates=values.get("preferred_date", ""))
 
 
-async def ask(ctx: Context, step: str) -> None:
-    dialogs.move(ctx, step)
-    if step == "kind":
-        ask_kind(ctx)
-    elif step == "equipment":
-        await ask_equipment(ctx)
-    elif step == "order":
-        ask_order(ctx)
-    elif step == "model":
-        ask_model(ctx)
-    elif step == "dates":
-        ask_dates(ctx)
-    elif step == "comment":
-        ask_comment(ctx)
-    else:
-        dialogs.move(ctx, "confirm", editing=True)
-        show_summary(ctx)
-
-
-async def step_done(ctx: Context, step: str) -> None:
-    """The next step, or the summary when the client was changing one part (a new kind still
-    asks for its order or equipment first)."""
-    order = steps(ctx)
-    if data(ctx).get("editing") and step != "kind":
-        await ask(ctx, "confirm")
-    else:
-        await ask(ctx, order[order.index(step) + 1])
-
-
-def show_summary(ctx: Context) -> None:
-    values = data(ctx)
-    kind = TicketKind(values["kind"])
-    lines = [
-        ctx._("Please check your request:"),
-        "",
-        ctx._("Request: {kind}", kind=ctx._(KIND[kind])),
-    ]
-    edits = [Button(ctx._("Change type"), "rq:ed:kind")]
-    if kind is TicketKind.INSTALLATION:
-        lines.append(ctx._("Order: {order}", order=values.get("order_ref") or "—"))
-        lines.append(ctx._("Model: {model}", model=values.get("equipment_label") or "—"))
-        edits += [
-            Button(ctx._("Change order"), "rq:ed:order"),
-            Button(ctx._("Change model"), "rq:ed:model"),
-        ]
-    else:
-        lines.append(ctx._("Equipment: {equipment}", equipment=values.get("equipment_label", "")))
-        edits.append(Button(ctx._("Change equipment"), "rq:ed:equipment"))
-    lines.append(ctx._("Preferred dates: {dates}", dates=values.get("preferred_date", "")))
+def show_comment(ctx: Context, values: Values) -> str:
     comment = values.get("comment") or ""
-    lines.append(ctx._("Comment: {comment}", comment=comment) if comment else ctx._("No comment"))
-    ctx.send(
-        "\n".join(lines),
-        inline(
-            [Button(ctx._("✅ Send"), "rq:send")],
-            edits,
-            [
-                Button(ctx._("Change dates"), "rq:ed:dates"),
-                Button(ctx._("Change comment"), "rq:ed:comment"),
-            ],
-            [Button(ctx._("✖ Cancel"), "rq:cancel")],
-        ),
-    )
+    return ctx._("Comment: {comment}", comment=comment) if comment else ctx._("No comment")
 
 
-# -- choosing -------------------------------------------------------------------------------------
-async def begin(ctx: Context) -> None:
-    if not await require_registration(ctx):
-        return
-    await dialogs.start(ctx, DIALOG, "kind")
-    ask_kind(ctx)
+REQUEST = Draft(
+    "request",
+    buttons.REQUEST,
+    parts=(
+        Part("kind", N_("Change type"), show_kind),
+        Part("order", N_("Change order"), show_order, is_installation),
+        Part("model", N_("Change model"), show_model, is_installation),
+        Part(EQUIPMENT, N_("Change equipment"), show_equipment, is_not_installation),
+        Part("dates", N_("Change dates"), show_dates),
+        Part("comment", N_("Change comment"), show_comment),
+    ),
+    rows=(("kind", "order", "model", EQUIPMENT), ("dates", "comment")),
+    check=N_("Please check your request:"),
+    gone=N_("This request is already sent or cancelled."),
+    press_send=N_("Press Send to register the request, or choose what to change."),
+)
+router = REQUEST.router
+PICKER = Picker(
+    REQUEST,
+    at={EQUIPMENT: EQUIPMENT, "model": "model"}.get,  # the model step offers models only
+    choose=N_("Which equipment is it for? Choose it below or type its model or serial number."),
+    type_it=N_("Which equipment is it for? Type its model or serial number."),
+    not_found=N_("I could not find “{text}”."),
+)
 
 
-def choose_kind(ctx: Context, kind: TicketKind) -> None:
+@router.command("request", roles=CLIENTS, button=N_("📦 Installation, maintenance, upgrade"))
+async def request_command(ctx: Context) -> None:
+    await REQUEST.start(ctx)
+
+
+# -- kind ---------------------------------------------------------------------------------------
+@REQUEST.asks("kind")
+async def ask_kind(ctx: Context) -> None:
+    rows = [[Button(ctx._(KIND[kind]), Kind(kind=kind).pack())] for kind in requests.REQUEST_KINDS]
+    ctx.send(ctx._("What would you like to request?"), inline(*rows, [REQUEST.cancel_button(ctx)]))
+
+
+@REQUEST.answers("kind")
+async def kind_typed(ctx: Context, text: str) -> None:
+    await ask_kind(ctx)
+
+
+@router.callback(Kind, roles=CLIENTS)
+async def kind_pressed(ctx: Context, button: Kind) -> None:
     """A different kind drops what belonged to the old one (an order is not equipment)."""
-    if data(ctx).get("kind") != kind.value:
+    if REQUEST.require(ctx) != "kind" or button.kind not in requests.REQUEST_KINDS:
+        REQUEST.stale(ctx)
+        return
+    changed = REQUEST.values(ctx).get("kind") != button.kind.value
+    if changed:
         dialogs.move(
             ctx,
             "kind",
-            kind=kind.value,
+            kind=button.kind.value,
             equipment_id=None,
             equipment_text=None,
             equipment_label=None,
             order_ref=None,
         )
+    await REQUEST.step_done(ctx, "kind", go_on=changed)
 
 
-def set_equipment(
-    ctx: Context, label: str, equipment_id: int | None = None, text: str | None = None
-) -> None:
-    dialogs.move(
-        ctx,
-        ctx.dialog.step if ctx.dialog else "equipment",
-        equipment_id=equipment_id,
-        equipment_text=text,
-        equipment_label=label[:200],
+# -- installation: order and model ----------------------------------------------------------------
+@REQUEST.asks("order")
+async def ask_order(ctx: Context) -> None:
+    ctx.send(
+        ctx._("What is the order or contract reference for the installation? E.g. SO-2026-118."),
+        inline([REQUEST.cancel_button(ctx)]),
     )
 
 
-async def equipment_typed(ctx: Context, text: str, models_only: bool) -> None:
-    """Fuzzy-matched suggestions: the customer's own equipment, else catalog models."""
-    assert ctx.person.customer_id is not None
-    found = await equipment_service.find(ctx.session, ctx.person.customer_id, text)
-    dialogs.move(ctx, ctx.dialog.step if ctx.dialog else "equipment", typed=text[:200])
-    rows = picker.suggestions("rq", found, models_only)
-    message = (
-        ctx._("Did you mean one of these?")
-        if rows
-        else ctx._("I could not find “{text}”.", text=text)
+@REQUEST.answers("order")
+async def order_typed(ctx: Context, text: str) -> None:
+    await REQUEST.answered(ctx, "order", order_ref=text[:100])
+
+
+@REQUEST.asks("model")
+@REQUEST.asks("comment")
+async def ask_skippable(ctx: Context) -> None:
+    step = REQUEST.require(ctx)
+    skip = Button(ctx._("Skip"), Skip(step=step).pack())
+    ctx.send(ctx._(SKIPPABLE[step].question), inline([skip]))
+
+
+@REQUEST.answers("model")
+async def model_typed(ctx: Context, text: str) -> None:
+    if fold(text) in DONE_WORDS:
+        await REQUEST.answered(ctx, "model", **SKIPPABLE["model"].skipped)
+    else:
+        await PICKER.suggest(ctx, text, models_only=True)
+
+
+@router.callback(Skip, roles=CLIENTS)
+async def skip_pressed(ctx: Context, button: Skip) -> None:
+    if REQUEST.require(ctx) != button.step or button.step not in SKIPPABLE:
+        REQUEST.stale(ctx)
+        return
+    await REQUEST.answered(ctx, button.step, **SKIPPABLE[button.step].skipped)
+
+
+# -- other kinds: their equipment -----------------------------------------------------------------
+@REQUEST.answers(EQUIPMENT)
+async def equipment_typed(ctx: Context, text: str) -> None:
+    await PICKER.suggest(ctx, text)
+
+
+# -- dates and comment ----------------------------------------------------------------------------
+@REQUEST.asks("dates")
+async def ask_dates(ctx: Context) -> None:
+    ctx.send(
+        ctx._("When would suit you? Type it, for example “next week, mornings”."),
+        inline([Button(ctx._("As soon as possible"), AsSoonAsPossible().pack())]),
     )
-    rows.append(picker.as_typed(ctx, "rq", text))
-    ctx.send(message, inline(*rows))
 
 
+@REQUEST.answers("dates")
+async def dates_typed(ctx: Context, text: str) -> None:
+    await REQUEST.answered(ctx, "dates", preferred_date=text[:100])
+
+
+@router.callback(AsSoonAsPossible, roles=CLIENTS)
+async def as_soon_as_possible(ctx: Context, button: AsSoonAsPossible) -> None:
+    if REQUEST.require(ctx) != "dates":
+        REQUEST.stale(ctx)
+        return
+    await REQUEST.answered(ctx, "dates", preferred_date=ctx._("As soon as possible"))
+
+
+@REQUEST.answers("comment")
+async def comment_typed(ctx: Context, text: str) -> None:
+    await REQUEST.answered(ctx, "comment", comment="" if fold(text) in DONE_WORDS else text[:3000])
+
+
+# -- sending --------------------------------------------------------------------------------------
+@REQUEST.sends
 async def send_request(ctx: Context) -> None:
-    values = data(ctx)
+    values = REQUEST.values(ctx)
     request = requests.ServiceRequest(
         kind=TicketKind(values["kind"]),
         equipment_id=values.get("equipment_id"),
@@ -239,107 +234,3 @@ async def send_request(ctx: Context) -> None:
         ),
         main_menu(ctx),
     )
-
-
-# -- buttons --------------------------------------------------------------------------------------
-@router.command("request", roles=CLIENTS)
-async def request_command(ctx: Context) -> None:
-    await begin(ctx)
-
-
-@router.callback("rq", roles=CLIENTS)
-async def request_button(ctx: Context) -> None:
-    action, argument = ctx.event.button_field(0), ctx.event.button_field(1)
-    if action == "start":
-        ctx.answer()
-        await begin(ctx)
-        return
-    if not dialogs.is_in(ctx, DIALOG):
-        ctx.answer(ctx._("This request is already sent or cancelled."), alert=True)
-        return
-    ctx.answer()
-    step = ctx.dialog.step if ctx.dialog else ""
-    kinds = {kind.value: kind for kind in requests.REQUEST_KINDS}
-    if action == "cancel":
-        await dialogs.end(ctx)
-        ctx.edit(ctx._("Cancelled. Nothing was sent."))
-        ctx.send(ctx._("What would you like to do?"), main_menu(ctx))
-    elif action == "kind" and argument in kinds and step == "kind":
-        unchanged = data(ctx).get("kind") == argument
-        choose_kind(ctx, kinds[argument])
-        await (ask(ctx, "confirm") if unchanged else step_done(ctx, "kind"))
-    elif action == "pg" and step == "equipment":
-        await ask_equipment(ctx, parse_offset(argument), in_place=True)
-    elif action == "eq" and argument.isdigit() and step == "equipment":
-        await equipment_chosen(ctx, int(argument))
-    elif action == "md" and argument.isdigit() and step in ("equipment", "model"):
-        model = await equipment_service.get_model(ctx.session, int(argument))
-        if model is None:
-            ctx.send(ctx._("That equipment is not available. Please choose from the list."))
-            return
-        set_equipment(ctx, model.name, text=model.name)
-        await step_done(ctx, step)
-    elif action == "typed" and data(ctx).get("typed") and step in ("equipment", "model"):
-        set_equipment(ctx, data(ctx)["typed"], text=data(ctx)["typed"])
-        await step_done(ctx, step)
-    elif action == "skip" and argument == step and step in ("model", "comment"):
-        if step == "model":
-            set_equipment(ctx, "", text=None)
-        else:
-            dialogs.move(ctx, step, comment="")
-        await step_done(ctx, step)
-    elif action == "asap" and step == "dates":
-        dialogs.move(ctx, step, preferred_date=ctx._("As soon as possible"))
-        await step_done(ctx, step)
-    elif action == "ed" and argument in EDITABLE and argument in steps(ctx):
-        dialogs.move(ctx, argument, editing=True)
-        await ask(ctx, argument)
-    elif action == "send" and step == "confirm":
-        await send_request(ctx)
-    else:
-        ctx.send(ctx._("That button belongs to an earlier step. Please use the latest message."))
-
-
-async def equipment_chosen(ctx: Context, equipment_id: int) -> None:
-    assert ctx.person.customer_id is not None
-    try:
-        item = await equipment_service.get_for_customer(
-            ctx.session, equipment_id, ctx.person.customer_id
-        )
-    except NotFound:
-        ctx.send(ctx._("That equipment is not available. Please choose from the list."))
-        return
-    set_equipment(ctx, equipment_label(item), equipment_id=item.id)
-    await step_done(ctx, "equipment")
-
-
-# -- typed answers ------------------------------------------------------------------------------
-@router.dialog(DIALOG, roles=CLIENTS)
-async def request_message(ctx: Context) -> None:
-    assert ctx.dialog is not None
-    step, text = ctx.dialog.step, ctx.event.text.strip()
-    if ctx.event.kind is not EventKind.TEXT or not text:
-        ctx.send(ctx._("Please answer with text or use the buttons."))
-    elif step == "kind":
-        ask_kind(ctx)
-    elif step == "equipment":
-        await equipment_typed(ctx, text, models_only=False)
-    elif step == "order":
-        dialogs.move(ctx, step, order_ref=text[:100])
-        await step_done(ctx, step)
-    elif step == "model":
-        if fold(text) in DONE_WORDS:
-            set_equipment(ctx, "", text=None)
-            await step_done(ctx, step)
-        else:
-            await equipment_typed(ctx, text, models_only=True)
-    elif step == "dates":
-        dialogs.move(ctx, step, preferred_date=text[:100])
-        await step_done(ctx, step)
-    elif step == "comment":
-        dialogs.move(ctx, step, comment="" if fold(text) in DONE_WORDS else text[:3000])
-        await step_done(ctx, step)
-    elif step == "confirm" and fold(text) in YES_WORDS:
-        await send_request(ctx)
-    else:
-        ctx.send(ctx._("Press Send to register the request, or choose what to change."))
