@@ -8,10 +8,6 @@ from bot.core.router import Router
 def build_router() -> Router:
     """All flows in one router; built on demand so nothing is assembled at import time."""
     from handlers import (
-        client_complaint,
-        client_report,
-        client_request,
-        client_status,
         closing,
         common,
         engineer_jobs,
@@ -23,6 +19,10 @@ def build_router() -> Router:
         manager_stats,
         parts,
     )
+    from handlers.client import complaint as client_complaint
+    from handlers.client import report as client_report
+    from handlers.client import request as client_request
+    from handlers.client import status as client_status
 
     router = Router()
     modules = (

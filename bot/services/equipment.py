@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.errors import NotFound
 from bot.services.matching import FuzzyIndex
 from storage.models import Equipment, EquipmentModel
 
@@ -31,14 +30,10 @@ async def list_for_customer(
     return list(rows.unique()), total or 0
 
 
-async def get_for_customer(
-    session: AsyncSession, equipment_id: int, customer_id: int
-) -> Equipment:
-    """The equipment if it belongs to this customer; NotFound otherwise (ids can be forged)."""
+async def owned(session: AsyncSession, equipment_id: int, customer_id: int) -> Equipment | None:
+    """The equipment if it belongs to this customer, else None (ids can be forged)."""
     item = await session.get(Equipment, equipment_id)
-    if item is None or item.customer_id != customer_id:
-        raise NotFound(f"equipment {equipment_id}")
-    return item
+    return item if item is not None and item.customer_id == customer_id else None
 
 
 @dataclass(frozen=True)

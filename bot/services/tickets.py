@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.core.i18n import N_
 from bot.services import sla
 from bot.services.errors import Forbidden, NotFound
 from storage.models import (
@@ -109,7 +110,7 @@ async def get_visible(session: AsyncSession, ticket_id: int, person: Person) -> 
     """The ticket if this person may see it; NotFound otherwise, so ids reveal nothing."""
     ticket = await session.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(f"ticket {ticket_id}")
+        raise NotFound(N_("Request not found."))
     if person.role is Role.MANAGER:
         return ticket
     if person.role is Role.CLIENT and ticket.customer_id == person.customer_id:
@@ -118,7 +119,7 @@ async def get_visible(session: AsyncSession, ticket_id: int, person: Person) -> 
         ticket.engineer_id == person.id or ticket.engineer_id is None
     ):
         return ticket
-    raise NotFound(f"ticket {ticket_id}")
+    raise NotFound(N_("Request not found."))
 
 
 async def locked(session: AsyncSession, ticket_id: int) -> Ticket | None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.events import EventKind
+from bot.core.i18n import N_
 from bot.core.router import Router
 from bot.services import complaints
-from bot.services.errors import InvalidState
 from handlers import alerts
 from handlers.common import require_registration
 from handlers.keyboards import main_menu
@@ -19,7 +19,7 @@ DIALOG = "complaint"
 CLIENTS = (Role.CLIENT,)
 
 
-@router.command("complaint", roles=CLIENTS)
+@router.command("complaint", roles=CLIENTS, help=N_("tell the service managers what went wrong"))
 async def complaint_command(ctx: Context) -> None:
     if not await require_registration(ctx):
         return
@@ -33,17 +33,13 @@ async def complaint_command(ctx: Context) -> None:
     )
 
 
-@router.dialog(DIALOG, roles=CLIENTS)
+@router.dialog(DIALOG, step="text", roles=CLIENTS)
 async def complaint_text(ctx: Context) -> None:
     text = ctx.event.text.strip()
     if ctx.event.kind is not EventKind.TEXT or len(text) < complaints.MIN_TEXT:
         ctx.send(ctx._("Please type your complaint in a few words, or /cancel."))
         return
-    try:
-        complaint = await complaints.file(ctx.session, ctx.person, text, ctx.now())
-    except InvalidState:
-        ctx.send(ctx._("Please type your complaint in a few words, or /cancel."))
-        return
+    complaint = await complaints.file(ctx.session, ctx.person, text, ctx.now())
     await dialogs.end(ctx)
     await alerts.complaint(ctx, complaint)
     ctx.send(

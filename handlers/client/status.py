@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.core.context import Context
+from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import tickets
-from bot.services.errors import NotFound
+from handlers.client.buttons import StatusPage, TicketDetails
 from handlers.common import require_registration
-from handlers.keyboards import PAGE_SIZE, page_note, pager, parse_offset
+from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
     STATUS,
     coverage_lines,
@@ -21,6 +22,7 @@ from handlers.texts import (
 from storage.models import Role, Ticket
 
 router = Router()
+CLIENTS = (Role.CLIENT,)
 
 
 async def show_list(ctx: Context, offset: int = 0, in_place: bool = False) -> None:
@@ -40,24 +42,32 @@ async def show_list(ctx: Context, offset: int = 0, in_place: bool = False) -> No
         lines.append(note)
     lines.append(ctx._("Tap a request to see its progress."))
     rows = [
-        [Button(ticket_ref(ticket), f"tk:{ticket.id}") for ticket in page[:3]],
-        [Button(ticket_ref(ticket), f"tk:{ticket.id}") for ticket in page[3:]],
-        pager("st", offset, len(found)),
+        [details_button(ticket) for ticket in page[:3]],
+        [details_button(ticket) for ticket in page[3:]],
+        pager(lambda at: StatusPage(offset=at), offset, len(found)),
     ]
     (ctx.edit if in_place else ctx.send)("\n".join(lines), inline(*rows))
 
 
-@router.command("status", roles=(Role.CLIENT,))
+def details_button(ticket: Ticket) -> Button:
+    return Button(ticket_ref(ticket), TicketDetails(ticket=ticket.id).pack())
+
+
+@router.command(
+    "status",
+    roles=CLIENTS,
+    help=N_("your requests and their progress"),
+    button=N_("📋 My requests"),
+)
 async def status_command(ctx: Context) -> None:
     if await require_registration(ctx):
         await show_list(ctx)
 
 
-@router.callback("st", roles=(Role.CLIENT,))
-async def status_page(ctx: Context) -> None:
+@router.callback(StatusPage, roles=CLIENTS)
+async def status_page(ctx: Context, button: StatusPage) -> None:
     if await require_registration(ctx):
-        ctx.answer()
-        await show_list(ctx, parse_offset(ctx.event.callback_data or ""), in_place=True)
+        await show_list(ctx, button.offset, in_place=True)
 
 
 async def details(ctx: Context, ticket: Ticket) -> str:
@@ -83,17 +93,9 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     return "\n".join(lines)
 
 
-@router.callback("tk")
-async def ticket_button(ctx: Context) -> None:
-    """Any role may open a ticket it is allowed to see; forged ids get a refusal."""
-    argument = ctx.event.button_argument
-    try:
-        if not argument.isdigit():
-            raise NotFound(argument)
-        ticket = await tickets.get_visible(ctx.session, int(argument), ctx.person)
-    except NotFound:
-        ctx.answer(ctx._("Request not found."), alert=True)
-        return
-    ctx.answer()
-    back = [Button(ctx._("« All requests"), "st:0")] if ctx.person.role is Role.CLIENT else []
-    ctx.send(await details(ctx, ticket), inline(back))
+@router.callback(TicketDetails)
+async def ticket_pressed(ctx: Context, button: TicketDetails) -> None:
+    """Any role may open a ticket it is allowed to see; for others it is not found."""
+    ticket = await tickets.get_visible(ctx.session, button.ticket, ctx.person)
+    back = [Button(ctx._("« All requests"), StatusPage(offset=0).pack())]
+    ctx.send(await details(ctx, ticket), inline(back if ctx.person.role is Role.CLIENT else []))
