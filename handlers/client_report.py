@@ -19,8 +19,8 @@ from bot.services import equipment as equipment_service
 from bot.services import tickets
 from bot.services.errors import NotFound
 from bot.services.matching import fold
-from handlers import alerts
 from handlers import equipment_picker as picker
+from handlers import notices
 from handlers.common import require_registration
 from handlers.keyboards import main_menu, parse_offset
 from handlers.texts import PRIORITY, equipment_label, ticket_ref
@@ -250,7 +250,7 @@ async def send_report(ctx: Context) -> None:
         photos=tuple(values.get("photos", [])),
     )
     ticket = await tickets.create(ctx.session, ctx.person, new, ctx.now(), ctx.settings)
-    await alerts.new_ticket(ctx, ticket)
+    await notices.new_ticket(ctx, ticket)
     await dialogs.end(ctx)
     ctx.edit(ctx._("Ticket {ref} is registered.", ref=ticket_ref(ticket)))
     assert ticket.response_due is not None

@@ -23,8 +23,8 @@ from bot.services import equipment as equipment_service
 from bot.services import requests
 from bot.services.errors import NotFound
 from bot.services.matching import fold
-from handlers import alerts
 from handlers import equipment_picker as picker
+from handlers import notices
 from handlers.client_report import DONE_WORDS, YES_WORDS
 from handlers.common import require_registration
 from handlers.keyboards import main_menu, parse_offset
@@ -229,7 +229,7 @@ async def send_request(ctx: Context) -> None:
         comment=values.get("comment") or "",
     )
     ticket = await requests.create(ctx.session, ctx.person, request, ctx.now(), ctx.settings)
-    await alerts.new_ticket(ctx, ticket)
+    await notices.new_ticket(ctx, ticket)
     await dialogs.end(ctx)
     ctx.edit(ctx._("Request {ref} registered.", ref=ticket_ref(ticket)))
     ctx.send(
