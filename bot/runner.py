@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.delivery import DeliverySettings, Dispatcher
 from bot.runtimes.base import DeliveryError, Runtime
 from bot.services.scheduler import Job, Scheduler, default_jobs
-from handlers.periodic import periodic_jobs
+from handlers.notices.periodic import periodic_jobs
 
 log = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ from bot.services import checklists, closing
 from bot.services.checklists import CheckOutcome
 from bot.services.closing import ChecksIncomplete
 from bot.services.errors import InvalidState, NotFound
-from handlers import alerts
+from handlers import notices
 from handlers.engineer_tests import outcome_line, summary_lines
 from handlers.keyboards import main_menu
-from handlers.notifications import Render, notify, notify_person
+from handlers.notices import Background, Render
 from handlers.texts import ticket_ref
 from storage.models import Person, Role, Ticket
 
@@ -116,7 +116,7 @@ async def resolution_note(ctx: Context) -> None:
     await dialogs.end(ctx)
     outcomes = await checklists.outcomes(ctx.session, ticket)
     for person in await closing.customer_recipients(ctx.session, ticket):
-        await notify(ctx, person, sign_off_request(ticket, text, outcomes), kind="resolved")
+        await notices.to_person(ctx, person, sign_off_request(ticket, text, outcomes), "resolved")
     ctx.send(
         ctx._(
             "{ref} is resolved. The customer is asked to confirm the work.",
@@ -185,7 +185,7 @@ async def confirmation_button(ctx: Context) -> None:
     )
     engineer = await assigned_engineer(ctx, ticket)
     if engineer is not None:
-        await notify(ctx, engineer, confirmed_note(ticket), kind="confirmed")
+        await notices.to_person(ctx, engineer, confirmed_note(ticket), kind="confirmed")
 
 
 async def assigned_engineer(ctx: Context, ticket: Ticket) -> Person | None:
@@ -222,8 +222,8 @@ async def reopen(ctx: Context, ticket_id: int, reason: str) -> None:
         return
     engineer = await assigned_engineer(ctx, ticket)
     if engineer is not None:
-        await notify(ctx, engineer, reopened_note(ticket, reason), kind="reopened")
-    await alerts.reopened(ctx, ticket, reason)
+        await notices.to_person(ctx, engineer, reopened_note(ticket, reason), kind="reopened")
+    await notices.reopened(ctx, ticket, reason)
     ctx.send(
         ctx._(
             "{ref} is reopened, and the engineer is told. We will be in touch soon.",
@@ -263,14 +263,14 @@ async def rating_button(ctx: Context) -> None:
         refuse(ctx, ctx._("Ratings are from 1 to 5."))
         return
     try:
-        await closing.rate(ctx.session, ticket_id, ctx.person, rating, ctx.now())
+        rated = await closing.rate(ctx.session, ticket_id, ctx.person, rating, ctx.now())
     except NotFound:
         refuse(ctx, ctx._("This request was not found."))
         return
     except InvalidState:
         refuse(ctx, ctx._("This request cannot be rated now, or it is rated already."))
         return
-    await alerts.rated(ctx, ticket_id, rating)
+    await notices.rated(ctx, rated)
     ctx.answer()
     ctx.edit(ctx._("Your rating: {stars}", stars="⭐" * rating))
     await dialogs.start(ctx, "feedback", "comment", keeps_progress=True, ticket_id=ticket_id)
@@ -290,11 +290,11 @@ async def feedback_comment(ctx: Context) -> None:
     ticket_id = int(ctx.dialog.data["ticket_id"])
     await dialogs.end(ctx)
     try:
-        feedback = await closing.comment(ctx.session, ticket_id, ctx.person, text, ctx.now())
+        commented = await closing.comment(ctx.session, ticket_id, ctx.person, text, ctx.now())
     except (NotFound, InvalidState):
         ctx.send(ctx._("This request takes no comment now."))
         return
-    await alerts.rating_comment(ctx, ticket_id, feedback.rating, text)
+    await notices.rating_comment(ctx, commented)
     ctx.send(ctx._("Thank you! Your comment is passed to the service team."), main_menu(ctx))
 
 
@@ -313,7 +313,9 @@ async def auto_close_job(
     for ticket in closed:
         render = auto_closed_note(ticket, days)
         for person in await closing.customer_recipients(session, ticket):
-            await notify_person(session, catalogs, person, render, now, kind="auto_closed")
+            await notices.to_person(
+                Background(session, settings, catalogs, now), person, render, kind="auto_closed"
+            )
     return len(closed)
 
 

@@ -28,8 +28,8 @@ from bot.core.replies import (
 from bot.core.router import Router
 from bot.services import jobs, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
+from handlers import notices
 from handlers.keyboards import PAGE_SIZE, main_menu, page_note, pager, parse_offset
-from handlers.notifications import notify
 from handlers.texts import (
     N_,
     PRIORITY,
@@ -95,7 +95,7 @@ async def push(
         text = t._(message, name=name, ref=ref, time=time)
         return text, inline([Button(t._("Request details"), f"tk:{ticket.id}")])
 
-    await notify(ctx, reporter, render, kind)
+    await notices.to_person(ctx, reporter, render, kind)
 
 
 # -- /jobs: the board ---------------------------------------------------------------------

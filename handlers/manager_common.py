@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.core.context import Context
 from bot.core.replies import InlineKeyboard, Markup
 from bot.services import tickets
-from handlers.alerts import brief, brief_lines
+from handlers.notices.facts import brief, brief_lines
 from handlers.texts import STATUS, ticket_heading, timeline_line
 from storage.models import Person, Role, Ticket, TicketEvent
 

@@ -20,10 +20,10 @@ from bot.core.router import Router
 from bot.services import assignments, jobs
 from bot.services.assignments import Filters
 from bot.services.errors import Forbidden, InvalidState, NotFound
-from handlers.alerts import PRIORITY_MARK
+from handlers import notices
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.manager_common import MANAGERS, card_text, reply, show
-from handlers.notifications import notify
+from handlers.notices.facts import PRIORITY_MARK
 from handlers.texts import PRIORITY, STATUS, ticket_model, ticket_ref
 from storage.models import OPEN_STATUSES, Customer, Person, Priority, Ticket, TicketStatus
 
@@ -248,7 +248,7 @@ async def tell_everyone(ctx: Context, done: assignments.Assignment) -> None:
         )
         return text, inline([Button(t._("Open the job"), f"mj:open:{ticket.id}")])
 
-    await notify(ctx, done.engineer, to_engineer, "job_assigned_by_manager")
+    await notices.to_person(ctx, done.engineer, to_engineer, "job_assigned_by_manager")
     if done.previous is not None:
 
         def to_previous(t: Translator) -> tuple[str, Markup | None]:
@@ -257,7 +257,7 @@ async def tell_everyone(ctx: Context, done: assignments.Assignment) -> None:
             )
             return text, None
 
-        await notify(ctx, done.previous, to_previous, "job_reassigned")
+        await notices.to_person(ctx, done.previous, to_previous, "job_reassigned")
     reporter = await jobs.reporter(ctx.session, ticket)
     if reporter is not None:
         name = done.engineer.name
@@ -266,7 +266,7 @@ async def tell_everyone(ctx: Context, done: assignments.Assignment) -> None:
             text = t._("Engineer {name} will handle your request {ref}.", name=name, ref=ref)
             return text, inline([Button(t._("Request details"), f"tk:{ticket.id}")])
 
-        await notify(ctx, reporter, to_customer, "job_assigned")
+        await notices.to_person(ctx, reporter, to_customer, "job_assigned")
 
 
 # -- buttons --------------------------------------------------------------------------------------

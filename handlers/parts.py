@@ -14,7 +14,7 @@ from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import jobs, parts
 from bot.services.errors import InvalidState, NotFound
-from handlers import alerts
+from handlers import notices
 from handlers.keyboards import action_and_ids
 from handlers.texts import ticket_ref
 from storage.models import Role, TicketStatus
@@ -100,8 +100,8 @@ async def take_quantity(ctx: Context, ticket_id: int, part_id: int, text: str) -
         )
         return
     try:
-        request = await parts.request_part(
-            ctx.session, ticket_id, ctx.person, part_id, quantity, ctx.now()
+        requested = await parts.request_part(
+            ctx.session, ticket_id, ctx.person, part_id, quantity, ctx.now(), ctx.settings
         )
         ticket = await jobs.get_my_job(ctx.session, ticket_id, ctx.person)
         part = await parts.get_part(ctx.session, part_id)
@@ -110,7 +110,7 @@ async def take_quantity(ctx: Context, ticket_id: int, part_id: int, text: str) -
         ctx.send(ctx._("This job is no longer open. Nothing was requested."))
         return
     await dialogs.end(ctx)
-    await alerts.part_requested(ctx, request)
+    await notices.part_requested(ctx, requested)
     rows = [[Button(ctx._("Request another part"), f"pq:start:{ticket_id}")]]
     if ticket.status is TicketStatus.ON_SITE:
         # the job card's own status button, so the customer hears it the same way
@@ -121,7 +121,7 @@ async def take_quantity(ctx: Context, ticket_id: int, part_id: int, text: str) -
             ref=ticket_ref(ticket),
             number=part.number,
             name=part.name,
-            n=request.quantity,
+            n=requested.request.quantity,
         ),
         inline(*rows),
     )

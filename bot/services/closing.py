@@ -10,6 +10,7 @@ the ticket row is locked first, so concurrent presses queue up and only the firs
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ from storage.models import (
 )
 
 RATINGS = range(1, 6)
+LOW_RATING_MAX = 2  # the managers hear of ratings this low, and of the comments on them
 MAX_NOTE = 2000
 
 
@@ -164,9 +166,32 @@ async def feedback_for(session: AsyncSession, ticket_id: int) -> Feedback | None
     return await session.scalar(select(Feedback).where(Feedback.ticket_id == ticket_id))
 
 
+@dataclass(frozen=True)
+class Rated:
+    """A customer rated a closed job; ``low`` ones go to the managers."""
+
+    ticket: Ticket
+    rating: int
+    low: bool
+
+
+@dataclass(frozen=True)
+class Commented:
+    """A customer commented on their rating; the managers read the comments on ``low`` ones."""
+
+    ticket: Ticket
+    rating: int
+    comment: str
+    low: bool
+
+
+def is_low(rating: int) -> bool:
+    return rating <= LOW_RATING_MAX
+
+
 async def rate(
     session: AsyncSession, ticket_id: int, client: Person, rating: int, now: datetime
-) -> Feedback:
+) -> Rated:
     """One 1–5 rating per closed ticket (confirmed or closed automatically)."""
     if rating not in RATINGS:
         raise InvalidState(f"rating {rating} is outside 1–5")
@@ -190,12 +215,12 @@ async def rate(
         )
     )
     await session.flush()
-    return feedback
+    return Rated(ticket, rating, low=is_low(rating))
 
 
 async def comment(
     session: AsyncSession, ticket_id: int, client: Person, text: str, now: datetime
-) -> Feedback:
+) -> Commented:
     """The optional comment after a rating; one per ticket."""
     text = text.strip()[:MAX_NOTE]
     if not text:
@@ -216,7 +241,7 @@ async def comment(
         )
     )
     await session.flush()
-    return feedback
+    return Commented(ticket, feedback.rating, text, low=is_low(feedback.rating))
 
 
 async def customer_recipients(session: AsyncSession, ticket: Ticket) -> list[Person]:

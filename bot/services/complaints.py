@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,15 @@ MAX_TEXT = 3000
 MIN_TEXT = 3
 
 
-async def file(session: AsyncSession, client: Person, text: str, now: datetime) -> Complaint:
+@dataclass(frozen=True)
+class ComplaintFiled:
+    """A client complained; the managers hear it with who wrote it."""
+
+    complaint: Complaint
+    author: Person
+
+
+async def file(session: AsyncSession, client: Person, text: str, now: datetime) -> ComplaintFiled:
     """Record a registered client's complaint about their customer's service."""
     if client.role is not Role.CLIENT or client.customer_id is None:
         raise Forbidden("only registered clients complain")
@@ -25,4 +34,4 @@ async def file(session: AsyncSession, client: Person, text: str, now: datetime) 
     )
     session.add(complaint)
     await session.flush()
-    return complaint
+    return ComplaintFiled(complaint, client)

@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.services import jobs
 from bot.services.errors import InvalidState, NotFound
 from bot.services.import_rows import Row, RowError
@@ -140,6 +141,23 @@ async def job_for_parts(session: AsyncSession, ticket_id: int, engineer: Person)
     return ticket
 
 
+@dataclass(frozen=True)
+class PartRequested:
+    """An engineer asked for a part. The managers hear of every request, and once more when it
+    leaves the stock under ``FIELDBOT_LOW_STOCK_THRESHOLD`` (``low_stock``)."""
+
+    request: PartRequest
+    ticket: Ticket
+    part: Part
+    engineer: Person
+    stock: list[tuple[str, int]]  # every warehouse that lists the part, as stock_by_warehouse
+    low_stock: bool
+
+    @property
+    def in_stock(self) -> int:
+        return sum(quantity for _, quantity in self.stock)
+
+
 async def request_part(
     session: AsyncSession,
     ticket_id: int,
@@ -147,8 +165,13 @@ async def request_part(
     part_id: int,
     quantity: int,
     now: datetime,
-) -> PartRequest:
-    """Record what the job needs, on its timeline; managers are told about it from there."""
+    settings: Settings,
+) -> PartRequested:
+    """Record what the job needs, on its timeline.
+
+    Requests do not take from the stock, so the stock left is what the warehouses hold minus
+    the quantity asked for.
+    """
     if not 1 <= quantity <= MAX_QUANTITY:
         raise InvalidState(f"quantity {quantity} is outside 1–{MAX_QUANTITY}")
     ticket = await job_for_parts(session, ticket_id, engineer)
@@ -173,7 +196,10 @@ async def request_part(
     )
     ticket.updated_at = now
     await session.flush()
-    return request
+    stock = await stock_by_warehouse(session, part.id)
+    left = sum(count for _, count in stock) - quantity
+    low = left < settings.low_stock_threshold
+    return PartRequested(request, ticket, part, engineer, stock, low_stock=low)
 
 
 async def requests_for(session: AsyncSession, ticket_id: int) -> list[tuple[PartRequest, Part]]:

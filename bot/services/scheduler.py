@@ -152,5 +152,5 @@ def default_jobs(settings: Settings) -> list[Job]:
         Job("prune_processed_updates", timedelta(hours=1), prune_processed_updates(keep_updates)),
         Job("prune_job_runs", timedelta(days=1), prune_job_runs),
         # Jobs that speak to people (auto-close, escalations, maintenance, the digest) render
-        # text, so they live in handlers.periodic; bot.runner adds them.
+        # text, so they live in handlers.notices.periodic; bot.runner adds them.
     ]

@@ -9,7 +9,7 @@ from bot.core.events import EventKind
 from bot.core.i18n import N_
 from bot.core.router import Router
 from bot.services import complaints
-from handlers import alerts
+from handlers import notices
 from handlers.common import require_registration
 from handlers.keyboards import main_menu
 from storage.models import Role
@@ -39,9 +39,9 @@ async def complaint_text(ctx: Context) -> None:
     if ctx.event.kind is not EventKind.TEXT or len(text) < complaints.MIN_TEXT:
         ctx.send(ctx._("Please type your complaint in a few words, or /cancel."))
         return
-    complaint = await complaints.file(ctx.session, ctx.person, text, ctx.now())
+    filed = await complaints.file(ctx.session, ctx.person, text, ctx.now())
     await dialogs.end(ctx)
-    await alerts.complaint(ctx, complaint)
+    await notices.complaint(ctx, filed)
     ctx.send(
         ctx._(
             "Thank you. Your complaint is with our service managers, and one of them will "

@@ -15,7 +15,7 @@ from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.services import tickets
 from bot.services.matching import fold
-from handlers import alerts
+from handlers import notices
 from handlers.client import buttons
 from handlers.client.buttons import EquipmentLink, PhotosDone, ReportOther, Urgency
 from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
@@ -242,7 +242,7 @@ async def send_report(ctx: Context) -> None:
         photos=tuple(values.get("photos", [])),
     )
     ticket = await tickets.create(ctx.session, ctx.person, new, ctx.now(), ctx.settings)
-    await alerts.new_ticket(ctx, ticket)
+    await notices.new_ticket(ctx, ticket)
     await dialogs.end(ctx)
     ctx.edit(ctx._("Ticket {ref} is registered.", ref=ticket_ref(ticket)))
     assert ticket.response_due is not None

@@ -18,7 +18,7 @@ from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.services import requests
 from bot.services.matching import fold
-from handlers import alerts
+from handlers import notices
 from handlers.client import buttons
 from handlers.client.buttons import AsSoonAsPossible, Kind, Skip
 from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
@@ -224,7 +224,7 @@ async def send_request(ctx: Context) -> None:
         comment=values.get("comment") or "",
     )
     ticket = await requests.create(ctx.session, ctx.person, request, ctx.now(), ctx.settings)
-    await alerts.new_ticket(ctx, ticket)
+    await notices.new_ticket(ctx, ticket)
     await dialogs.end(ctx)
     ctx.edit(ctx._("Request {ref} registered.", ref=ticket_ref(ticket)))
     ctx.send(

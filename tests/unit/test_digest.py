@@ -14,7 +14,7 @@ from bot.app import App
 from bot.config import Settings
 from bot.core.clock import FrozenClock
 from bot.services import digest
-from handlers.escalation_alerts import send_digest
+from handlers.notices.digest import send_digest
 from storage.models import Customer, Feedback, OutboxMessage, Ticket, TicketStatus
 from tests.seed import seed_app
 

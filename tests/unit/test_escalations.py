@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.core.clock import FrozenClock
 from bot.services import jobs, sla, tickets
 from bot.services.importer import import_csv
-from handlers.escalation_alerts import escalate
+from handlers.notices.escalations import escalate
 from storage.models import Equipment, OutboxMessage, Person, Priority, Role, Ticket
 from tests.seed import seed_app
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.services import parts
 from bot.services.errors import InvalidState, NotFound
 from bot.services.importer import import_csv
-from storage.models import Part, Person, Role, Stock, Warehouse
+from storage.models import Customer, Part, Person, Role, Stock, Ticket, TicketStatus, Warehouse
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
 async def count(app: App, model: type) -> int:
@@ -72,32 +75,61 @@ async def test_search_ranks_and_totals(app: App) -> None:
         assert (await parts.search(session, "dk-pcb-35r"))[0].part.number == ("DK-PCB-35R")
 
 
+async def engineer_on_site(session: AsyncSession) -> tuple[Person, Person, Ticket]:
+    """An engineer on site at a job, and another engineer."""
+    customer = Customer(name="C")
+    mine = Person(tg_user_id=1, chat_id=1, role=Role.ENGINEER, locale="en", skills=[])
+    other = Person(tg_user_id=2, chat_id=2, role=Role.ENGINEER, locale="en", skills=[])
+    session.add_all([customer, mine, other])
+    await session.flush()
+    job = Ticket(customer_id=customer.id, engineer_id=mine.id, status=TicketStatus.ON_SITE)
+    session.add(job)
+    await session.flush()
+    return mine, other, job
+
+
 async def test_request_part_refuses_strangers_and_bad_quantity(app: App) -> None:
-    from datetime import UTC, datetime
-
-    from storage.models import Customer, Ticket, TicketStatus
-
-    now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    settings = app.settings
     async with app.db.transaction() as session:
         await import_csv(session, "parts", (EXAMPLES / "parts.csv").read_text())
-        customer = Customer(name="C")
-        mine = Person(tg_user_id=1, chat_id=1, role=Role.ENGINEER, locale="en", skills=[])
-        other = Person(tg_user_id=2, chat_id=2, role=Role.ENGINEER, locale="en", skills=[])
-        session.add_all([customer, mine, other])
-        await session.flush()
-        job = Ticket(customer_id=customer.id, engineer_id=mine.id, status=TicketStatus.ON_SITE)
-        session.add(job)
-        await session.flush()
+        mine, other, job = await engineer_on_site(session)
         part = await session.scalar(select(Part).limit(1))
         assert part is not None
         with pytest.raises(NotFound):
-            await parts.request_part(session, job.id, other, part.id, 1, now)
+            await parts.request_part(session, job.id, other, part.id, 1, NOW, settings)
         with pytest.raises(InvalidState):
-            await parts.request_part(session, job.id, mine, part.id, 0, now)
+            await parts.request_part(session, job.id, mine, part.id, 0, NOW, settings)
         with pytest.raises(NotFound):
-            await parts.request_part(session, job.id, mine, 999999, 1, now)
-        request = await parts.request_part(session, job.id, mine, part.id, 3, now)
+            await parts.request_part(session, job.id, mine, 999999, 1, NOW, settings)
+        requested = await parts.request_part(session, job.id, mine, part.id, 3, NOW, settings)
+        request = requested.request
         assert request.quantity == 3
         assert [(r.id, p.id) for r, p in await parts.requests_for(session, job.id)] == [
             (request.id, part.id)
         ]
+
+
+@pytest.mark.parametrize(
+    ("number", "quantity", "low"),
+    [
+        ("LM-GSK-85", 12, False),  # 14 in stock, 2 left: the threshold itself is enough
+        ("LM-GSK-85", 13, True),  # 1 left
+        ("LM-PRS-12", 1, True),  # 1 in stock
+        ("SM-TUB-55", 1, True),  # none in stock
+    ],
+)
+async def test_a_request_that_leaves_less_than_the_threshold_is_low_stock(
+    app: App, number: str, quantity: int, low: bool
+) -> None:
+    assert app.settings.low_stock_threshold == 2
+    async with app.db.transaction() as session:
+        await import_csv(session, "parts", (EXAMPLES / "parts.csv").read_text())
+        mine, _, job = await engineer_on_site(session)
+        part = await session.scalar(select(Part).where(Part.number == number))
+        assert part is not None
+        requested = await parts.request_part(
+            session, job.id, mine, part.id, quantity, NOW, app.settings
+        )
+        assert requested.low_stock is low
+        assert requested.in_stock == sum(n for _, n in requested.stock)
+        assert (requested.ticket, requested.part, requested.engineer) == (job, part, mine)

@@ -1,5 +1,6 @@
-"""The scheduler's jobs that speak to people: they decide through services what is due and
-render it in each reader's language. ``bot.runner`` adds them to the services' own jobs."""
+"""The scheduler's jobs that speak to people: services decide what is due, the notices
+modules word it in each reader's language. ``bot.runner`` adds them to the services' own
+jobs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from bot.config import Settings
 from bot.core.i18n import Catalogs
 from bot.services.scheduler import Job
 from handlers.closing import auto_close_job
-from handlers.escalation_alerts import escalate, plan_maintenance, send_digest
+from handlers.notices.digest import send_digest
+from handlers.notices.escalations import escalate
+from handlers.notices.maintenance import plan_maintenance
 
 PeriodicAction = Callable[[AsyncSession, datetime, Settings, Catalogs], Awaitable[int]]
 

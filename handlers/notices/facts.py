@@ -1,0 +1,76 @@
+"""What a manager reads about a ticket: on every alert and escalation, and on the ticket's card.
+
+The facts are loaded first (:func:`brief`), so the renderers do no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.i18n import Translator
+from bot.core.replies import Button, InlineKeyboard, inline
+from handlers.notices import buttons
+from handlers.texts import KIND, equipment_label
+from storage.models import Customer, Equipment, Person, Priority, Ticket
+
+PRIORITY_MARK = {Priority.PRODUCTION_STOPPED: "🔴", Priority.URGENT: "🟠", Priority.NORMAL: "🆕"}
+
+
+@dataclass(frozen=True)
+class TicketBrief:
+    """A ticket's facts for a manager."""
+
+    ticket_id: int
+    kind_label: str
+    priority: Priority
+    customer: str
+    new_customer: bool
+    equipment: str | None  # None: not specified
+    description: str
+    engineer: str | None
+    response_due: datetime | None
+
+
+async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
+    customer = await session.get(Customer, ticket.customer_id)
+    item = await session.get(Equipment, ticket.equipment_id) if ticket.equipment_id else None
+    engineer = await session.get(Person, ticket.engineer_id) if ticket.engineer_id else None
+    equipment = equipment_label(item) if item is not None else ticket.equipment_text
+    return TicketBrief(
+        ticket.id,
+        KIND[ticket.kind],
+        ticket.priority,
+        customer.name if customer is not None else "",
+        bool(customer is not None and customer.needs_review),
+        equipment,
+        ticket.description,
+        engineer.name if engineer is not None else None,
+        ticket.response_due,
+    )
+
+
+def brief_lines(t: Translator, facts: TicketBrief, *, description: bool = True) -> list[str]:
+    lines = [t._("Customer: {customer}", customer=facts.customer)]
+    if facts.new_customer:
+        lines.append(t._("⚠️ New customer, not reviewed yet"))
+    lines.append(
+        t._("Equipment: {equipment}", equipment=facts.equipment or t._("equipment not specified"))
+    )
+    if description and facts.description:
+        lines.append(t._("Problem: {description}", description=facts.description[:500]))
+    if facts.engineer:
+        lines.append(t._("Engineer: {name}", name=facts.engineer))
+    return lines
+
+
+def open_button(t: Translator, ticket_id: int) -> Button:
+    return Button(t._("🔎 Open"), buttons.open_ticket(ticket_id))
+
+
+def ticket_buttons(t: Translator, ticket_id: int, assigned: bool) -> InlineKeyboard:
+    """🔎 Open and 👷 Assign (👷 Reassign once an engineer has it)."""
+    assign = t._("👷 Reassign") if assigned else t._("👷 Assign")
+    return inline([open_button(t, ticket_id), Button(assign, buttons.assign_ticket(ticket_id))])

@@ -1,0 +1,213 @@
+"""Alerts to the managers' chat about what customers and engineers did: new tickets, part
+requests and low stock, low ratings and their comments, reopened jobs, complaints.
+
+Each takes what the service returned; the service has decided whether the managers hear of
+it (``Rated.low``, ``PartRequested.low_stock``). The outbox ``kind`` below is also the key of
+``FIELDBOT_MANAGER_TOPIC_IDS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.i18n import Translator
+from bot.core.replies import Button, Markup, inline
+from bot.services import reports
+from bot.services.closing import Commented, Rated
+from bot.services.complaints import ComplaintFiled
+from bot.services.parts import PartRequested
+from handlers.notices import buttons
+from handlers.notices.facts import (
+    PRIORITY_MARK,
+    TicketBrief,
+    brief,
+    brief_lines,
+    open_button,
+    ticket_buttons,
+)
+from handlers.notices.outbox import Render, Speaker, to_managers
+from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
+from storage.models import Customer, Person, Ticket
+
+NEW_TICKET = "new_ticket"
+PART_REQUEST = "part_request"
+LOW_STOCK = "low_stock"
+LOW_RATING = "low_rating"
+COMPLAINT = "complaint"
+REOPENED = "reopened"
+HISTORY_SIZE = 5
+
+
+# -- new ticket -----------------------------------------------------------------------------------
+def new_ticket_render(facts: TicketBrief) -> Render:
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._(
+                "{mark} New request {ref} — {kind}, {priority}",
+                mark=PRIORITY_MARK[facts.priority],
+                ref=ticket_ref(facts.ticket_id),
+                kind=t._(facts.kind_label),
+                priority=t._(PRIORITY[facts.priority]),
+            ),
+            *brief_lines(t, facts),
+        ]
+        if facts.response_due is not None:
+            lines.append(t._("Respond by {due}", due=t.datetime(facts.response_due)))
+        return "\n".join(lines), ticket_buttons(t, facts.ticket_id, facts.engineer is not None)
+
+    return render
+
+
+async def new_ticket(speaker: Speaker, ticket: Ticket) -> bool:
+    """A client registered a ticket: urgent and production-stopped ones are marked 🟠/🔴."""
+    return await to_managers(
+        speaker, new_ticket_render(await brief(speaker.session, ticket)), NEW_TICKET
+    )
+
+
+# -- part requests and low stock ------------------------------------------------------------------
+async def part_requested(speaker: Speaker, event: PartRequested) -> bool:
+    """An engineer asked for a part; a second alert when the service says stock runs low."""
+    request, ticket, part = event.request, event.ticket, event.part
+    facts = await brief(speaker.session, ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._(
+                "📦 Part request for {ref}: {number} · {name} × {n}",
+                ref=ticket_ref(ticket.id),
+                number=part.number,
+                name=part.name,
+                n=request.quantity,
+            ),
+            t._("Requested by {engineer}", engineer=event.engineer.name),
+            *brief_lines(t, facts, description=False),
+        ]
+        if event.stock:
+            lines.append(t._("In stock:"))
+            lines += [t._("{warehouse}: {n}", warehouse=name, n=n) for name, n in event.stock]
+        else:
+            lines.append(t._("Not in stock in any warehouse."))
+        return "\n".join(lines), ticket_buttons(t, ticket.id, assigned=True)
+
+    def render_low(t: Translator) -> tuple[str, Markup | None]:
+        text = t._(
+            "⚠️ Low stock: {number} · {name}. In stock: {stock}; {n} requested for {ref}.",
+            number=part.number,
+            name=part.name,
+            stock=t.number(event.in_stock),
+            n=request.quantity,
+            ref=ticket_ref(ticket.id),
+        )
+        return text, inline([open_button(t, ticket.id)])
+
+    sent = await to_managers(speaker, render, PART_REQUEST)
+    if event.low_stock:
+        await to_managers(speaker, render_low, LOW_STOCK)
+    return sent
+
+
+# -- ratings, comments and reopened jobs ----------------------------------------------------------
+async def rated(speaker: Speaker, event: Rated) -> bool:
+    """A customer rated a job; managers hear of the low ratings."""
+    if not event.low:
+        return False
+    ticket, rating = event.ticket, event.rating
+    facts = await brief(speaker.session, ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._(
+                "👎 Low rating for {ref}: {stars} ({rating} of 5)",
+                ref=ticket_ref(ticket),
+                stars="⭐" * rating,
+                rating=rating,
+            ),
+            *brief_lines(t, facts, description=False),
+        ]
+        return "\n".join(lines), inline([open_button(t, ticket.id)])
+
+    return await to_managers(speaker, render, LOW_RATING)
+
+
+async def rating_comment(speaker: Speaker, event: Commented) -> bool:
+    """The comment a customer added to a low rating, as a follow-up alert."""
+    if not event.low:
+        return False
+    ticket = event.ticket
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        text = t._(
+            "💬 Comment on the low rating of {ref}: {comment}",
+            ref=ticket_ref(ticket),
+            comment=event.comment[:1000],
+        )
+        return text, inline([open_button(t, ticket.id)])
+
+    return await to_managers(speaker, render, LOW_RATING)
+
+
+async def reopened(speaker: Speaker, ticket: Ticket, reason: str) -> bool:
+    """The customer said a resolved job is not fixed; it is back with its engineer."""
+    facts = await brief(speaker.session, ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._(
+                "🔁 {ref} is reopened: the customer says it is not fixed.", ref=ticket_ref(ticket)
+            ),
+            *brief_lines(t, facts, description=False),
+        ]
+        if reason:
+            lines.append(t._("What is still wrong: {reason}", reason=reason[:1000]))
+        return "\n".join(lines), ticket_buttons(t, ticket.id, facts.engineer is not None)
+
+    return await to_managers(speaker, render, REOPENED)
+
+
+# -- complaints -----------------------------------------------------------------------------------
+def history_line(t: Translator, item: reports.HistoryItem) -> str:
+    ticket = item.ticket
+    line = t._(
+        "{ref} · {date} · {kind} · {status}",
+        ref=ticket_ref(ticket),
+        date=t.date(ticket.created_at.astimezone(t.tz).date()),
+        kind=t._(KIND[ticket.kind]),
+        status=t._(STATUS[ticket.status]),
+    )
+    return f"{line} · {'⭐' * item.rating}" if item.rating else line
+
+
+def complaint_render(
+    event: ComplaintFiled, customer: str, history: Sequence[reports.HistoryItem]
+) -> Render:
+    complaint, contact = event.complaint, contact_of(event.author)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._("❗ Complaint from {customer} ({contact}):", customer=customer, contact=contact),
+            complaint.text,
+            "",
+        ]
+        if history:
+            lines.append(t._("Their latest requests:"))
+            lines += [history_line(t, item) for item in history]
+        else:
+            lines.append(t._("They have no requests yet."))
+        opens = [Button(ticket_ref(i.ticket), buttons.open_ticket(i.ticket.id)) for i in history]
+        theirs = buttons.customer_tickets(complaint.customer_id)
+        return "\n".join(lines), inline(opens, [Button(t._("📋 Their open requests"), theirs)])
+
+    return render
+
+
+def contact_of(person: Person) -> str:
+    return f"{person.name}, +{person.phone.lstrip('+')}" if person.phone else person.name
+
+
+async def complaint(speaker: Speaker, event: ComplaintFiled) -> bool:
+    """A customer complained: the alert carries their latest tickets with status and rating."""
+    customer_id = event.complaint.customer_id
+    customer = await speaker.session.get_one(Customer, customer_id)
+    history = await reports.customer_history(speaker.session, customer_id, HISTORY_SIZE)
+    return await to_managers(speaker, complaint_render(event, customer.name, history), COMPLAINT)

@@ -1,0 +1,117 @@
+"""Queueing a rendered notice: for one person in their language, or for the managers' chat in
+the chat's language and forum topic.
+
+A notice is a :data:`Render`, called with the reader's translator, so the words are chosen
+only once the reader is known. It becomes an outbox row in the current transaction (never a
+direct send), so a notice exists exactly when the change that caused it was committed.
+
+Topics: in a forum supergroup, ``FIELDBOT_MANAGER_TOPICS=true`` and
+``FIELDBOT_MANAGER_TOPIC_IDS=new_ticket=12,part_request=14,sla=16,default=2`` send each notice
+kind to its topic: the exact kind first, then its family (the part before the first ``_``, so
+``sla=16`` also takes ``sla_response``), then ``default``; otherwise the chat's General topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.core.i18n import Catalogs, Translator
+from bot.core.replies import Markup
+from bot.services import outbox
+from storage.models import Person
+
+Render = Callable[[Translator], tuple[str, Markup | None]]
+
+
+class Speaker(Protocol):
+    """Where a notice is spoken from: an update's ``Context``, or a scheduler job's
+    :class:`Background`."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def catalogs(self) -> Catalogs: ...
+
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class Background:
+    """A scheduler job's stand-in for the Context: it speaks without a conversation, at the
+    time of the run."""
+
+    session: AsyncSession
+    settings: Settings
+    catalogs: Catalogs
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
+
+
+async def to_person(speaker: Speaker, person: Person, render: Render, kind: str = "") -> None:
+    """Queue ``render``'s text for ``person``, rendered with their translator."""
+    text, markup = render(speaker.catalogs.get(person.locale))
+    await outbox.enqueue(
+        speaker.session,
+        person.chat_id,
+        text,
+        speaker.now(),
+        markup=markup,
+        person_id=person.id,
+        kind=kind,
+    )
+
+
+async def to_managers(
+    speaker: Speaker,
+    render: Render,
+    kind: str,
+    *,
+    document: bytes | None = None,
+    document_name: str | None = None,
+) -> bool:
+    """Queue a notice of ``kind`` for the manager chat (with a file attached when given, the
+    text as its caption); False when no chat is configured."""
+    settings = speaker.settings
+    if settings.manager_chat_id is None:
+        return False
+    text, markup = render(manager_translator(settings, speaker.catalogs))
+    await outbox.enqueue(
+        speaker.session,
+        settings.manager_chat_id,
+        text,
+        speaker.now(),
+        markup=markup,
+        kind=kind,
+        thread_id=topic_for(settings, kind),
+        document=document,
+        document_name=document_name,
+    )
+    return True
+
+
+def manager_translator(settings: Settings, catalogs: Catalogs) -> Translator:
+    """The manager chat's language, not that of whoever caused the notice."""
+    return catalogs.get(settings.manager_locale or settings.default_locale)
+
+
+def topic_for(settings: Settings, kind: str) -> int | None:
+    """The forum topic (``message_thread_id``) for notices of ``kind``; None for no topic."""
+    if not settings.manager_topics:
+        return None
+    topics = settings.manager_topic_ids
+    for key in (kind, kind.split("_", 1)[0], "default"):
+        if key in topics:
+            return topics[key]
+    return None
