@@ -12,17 +12,14 @@ def build_router() -> Router:
         client_report,
         client_request,
         client_status,
-        closing,
         common,
         engineer_jobs,
         engineer_join,
         engineer_tests,
-        manager_export,
-        manager_invite,
-        manager_open,
-        manager_stats,
         parts,
     )
+    from handlers.client import sign_off
+    from handlers.manager import export, invite, open, stats
 
     router = Router()
     modules = (
@@ -30,16 +27,16 @@ def build_router() -> Router:
         client_report,
         client_status,
         client_request,
-        closing,
+        sign_off,
         engineer_join,
         engineer_jobs,
         engineer_tests,
         parts,
         client_complaint,
-        manager_open,
-        manager_stats,
-        manager_export,
-        manager_invite,
+        open,
+        stats,
+        export,
+        invite,
     )
     for module in modules:
         router.include(module.router)

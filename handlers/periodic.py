@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.i18n import Catalogs
 from bot.services.scheduler import Job
-from handlers.closing import auto_close_job
+from handlers.client.sign_off import auto_close_job
 from handlers.escalation_alerts import escalate, plan_maintenance, send_digest
 
 PeriodicAction = Callable[[AsyncSession, datetime, Settings, Catalogs], Awaitable[int]]

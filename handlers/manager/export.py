@@ -13,7 +13,7 @@ from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import checklists, exports, reports
 from bot.services.exports import Cell, Sheet
-from handlers.manager_common import MANAGERS, reply
+from handlers.manager.chat import MANAGERS, reply
 from handlers.texts import KIND, N_, PRIORITY, STATUS, ticket_ref
 from storage.models import TestResult, TimelineKind
 

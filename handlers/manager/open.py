@@ -22,7 +22,7 @@ from bot.services.assignments import Filters
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from handlers.alerts import PRIORITY_MARK
 from handlers.keyboards import PAGE_SIZE, page_note, pager
-from handlers.manager_common import MANAGERS, card_text, reply, show
+from handlers.manager.chat import MANAGERS, card_text, reply, show
 from handlers.notifications import notify
 from handlers.texts import PRIORITY, STATUS, ticket_model, ticket_ref
 from storage.models import OPEN_STATUSES, Customer, Person, Priority, Ticket, TicketStatus

@@ -12,7 +12,7 @@ from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import invites
-from handlers.manager_common import MANAGERS, reply
+from handlers.manager.chat import MANAGERS, reply
 from storage.models import Role
 
 router = Router()

@@ -9,7 +9,7 @@ from bot.core.context import Context
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import reports
-from handlers.manager_common import MANAGERS, reply, show
+from handlers.manager.chat import MANAGERS, reply, show
 from handlers.texts import KIND, N_, ticket_ref
 
 router = Router()
