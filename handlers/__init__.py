@@ -19,7 +19,7 @@ def build_router() -> Router:
         parts,
     )
     from handlers.client import sign_off
-    from handlers.manager import export, invite, open, stats
+    from handlers.manager import card, export, invite, open, stats
 
     router = Router()
     modules = (
@@ -34,6 +34,7 @@ def build_router() -> Router:
         parts,
         client_complaint,
         open,
+        card,
         stats,
         export,
         invite,
