@@ -19,6 +19,7 @@ def build_router() -> Router:
         parts,
     )
     from handlers.client import sign_off
+    from handlers.engineer import resolve
     from handlers.manager import card, export, invite, open, stats
 
     router = Router()
@@ -28,6 +29,7 @@ def build_router() -> Router:
         client_status,
         client_request,
         sign_off,
+        resolve,
         engineer_join,
         engineer_jobs,
         engineer_tests,
