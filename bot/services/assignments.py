@@ -14,6 +14,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.i18n import N_
 from bot.services import jobs
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import (
@@ -49,7 +50,7 @@ class AssignmentConflict(InvalidState):
 
 def require_manager(person: Person) -> None:
     if person.role is not Role.MANAGER:
-        raise Forbidden("only managers assign tickets")
+        raise Forbidden(N_("This request or engineer is not available."))
 
 
 # -- the open tickets -----------------------------------------------------------------------------
@@ -136,15 +137,12 @@ async def assign(
     (closed, or the same engineer) or AssignmentConflict."""
     require_manager(manager)
     ticket = await session.get(Ticket, ticket_id)
-    if ticket is None:
-        raise NotFound(f"ticket {ticket_id}")
     engineer = await session.get(Person, engineer_id)
-    if engineer is None or engineer.role is not Role.ENGINEER:
-        raise NotFound(f"engineer {engineer_id}")
-    if ticket.status not in RESTART:
-        raise InvalidState(f"ticket {ticket_id} is {ticket.status.value}")
-    if engineer_id == expected_engineer_id:
-        raise InvalidState(f"ticket {ticket_id} is already with engineer {engineer_id}")
+    if ticket is None or engineer is None or engineer.role is not Role.ENGINEER:
+        raise NotFound(N_("This request or engineer is not available."))
+    if ticket.status not in RESTART or engineer_id == expected_engineer_id:
+        cannot = N_("{ref} cannot be assigned in its current state.")
+        raise InvalidState(cannot, ref=f"#{ticket_id}")
     status = ticket.status
     seen = (
         Ticket.engineer_id.is_(None)

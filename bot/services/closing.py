@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.core.i18n import N_
 from bot.services import checklists, jobs, sla, tickets
 from bot.services.checklists import CheckOutcome
 from bot.services.errors import InvalidState, NotFound
@@ -52,7 +53,7 @@ async def job_to_resolve(session: AsyncSession, ticket_id: int, engineer: Person
     """
     ticket = await jobs.get_my_job(session, ticket_id, engineer)
     if ticket.status not in jobs.WORKING_STATUSES:
-        raise InvalidState(f"ticket {ticket_id} is {ticket.status.value}")
+        raise InvalidState(N_("This job is already resolved or closed."))
     blocking = await checklists.missing_or_failed(session, ticket)
     if blocking:
         raise ChecksIncomplete(ticket.id, blocking)
@@ -69,7 +70,7 @@ async def resolve(
 ) -> Ticket:
     note = note.strip()[:MAX_NOTE]
     if not note:
-        raise InvalidState("a resolution note is required")
+        raise InvalidState(N_("Please type a few words about what was done."))
     ticket = await job_to_resolve(session, ticket_id, engineer)
     return await jobs.set_status(
         session, ticket, engineer, TicketStatus.RESOLVED, now, settings, note=note
@@ -86,14 +87,14 @@ async def client_ticket(session: AsyncSession, ticket_id: int, client: Person) -
         or client.customer_id is None
         or ticket.customer_id != client.customer_id
     ):
-        raise NotFound(f"ticket {ticket_id}")
+        raise NotFound(N_("This request was not found."))
     return ticket
 
 
 async def awaiting_confirmation(session: AsyncSession, ticket_id: int, client: Person) -> Ticket:
     ticket = await client_ticket(session, ticket_id, client)
     if ticket.status is not TicketStatus.RESOLVED:
-        raise InvalidState(f"ticket {ticket_id} is {ticket.status.value}, not resolved")
+        raise InvalidState(N_("This request is not waiting for your confirmation."))
     return ticket
 
 
@@ -142,7 +143,7 @@ async def not_fixed(
     clock starts again from now."""
     ticket = await awaiting_confirmation(session, ticket_id, client)
     if ticket.engineer_id is None:
-        raise InvalidState(f"ticket {ticket_id} has no engineer to reopen it to")
+        raise InvalidState(N_("This request is not waiting for your confirmation."))
     ticket.status = TicketStatus.ASSIGNED
     ticket.resolved_at = None
     sla.restart_resolution(ticket, now, sla.terms_for(ticket, settings))
@@ -194,13 +195,14 @@ async def rate(
 ) -> Rated:
     """One 1–5 rating per closed ticket (confirmed or closed automatically)."""
     if rating not in RATINGS:
-        raise InvalidState(f"rating {rating} is outside 1–5")
+        raise InvalidState(N_("Ratings are from 1 to 5."))
     ticket = await client_ticket(session, ticket_id, client)
+    cannot = N_("This request cannot be rated now, or it is rated already.")
     if ticket.status is not TicketStatus.CLOSED:
-        raise InvalidState(f"ticket {ticket_id} is not closed")
+        raise InvalidState(cannot)
     feedback = await feedback_for(session, ticket.id)
     if feedback is not None and feedback.rating is not None:
-        raise InvalidState(f"ticket {ticket_id} is rated already")
+        raise InvalidState(cannot)
     if feedback is None:
         feedback = Feedback(ticket_id=ticket.id, created_at=now)
         session.add(feedback)
@@ -224,11 +226,11 @@ async def comment(
     """The optional comment after a rating; one per ticket."""
     text = text.strip()[:MAX_NOTE]
     if not text:
-        raise InvalidState("an empty comment")
+        raise InvalidState(N_("Please type your comment, or press Skip."))
     ticket = await client_ticket(session, ticket_id, client)
     feedback = await feedback_for(session, ticket.id)
     if feedback is None or feedback.rating is None or feedback.comment is not None:
-        raise InvalidState(f"ticket {ticket_id} takes no comment now")
+        raise InvalidState(N_("This request takes no comment now."))
     feedback.comment = text
     session.add(
         TicketEvent(

@@ -15,6 +15,7 @@ from sqlalchemy import CursorResult, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.core.i18n import N_
 from bot.services import geo, sla, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import (
@@ -212,7 +213,7 @@ async def get_my_job(session: AsyncSession, ticket_id: int, engineer: Person) ->
         or ticket.engineer_id != engineer.id
         or (ticket.status not in OPEN_STATUSES and ticket.status is not TicketStatus.RESOLVED)
     ):
-        raise NotFound(f"ticket {ticket_id}")
+        raise NotFound(N_("This job is not assigned to you."))
     return ticket
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import Translator
 from bot.core.replies import Button, InlineKeyboard, inline
-from handlers.notices import buttons
+from handlers.manager.buttons import Candidates, OpenTicket
 from handlers.texts import KIND, equipment_label
 from storage.models import Customer, Equipment, Person, Priority, Ticket
 
@@ -67,10 +67,10 @@ def brief_lines(t: Translator, facts: TicketBrief, *, description: bool = True) 
 
 
 def open_button(t: Translator, ticket_id: int) -> Button:
-    return Button(t._("🔎 Open"), buttons.open_ticket(ticket_id))
+    return Button(t._("🔎 Open"), OpenTicket(ticket=ticket_id).pack())
 
 
 def ticket_buttons(t: Translator, ticket_id: int, assigned: bool) -> InlineKeyboard:
     """🔎 Open and 👷 Assign (👷 Reassign once an engineer has it)."""
     assign = t._("👷 Reassign") if assigned else t._("👷 Assign")
-    return inline([open_button(t, ticket_id), Button(assign, buttons.assign_ticket(ticket_id))])
+    return inline([open_button(t, ticket_id), Button(assign, Candidates(ticket=ticket_id).pack())])

@@ -16,7 +16,7 @@ from bot.services import reports
 from bot.services.closing import Commented, Rated
 from bot.services.complaints import ComplaintFiled
 from bot.services.parts import PartRequested
-from handlers.notices import buttons
+from handlers.manager.buttons import CustomerTickets, OpenTicket
 from handlers.notices.facts import (
     PRIORITY_MARK,
     TicketBrief,
@@ -194,8 +194,10 @@ def complaint_render(
             lines += [history_line(t, item) for item in history]
         else:
             lines.append(t._("They have no requests yet."))
-        opens = [Button(ticket_ref(i.ticket), buttons.open_ticket(i.ticket.id)) for i in history]
-        theirs = buttons.customer_tickets(complaint.customer_id)
+        opens = [
+            Button(ticket_ref(i.ticket), OpenTicket(ticket=i.ticket.id).pack()) for i in history
+        ]
+        theirs = CustomerTickets(customer=complaint.customer_id).pack()
         return "\n".join(lines), inline(opens, [Button(t._("📋 Their open requests"), theirs)])
 
     return render

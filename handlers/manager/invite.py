@@ -1,8 +1,8 @@
 """/invite engineer|manager: a single-use, expiring invite link for a new colleague.
 
 The link needs the bot's @username (``FIELDBOT_BOT_USERNAME``); without it the manager gets the
-``/start inv_<code>`` text the new colleague sends to the bot instead.
-Buttons: ``mi:<engineer|manager>`` (managers only).
+``/start inv_<code>`` text the new colleague sends to the bot instead. Without a role it asks,
+with :class:`~handlers.manager.buttons.Invite` buttons.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import invites
-from handlers.manager_common import MANAGERS, reply
+from handlers.manager.buttons import Invite, Invitee
+from handlers.manager.chat import MANAGERS
 from storage.models import Role
 
 router = Router()
-ROLES = {"engineer": Role.ENGINEER, "manager": Role.MANAGER}
+ROLES: dict[str, Role] = {Invitee.ENGINEER: Role.ENGINEER, Invitee.MANAGER: Role.MANAGER}
 MADE = {
     Role.ENGINEER: N_(
         "Invite for a new engineer. It works once and expires on {date}. Send it to the "
@@ -39,32 +40,22 @@ async def make_invite(ctx: Context, role: Role) -> None:
     else:
         lines.append(ctx._("They open the bot and send:"))
         lines.append(f"/start {payload}")
-    reply(ctx, "\n".join(lines))
+    ctx.send("\n".join(lines))
 
 
-@router.command("invite", roles=MANAGERS)
+@router.command("invite", roles=MANAGERS, help=N_("an invite link for a new engineer or manager"))
 async def invite_command(ctx: Context) -> None:
     role = ROLES.get(ctx.event.args.strip().lower())
     if role is None:
-        reply(
-            ctx,
-            ctx._("Whom do you want to invite?"),
-            inline(
-                [
-                    Button(ctx._("An engineer"), "mi:engineer"),
-                    Button(ctx._("A manager"), "mi:manager"),
-                ]
-            ),
-        )
+        buttons = [
+            Button(ctx._("An engineer"), Invite(role=Invitee.ENGINEER).pack()),
+            Button(ctx._("A manager"), Invite(role=Invitee.MANAGER).pack()),
+        ]
+        ctx.send(ctx._("Whom do you want to invite?"), inline(buttons))
         return
     await make_invite(ctx, role)
 
 
-@router.callback("mi", roles=MANAGERS)
-async def invite_button(ctx: Context) -> None:
-    role = ROLES.get(ctx.event.button_argument)
-    if role is None:
-        ctx.answer(ctx._("This button is no longer active."))
-        return
-    ctx.answer()
-    await make_invite(ctx, role)
+@router.callback(Invite, roles=MANAGERS)
+async def invite_button(ctx: Context, button: Invite) -> None:
+    await make_invite(ctx, ROLES[button.role])

@@ -1,24 +1,30 @@
 """/stats, /trends and /engineers: figures for managers, in private or in the manager chat.
 
-Buttons: ``ms:<today|week|month>`` switches the /stats period (managers only).
+:class:`~handlers.manager.buttons.StatsPeriod` switches the /stats period.
 """
 
 from __future__ import annotations
 
 from bot.core.context import Context
+from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import reports
-from handlers.manager_common import MANAGERS, reply, show
-from handlers.texts import KIND, N_, ticket_ref
+from handlers.manager.buttons import Span, StatsPeriod
+from handlers.manager.chat import MANAGERS, show
+from handlers.texts import KIND, ticket_ref
 
 router = Router()
 PERIOD_NAMES = {
-    "today": N_("Figures for today, {first}"),
-    "week": N_("Figures for this week, {first} – {last}"),
-    "month": N_("Figures for this month, {first} – {last}"),
+    Span.TODAY: N_("Figures for today, {first}"),
+    Span.WEEK: N_("Figures for this week, {first} – {last}"),
+    Span.MONTH: N_("Figures for this month, {first} – {last}"),
 }
-PERIOD_BUTTONS = {"today": N_("Today"), "week": N_("This week"), "month": N_("This month")}
+PERIOD_BUTTONS = {
+    Span.TODAY: N_("Today"),
+    Span.WEEK: N_("This week"),
+    Span.MONTH: N_("This month"),
+}
 
 
 # -- /stats ---------------------------------------------------------------------------------------
@@ -34,9 +40,22 @@ def percent_line(ctx: Context, label: str, met: int, total: int, value: float | 
     )
 
 
+def rating_line(ctx: Context, figures: reports.Stats) -> str:
+    if figures.average_rating is None:
+        return ctx._("Average rating: no ratings yet")
+    return ctx.ngettext(
+        "Average rating: {rating} ({n} rating)",
+        "Average rating: {rating} ({n} ratings)",
+        len(figures.ratings),
+        rating=ctx.t.number(figures.average_rating),
+    )
+
+
 def stats_text(ctx: Context, span: reports.Period, figures: reports.Stats) -> str:
     lines = [
-        ctx._(PERIOD_NAMES[span.name], first=ctx.t.date(span.first), last=ctx.t.date(span.last)),
+        ctx._(
+            PERIOD_NAMES[Span(span.name)], first=ctx.t.date(span.first), last=ctx.t.date(span.last)
+        ),
         ctx._("Opened: {n}", n=ctx.t.number(figures.opened)),
         ctx._("Closed: {n}", n=ctx.t.number(figures.closed)),
         percent_line(
@@ -54,18 +73,10 @@ def stats_text(ctx: Context, span: reports.Period, figures: reports.Stats) -> st
             figures.resolution_percent,
         ),
     ]
-    if figures.average_rating is None:
-        lines.append(ctx._("Average rating: no ratings yet"))
-    else:
-        lines.append(
-            ctx.ngettext(
-                "Average rating: {rating} ({n} rating)",
-                "Average rating: {rating} ({n} ratings)",
-                len(figures.ratings),
-                rating=ctx.t.number(figures.average_rating),
-            )
-        )
-    lines.append(ctx._("Complaints: {n}", n=ctx.t.number(figures.complaints)))
+    lines += [
+        rating_line(ctx, figures),
+        ctx._("Complaints: {n}", n=ctx.t.number(figures.complaints)),
+    ]
     if figures.by_kind:
         lines += ["", ctx._("By kind:")]
         lines += [
@@ -80,36 +91,56 @@ def stats_text(ctx: Context, span: reports.Period, figures: reports.Stats) -> st
     return "\n".join(lines)
 
 
-async def show_stats(ctx: Context, name: str, in_place: bool = False) -> None:
+async def show_stats(ctx: Context, name: Span, in_place: bool = False) -> None:
     span = reports.period(name, ctx.now(), ctx.t.tz)
     figures = await reports.stats(ctx.session, span, ctx.now())
     buttons = [
-        Button(("• " if key == name else "") + ctx._(label), f"ms:{key}")
+        Button(("• " if key == name else "") + ctx._(label), StatsPeriod(period=key).pack())
         for key, label in PERIOD_BUTTONS.items()
     ]
     show(ctx, stats_text(ctx, span, figures), inline(buttons), in_place)
 
 
-@router.command("stats", roles=MANAGERS)
+@router.command(
+    "stats",
+    roles=MANAGERS,
+    help=N_("figures for today, this week or this month"),
+    button=N_("📊 Today"),
+)
 async def stats_command(ctx: Context) -> None:
-    name = ctx.event.args.strip().lower() or "today"
+    name = ctx.event.args.strip().lower() or Span.TODAY
     if name not in reports.PERIODS:
-        reply(ctx, ctx._("Usage: /stats today, /stats week or /stats month."))
+        ctx.send(ctx._("Usage: /stats today, /stats week or /stats month."))
         return
-    await show_stats(ctx, name)
+    await show_stats(ctx, Span(name))
 
 
-@router.callback("ms", roles=MANAGERS)
-async def stats_button(ctx: Context) -> None:
-    name = ctx.event.button_argument
-    if name not in reports.PERIODS:
-        ctx.answer(ctx._("This button is no longer active."))
-        return
-    ctx.answer()
-    await show_stats(ctx, name, in_place=True)
+@router.callback(StatsPeriod, roles=MANAGERS)
+async def stats_button(ctx: Context, button: StatsPeriod) -> None:
+    await show_stats(ctx, button.period, in_place=True)
 
 
 # -- /trends --------------------------------------------------------------------------------------
+def repeat_lines(ctx: Context, repeats: list[reports.Repeat]) -> list[str]:
+    if not repeats:
+        return [ctx._("No repeat breakdowns within {days} days.", days=reports.REPEAT_DAYS)]
+    heading = ctx._(
+        "⚠️ Repeat breakdowns (the same equipment again within {days} days):",
+        days=reports.REPEAT_DAYS,
+    )
+    return [heading] + [
+        ctx._(
+            "{serial} · {model} · {customer}: {tickets} (shortest gap {gap})",
+            serial=repeat.serial,
+            model=repeat.model,
+            customer=repeat.customer,
+            tickets=", ".join(ticket_ref(number) for number in repeat.ticket_ids),
+            gap=ctx.t.duration(repeat.shortest_gap),
+        )
+        for repeat in repeats
+    ]
+
+
 def trends_text(ctx: Context, found: reports.Trends) -> str:
     lines = [
         ctx._(
@@ -125,27 +156,7 @@ def trends_text(ctx: Context, found: reports.Trends) -> str:
         lines += [f"{name}: {ctx.t.number(count)}" for name, count in found.models]
     lines += ["", ctx._("Customers with the most breakdowns:")]
     lines += [f"{name}: {ctx.t.number(count)}" for name, count in found.customers]
-    lines.append("")
-    if found.repeats:
-        lines.append(
-            ctx._(
-                "⚠️ Repeat breakdowns (the same equipment again within {days} days):",
-                days=reports.REPEAT_DAYS,
-            )
-        )
-        lines += [
-            ctx._(
-                "{serial} · {model} · {customer}: {tickets} (shortest gap {gap})",
-                serial=repeat.serial,
-                model=repeat.model,
-                customer=repeat.customer,
-                tickets=", ".join(ticket_ref(number) for number in repeat.ticket_ids),
-                gap=ctx.t.duration(repeat.shortest_gap),
-            )
-            for repeat in found.repeats
-        ]
-    else:
-        lines.append(ctx._("No repeat breakdowns within {days} days.", days=reports.REPEAT_DAYS))
+    lines += ["", *repeat_lines(ctx, found.repeats)]
     if found.resolve_times:
         lines += ["", ctx._("Mean time to resolve, by model:")]
         lines += [
@@ -161,9 +172,13 @@ def trends_text(ctx: Context, found: reports.Trends) -> str:
     return "\n".join(lines)
 
 
-@router.command("trends", roles=MANAGERS)
+@router.command(
+    "trends",
+    roles=MANAGERS,
+    help=N_("models and customers with the most breakdowns, repeat breakdowns"),
+)
 async def trends_command(ctx: Context) -> None:
-    reply(ctx, trends_text(ctx, await reports.trends(ctx.session, ctx.now())))
+    ctx.send(trends_text(ctx, await reports.trends(ctx.session, ctx.now())))
 
 
 # -- /engineers -----------------------------------------------------------------------------------
@@ -183,11 +198,11 @@ def engineer_line(ctx: Context, item: reports.EngineerStatus) -> str:
     )
 
 
-@router.command("engineers", roles=MANAGERS)
+@router.command("engineers", roles=MANAGERS, help=N_("who is on duty, where and how busy"))
 async def engineers_command(ctx: Context) -> None:
     found = await reports.engineers(ctx.session)
     if not found:
-        reply(ctx, ctx._("There are no engineers yet. /invite engineer makes an invite link."))
+        ctx.send(ctx._("There are no engineers yet. /invite engineer makes an invite link."))
         return
     on_duty = sum(item.person.on_duty for item in found)
     lines = [
@@ -199,4 +214,4 @@ async def engineers_command(ctx: Context) -> None:
         )
     ]
     lines += [engineer_line(ctx, item) for item in found]
-    reply(ctx, "\n".join(lines))
+    ctx.send("\n".join(lines))

@@ -1,7 +1,7 @@
 """/export [week|month|YYYY-MM-DD..YYYY-MM-DD]: the tickets opened in a period, with their
 timeline, test results and ratings, as a CSV and an XLSX document in the reader's language.
 
-Buttons: ``mx:<today|week|month>`` (managers only).
+Without a period it offers :class:`~handlers.manager.buttons.ExportPeriod` buttons.
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.context import Context
+from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import checklists, exports, reports
 from bot.services.exports import Cell, Sheet
-from handlers.manager_common import MANAGERS, reply
-from handlers.texts import KIND, N_, PRIORITY, STATUS, ticket_ref
+from handlers.manager.buttons import ExportPeriod, Span
+from handlers.manager.chat import MANAGERS
+from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
 from storage.models import TestResult, TimelineKind
 
 router = Router()
@@ -98,73 +100,79 @@ def test_value(ctx: Context, result: TestResult) -> str:
     return result.value_text
 
 
+def timeline_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]]:
+    ref = ticket_ref(record.ticket)
+    return [
+        [
+            ref,
+            local(ctx, event.at),
+            ctx._(EVENT_LABELS[event.kind]),
+            ctx._(STATUS[event.status]) if event.status else "",
+            actor,
+            event.note or "",
+        ]
+        for event, actor in record.events
+    ]
+
+
+def test_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]]:
+    ref, yes, no = ticket_ref(record.ticket), ctx._("yes"), ctx._("no")
+    return [
+        [
+            ref,
+            checklists.check_name(check, ctx.t.locale),
+            test_value(ctx, result),
+            check.unit,
+            check.min_value,
+            check.max_value,
+            yes if result.passed else no,
+            local(ctx, result.measured_at),
+        ]
+        for result, check in record.tests
+    ]
+
+
+def ticket_row(ctx: Context, record: reports.TicketRecord) -> list[Cell]:
+    """One request, with its tests and timeline summed up in a cell each."""
+    ticket, item, feedback = record.ticket, record.ticket.equipment, record.feedback
+    test_summary = "\n".join(
+        f"{checklists.check_name(check, ctx.t.locale)}: {test_value(ctx, result)} "
+        f"{check.unit} {'✓' if result.passed else '✗'}".replace("  ", " ")
+        for result, check in record.tests
+    )
+    timeline_summary = "\n".join(
+        f"{when:%Y-%m-%d %H:%M} {ctx._(EVENT_LABELS[event.kind])}"
+        + (f": {event.note}" if event.note else "")
+        for event, _ in record.events
+        if (when := local(ctx, event.at)) is not None
+    )
+    return [
+        ticket_ref(ticket),
+        local(ctx, ticket.created_at),
+        ctx._(KIND[ticket.kind]),
+        ctx._(PRIORITY[ticket.priority]),
+        ctx._(STATUS[ticket.status]),
+        record.customer,
+        item.model.name if item else ticket.equipment_text or "",
+        item.serial if item else "",
+        ticket.engineer.name if ticket.engineer else "",
+        ticket.description,
+        local(ctx, ticket.response_due),
+        local(ctx, ticket.responded_at),
+        local(ctx, ticket.resolution_due),
+        local(ctx, ticket.resolved_at),
+        local(ctx, ticket.closed_at),
+        feedback.rating if feedback else None,
+        feedback.comment or "" if feedback else "",
+        test_summary,
+        timeline_summary,
+    ]
+
+
 def build_sheets(ctx: Context, records: list[reports.TicketRecord]) -> list[Sheet]:
-    yes, no = ctx._("yes"), ctx._("no")
-    tickets: list[list[Cell]] = []
-    timeline: list[list[Cell]] = []
-    tests: list[list[Cell]] = []
-    for record in records:
-        ticket, ref = record.ticket, ticket_ref(record.ticket)
-        item = ticket.equipment
-        for event, actor in record.events:
-            timeline.append(
-                [
-                    ref,
-                    local(ctx, event.at),
-                    ctx._(EVENT_LABELS[event.kind]),
-                    ctx._(STATUS[event.status]) if event.status else "",
-                    actor,
-                    event.note or "",
-                ]
-            )
-        for result, check in record.tests:
-            tests.append(
-                [
-                    ref,
-                    checklists.check_name(check, ctx.t.locale),
-                    test_value(ctx, result),
-                    check.unit,
-                    check.min_value,
-                    check.max_value,
-                    yes if result.passed else no,
-                    local(ctx, result.measured_at),
-                ]
-            )
-        test_summary = "\n".join(
-            f"{checklists.check_name(check, ctx.t.locale)}: {test_value(ctx, result)} "
-            f"{check.unit} {'✓' if result.passed else '✗'}".replace("  ", " ")
-            for result, check in record.tests
-        )
-        timeline_summary = "\n".join(
-            f"{when:%Y-%m-%d %H:%M} {ctx._(EVENT_LABELS[event.kind])}"
-            + (f": {event.note}" if event.note else "")
-            for event, _ in record.events
-            if (when := local(ctx, event.at)) is not None
-        )
-        feedback = record.feedback
-        tickets.append(
-            [
-                ref,
-                local(ctx, ticket.created_at),
-                ctx._(KIND[ticket.kind]),
-                ctx._(PRIORITY[ticket.priority]),
-                ctx._(STATUS[ticket.status]),
-                record.customer,
-                item.model.name if item else ticket.equipment_text or "",
-                item.serial if item else "",
-                ticket.engineer.name if ticket.engineer else "",
-                ticket.description,
-                local(ctx, ticket.response_due),
-                local(ctx, ticket.responded_at),
-                local(ctx, ticket.resolution_due),
-                local(ctx, ticket.resolved_at),
-                local(ctx, ticket.closed_at),
-                feedback.rating if feedback else None,
-                feedback.comment or "" if feedback else "",
-                test_summary,
-                timeline_summary,
-            ]
-        )
+    tickets = [ticket_row(ctx, record) for record in records]
+    timeline = [row for record in records for row in timeline_rows(ctx, record)]
+    tests = [row for record in records for row in test_rows(ctx, record)]
     return [
         Sheet(ctx._("Requests"), [ctx._(h) for h in TICKET_HEADERS], tickets),
         Sheet(ctx._("Timeline"), [ctx._(h) for h in TIMELINE_HEADERS], timeline),
@@ -177,9 +185,7 @@ async def send_export(ctx: Context, span: reports.Period) -> None:
     records = await reports.export_records(ctx.session, span)
     first, last = ctx.t.date(span.first), ctx.t.date(span.last)
     if not records:
-        reply(
-            ctx, ctx._("No requests were opened from {first} to {last}.", first=first, last=last)
-        )
+        ctx.send(ctx._("No requests were opened from {first} to {last}.", first=first, last=last))
         return
     sheets = build_sheets(ctx, records)
     stem = file_stem(span)
@@ -190,28 +196,23 @@ async def send_export(ctx: Context, span: reports.Period) -> None:
         first=first,
         last=last,
     )
-    reply(ctx, caption, document=exports.to_csv(sheets[0]), document_name=f"{stem}.csv")
-    reply(ctx, caption, document=exports.to_xlsx(sheets), document_name=f"{stem}.xlsx")
+    ctx.send(caption, document=exports.to_csv(sheets[0]), document_name=f"{stem}.csv")
+    ctx.send(caption, document=exports.to_xlsx(sheets), document_name=f"{stem}.xlsx")
 
 
-@router.command("export", roles=MANAGERS)
+@router.command("export", roles=MANAGERS, help=N_("requests as CSV and Excel files"))
 async def export_command(ctx: Context) -> None:
     span = parse_period(ctx, ctx.event.args)
     if span is None:
         buttons = [
-            Button(ctx._("This week"), "mx:week"),
-            Button(ctx._("This month"), "mx:month"),
+            Button(ctx._("This week"), ExportPeriod(period=Span.WEEK).pack()),
+            Button(ctx._("This month"), ExportPeriod(period=Span.MONTH).pack()),
         ]
-        reply(ctx, usage(ctx), inline(buttons))
+        ctx.send(usage(ctx), inline(buttons))
         return
     await send_export(ctx, span)
 
 
-@router.callback("mx", roles=MANAGERS)
-async def export_button(ctx: Context) -> None:
-    name = ctx.event.button_argument
-    if name not in reports.PERIODS:
-        ctx.answer(ctx._("This button is no longer active."))
-        return
-    ctx.answer()
-    await send_export(ctx, reports.period(name, ctx.now(), ctx.t.tz))
+@router.callback(ExportPeriod, roles=MANAGERS)
+async def export_button(ctx: Context, button: ExportPeriod) -> None:
+    await send_export(ctx, reports.period(button.period, ctx.now(), ctx.t.tz))

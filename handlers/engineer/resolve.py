@@ -1,0 +1,124 @@
+"""Resolving a job. :class:`ResolveJob` (the Resolve button on the engineer's card) is refused
+while required checks failed or are not logged, listing them; otherwise the dialog
+``resolve`` asks for a note for the customer, who then gets it with the test summary and the
+sign-off buttons of :mod:`handlers.client.sign_off`. :class:`CancelResolve` leaves the note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core import dialogs
+from bot.core.buttons import ButtonData
+from bot.core.context import Context
+from bot.core.events import EventKind
+from bot.core.i18n import Translator
+from bot.core.replies import Button, Markup, inline
+from bot.core.router import Router
+from bot.services import checklists, closing
+from bot.services.checklists import CheckOutcome
+from bot.services.closing import ChecksIncomplete
+from bot.services.errors import InvalidState, NotFound
+from handlers import notices
+from handlers.client.sign_off import ConfirmWork, NotFixed
+from handlers.engineer_tests import outcome_line, summary_lines
+from handlers.notices import Render
+from handlers.texts import ticket_ref
+from storage.models import Role, Ticket
+
+router = Router()
+ENGINEERS = (Role.ENGINEER,)
+MIN_NOTE = 3
+
+
+class ResolveJob(ButtonData, prefix="rs"):
+    ticket: int
+
+
+class CancelResolve(ButtonData, prefix="rs:cancel"):
+    ticket: int
+
+
+@router.callback(ResolveJob, roles=ENGINEERS)
+async def resolve_button(ctx: Context, button: ResolveJob) -> None:
+    try:
+        ticket = await closing.job_to_resolve(ctx.session, button.ticket, ctx.person)
+    except ChecksIncomplete as blocked:
+        show_blocked(ctx, button.ticket, blocked.outcomes)
+        return
+    await dialogs.start(ctx, "resolve", "note", ticket_id=ticket.id)
+    ctx.send(
+        ctx._(
+            "Resolving {ref}. What was done? Type a short note for the customer.",
+            ref=ticket_ref(ticket),
+        ),
+        inline([Button(ctx._("✖ Cancel"), CancelResolve(ticket=ticket.id).pack())]),
+    )
+
+
+@router.callback(CancelResolve, roles=ENGINEERS)
+async def cancel_button(ctx: Context, button: CancelResolve) -> None:
+    if dialogs.is_in(ctx, "resolve"):
+        await dialogs.end(ctx)
+    ctx.edit(ctx._("Not resolved. The job stays open."))
+
+
+def show_blocked(ctx: Context, ticket_id: int, outcomes: Sequence[CheckOutcome]) -> None:
+    lines = [
+        ctx._(
+            "{ref} cannot be resolved yet. These required checks failed or are not logged:",
+            ref=ticket_ref(ticket_id),
+        )
+    ]
+    lines += [outcome_line(ctx.t, outcome) for outcome in outcomes]
+    ctx.send("\n".join(lines), inline([Button(ctx._("🔁 Log tests"), f"ts:start:{ticket_id}")]))
+
+
+@router.dialog("resolve", step="note", roles=ENGINEERS)
+async def resolution_note(ctx: Context) -> None:
+    """The note resolves the job. Refused or blocked, the dialog still ends (so no ``raise``:
+    a refusal would roll that back and leave the engineer in it)."""
+    assert ctx.dialog is not None
+    text = ctx.event.text.strip()
+    ticket_id = int(ctx.dialog.data["ticket_id"])
+    if ctx.event.kind is not EventKind.TEXT or len(text) < MIN_NOTE:
+        ctx.send(ctx._("Please type a few words about what was done."))
+        return
+    await dialogs.end(ctx)
+    try:
+        ticket = await closing.resolve(
+            ctx.session, ticket_id, ctx.person, text, ctx.now(), ctx.settings
+        )
+    except ChecksIncomplete as blocked:
+        show_blocked(ctx, ticket_id, blocked.outcomes)
+        return
+    except (NotFound, InvalidState):
+        ctx.send(ctx._("This job is no longer open. Nothing was changed."))
+        return
+    outcomes = await checklists.outcomes(ctx.session, ticket)
+    for person in await closing.customer_recipients(ctx.session, ticket):
+        await notices.to_person(ctx, person, sign_off_request(ticket, text, outcomes), "resolved")
+    ctx.send(
+        ctx._(
+            "{ref} is resolved. The customer is asked to confirm the work.",
+            ref=ticket_ref(ticket),
+        )
+    )
+
+
+def sign_off_request(ticket: Ticket, note: str, outcomes: Sequence[CheckOutcome]) -> Render:
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._("Your request {ref} is resolved.", ref=ticket_ref(ticket)),
+            t._("What was done: {note}", note=note),
+        ]
+        if outcomes:
+            lines += ["", t._("Acceptance tests:"), *summary_lines(t, outcomes)]
+        lines += ["", t._("Please confirm that the work is done.")]
+        markup = inline(
+            [Button(t._("✅ Confirm the work is done"), ConfirmWork(ticket=ticket.id).pack())],
+            [Button(t._("❌ Not fixed"), NotFixed(ticket=ticket.id).pack())],
+        )
+        return "\n".join(lines), markup
+
+    return render

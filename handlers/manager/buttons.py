@@ -1,0 +1,135 @@
+"""The managers' buttons: ``mg:`` (/open, the ticket card, assigning), ``ms:`` (/stats),
+``mx:`` (/export) and ``mi:`` (/invite). Managers only; the router refuses everyone else.
+
+The alerts to the managers' chat carry :class:`OpenTicket`, :class:`Candidates` and
+:class:`CustomerTickets`; the main menu carries :class:`OpenList` and :class:`StatsPeriod`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from bot.core.buttons import ButtonData
+from bot.services.assignments import Filters
+from storage.models import Priority, TicketStatus
+
+
+class FilterField(StrEnum):
+    STATUS = "s"
+    PRIORITY = "p"
+    ENGINEER = "e"
+
+
+class Span(StrEnum):
+    """The periods of /stats and /export (``reports.PERIODS``)."""
+
+    TODAY = "today"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class Invitee(StrEnum):
+    ENGINEER = "engineer"
+    MANAGER = "manager"
+
+
+class _ListState:
+    """The filters of an /open list, which :class:`OpenList` and :class:`FilterChoices` carry."""
+
+    status: TicketStatus | None
+    priority: Priority | None
+    engineer: int | None
+    customer: int | None
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(
+            status=self.status,
+            priority=self.priority,
+            engineer_id=self.engineer,
+            customer_id=self.customer,
+        )
+
+
+class OpenList(_ListState, ButtonData, prefix="mg:o"):
+    """A page of /open; each filter None for any, ``engineer`` 0 for unassigned."""
+
+    status: TicketStatus | None = None
+    priority: Priority | None = None
+    engineer: int | None = None
+    customer: int | None = None
+    offset: int = 0
+
+    @classmethod
+    def of(cls, filters: Filters) -> OpenList:
+        return cls(filters.status, filters.priority, filters.engineer_id, filters.customer_id)
+
+
+class FilterChoices(_ListState, ButtonData, prefix="mg:f"):
+    """The values of one filter of the list the other fields describe."""
+
+    field: FilterField
+    status: TicketStatus | None
+    priority: Priority | None
+    engineer: int | None
+    customer: int | None
+
+    @classmethod
+    def of(cls, field: FilterField, filters: Filters) -> FilterChoices:
+        return cls(
+            field, filters.status, filters.priority, filters.engineer_id, filters.customer_id
+        )
+
+
+class CustomerTickets(ButtonData, prefix="mg:cu"):
+    """A customer's open tickets (on a complaint alert)."""
+
+    customer: int
+
+
+class OpenTicket(ButtonData, prefix="mg:t"):
+    """The manager's card of a ticket."""
+
+    ticket: int
+
+
+class Candidates(ButtonData, prefix="mg:as"):
+    """Whom to assign ``ticket`` to, a page from ``offset``.
+
+    The first page packs without its offset (``mg:as:12``, the alerts' Assign button) and both
+    forms read back, so buttons already sent (``mg:as:12:0``) keep working.
+    """
+
+    ticket: int
+    offset: int = 0
+
+    def pack(self) -> str:
+        data = super().pack()
+        return data.removesuffix(self.separator + "0") if self.offset == 0 else data
+
+    @classmethod
+    def unpack(cls, data: str) -> Self:
+        first_page = data.count(cls.separator) == cls.prefix.count(cls.separator) + 1
+        return super().unpack(data + cls.separator + "0" if first_page else data)
+
+
+class AssignTo(ButtonData, prefix="mg:ae"):
+    """Assign ``ticket`` to ``engineer`` if its engineer is still ``seen`` (0: nobody), the one
+    the manager saw; otherwise someone else was faster."""
+
+    ticket: int
+    engineer: int
+    seen: int
+
+
+class StatsPeriod(ButtonData, prefix="ms"):
+    period: Span
+
+
+class ExportPeriod(ButtonData, prefix="mx"):
+    period: Span
+
+
+class Invite(ButtonData, prefix="mi"):
+    role: Invitee
