@@ -14,15 +14,12 @@ def build_router() -> Router:
         client_status,
         closing,
         common,
-        engineer_jobs,
-        engineer_join,
-        engineer_tests,
         manager_export,
         manager_invite,
         manager_open,
         manager_stats,
-        parts,
     )
+    from handlers.engineer import card, checklist, join, parts
 
     router = Router()
     modules = (
@@ -31,9 +28,9 @@ def build_router() -> Router:
         client_status,
         client_request,
         closing,
-        engineer_join,
-        engineer_jobs,
-        engineer_tests,
+        join,
+        card,
+        checklist,
         parts,
         client_complaint,
         manager_open,
