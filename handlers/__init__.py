@@ -19,7 +19,7 @@ def build_router() -> Router:
         manager_open,
         manager_stats,
     )
-    from handlers.engineer import card, checklist, join, parts
+    from handlers.engineer import board, card, checklist, duty, eta, join, notes, parts
 
     router = Router()
     modules = (
@@ -29,7 +29,11 @@ def build_router() -> Router:
         client_request,
         closing,
         join,
+        board,
         card,
+        eta,
+        notes,
+        duty,
         checklist,
         parts,
         client_complaint,

@@ -4,88 +4,46 @@ Every value is kept when it is typed (out-of-spec ones too: they are facts about
 so leaving the dialog loses nothing. A retest adds a new result; the latest counts. The
 dialog lives in the database: data ``ticket_id``, ``queue`` (check ids) and ``index``;
 steps ``value`` (waiting for the value of ``queue[index]``) and ``verdict`` (shown, waiting
-for Retest or Next).
-
-Buttons: ``ts:start:<ticket>`` (checks not yet passed), ``ts:all:<ticket>`` (every check),
-``ts:yes|no|skip|retest|next:<ticket>:<check>``, ``ts:stop:<ticket>``.
+for Retest or Next). A button under an earlier question or verdict is answered and ignored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.events import EventKind
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import checklists
 from bot.services.checklists import BadValue, CheckOutcome, Verdict
 from bot.services.errors import InvalidState, NotFound
-from handlers.keyboards import action_and_ids
+from handlers.engineer.buttons import (
+    AnswerCheck,
+    LogAllTests,
+    LogTests,
+    NextCheck,
+    ResolveJob,
+    RetestCheck,
+    SkipCheck,
+    StopTests,
+    YesNo,
+)
+from handlers.engineer.card import ENGINEERS
+from handlers.engineer.outcomes import outcome_line, spec_text, summary_lines
 from handlers.texts import ticket_ref
-from storage.models import ChecklistCheck, CheckType, Role, TestResult, Ticket
+from storage.models import ChecklistCheck, CheckType, TestResult, Ticket
 
 router = Router()
 DIALOG = "tests"
-ENGINEERS = (Role.ENGINEER,)
-MARK = {Verdict.PASSED: "✅", Verdict.FAILED: "❌", Verdict.MISSING: "—"}
+EARLIER = N_("That button belongs to an earlier step. Please use the latest message.")
 
 
-# -- rendering, shared with the customer's sign-off message -------------------------------------
-def spec_text(t: Translator, check: ChecklistCheck, unit: bool = True) -> str:
-    """``0.8–1.5 bar``, ``≥ 90 °C``, ``≤ 2 mm``; empty without limits."""
-    low, high = check.min_value, check.max_value
-    if low is not None and high is not None:
-        span = f"{t.number(low)}–{t.number(high)}"
-    elif low is not None:
-        span = f"≥ {t.number(low)}"
-    elif high is not None:
-        span = f"≤ {t.number(high)}"
-    else:
-        return ""
-    return f"{span} {check.unit}".strip() if unit else span
-
-
-def value_text(t: Translator, check: ChecklistCheck, result: TestResult) -> str:
-    """A result as the reader writes it: ``1,2 bar`` in Russian, ``yes``/``да``, or the note."""
-    if check.type is CheckType.NUMBER and result.value_number is not None:
-        return f"{t.number(result.value_number)} {check.unit}".strip()
-    if check.type is CheckType.YESNO:
-        return t._("yes") if result.value_text == "yes" else t._("no")
-    return result.value_text
-
-
-def outcome_line(t: Translator, outcome: CheckOutcome) -> str:
-    name = checklists.check_name(outcome.check, t.locale)
-    mark = MARK[outcome.verdict]
-    if outcome.result is None:
-        if outcome.check.required:
-            return t._("{mark} {check}: not logged", mark=mark, check=name)
-        return t._("{mark} {check}: skipped", mark=mark, check=name)
-    value = value_text(t, outcome.check, outcome.result)
-    spec = spec_text(t, outcome.check)
-    if outcome.verdict is Verdict.FAILED and spec:
-        return t._(
-            "{mark} {check}: {value} (spec {spec})", mark=mark, check=name, value=value, spec=spec
-        )
-    return t._("{mark} {check}: {value}", mark=mark, check=name, value=value)
-
-
-def summary_lines(t: Translator, outcomes: Sequence[CheckOutcome]) -> list[str]:
-    counts = checklists.summary_counts(outcomes)
-    return [outcome_line(t, outcome) for outcome in outcomes] + [
-        t._(
-            "Passed: {passed}, failed: {failed}, not logged: {missing}",
-            passed=counts[Verdict.PASSED],
-            failed=counts[Verdict.FAILED],
-            missing=counts[Verdict.MISSING],
-        )
-    ]
-
-
+# -- the questions ------------------------------------------------------------------------------
 def question(t: Translator, check: ChecklistCheck) -> str:
     name = checklists.check_name(check, t.locale)
     if check.type is CheckType.YESNO:
@@ -111,27 +69,40 @@ def current_check_id(ctx: Context) -> int | None:
     return int(queue[index]) if index < len(queue) else None
 
 
-async def begin(ctx: Context, ticket_id: int, only: str = "open", check_id: int = 0) -> None:
-    """Start logging: ``open`` checks not yet passed, ``all`` of them, or ``one`` check."""
+@asynccontextmanager
+async def open_for_tests(ctx: Context) -> AsyncIterator[None]:
+    """Around each step once the dialog runs: a job that is no longer this engineer's, or no
+    longer on site, ends the dialog (what was logged stays) and says so."""
     try:
-        ticket = await checklists.job_for_logging(ctx.session, ticket_id, ctx.person)
-    except NotFound:
-        ctx.answer(ctx._("This job is not assigned to you."), alert=True)
-        return
-    except InvalidState:
-        ctx.answer(ctx._("Tests are logged on site: set the job to “On site” first."), alert=True)
-        return
+        yield
+    except (NotFound, InvalidState):
+        await dialogs.end(ctx)
+        ctx.send(ctx._("This job is no longer open for tests. Nothing more was saved."))
+
+
+async def own_ticket(ctx: Context, ticket_id: int) -> Ticket:
+    return await checklists.job_for_logging(ctx.session, ticket_id, ctx.person)
+
+
+@router.callback(LogTests, roles=ENGINEERS)
+async def log_tests(ctx: Context, button: LogTests) -> None:
+    await begin(ctx, button.ticket, every=False)
+
+
+@router.callback(LogAllTests, roles=ENGINEERS)
+async def log_all_tests(ctx: Context, button: LogAllTests) -> None:
+    await begin(ctx, button.ticket, every=True)
+
+
+async def begin(ctx: Context, ticket_id: int, every: bool) -> None:
+    """Start logging the checks not yet passed, or ``every`` check."""
+    ticket = await own_ticket(ctx, ticket_id)
     ctx.answer()
     outcomes = await checklists.outcomes(ctx.session, ticket)
     if not outcomes:
         ctx.send(ctx._("There is no checklist for this job's equipment and kind."))
         return
-    if only == "all":
-        queue = [outcome.check.id for outcome in outcomes]
-    elif only == "one":
-        queue = [outcome.check.id for outcome in outcomes if outcome.check.id == check_id]
-    else:
-        queue = [outcome.check.id for outcome in outcomes if outcome.verdict is not Verdict.PASSED]
+    queue = [o.check.id for o in outcomes if every or o.verdict is not Verdict.PASSED]
     if not queue:
         show_summary(ctx, ticket, outcomes)
         return
@@ -165,43 +136,40 @@ async def ask(ctx: Context, ticket: Ticket) -> None:
 
 
 def question_buttons(ctx: Context, ticket: Ticket, check: ChecklistCheck) -> InlineKeyboard:
-    tail = f"{ticket.id}:{check.id}"
+    ids = {"ticket": ticket.id, "check": check.id}
     rows: list[list[Button]] = []
     if check.type is CheckType.YESNO:
-        rows.append([Button(ctx._("Yes"), f"ts:yes:{tail}"), Button(ctx._("No"), f"ts:no:{tail}")])
+        yes = AnswerCheck(answer=YesNo.YES, **ids).pack()
+        no = AnswerCheck(answer=YesNo.NO, **ids).pack()
+        rows.append([Button(ctx._("Yes"), yes), Button(ctx._("No"), no)])
     if not check.required:
-        rows.append([Button(ctx._("Skip"), f"ts:skip:{tail}")])
-    rows.append([Button(ctx._("✖ Stop"), f"ts:stop:{ticket.id}")])
+        rows.append([Button(ctx._("Skip"), SkipCheck(**ids).pack())])
+    rows.append([Button(ctx._("✖ Stop"), StopTests(ticket=ticket.id).pack())])
     return inline(*rows)
 
 
 async def take_value(ctx: Context, raw: str) -> None:
-    values = state(ctx)
-    check_id = current_check_id(ctx)
+    ticket_id, check_id = state(ctx)["ticket_id"], current_check_id(ctx)
     if check_id is None:
         await finish(ctx)
         return
     try:
         check, result = await checklists.record(
-            ctx.session, values["ticket_id"], check_id, ctx.person, raw, ctx.now()
+            ctx.session, ticket_id, check_id, ctx.person, raw, ctx.now()
         )
-    except (NotFound, InvalidState):
-        await dialogs.end(ctx)
-        ctx.send(ctx._("This job is no longer open for tests. Nothing more was saved."))
-        return
     except BadValue:
-        ticket = await own_ticket(ctx, values["ticket_id"])
+        ticket = await own_ticket(ctx, ticket_id)
         ctx.send(bad_value(ctx, await checklists.get_check(ctx.session, ticket, check_id), raw))
         await ask(ctx, ticket)
         return
     dialogs.move(ctx, "verdict")
-    tail = f"{values['ticket_id']}:{check.id}"
+    ids = {"ticket": ticket_id, "check": check.id}
     ctx.send(
         "\n".join([outcome_line(ctx.t, CheckOutcome(check, result)), verdict(ctx, check, result)]),
         inline(
             [
-                Button(ctx._("🔁 Retest"), f"ts:retest:{tail}"),
-                Button(ctx._("➡ Next"), f"ts:next:{tail}"),
+                Button(ctx._("🔁 Retest"), RetestCheck(**ids).pack()),
+                Button(ctx._("➡ Next"), NextCheck(**ids).pack()),
             ]
         ),
     )
@@ -228,10 +196,6 @@ def bad_value(ctx: Context, check: ChecklistCheck, raw: str) -> str:
     return ctx._("Please type a short note.")
 
 
-async def own_ticket(ctx: Context, ticket_id: int) -> Ticket:
-    return await checklists.job_for_logging(ctx.session, ticket_id, ctx.person)
-
-
 async def advance(ctx: Context) -> None:
     values = state(ctx)
     index = values["index"] + 1
@@ -240,6 +204,17 @@ async def advance(ctx: Context) -> None:
         await finish(ctx)
         return
     await ask(ctx, await own_ticket(ctx, values["ticket_id"]))
+
+
+async def skip(ctx: Context) -> None:
+    ticket = await own_ticket(ctx, state(ctx)["ticket_id"])
+    check_id = current_check_id(ctx)
+    assert check_id is not None
+    check = await checklists.get_check(ctx.session, ticket, check_id)
+    if check.required:
+        ctx.send(ctx._("This check is required and cannot be skipped."))
+        return
+    await advance(ctx)
 
 
 async def finish(ctx: Context) -> None:
@@ -255,83 +230,91 @@ def show_summary(ctx: Context, ticket: Ticket, outcomes: Sequence[CheckOutcome])
     lines += summary_lines(ctx.t, outcomes)
     if blocking:
         lines.append(ctx._("Required checks that failed or are missing block resolving."))
-        buttons = [Button(ctx._("🔁 Retest failed and missing"), f"ts:start:{ticket.id}")]
+        retest = LogTests(ticket=ticket.id).pack()
+        buttons = [Button(ctx._("🔁 Retest failed and missing"), retest)]
     else:
         lines.append(ctx._("All required checks passed."))
         buttons = [
-            Button(ctx._("✅ Resolve"), f"rs:{ticket.id}"),
-            Button(ctx._("Log all again"), f"ts:all:{ticket.id}"),
+            Button(ctx._("✅ Resolve"), ResolveJob(ticket=ticket.id).pack()),
+            Button(ctx._("Log all again"), LogAllTests(ticket=ticket.id).pack()),
         ]
     ctx.send("\n".join(lines), inline(buttons))
 
 
-# -- buttons and typed values ------------------------------------------------------------------
-@router.callback("ts", roles=ENGINEERS)
-async def tests_button(ctx: Context) -> None:
-    parsed = action_and_ids(ctx.event)
-    if parsed is None:
-        ctx.answer(ctx._("This button is no longer active."))
-        return
-    action, numbers = parsed
-    ticket_id = numbers[0]
-    check_id = numbers[1] if len(numbers) > 1 else 0
-    if action in ("start", "all"):
-        await begin(ctx, ticket_id, "all" if action == "all" else "open")
-        return
-    if not dialogs.is_in(ctx, DIALOG) or state(ctx).get("ticket_id") != ticket_id:
-        ctx.answer(ctx._("That button belongs to an earlier step. Please use the latest message."))
-        return
-    if action == "stop":
-        ctx.answer()
-        await finish_stopped(ctx)
-        return
-    if check_id != current_check_id(ctx):
-        ctx.answer(ctx._("That button belongs to an earlier step. Please use the latest message."))
+# -- buttons under a question or a verdict, and typed values --------------------------------------
+def in_tests_of(ctx: Context, ticket_id: int) -> bool:
+    return dialogs.is_in(ctx, DIALOG) and state(ctx).get("ticket_id") == ticket_id
+
+
+def at_check(ctx: Context, ticket_id: int, check_id: int, step: str) -> bool:
+    """Whether a button under a check is the latest one: the dialog is at this job's check,
+    at ``step`` (``value`` for answers, ``verdict`` for Retest and Next)."""
+    if not in_tests_of(ctx, ticket_id) or check_id != current_check_id(ctx):
+        ctx.answer(ctx._(EARLIER))
+        return False
+    ctx.answer()
+    if not dialogs.is_in(ctx, DIALOG, step):
+        ctx.send(ctx._(EARLIER))
+        return False
+    return True
+
+
+@router.callback(AnswerCheck, roles=ENGINEERS)
+async def check_answered(ctx: Context, button: AnswerCheck) -> None:
+    if at_check(ctx, button.ticket, button.check, "value"):
+        async with open_for_tests(ctx):
+            await take_value(ctx, button.answer.value)
+
+
+@router.callback(SkipCheck, roles=ENGINEERS)
+async def check_skipped(ctx: Context, button: SkipCheck) -> None:
+    if at_check(ctx, button.ticket, button.check, "value"):
+        async with open_for_tests(ctx):
+            await skip(ctx)
+
+
+@router.callback(RetestCheck, roles=ENGINEERS)
+async def retest(ctx: Context, button: RetestCheck) -> None:
+    if at_check(ctx, button.ticket, button.check, "verdict"):
+        async with open_for_tests(ctx):
+            await ask(ctx, await own_ticket(ctx, button.ticket))
+
+
+@router.callback(NextCheck, roles=ENGINEERS)
+async def next_check(ctx: Context, button: NextCheck) -> None:
+    if at_check(ctx, button.ticket, button.check, "verdict"):
+        async with open_for_tests(ctx):
+            await advance(ctx)
+
+
+@router.callback(StopTests, roles=ENGINEERS)
+async def stop(ctx: Context, button: StopTests) -> None:
+    if not in_tests_of(ctx, button.ticket):
+        ctx.answer(ctx._(EARLIER))
         return
     ctx.answer()
-    step = ctx.dialog.step if ctx.dialog else ""
-    try:
-        if action in ("yes", "no") and step == "value":
-            await take_value(ctx, action)
-        elif action == "skip" and step == "value":
-            await skip(ctx)
-        elif action == "retest" and step == "verdict":
-            await ask(ctx, await own_ticket(ctx, ticket_id))
-        elif action == "next" and step == "verdict":
-            await advance(ctx)
-        else:
-            ctx.send(
-                ctx._("That button belongs to an earlier step. Please use the latest message.")
-            )
-    except (NotFound, InvalidState):
-        await dialogs.end(ctx)
-        ctx.send(ctx._("This job is no longer open for tests. Nothing more was saved."))
-
-
-async def skip(ctx: Context) -> None:
-    ticket = await own_ticket(ctx, state(ctx)["ticket_id"])
-    check_id = current_check_id(ctx)
-    assert check_id is not None
-    check = await checklists.get_check(ctx.session, ticket, check_id)
-    if check.required:
-        ctx.send(ctx._("This check is required and cannot be skipped."))
-        return
-    await advance(ctx)
-
-
-async def finish_stopped(ctx: Context) -> None:
     await dialogs.end(ctx)
     ctx.send(ctx._("Stopped. The values logged so far are saved."))
 
 
-@router.dialog(DIALOG, roles=ENGINEERS)
-async def tests_message(ctx: Context) -> None:
-    assert ctx.dialog is not None
+def typed_value(ctx: Context) -> str | None:
+    """The typed text, or None after asking for one (a photo, a sticker, nothing)."""
     text = ctx.event.text.strip()
     if ctx.event.kind is not EventKind.TEXT or not text:
         ctx.send(ctx._("Please type the value, or use the buttons."))
-        return
-    if ctx.dialog.step == "verdict":
+        return None
+    return text
+
+
+@router.dialog(DIALOG, step="value", roles=ENGINEERS)
+async def value_typed(ctx: Context) -> None:
+    text = typed_value(ctx)
+    if text is not None:
+        async with open_for_tests(ctx):
+            await take_value(ctx, text)
+
+
+@router.dialog(DIALOG, step="verdict", roles=ENGINEERS)
+async def typed_at_verdict(ctx: Context) -> None:
+    if typed_value(ctx) is not None:
         ctx.send(ctx._("Press Next to go on, or Retest to measure again."))
-        return
-    await take_value(ctx, text)

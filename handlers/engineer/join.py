@@ -1,7 +1,7 @@
 """Joining through an invite link: the role, then (for engineers) name and skills.
 
-``/start inv_<code>`` lands here from ``handlers.common.start``. The name and skills steps are
-a dialog kept in the database, so the person can finish it on any process.
+``/start inv_<code>`` lands here through the router's deep links. The name and skills steps
+are a dialog kept in the database, so the person can finish it on any process.
 """
 
 from __future__ import annotations
@@ -9,37 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core import dialogs
-from bot.core.buttons import DeepLink
 from bot.core.context import Context
 from bot.core.events import EventKind
-from bot.core.i18n import N_
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import invites, jobs
-from bot.services.invites import InviteRefused, Refusal
+from bot.services.invites import InviteRefused
 from handlers.common import send_help
+from handlers.engineer.buttons import InviteLink, KeepName, SkillsDone, ToggleSkill
+from handlers.engineer.card import ENGINEERS
 from handlers.keyboards import main_menu
 from storage.models import Role
 
 router = Router()
 DIALOG = "join"
-ENGINEERS = (Role.ENGINEER,)
 NAME_LENGTH = (2, 100)
-REFUSALS = {
-    Refusal.UNKNOWN: N_(
-        "This invite link is not valid. Please check that you opened the whole link, "
-        "or ask your manager for a new one."
-    ),
-    Refusal.USED: N_(
-        "This invite link has already been used. Each link works once; "
-        "please ask your manager for a new one."
-    ),
-    Refusal.EXPIRED: N_("This invite link has expired. Please ask your manager for a new one."),
-    Refusal.DOWNGRADE: N_(
-        "You are a service manager already; an engineer invite would not change that."
-    ),
-    Refusal.ALREADY: N_("You already have this role, so the invite was not used."),
-}
 
 
 def data(ctx: Context) -> dict[str, Any]:
@@ -47,23 +31,13 @@ def data(ctx: Context) -> dict[str, Any]:
     return ctx.dialog.data
 
 
-class InviteLink(DeepLink, prefix="inv"):
-    """``/start inv_<code>``: a single-use invite made by a manager."""
-
-    code: str
-
-
 @router.deep_link(InviteLink)
 async def from_link(ctx: Context, link: InviteLink) -> None:
-    await begin(ctx, link.code)
-
-
-async def begin(ctx: Context, code: str) -> None:
     """Redeem the invite; a refusal says why, in the person's language, and changes nothing."""
     try:
-        invite = await invites.redeem(ctx.session, code, ctx.person, ctx.now())
-    except InviteRefused as refused:
-        ctx.send(ctx._(REFUSALS[refused.reason]), main_menu(ctx))
+        invite = await invites.redeem(ctx.session, link.code, ctx.person, ctx.now())
+    except InviteRefused as refused:  # with the menu, and after /start's greeting
+        ctx.send(ctx._(refused.message), main_menu(ctx))
         return
     if invite.role is Role.MANAGER:
         ctx.send(ctx._("You are now a service manager."))
@@ -74,13 +48,39 @@ async def begin(ctx: Context, code: str) -> None:
     ask_name(ctx)
 
 
+# -- the name -------------------------------------------------------------------------------
 def ask_name(ctx: Context) -> None:
+    keep = ctx._("Keep “{name}”", name=ctx.person.name[:40])
     ctx.send(
         ctx._("What name should customers see when you take their job? Type it, or keep:"),
-        inline([Button(ctx._("Keep “{name}”", name=ctx.person.name[:40]), "jn:keep")]),
+        inline([Button(keep, KeepName().pack())]),
     )
 
 
+@router.dialog(DIALOG, step="name", roles=ENGINEERS)
+async def name_typed(ctx: Context) -> None:
+    text = ctx.event.text.strip()
+    if ctx.event.kind is not EventKind.TEXT or not text:
+        ask_name(ctx)
+        return
+    low, high = NAME_LENGTH
+    if not low <= len(text) <= high:
+        ctx.send(ctx._("Please type a name between 2 and 100 characters long."))
+        return
+    await jobs.set_profile(ctx.session, ctx.person, name=text)
+    await ask_skills(ctx)
+
+
+@router.callback(KeepName, roles=ENGINEERS)
+async def keep_name(ctx: Context, button: KeepName) -> None:
+    if not dialogs.is_in(ctx, DIALOG, "name"):
+        ctx.answer(ctx._("This button is no longer active."))
+        return
+    ctx.answer()
+    await ask_skills(ctx)
+
+
+# -- the skills -----------------------------------------------------------------------------
 async def ask_skills(ctx: Context) -> None:
     categories = await jobs.skill_choices(ctx.session)
     if not categories:
@@ -100,11 +100,38 @@ def skills_text(ctx: Context) -> str:
 def skills_keyboard(ctx: Context) -> InlineKeyboard:
     categories, chosen = data(ctx)["categories"], set(data(ctx)["chosen"])
     rows = [
-        [Button(f"✓ {name}" if name in chosen else name, f"jn:sk:{index}")]
+        [Button(f"✓ {name}" if name in chosen else name, ToggleSkill(index=index).pack())]
         for index, name in enumerate(categories)
     ]
-    rows.append([Button(ctx._("Done"), "jn:done")])
+    rows.append([Button(ctx._("Done"), SkillsDone().pack())])
     return inline(*rows)
+
+
+@router.dialog(DIALOG, step="skills", roles=ENGINEERS)
+async def typed_at_skills(ctx: Context) -> None:
+    ctx.send(ctx._("Tap the categories you service, then press Done."), skills_keyboard(ctx))
+
+
+@router.callback(ToggleSkill, roles=ENGINEERS)
+async def toggle_skill(ctx: Context, button: ToggleSkill) -> None:
+    categories = data(ctx)["categories"] if dialogs.is_in(ctx, DIALOG, "skills") else []
+    if button.index >= len(categories):
+        ctx.answer(ctx._("This button is no longer active."))
+        return
+    chosen = set(data(ctx)["chosen"]) ^ {categories[button.index]}
+    dialogs.move(ctx, "skills", chosen=sorted(chosen))
+    ctx.answer()
+    ctx.edit(skills_text(ctx), skills_keyboard(ctx))
+
+
+@router.callback(SkillsDone, roles=ENGINEERS)
+async def skills_done(ctx: Context, button: SkillsDone) -> None:
+    if not dialogs.is_in(ctx, DIALOG, "skills"):
+        ctx.answer(ctx._("This button is no longer active."))
+        return
+    ctx.answer()
+    ctx.edit(skills_text(ctx))
+    await finish(ctx)
 
 
 async def finish(ctx: Context) -> None:
@@ -119,44 +146,3 @@ async def finish(ctx: Context) -> None:
         )
     )
     send_help(ctx)
-
-
-@router.callback("jn", roles=ENGINEERS)
-async def join_button(ctx: Context) -> None:
-    action, argument = ctx.event.button_field(0), ctx.event.button_field(1)
-    if action == "keep" and dialogs.is_in(ctx, DIALOG, "name"):
-        ctx.answer()
-        await ask_skills(ctx)
-    elif action == "sk" and dialogs.is_in(ctx, DIALOG, "skills") and argument.isdigit():
-        categories = data(ctx)["categories"]
-        index = int(argument)
-        if index >= len(categories):
-            ctx.answer(ctx._("This button is no longer active."))
-            return
-        chosen = set(data(ctx)["chosen"]) ^ {categories[index]}
-        dialogs.move(ctx, "skills", chosen=sorted(chosen))
-        ctx.answer()
-        ctx.edit(skills_text(ctx), skills_keyboard(ctx))
-    elif action == "done" and dialogs.is_in(ctx, DIALOG, "skills"):
-        ctx.answer()
-        ctx.edit(skills_text(ctx))
-        await finish(ctx)
-    else:
-        ctx.answer(ctx._("This button is no longer active."))
-
-
-@router.dialog(DIALOG, roles=ENGINEERS)
-async def join_message(ctx: Context) -> None:
-    assert ctx.dialog is not None
-    text = ctx.event.text.strip()
-    if ctx.dialog.step == "name" and ctx.event.kind is EventKind.TEXT and text:
-        low, high = NAME_LENGTH
-        if not low <= len(text) <= high:
-            ctx.send(ctx._("Please type a name between 2 and 100 characters long."))
-            return
-        await jobs.set_profile(ctx.session, ctx.person, name=text)
-        await ask_skills(ctx)
-    elif ctx.dialog.step == "name":
-        ask_name(ctx)
-    else:
-        ctx.send(ctx._("Tap the categories you service, then press Done."), skills_keyboard(ctx))

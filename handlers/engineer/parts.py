@@ -1,8 +1,7 @@
 """Part requests from a job: search the catalog, see stock per warehouse, ask for a quantity.
 
-Dialog ``parts`` (data ``ticket_id``, ``part_id``): steps ``query`` (typed name or number)
-and ``quantity``. Buttons: ``pq:start:<ticket>``, ``pq:pick:<ticket>:<part>``,
-``pq:cancel:<ticket>``; after a request on site, the job card's ``mj:wait:<ticket>``.
+Dialog ``parts`` (data ``ticket_id``, ``part_id``): steps ``query`` (a typed name or number)
+and ``quantity``. After a request on site, the job card's own Waiting-for-parts button.
 """
 
 from __future__ import annotations
@@ -15,28 +14,33 @@ from bot.core.router import Router
 from bot.services import jobs, parts
 from bot.services.errors import InvalidState, NotFound
 from handlers import alerts
-from handlers.keyboards import action_and_ids
+from handlers.engineer.buttons import CancelParts, Move, MoveJob, PickPart, RequestParts
+from handlers.engineer.card import ENGINEERS
 from handlers.texts import ticket_ref
-from storage.models import Role, TicketStatus
+from storage.models import Part, PartRequest, Ticket, TicketStatus
 
 router = Router()
 DIALOG = "parts"
-ENGINEERS = (Role.ENGINEER,)
 
 
 def cancel_row(ctx: Context, ticket_id: int) -> list[Button]:
-    return [Button(ctx._("✖ Cancel"), f"pq:cancel:{ticket_id}")]
+    return [Button(ctx._("✖ Cancel"), CancelParts(ticket=ticket_id).pack())]
 
 
-async def begin(ctx: Context, ticket_id: int) -> None:
-    try:
-        ticket = await parts.job_for_parts(ctx.session, ticket_id, ctx.person)
-    except NotFound:
-        ctx.answer(ctx._("This job is not assigned to you."), alert=True)
-        return
-    except InvalidState:
-        ctx.answer(ctx._("This job is no longer open."), alert=True)
-        return
+def in_parts_of(ctx: Context, ticket_id: int) -> bool:
+    """Whether the dialog is about this job (else the button is from an earlier step)."""
+    if ctx.dialog is not None and dialogs.is_in(ctx, DIALOG):
+        return bool(ctx.dialog.data["ticket_id"] == ticket_id)
+    return False
+
+
+def earlier_step(ctx: Context) -> None:
+    ctx.answer(ctx._("That button belongs to an earlier step. Please use the latest message."))
+
+
+@router.callback(RequestParts, roles=ENGINEERS)
+async def begin(ctx: Context, button: RequestParts) -> None:
+    ticket = await parts.job_for_parts(ctx.session, button.ticket, ctx.person)
     ctx.answer()
     await dialogs.start(ctx, DIALOG, "query", ticket_id=ticket.id)
     ctx.send(
@@ -45,7 +49,32 @@ async def begin(ctx: Context, ticket_id: int) -> None:
     )
 
 
-async def search(ctx: Context, ticket_id: int, text: str) -> None:
+@router.callback(CancelParts, roles=ENGINEERS)
+async def cancel(ctx: Context, button: CancelParts) -> None:
+    if not in_parts_of(ctx, button.ticket):
+        earlier_step(ctx)
+        return
+    ctx.answer()
+    await dialogs.end(ctx)
+    ctx.edit(ctx._("Cancelled. Nothing was requested."))
+
+
+def typed(ctx: Context) -> str | None:
+    """The typed text, or None after asking for a name or number."""
+    text = ctx.event.text.strip()
+    if ctx.event.kind is not EventKind.TEXT or not text:
+        ctx.send(ctx._("Please type a part name or number."))
+        return None
+    return text
+
+
+# -- finding the part -----------------------------------------------------------------------
+@router.dialog(DIALOG, step="query", roles=ENGINEERS)
+async def query_typed(ctx: Context) -> None:
+    assert ctx.dialog is not None
+    ticket_id, text = int(ctx.dialog.data["ticket_id"]), typed(ctx)
+    if text is None:
+        return
     hits = await parts.search(ctx.session, text)
     if not hits:
         ctx.send(
@@ -53,28 +82,28 @@ async def search(ctx: Context, ticket_id: int, text: str) -> None:
             inline(cancel_row(ctx, ticket_id)),
         )
         return
-    rows = [
-        [
-            Button(
-                ctx._(
-                    "{number} · {name} (in stock: {n})",
-                    number=hit.part.number,
-                    name=hit.part.name[:40],
-                    n=hit.total,
-                ),
-                f"pq:pick:{ticket_id}:{hit.part.id}",
-            )
-        ]
-        for hit in hits
-    ]
+    rows = [[hit_button(ctx, ticket_id, hit)] for hit in hits]
     rows.append(cancel_row(ctx, ticket_id))
     ctx.send(ctx._("Choose the part, or type another name or number:"), inline(*rows))
 
 
-async def pick(ctx: Context, ticket_id: int, part_id: int) -> None:
+def hit_button(ctx: Context, ticket_id: int, hit: parts.PartHit) -> Button:
+    part = hit.part
+    label = ctx._(
+        "{number} · {name} (in stock: {n})", number=part.number, name=part.name[:40], n=hit.total
+    )
+    return Button(label, PickPart(ticket=ticket_id, part=part.id).pack())
+
+
+@router.callback(PickPart, roles=ENGINEERS)
+async def pick(ctx: Context, button: PickPart) -> None:
+    if not in_parts_of(ctx, button.ticket):
+        earlier_step(ctx)
+        return
+    ctx.answer()
     try:
-        part = await parts.get_part(ctx.session, part_id)
-    except NotFound:
+        part = await parts.get_part(ctx.session, button.part)
+    except NotFound:  # a message, not a toast: the engineer is still choosing
         ctx.send(ctx._("That part is not in the catalog. Please choose from the list."))
         return
     stock = await parts.stock_by_warehouse(ctx.session, part.id)
@@ -88,10 +117,17 @@ async def pick(ctx: Context, ticket_id: int, part_id: int) -> None:
         lines.append(ctx._("Not in stock in any warehouse."))
     lines.append(ctx._("How many do you need? Type a number from 1 to 99."))
     dialogs.move(ctx, "quantity", part_id=part.id)
-    ctx.send("\n".join(lines), inline(cancel_row(ctx, ticket_id)))
+    ctx.send("\n".join(lines), inline(cancel_row(ctx, button.ticket)))
 
 
-async def take_quantity(ctx: Context, ticket_id: int, part_id: int, text: str) -> None:
+# -- the quantity and the request -----------------------------------------------------------
+@router.dialog(DIALOG, step="quantity", roles=ENGINEERS)
+async def quantity_typed(ctx: Context) -> None:
+    assert ctx.dialog is not None
+    ticket_id, part_id = int(ctx.dialog.data["ticket_id"]), int(ctx.dialog.data["part_id"])
+    text = typed(ctx)
+    if text is None:
+        return
     quantity = parts.parse_quantity(text)
     if quantity is None:
         ctx.send(
@@ -105,16 +141,22 @@ async def take_quantity(ctx: Context, ticket_id: int, part_id: int, text: str) -
         )
         ticket = await jobs.get_my_job(ctx.session, ticket_id, ctx.person)
         part = await parts.get_part(ctx.session, part_id)
-    except (NotFound, InvalidState):
+    except (NotFound, InvalidState):  # the dialog ends with it
         await dialogs.end(ctx)
         ctx.send(ctx._("This job is no longer open. Nothing was requested."))
         return
     await dialogs.end(ctx)
     await alerts.part_requested(ctx, request)
-    rows = [[Button(ctx._("Request another part"), f"pq:start:{ticket_id}")]]
+    confirm(ctx, ticket, part, request)
+
+
+def confirm(ctx: Context, ticket: Ticket, part: Part, request: PartRequest) -> None:
+    """What was requested, with the next steps: another part, or (on site) waiting for them."""
+    rows = [[Button(ctx._("Request another part"), RequestParts(ticket=ticket.id).pack())]]
     if ticket.status is TicketStatus.ON_SITE:
         # the job card's own status button, so the customer hears it the same way
-        rows.insert(0, [Button(ctx._("⏸ Waiting for parts"), f"mj:wait:{ticket_id}")])
+        wait = MoveJob(step=Move.WAIT, ticket=ticket.id).pack()
+        rows.insert(0, [Button(ctx._("⏸ Waiting for parts"), wait)])
     ctx.send(
         ctx._(
             "Requested for {ref}: {number} · {name} × {n}. The service office will arrange it.",
@@ -125,41 +167,3 @@ async def take_quantity(ctx: Context, ticket_id: int, part_id: int, text: str) -
         ),
         inline(*rows),
     )
-
-
-@router.callback("pq", roles=ENGINEERS)
-async def parts_button(ctx: Context) -> None:
-    parsed = action_and_ids(ctx.event)
-    if parsed is None:
-        ctx.answer(ctx._("This button is no longer active."))
-        return
-    action, numbers = parsed
-    ticket_id = numbers[0]
-    if action == "start":
-        await begin(ctx, ticket_id)
-        return
-    in_dialog = dialogs.is_in(ctx, DIALOG) and ctx.dialog and ctx.dialog.data["ticket_id"]
-    if in_dialog != ticket_id:
-        ctx.answer(ctx._("That button belongs to an earlier step. Please use the latest message."))
-        return
-    ctx.answer()
-    if action == "cancel":
-        await dialogs.end(ctx)
-        ctx.edit(ctx._("Cancelled. Nothing was requested."))
-    elif action == "pick" and len(numbers) == 2:
-        await pick(ctx, ticket_id, numbers[1])
-    else:
-        ctx.send(ctx._("That button belongs to an earlier step. Please use the latest message."))
-
-
-@router.dialog(DIALOG, roles=ENGINEERS)
-async def parts_message(ctx: Context) -> None:
-    assert ctx.dialog is not None
-    text = ctx.event.text.strip()
-    ticket_id = int(ctx.dialog.data["ticket_id"])
-    if ctx.event.kind is not EventKind.TEXT or not text:
-        ctx.send(ctx._("Please type a part name or number."))
-    elif ctx.dialog.step == "quantity":
-        await take_quantity(ctx, ticket_id, int(ctx.dialog.data["part_id"]), text)
-    else:
-        await search(ctx, ticket_id, text)

@@ -289,8 +289,9 @@ async def test_hand_back_cancelled_keeps_job(client: FlowChat, clock: FrozenCloc
 async def test_someone_elses_job_is_refused(client: FlowChat, clock: FrozenClock) -> None:
     _, job = await taken_job(client, clock)
     other = await engineer(client.app, 704, "Other")
-    for action in ("site", "open", "note", "hand", "eta"):
-        await other.press_data(f"mj:{action}:{job}:30")
+    actions = ("site", "wait", "resume", "open", "go", "note", "photo", "pdone", "hand")
+    for data in [f"mj:{action}:{job}" for action in actions] + [f"mj:eta:{job}:30"]:
+        await other.press_data(data)
         assert alert(other) == "This job is not yours or no longer open."
     await other.press_data(f"jb:open:{job}")
     assert alert(other) == "This job is no longer available."
