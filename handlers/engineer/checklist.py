@@ -15,13 +15,13 @@ from typing import Any
 
 from bot.core import dialogs
 from bot.core.context import Context
-from bot.core.events import EventKind
 from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import checklists
 from bot.services.checklists import BadValue, CheckOutcome, Verdict
 from bot.services.errors import InvalidState, NotFound
+from handlers.engineer.answers import typed
 from handlers.engineer.buttons import (
     AnswerCheck,
     LogAllTests,
@@ -40,6 +40,7 @@ from storage.models import ChecklistCheck, CheckType, TestResult, Ticket
 
 router = Router()
 DIALOG = "tests"
+ASK = N_("Please type the value, or use the buttons.")
 EARLIER = N_("That button belongs to an earlier step. Please use the latest message.")
 
 
@@ -297,18 +298,9 @@ async def stop(ctx: Context, button: StopTests) -> None:
     ctx.send(ctx._("Stopped. The values logged so far are saved."))
 
 
-def typed_value(ctx: Context) -> str | None:
-    """The typed text, or None after asking for one (a photo, a sticker, nothing)."""
-    text = ctx.event.text.strip()
-    if ctx.event.kind is not EventKind.TEXT or not text:
-        ctx.send(ctx._("Please type the value, or use the buttons."))
-        return None
-    return text
-
-
 @router.dialog(DIALOG, step="value", roles=ENGINEERS)
 async def value_typed(ctx: Context) -> None:
-    text = typed_value(ctx)
+    text = typed(ctx, ASK)
     if text is not None:
         async with open_for_tests(ctx):
             await take_value(ctx, text)
@@ -316,5 +308,5 @@ async def value_typed(ctx: Context) -> None:
 
 @router.dialog(DIALOG, step="verdict", roles=ENGINEERS)
 async def typed_at_verdict(ctx: Context) -> None:
-    if typed_value(ctx) is not None:
+    if typed(ctx, ASK) is not None:
         ctx.send(ctx._("Press Next to go on, or Retest to measure again."))

@@ -31,6 +31,16 @@ def data(ctx: Context) -> dict[str, Any]:
     return ctx.dialog.data
 
 
+def at_step(ctx: Context, step: str) -> bool:
+    """Whether the dialog is at ``step``, so a button of that step still means something;
+    either way the press is answered."""
+    if dialogs.is_in(ctx, DIALOG, step):
+        ctx.answer()
+        return True
+    ctx.answer(ctx._("This button is no longer active."))
+    return False
+
+
 @router.deep_link(InviteLink)
 async def from_link(ctx: Context, link: InviteLink) -> None:
     """Redeem the invite; a refusal says why, in the person's language, and changes nothing."""
@@ -73,11 +83,8 @@ async def name_typed(ctx: Context) -> None:
 
 @router.callback(KeepName, roles=ENGINEERS)
 async def keep_name(ctx: Context, button: KeepName) -> None:
-    if not dialogs.is_in(ctx, DIALOG, "name"):
-        ctx.answer(ctx._("This button is no longer active."))
-        return
-    ctx.answer()
-    await ask_skills(ctx)
+    if at_step(ctx, "name"):
+        await ask_skills(ctx)
 
 
 # -- the skills -----------------------------------------------------------------------------
@@ -126,12 +133,9 @@ async def toggle_skill(ctx: Context, button: ToggleSkill) -> None:
 
 @router.callback(SkillsDone, roles=ENGINEERS)
 async def skills_done(ctx: Context, button: SkillsDone) -> None:
-    if not dialogs.is_in(ctx, DIALOG, "skills"):
-        ctx.answer(ctx._("This button is no longer active."))
-        return
-    ctx.answer()
-    ctx.edit(skills_text(ctx))
-    await finish(ctx)
+    if at_step(ctx, "skills"):
+        ctx.edit(skills_text(ctx))
+        await finish(ctx)
 
 
 async def finish(ctx: Context) -> None:

@@ -13,6 +13,7 @@ from bot.core.events import EventKind
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import jobs
+from handlers.engineer.answers import typed
 from handlers.engineer.buttons import AddNote, AddPhotos, HandBack, PhotosDone
 from handlers.engineer.card import DIALOG, ENGINEERS, job_step, my_job, show_card, wrong_step
 from handlers.engineer.pushes import PUSH_HANDED_BACK, push
@@ -21,6 +22,7 @@ from storage.models import Ticket
 
 router = Router()
 MIN_TEXT = 3
+ASK = N_("Please type a few words, or /cancel.")
 NOTE_PROMPT = N_("Type the note for {ref}.")
 HAND_BACK_PROMPT = N_(
     "Why are you handing {ref} back? The reason goes into its timeline, and the job "
@@ -47,15 +49,6 @@ async def ask_for_text(ctx: Context, ticket_id: int, step: str, prompt: str) -> 
     ctx.send(ctx._(prompt, ref=ticket_ref(ticket)))
 
 
-def typed_words(ctx: Context) -> str | None:
-    """A few typed words, or None after asking for them."""
-    text = ctx.event.text.strip()
-    if ctx.event.kind is not EventKind.TEXT or len(text) < MIN_TEXT:
-        ctx.send(ctx._("Please type a few words, or /cancel."))
-        return None
-    return text
-
-
 # -- a note ---------------------------------------------------------------------------------
 @router.callback(AddNote, roles=ENGINEERS)
 async def add_note(ctx: Context, button: AddNote) -> None:
@@ -64,7 +57,7 @@ async def add_note(ctx: Context, button: AddNote) -> None:
 
 @job_step(router, "note")
 async def note_typed(ctx: Context, ticket: Ticket) -> None:
-    text = typed_words(ctx)
+    text = typed(ctx, ASK, MIN_TEXT)
     if text is None:
         return
     await jobs.add_note(ctx.session, ticket, ctx.person, text[:3000], ctx.now())
@@ -81,7 +74,7 @@ async def hand_back(ctx: Context, button: HandBack) -> None:
 
 @job_step(router, "hand")
 async def reason_typed(ctx: Context, ticket: Ticket) -> None:
-    text = typed_words(ctx)
+    text = typed(ctx, ASK, MIN_TEXT)
     if text is None:
         return
     await jobs.hand_back(ctx.session, ticket, ctx.person, text[:1000], ctx.now(), ctx.settings)

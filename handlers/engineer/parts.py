@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from bot.core import dialogs
 from bot.core.context import Context
-from bot.core.events import EventKind
+from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import jobs, parts
 from bot.services.errors import InvalidState, NotFound
 from handlers import alerts
+from handlers.engineer.answers import typed
 from handlers.engineer.buttons import CancelParts, Move, MoveJob, PickPart, RequestParts
 from handlers.engineer.card import ENGINEERS
 from handlers.texts import ticket_ref
@@ -21,6 +22,7 @@ from storage.models import Part, PartRequest, Ticket, TicketStatus
 
 router = Router()
 DIALOG = "parts"
+ASK = N_("Please type a part name or number.")
 
 
 def cancel_row(ctx: Context, ticket_id: int) -> list[Button]:
@@ -59,20 +61,11 @@ async def cancel(ctx: Context, button: CancelParts) -> None:
     ctx.edit(ctx._("Cancelled. Nothing was requested."))
 
 
-def typed(ctx: Context) -> str | None:
-    """The typed text, or None after asking for a name or number."""
-    text = ctx.event.text.strip()
-    if ctx.event.kind is not EventKind.TEXT or not text:
-        ctx.send(ctx._("Please type a part name or number."))
-        return None
-    return text
-
-
 # -- finding the part -----------------------------------------------------------------------
 @router.dialog(DIALOG, step="query", roles=ENGINEERS)
 async def query_typed(ctx: Context) -> None:
     assert ctx.dialog is not None
-    ticket_id, text = int(ctx.dialog.data["ticket_id"]), typed(ctx)
+    ticket_id, text = int(ctx.dialog.data["ticket_id"]), typed(ctx, ASK)
     if text is None:
         return
     hits = await parts.search(ctx.session, text)
@@ -125,7 +118,7 @@ async def pick(ctx: Context, button: PickPart) -> None:
 async def quantity_typed(ctx: Context) -> None:
     assert ctx.dialog is not None
     ticket_id, part_id = int(ctx.dialog.data["ticket_id"]), int(ctx.dialog.data["part_id"])
-    text = typed(ctx)
+    text = typed(ctx, ASK)
     if text is None:
         return
     quantity = parts.parse_quantity(text)
