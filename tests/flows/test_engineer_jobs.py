@@ -200,6 +200,15 @@ async def test_eta_typed_as_minutes_or_time(client: FlowChat, clock: FrozenClock
     assert alert(chat) == "That step does not fit the job's current status."
 
 
+async def test_eta_in_other_digits_is_asked_again(client: FlowChat, clock: FrozenClock) -> None:
+    chat, job = await taken_job(client, clock)
+    await chat.press("On my way")
+    for text in ("①", "٣٠", "１４:３０", "1²:30", "9" * 30, "-5"):
+        await chat.say(text)
+        assert "type minutes (45) or a time (14:30)" in chat.joined()
+    assert (await load_ticket(client.app, job)).status is TicketStatus.ASSIGNED
+
+
 async def test_eta_time_already_passed_means_tomorrow(
     client: FlowChat, clock: FrozenClock
 ) -> None:
