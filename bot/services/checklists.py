@@ -51,6 +51,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.buttons import parse_int
+from bot.core.i18n import N_
 from bot.services import jobs
 from bot.services.errors import InvalidState
 from bot.services.import_rows import ImportReport, Row, RowError, apply_rows
@@ -85,16 +87,20 @@ _TYPE_ALIASES = {
     "bool": CheckType.YESNO,
     "text": CheckType.TEXT,
 }
-_NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*([^\d]*)$")
+_NUMBER = re.compile(r"^\s*([+-]?)(\d+)(?:[.,](\d+))?\s*([^\d]*)$")
 
 
 # -- reading values -----------------------------------------------------------------------------
 def parse_number(text: str) -> float | None:
-    """``12,5``, ``12.5`` and `` 1.2 bar`` → the number; None for anything else."""
+    """``12,5``, ``12.5`` and `` 1.2 bar`` → the number; None for anything else (digits other
+    than ASCII ones, or more of them than a measurement has, too)."""
     match = _NUMBER.match(text.replace("\u00a0", " "))
     if match is None:
         return None
-    return float(match.group(1).replace(",", "."))
+    sign, whole, fraction = match.group(1, 2, 3)
+    if parse_int(whole) is None or (fraction is not None and parse_int(fraction) is None):
+        return None
+    return float(f"{sign}{whole}.{fraction or 0}")
 
 
 def parse_yes_no(text: str) -> bool | None:
@@ -252,7 +258,7 @@ async def job_for_logging(session: AsyncSession, ticket_id: int, engineer: Perso
     """The engineer's own job, in a state where tests are logged (on site or waiting parts)."""
     ticket = await jobs.get_my_job(session, ticket_id, engineer)
     if ticket.status not in LOGGING_STATUSES:
-        raise InvalidState(f"ticket {ticket_id} is {ticket.status.value}, not on site")
+        raise InvalidState(N_("Tests are logged on site: set the job to “On site” first."))
     return ticket
 
 

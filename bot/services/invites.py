@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.i18n import N_
 from bot.services.errors import InvalidState
 from storage.models import Invite, Person, Role
 
@@ -27,7 +28,7 @@ RANK = {Role.CLIENT: 0, Role.ENGINEER: 1, Role.MANAGER: 2}
 DEFAULT_TTL = timedelta(days=3)
 
 
-class Refusal(StrEnum):
+class InviteProblem(StrEnum):
     UNKNOWN = "unknown"  # malformed, or no such code
     USED = "used"
     EXPIRED = "expired"
@@ -35,9 +36,30 @@ class Refusal(StrEnum):
     ALREADY = "already"  # the person has this role already; the code stays usable
 
 
+SAYS = {
+    InviteProblem.UNKNOWN: N_(
+        "This invite link is not valid. Please check that you opened the whole link, "
+        "or ask your manager for a new one."
+    ),
+    InviteProblem.USED: N_(
+        "This invite link has already been used. Each link works once; "
+        "please ask your manager for a new one."
+    ),
+    InviteProblem.EXPIRED: N_(
+        "This invite link has expired. Please ask your manager for a new one."
+    ),
+    InviteProblem.DOWNGRADE: N_(
+        "You are a service manager already; an engineer invite would not change that."
+    ),
+    InviteProblem.ALREADY: N_("You already have this role, so the invite was not used."),
+}
+
+
 class InviteRefused(InvalidState):
-    def __init__(self, reason: Refusal) -> None:
-        super().__init__(f"invite refused: {reason}")
+    """The invite was not redeemed; ``message`` says why, ``reason`` is which problem."""
+
+    def __init__(self, reason: InviteProblem) -> None:
+        super().__init__(SAYS[reason])
         self.reason = reason
 
 
@@ -69,18 +91,18 @@ def start_payload(invite: Invite) -> str:
 async def redeem(session: AsyncSession, code: str, person: Person, now: datetime) -> Invite:
     """Give ``person`` the invite's role and spend the code; a refusal changes nothing."""
     if not CODE_PATTERN.fullmatch(code):
-        raise InviteRefused(Refusal.UNKNOWN)
+        raise InviteRefused(InviteProblem.UNKNOWN)
     invite = await session.scalar(select(Invite).where(Invite.code == code))
     if invite is None:
-        raise InviteRefused(Refusal.UNKNOWN)
+        raise InviteRefused(InviteProblem.UNKNOWN)
     if invite.used_at is not None:
-        raise InviteRefused(Refusal.USED)
+        raise InviteRefused(InviteProblem.USED)
     if invite.expires_at <= now:
-        raise InviteRefused(Refusal.EXPIRED)
+        raise InviteRefused(InviteProblem.EXPIRED)
     if person.role is invite.role:
-        raise InviteRefused(Refusal.ALREADY)
+        raise InviteRefused(InviteProblem.ALREADY)
     if RANK[person.role] > RANK[invite.role]:
-        raise InviteRefused(Refusal.DOWNGRADE)
+        raise InviteRefused(InviteProblem.DOWNGRADE)
     result = cast(
         CursorResult[Any],
         await session.execute(
@@ -91,7 +113,7 @@ async def redeem(session: AsyncSession, code: str, person: Person, now: datetime
         ),
     )
     if result.rowcount != 1:  # someone else redeemed it a moment ago
-        raise InviteRefused(Refusal.USED)
+        raise InviteRefused(InviteProblem.USED)
     person.role = invite.role
     await session.flush()
     await session.refresh(invite)

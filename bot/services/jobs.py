@@ -45,6 +45,8 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
 }
 WORKING_STATUSES = frozenset(TRANSITIONS)
 URGENCY_RANK = {Priority.PRODUCTION_STOPPED: 0, Priority.URGENT: 1, Priority.NORMAL: 2}
+NOT_ASSIGNED = N_("This job is not assigned to you.")
+GONE = N_("This job is no longer available.")
 
 
 class JobTaken(InvalidState):
@@ -133,14 +135,25 @@ async def board(
     return items[offset : offset + limit], len(items)
 
 
+async def board_job(session: AsyncSession, ticket_id: int, engineer: Person) -> Ticket:
+    """A job as the board opens it: one nobody has taken, or the engineer's own."""
+    require_engineer(engineer)
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None or ticket.engineer_id not in (None, engineer.id):
+        raise NotFound(GONE)
+    return ticket
+
+
 async def accept(session: AsyncSession, ticket_id: int, engineer: Person, now: datetime) -> Ticket:
     """Take a job from the board. Raises JobTaken (an InvalidState) when someone was faster."""
     require_engineer(engineer)
     ticket = await session.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(f"ticket {ticket_id}")
+        raise NotFound(GONE)
     if not can_take(engineer, ticket):
-        raise Forbidden(f"ticket {ticket_id} needs skill {category_of(ticket)!r}")
+        raise Forbidden(
+            N_("{ref} needs skills that are not in your profile."), ref=f"#{ticket_id}"
+        )
     when = literal(now, UTCDateTime())
     result = cast(
         CursorResult[Any],
@@ -203,9 +216,11 @@ async def my_jobs(session: AsyncSession, engineer: Person) -> list[Ticket]:
     return sorted(rows.unique(), key=lambda ticket: URGENCY_RANK[ticket.priority])
 
 
-async def get_my_job(session: AsyncSession, ticket_id: int, engineer: Person) -> Ticket:
+async def get_my_job(
+    session: AsyncSession, ticket_id: int, engineer: Person, missing: str = NOT_ASSIGNED
+) -> Ticket:
     """The engineer's own open or resolved job, locked for this transaction so concurrent
-    presses on it queue up; NotFound otherwise, so ids reveal nothing."""
+    presses on it queue up; NotFound saying ``missing`` otherwise, so ids reveal nothing."""
     require_engineer(engineer)
     ticket = await tickets.locked(session, ticket_id)
     if (
@@ -213,7 +228,7 @@ async def get_my_job(session: AsyncSession, ticket_id: int, engineer: Person) ->
         or ticket.engineer_id != engineer.id
         or (ticket.status not in OPEN_STATUSES and ticket.status is not TicketStatus.RESOLVED)
     ):
-        raise NotFound(N_("This job is not assigned to you."))
+        raise NotFound(missing)
     return ticket
 
 

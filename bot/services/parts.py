@@ -21,6 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.core.buttons import parse_int
+from bot.core.i18n import N_
 from bot.services import jobs
 from bot.services.errors import InvalidState, NotFound
 from bot.services.import_rows import Row, RowError
@@ -126,10 +128,7 @@ async def stock_by_warehouse(session: AsyncSession, part_id: int) -> list[tuple[
 def parse_quantity(text: str) -> int | None:
     """``2``, ``2 pcs``, ``2шт`` → 2; None unless a whole number from 1 to 99."""
     match = _QUANTITY.match(text)
-    if match is None:
-        return None
-    quantity = int(match.group(1))
-    return quantity if 1 <= quantity <= MAX_QUANTITY else None
+    return None if match is None else parse_int(match.group(1), minimum=1, maximum=MAX_QUANTITY)
 
 
 # -- requests -------------------------------------------------------------------------------------
@@ -137,7 +136,7 @@ async def job_for_parts(session: AsyncSession, ticket_id: int, engineer: Person)
     """The engineer's own job while it is being worked (not resolved)."""
     ticket = await jobs.get_my_job(session, ticket_id, engineer)
     if ticket.status not in jobs.WORKING_STATUSES:
-        raise InvalidState(f"ticket {ticket_id} is {ticket.status.value}")
+        raise InvalidState(N_("This job is no longer open."))
     return ticket
 
 

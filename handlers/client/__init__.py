@@ -1,1 +1,12 @@
 """Customers' flows: reporting a breakdown, requests, status and conversation, sign-off."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+def modules() -> tuple[ModuleType, ...]:
+    """The flows whose routers :func:`handlers.build_router` includes (imported only then)."""
+    from handlers.client import complaint, report, request, sign_off, status
+
+    return (report, status, request, sign_off, complaint)

@@ -21,7 +21,8 @@ from bot.services.closing import ChecksIncomplete
 from bot.services.errors import InvalidState, NotFound
 from handlers import notices
 from handlers.client.sign_off import ConfirmWork, NotFixed
-from handlers.engineer_tests import outcome_line, summary_lines
+from handlers.engineer.buttons import LogTests, ResolveJob
+from handlers.engineer.outcomes import outcome_line, summary_lines
 from handlers.notices import Render
 from handlers.texts import ticket_ref
 from storage.models import Role, Ticket
@@ -29,10 +30,6 @@ from storage.models import Role, Ticket
 router = Router()
 ENGINEERS = (Role.ENGINEER,)
 MIN_NOTE = 3
-
-
-class ResolveJob(ButtonData, prefix="rs"):
-    ticket: int
 
 
 class CancelResolve(ButtonData, prefix="rs:cancel"):
@@ -71,7 +68,10 @@ def show_blocked(ctx: Context, ticket_id: int, outcomes: Sequence[CheckOutcome])
         )
     ]
     lines += [outcome_line(ctx.t, outcome) for outcome in outcomes]
-    ctx.send("\n".join(lines), inline([Button(ctx._("🔁 Log tests"), f"ts:start:{ticket_id}")]))
+    ctx.send(
+        "\n".join(lines),
+        inline([Button(ctx._("🔁 Log tests"), LogTests(ticket=ticket_id).pack())]),
+    )
 
 
 @router.dialog("resolve", step="note", roles=ENGINEERS)

@@ -1,1 +1,12 @@
 """Service managers' flows: open requests and assignment, figures, trends, exports, invites."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+def modules() -> tuple[ModuleType, ...]:
+    """The flows whose routers :func:`handlers.build_router` includes (imported only then)."""
+    from handlers.manager import card, export, invite, open, stats
+
+    return (open, card, stats, export, invite)

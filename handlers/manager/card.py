@@ -16,10 +16,11 @@ from bot.core.router import Router
 from bot.services import assignments, jobs, tickets
 from bot.services.errors import InvalidState, NotFound
 from handlers import notices
+from handlers.engineer.buttons import OpenMyJob
 from handlers.keyboards import pager
 from handlers.manager.buttons import AssignTo, Candidates, OpenList, OpenTicket
 from handlers.manager.chat import MANAGERS, show
-from handlers.notices.facts import PRIORITY_MARK, brief, brief_lines
+from handlers.notices.facts import PRIORITY_MARK, brief, brief_lines, details_for_customer
 from handlers.texts import PRIORITY, STATUS, ticket_heading, ticket_ref, timeline_line
 from storage.models import Customer, Person, Ticket, TicketEvent
 
@@ -166,7 +167,7 @@ async def tell_everyone(ctx: Context, done: assignments.Assignment) -> None:
             customer=customer.name,
             priority=t._(priority),
         )
-        return text, inline([Button(t._("Open the job"), f"mj:open:{ticket.id}")])
+        return text, inline([Button(t._("Open the job"), OpenMyJob(ticket=ticket.id).pack())])
 
     await notices.to_person(ctx, done.engineer, to_engineer, "job_assigned_by_manager")
     if done.previous is not None:
@@ -184,6 +185,6 @@ async def tell_everyone(ctx: Context, done: assignments.Assignment) -> None:
 
         def to_customer(t: Translator) -> tuple[str, Markup | None]:
             text = t._("Engineer {name} will handle your request {ref}.", name=name, ref=ref)
-            return text, inline([Button(t._("Request details"), f"tk:{ticket.id}")])
+            return text, details_for_customer(t, ticket.id)
 
         await notices.to_person(ctx, reporter, to_customer, "job_assigned")

@@ -114,6 +114,15 @@ async def test_unreadable_values_are_asked_again(engineer: FlowChat) -> None:
     assert len(await results(engineer, job)) == 3
 
 
+async def test_values_in_other_digits_are_asked_again(engineer: FlowChat) -> None:
+    job = await make_job(engineer.app)
+    await engineer.press_data(f"ts:start:{job}")
+    for text in ("١٫٢", "١,٢", "①", "１.２", "9" * 30):
+        await engineer.say(text)
+        assert "could not read a number" in engineer.joined()
+    assert await results(engineer, job) == []
+
+
 async def test_typing_while_a_verdict_waits_and_stale_buttons(engineer: FlowChat) -> None:
     job = await make_job(engineer.app)
     await engineer.press_data(f"ts:start:{job}")

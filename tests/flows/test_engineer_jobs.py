@@ -200,6 +200,15 @@ async def test_eta_typed_as_minutes_or_time(client: FlowChat, clock: FrozenClock
     assert alert(chat) == "That step does not fit the job's current status."
 
 
+async def test_eta_in_other_digits_is_asked_again(client: FlowChat, clock: FrozenClock) -> None:
+    chat, job = await taken_job(client, clock)
+    await chat.press("On my way")
+    for text in ("①", "٣٠", "１４:３０", "1²:30", "9" * 30, "-5"):
+        await chat.say(text)
+        assert "type minutes (45) or a time (14:30)" in chat.joined()
+    assert (await load_ticket(client.app, job)).status is TicketStatus.ASSIGNED
+
+
 async def test_eta_time_already_passed_means_tomorrow(
     client: FlowChat, clock: FrozenClock
 ) -> None:
@@ -289,8 +298,9 @@ async def test_hand_back_cancelled_keeps_job(client: FlowChat, clock: FrozenCloc
 async def test_someone_elses_job_is_refused(client: FlowChat, clock: FrozenClock) -> None:
     _, job = await taken_job(client, clock)
     other = await engineer(client.app, 704, "Other")
-    for action in ("site", "open", "note", "hand", "eta"):
-        await other.press_data(f"mj:{action}:{job}:30")
+    actions = ("site", "wait", "resume", "open", "go", "note", "photo", "pdone", "hand")
+    for data in [f"mj:{action}:{job}" for action in actions] + [f"mj:eta:{job}:30"]:
+        await other.press_data(data)
         assert alert(other) == "This job is not yours or no longer open."
     await other.press_data(f"jb:open:{job}")
     assert alert(other) == "This job is no longer available."

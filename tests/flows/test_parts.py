@@ -66,6 +66,17 @@ async def test_request_with_typos_stock_per_warehouse_and_waiting(engineer: Flow
     assert [m.kind for m in await outbox(engineer.app, chat_id=501)] == ["job_waiting_parts"]
 
 
+async def test_quantity_in_other_digits_is_asked_again(engineer: FlowChat) -> None:
+    job = await make_job(engineer.app)
+    await engineer.press_data(f"pq:start:{job}")
+    await engineer.say("gasket")
+    await engineer.press("LM-GSK-85")
+    for text in ("٣", "２", "①", "9" * 30):
+        await engineer.say(text)
+        assert "whole number from 1 to 99" in engineer.joined()
+    assert await requests(engineer) == []
+
+
 async def test_part_numbers_and_cyrillic_and_nothing_found(engineer: FlowChat) -> None:
     job = await make_job(engineer.app)
     await engineer.press_data(f"pq:start:{job}")

@@ -15,7 +15,7 @@ from bot.app import App, create_app
 from bot.config import Settings
 from bot.core.clock import FrozenClock
 from bot.services import invites
-from bot.services.invites import InviteRefused, Refusal
+from bot.services.invites import InviteProblem, InviteRefused
 from storage.models import Invite, Person, Role
 
 
@@ -40,12 +40,12 @@ async def redeem(app: App, code: str, person_id: int, clock: FrozenClock) -> Rol
         return person.role
 
 
-async def refusal(app: App, code: str, person_id: int, clock: FrozenClock) -> Refusal:
+async def refusal(app: App, code: str, person_id: int, clock: FrozenClock) -> InviteProblem:
     with pytest.raises(InviteRefused) as refused:
         await redeem(app, code, person_id, clock)
     async with app.db.transaction() as session:  # nothing changed
         person = await session.get_one(Person, person_id)
-        assert person.role is not Role.ENGINEER or refused.value.reason is Refusal.ALREADY
+        assert person.role is not Role.ENGINEER or refused.value.reason is InviteProblem.ALREADY
     return refused.value.reason
 
 
@@ -65,17 +65,17 @@ async def test_redeem_sets_role_and_spends_code(app: App, clock: FrozenClock) ->
     async with app.db.transaction() as session:
         invite = await session.get_one(Invite, 1)
         assert invite.used_by == first and invite.used_at == clock.now()
-    assert await refusal(app, code, second, clock) is Refusal.USED
+    assert await refusal(app, code, second, clock) is InviteProblem.USED
 
 
 async def test_expired_unknown_and_malformed(app: App, clock: FrozenClock) -> None:
     code = await new_code(app, Role.ENGINEER, clock, days=1)
     person = await add_person(app, 3)
-    assert await refusal(app, "x" * 24, person, clock) is Refusal.UNKNOWN
-    assert await refusal(app, "bad code; drop table", person, clock) is Refusal.UNKNOWN
-    assert await refusal(app, "", person, clock) is Refusal.UNKNOWN
+    assert await refusal(app, "x" * 24, person, clock) is InviteProblem.UNKNOWN
+    assert await refusal(app, "bad code; drop table", person, clock) is InviteProblem.UNKNOWN
+    assert await refusal(app, "", person, clock) is InviteProblem.UNKNOWN
     clock.advance(timedelta(days=1))
-    assert await refusal(app, code, person, clock) is Refusal.EXPIRED
+    assert await refusal(app, code, person, clock) is InviteProblem.EXPIRED
 
 
 async def test_manager_is_not_downgraded_and_engineer_promoted(
@@ -83,9 +83,9 @@ async def test_manager_is_not_downgraded_and_engineer_promoted(
 ) -> None:
     manager = await add_person(app, 4, Role.MANAGER)
     engineer_code = await new_code(app, Role.ENGINEER, clock)
-    assert await refusal(app, engineer_code, manager, clock) is Refusal.DOWNGRADE
+    assert await refusal(app, engineer_code, manager, clock) is InviteProblem.DOWNGRADE
     engineer = await add_person(app, 5, Role.ENGINEER)
-    assert await refusal(app, engineer_code, engineer, clock) is Refusal.ALREADY
+    assert await refusal(app, engineer_code, engineer, clock) is InviteProblem.ALREADY
     manager_code = await new_code(app, Role.MANAGER, clock)
     assert await redeem(app, manager_code, engineer, clock) is Role.MANAGER
     client = await add_person(app, 6)
@@ -114,7 +114,7 @@ async def test_one_code_two_people_at_once(app: App, clock: FrozenClock) -> None
         await asyncio.gather(*(other.close() for other in others))
     assert sum(outcome is Role.ENGINEER for outcome in outcomes) == 1
     assert all(
-        isinstance(outcome, InviteRefused) and outcome.reason is Refusal.USED
+        isinstance(outcome, InviteRefused) and outcome.reason is InviteProblem.USED
         for outcome in outcomes
         if outcome is not Role.ENGINEER
     )

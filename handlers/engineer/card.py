@@ -1,0 +1,261 @@
+"""/myjobs: the engineer's jobs, a job's card with the actions its status allows, and the
+status steps on it (on site, waiting for parts, parts arrived).
+
+Every button carries only a ticket id; the services re-check that the job is this engineer's
+and that the step fits its status, so a stale or forged button changes nothing. The job's
+typed dialog (ETA, note, photos, hand-back reason) is routed by step through :func:`job_step`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from bot.core import dialogs
+from bot.core.context import Context
+from bot.core.replies import Button, InlineKeyboard, inline
+from bot.core.router import Router
+from bot.services import jobs, tickets
+from bot.services.errors import InvalidState, NotFound
+from handlers.engineer.buttons import (
+    AddNote,
+    AddPhotos,
+    HandBack,
+    JobsPage,
+    LogTests,
+    Move,
+    MoveJob,
+    MyJobs,
+    OnMyWay,
+    OpenMyJob,
+    RequestParts,
+    ResolveJob,
+)
+from handlers.engineer.pushes import (
+    PUSH_EN_ROUTE,
+    PUSH_ON_SITE,
+    PUSH_RESUMED,
+    PUSH_WAITING_PARTS,
+    push,
+)
+from handlers.keyboards import PAGE_SIZE, main_menu, page_note, pager
+from handlers.texts import N_, STATUS, coverage_lines, ticket_heading, ticket_model, ticket_ref
+from storage.models import Role, Ticket, TicketStatus
+
+router = Router()
+ENGINEERS = (Role.ENGINEER,)
+DIALOG = "job"
+NOT_YOURS = N_("This job is not yours or no longer open.")
+MOVES = {
+    Move.SITE: TicketStatus.ON_SITE,
+    Move.WAIT: TicketStatus.WAITING_PARTS,
+    Move.RESUME: TicketStatus.ON_SITE,
+}
+
+
+async def my_job(ctx: Context, ticket_id: int) -> Ticket:
+    """The engineer's own job; refused (not yours or no longer open) otherwise."""
+    return await jobs.get_my_job(ctx.session, ticket_id, ctx.person, missing=NOT_YOURS)
+
+
+# -- the card -----------------------------------------------------------------------------------
+def distance_text(ctx: Context, km: float) -> str:
+    return ctx._("{km} km", km=ctx.t.number(round(km, 1)))
+
+
+async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
+    """Everything an engineer needs about a job; the customer's phone only once it is theirs."""
+    lines = [
+        ticket_heading(ctx, ticket),
+        ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])),
+        ctx._("Customer: {customer}", customer=await jobs.customer_name(ctx.session, ticket)),
+    ]
+    equipment = ticket.equipment
+    if equipment is not None:
+        label = f"{equipment.model.name} · {equipment.serial}"
+        lines.append(ctx._("Equipment: {equipment}", equipment=label))
+        lines += coverage_lines(ctx, equipment, ctx.now().astimezone(ctx.t.tz).date())
+        if equipment.site is not None and equipment.site.address:
+            lines.append(ctx._("Address: {address}", address=equipment.site.address))
+    else:
+        lines.append(ctx._("Equipment: {equipment}", equipment=ticket_model(ctx, ticket)))
+    distance = jobs.distance_to(ctx.person, ticket)
+    if distance is not None:
+        lines.append(ctx._("Distance: {distance}", distance=distance_text(ctx, distance)))
+    if mine:
+        phone = await jobs.contact_phone(ctx.session, ticket)
+        if phone:
+            lines.append(ctx._("Contact phone: +{phone}", phone=phone.lstrip("+")))
+    lines.append(ctx._("Problem: {description}", description=ticket.description))
+    lines += await progress_lines(ctx, ticket)
+    return "\n".join(lines)
+
+
+async def progress_lines(ctx: Context, ticket: Ticket) -> list[str]:
+    """Photos, the ETA and the deadline: what has happened on the job so far."""
+    lines = []
+    photo_count = len(await tickets.photos(ctx.session, ticket.id))
+    if photo_count:
+        lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
+    if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
+        lines.append(ctx._("Your ETA: {time}", time=ctx.t.datetime(ticket.eta)))
+    if ticket.sla_paused_at is not None:
+        lines.append(ctx._("Deadline paused while waiting for parts"))
+    elif ticket.resolution_due is not None and ticket.is_open:
+        lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+    return lines
+
+
+def card_buttons(ctx: Context, ticket: Ticket) -> InlineKeyboard:
+    """Actions that fit the job's status, plus the tests/parts/resolve flows."""
+    tid, status = ticket.id, ticket.status
+    rows: list[list[Button]] = []
+    if status is TicketStatus.ASSIGNED:
+        rows.append([Button(ctx._("🚗 On my way"), OnMyWay(ticket=tid).pack())])
+    if status in (TicketStatus.ASSIGNED, TicketStatus.EN_ROUTE):
+        rows.append([Button(ctx._("📍 On site"), MoveJob(step=Move.SITE, ticket=tid).pack())])
+    if status is TicketStatus.ON_SITE:
+        wait = MoveJob(step=Move.WAIT, ticket=tid).pack()
+        rows.append([Button(ctx._("⏸ Waiting for parts"), wait)])
+    if status is TicketStatus.WAITING_PARTS:
+        resume = MoveJob(step=Move.RESUME, ticket=tid).pack()
+        rows.append([Button(ctx._("▶ Parts arrived"), resume)])
+    if status in (TicketStatus.ON_SITE, TicketStatus.WAITING_PARTS):
+        rows.append([Button(ctx._("🧪 Log tests"), LogTests(ticket=tid).pack())])
+    if status in jobs.WORKING_STATUSES:
+        rows.append([Button(ctx._("📦 Request parts"), RequestParts(ticket=tid).pack())])
+        rows.append(
+            [
+                Button(ctx._("📝 Add note"), AddNote(ticket=tid).pack()),
+                Button(ctx._("📷 Add photo"), AddPhotos(ticket=tid).pack()),
+            ]
+        )
+        rows.append([Button(ctx._("✅ Resolve"), ResolveJob(ticket=tid).pack())])
+        rows.append([Button(ctx._("↩ Hand back"), HandBack(ticket=tid).pack())])
+    rows.append([Button(ctx._("« My jobs"), MyJobs().pack())])
+    return inline(*rows)
+
+
+async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
+    (ctx.edit if in_place else ctx.send)(
+        await card_text(ctx, ticket, mine=True), card_buttons(ctx, ticket)
+    )
+
+
+async def wrong_step(ctx: Context, ticket: Ticket) -> None:
+    """A card button whose step does not fit the job's status (a stale button, or the job
+    moved on meanwhile): say so, and show the card as it is now."""
+    ctx.answer(ctx._("That step does not fit the job's current status."), alert=True)
+    await show_card(ctx, ticket)
+
+
+@asynccontextmanager
+async def step_fits(ctx: Context, ticket: Ticket) -> AsyncIterator[None]:
+    """Around a step the service refuses when it does not fit the job's status: see
+    :func:`wrong_step`."""
+    try:
+        yield
+    except InvalidState:
+        await wrong_step(ctx, ticket)
+
+
+# -- /myjobs ------------------------------------------------------------------------------------
+@router.command(
+    "myjobs",
+    roles=ENGINEERS,
+    help=N_("your jobs: status, notes, photos, tests, parts, resolve"),
+    button=N_("🧰 My jobs"),
+)
+async def myjobs_command(ctx: Context) -> None:
+    await show_my_jobs(ctx)
+
+
+@router.callback(MyJobs, roles=ENGINEERS)
+async def my_jobs_button(ctx: Context, button: MyJobs) -> None:
+    ctx.answer()
+    await show_my_jobs(ctx, button.start, in_place=True)
+
+
+async def show_my_jobs(ctx: Context, offset: int = 0, in_place: bool = False) -> None:
+    mine = await jobs.my_jobs(ctx.session, ctx.person)
+    offset = offset if offset < len(mine) else 0
+    show = ctx.edit if in_place else ctx.send
+    if not mine:
+        text = ctx._("You have no open jobs. /jobs lists the ones you can take.")
+        show(text, inline([Button(ctx._("📋 Open jobs"), JobsPage(offset=0).pack())]))
+        return
+    page = mine[offset : offset + PAGE_SIZE]
+    lines = [ctx.ngettext("You have {n} open job:", "You have {n} open jobs:", len(mine))]
+    lines += [
+        ctx._(
+            "{ref} · {equipment} · {status}",
+            ref=ticket_ref(ticket),
+            equipment=ticket_model(ctx, ticket),
+            status=ctx._(STATUS[ticket.status]),
+        )
+        for ticket in page
+    ]
+    note = page_note(ctx, offset, len(mine))
+    if note:
+        lines.append(note)
+    rows = [[Button(ticket_ref(ticket), OpenMyJob(ticket=ticket.id).pack())] for ticket in page]
+    rows.append(pager(lambda at: MyJobs(offset=str(at)), offset, len(mine)))
+    show("\n".join(lines), inline(*rows))
+
+
+@router.callback(OpenMyJob, roles=ENGINEERS)
+async def open_my_job(ctx: Context, button: OpenMyJob) -> None:
+    ticket = await my_job(ctx, button.ticket)
+    ctx.answer()
+    await show_card(ctx, ticket)
+
+
+# -- status steps -------------------------------------------------------------------------------
+@router.callback(MoveJob, roles=ENGINEERS)
+async def move_job(ctx: Context, button: MoveJob) -> None:
+    ticket = await my_job(ctx, button.ticket)
+    async with step_fits(ctx, ticket):
+        await change_status(ctx, ticket, MOVES[button.step])
+        ctx.answer(ctx._(STATUS[ticket.status]))
+        await show_card(ctx, ticket, in_place=True)
+
+
+async def change_status(
+    ctx: Context, ticket: Ticket, status: TicketStatus, eta: datetime | None = None
+) -> None:
+    previous = ticket.status
+    await jobs.set_status(
+        ctx.session, ticket, ctx.person, status, ctx.now(), ctx.settings, eta=eta
+    )
+    if status is TicketStatus.EN_ROUTE:
+        await push(ctx, ticket, PUSH_EN_ROUTE, "job_en_route", eta)
+    elif status is TicketStatus.WAITING_PARTS:
+        await push(ctx, ticket, PUSH_WAITING_PARTS, "job_waiting_parts")
+    elif status is TicketStatus.ON_SITE and previous is TicketStatus.WAITING_PARTS:
+        await push(ctx, ticket, PUSH_RESUMED, "job_resumed")
+    elif status is TicketStatus.ON_SITE:
+        await push(ctx, ticket, PUSH_ON_SITE, "job_on_site")
+
+
+# -- the job's typed dialog ---------------------------------------------------------------------
+JobStep = Callable[[Context, Ticket], Awaitable[None]]
+
+
+def job_step(router: Router, step: str) -> Callable[[JobStep], JobStep]:
+    """Route what the engineer types or sends at ``step`` of the job dialog to a handler that
+    gets the job. A job that is no longer theirs, or no longer open, ends the dialog."""
+
+    def decorator(handler: JobStep) -> JobStep:
+        @router.dialog(DIALOG, step=step, roles=ENGINEERS)
+        async def answered(ctx: Context) -> None:
+            assert ctx.dialog is not None
+            try:
+                await handler(ctx, await my_job(ctx, int(ctx.dialog.data["ticket_id"])))
+            except (NotFound, InvalidState):
+                await dialogs.end(ctx)
+                ctx.send(ctx._(NOT_YOURS), main_menu(ctx))
+
+        return handler
+
+    return decorator

@@ -1,0 +1,60 @@
+"""/duty and shared locations: when an engineer works, and where they are, so the board
+lists the nearest jobs first and managers see who is close."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.context import Context
+from bot.core.events import EventKind
+from bot.core.replies import KeyButton, RemoveKeyboard, ReplyKeyboard
+from bot.core.router import Router
+from bot.services import jobs
+from handlers.engineer.card import ENGINEERS
+from handlers.keyboards import main_menu
+from handlers.texts import N_
+from storage.models import Role
+
+router = Router()
+LIVE_LOCATION_QUIET = timedelta(minutes=10)
+
+
+@router.command("duty", roles=ENGINEERS, help=N_("go on or off duty"))
+async def duty_command(ctx: Context) -> None:
+    await jobs.set_duty(ctx.session, ctx.person, not ctx.person.on_duty)
+    if ctx.person.on_duty:
+        ctx.send(
+            ctx._(
+                "You are on duty now. Share your location so the nearest jobs come first; "
+                "/duty again when you finish."
+            ),
+            ReplyKeyboard(((KeyButton(ctx._("📍 Share my location"), request_location=True),),)),
+        )
+    else:
+        ctx.send(ctx._("You are off duty now. Thank you for today!"), RemoveKeyboard())
+
+
+@router.on(EventKind.LOCATION)
+async def location_shared(ctx: Context) -> None:
+    """Engineers' positions sort the board; live locations update quietly."""
+    location = ctx.event.location
+    assert location is not None
+    if ctx.person.role is not Role.ENGINEER:
+        ctx.send(
+            ctx._(
+                "Thank you, but I don't need your location: your sites' addresses are on "
+                "file, and I use locations only to send the nearest engineer."
+            ),
+            main_menu(ctx),
+        )
+        return
+    try:
+        previous = await jobs.record_location(
+            ctx.session, ctx.person, location.latitude, location.longitude, ctx.now()
+        )
+    except ValueError:
+        ctx.send(ctx._("That location looks wrong. Please share it again."))
+        return
+    if location.live and previous is not None and ctx.now() - previous < LIVE_LOCATION_QUIET:
+        return
+    ctx.send(ctx._("Location updated. /jobs now shows the nearest jobs first."), RemoveKeyboard())

@@ -1,0 +1,64 @@
+"""How test results read, in the reader's language: specs, values, one line per check and the
+summary. Shared by the engineer's tests and the customer's sign-off message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.i18n import Translator
+from bot.services import checklists
+from bot.services.checklists import CheckOutcome, Verdict
+from storage.models import ChecklistCheck, CheckType, TestResult
+
+MARK = {Verdict.PASSED: "✅", Verdict.FAILED: "❌", Verdict.MISSING: "—"}
+
+
+def spec_text(t: Translator, check: ChecklistCheck, unit: bool = True) -> str:
+    """``0.8–1.5 bar``, ``≥ 90 °C``, ``≤ 2 mm``; empty without limits."""
+    low, high = check.min_value, check.max_value
+    if low is not None and high is not None:
+        span = f"{t.number(low)}–{t.number(high)}"
+    elif low is not None:
+        span = f"≥ {t.number(low)}"
+    elif high is not None:
+        span = f"≤ {t.number(high)}"
+    else:
+        return ""
+    return f"{span} {check.unit}".strip() if unit else span
+
+
+def value_text(t: Translator, check: ChecklistCheck, result: TestResult) -> str:
+    """A result as the reader writes it: ``1,2 bar`` in Russian, ``yes``/``да``, or the note."""
+    if check.type is CheckType.NUMBER and result.value_number is not None:
+        return f"{t.number(result.value_number)} {check.unit}".strip()
+    if check.type is CheckType.YESNO:
+        return t._("yes") if result.value_text == "yes" else t._("no")
+    return result.value_text
+
+
+def outcome_line(t: Translator, outcome: CheckOutcome) -> str:
+    name = checklists.check_name(outcome.check, t.locale)
+    mark = MARK[outcome.verdict]
+    if outcome.result is None:
+        if outcome.check.required:
+            return t._("{mark} {check}: not logged", mark=mark, check=name)
+        return t._("{mark} {check}: skipped", mark=mark, check=name)
+    value = value_text(t, outcome.check, outcome.result)
+    spec = spec_text(t, outcome.check)
+    if outcome.verdict is Verdict.FAILED and spec:
+        return t._(
+            "{mark} {check}: {value} (spec {spec})", mark=mark, check=name, value=value, spec=spec
+        )
+    return t._("{mark} {check}: {value}", mark=mark, check=name, value=value)
+
+
+def summary_lines(t: Translator, outcomes: Sequence[CheckOutcome]) -> list[str]:
+    counts = checklists.summary_counts(outcomes)
+    return [outcome_line(t, outcome) for outcome in outcomes] + [
+        t._(
+            "Passed: {passed}, failed: {failed}, not logged: {missing}",
+            passed=counts[Verdict.PASSED],
+            failed=counts[Verdict.FAILED],
+            missing=counts[Verdict.MISSING],
+        )
+    ]
