@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.core import dialogs
 from bot.core.clock import Clock, SystemClock
 from bot.core.context import Context
-from bot.core.events import EventKind, Incoming
+from bot.core.events import EventKind, Incoming, without_control_characters
 from bot.core.i18n import Catalogs, pick_locale
 from bot.core.refusals import Refusal
 from bot.core.replies import AnswerCallback, Reply, Send
@@ -52,6 +52,7 @@ class Engine:
         self.clock = clock or SystemClock()
 
     async def handle(self, event: Incoming) -> list[Reply]:
+        event = without_control_characters(event)
         try:
             async with self.db.transaction() as session:
                 await self._claim(session, event.update_id)

@@ -5,6 +5,8 @@ Runtimes build an :class:`Incoming` from their framework's update; handlers read
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -17,6 +19,9 @@ class EventKind(StrEnum):
     LOCATION = "location"
     PHOTO = "photo"
     OTHER = "other"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +87,18 @@ class Incoming:
         if not name or not name.replace("_", "").isalnum():
             return None
         return name, rest.strip()
+
+
+def without_control_characters(event: Incoming) -> Incoming:
+    """The event with control characters (other than line breaks and tabs) taken out of what
+    a person typed: none is meant, PostgreSQL refuses a NUL in text and Excel refuses most."""
+    texts = (event.text, event.args, event.callback_data or "")
+    if not any(_CONTROL.search(text) for text in texts):
+        return event
+    data = None if event.callback_data is None else _CONTROL.sub("", event.callback_data)
+    return dataclasses.replace(
+        event,
+        text=_CONTROL.sub("", event.text),
+        args=_CONTROL.sub("", event.args),
+        callback_data=data,
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -51,9 +52,13 @@ def to_csv(sheet: Sheet) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _naive(value: Cell) -> Cell:
+def _for_xlsx(value: Cell) -> Cell:
+    """Datetimes without their zone; text without the control characters XLSX cannot hold
+    (stored before they were filtered from input, or imported)."""
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
@@ -67,7 +72,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
         page = book.create_sheet(title)
         page.append(list(sheet.headers))
         for row in sheet.rows:
-            page.append([_naive(value) for value in row])
+            page.append([_for_xlsx(value) for value in row])
         for cell in page[1]:
             cell.font = Font(bold=True)
         page.freeze_panes = "A2"

@@ -56,3 +56,21 @@ async def test_failing_handler_rolls_back_and_apologises_in_persons_language(app
         assert await session.scalar(select(func.count()).select_from(Customer)) == 0
         # not marked processed either: a redelivery gets another chance
         assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 0
+
+
+async def test_control_characters_never_reach_a_handler(app: App) -> None:
+    """A NUL in typed text would be refused by PostgreSQL (and Excel refuses most control
+    characters), so the engine takes them out; line breaks and tabs stay."""
+    router = Router()
+    seen: list[str] = []
+
+    async def keep(ctx: Context) -> None:
+        seen.append(ctx.event.text)
+        ctx.session.add(Customer(name=ctx.event.text))
+
+    router.fallback = keep
+    engine = Engine(app.db, router, identify, app.settings, app.catalogs, app.engine.clock)
+    await engine.handle(text_event(7003, text="Acme\x00 \x07Ltd\n\tline two"))
+    assert seen == ["Acme Ltd\n\tline two"]
+    async with app.db.transaction() as session:
+        assert await session.scalar(select(Customer.name)) == "Acme Ltd\n\tline two"

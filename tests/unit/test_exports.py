@@ -41,3 +41,10 @@ def test_xlsx_reads_back_with_dates_and_safe_titles() -> None:
     assert sheet["B2"].number_format == "yyyy-mm-dd hh:mm"
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
     assert list(book.worksheets[1].iter_rows(values_only=True)) == [("A",)]
+
+
+def test_xlsx_drops_control_characters_excel_cannot_hold() -> None:
+    """Text stored before input was filtered (or imported) must not break every later export."""
+    sheet = Sheet("Requests", ["note"], [["leak\x00ing\x01 \tvalve\nagain"]])
+    book = load_workbook(io.BytesIO(to_xlsx([sheet])))
+    assert book["Requests"]["A2"].value == "leaking \tvalve\nagain"
