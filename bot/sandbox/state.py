@@ -124,7 +124,7 @@ class BotState:
         self.changed = Signal()
         self.started: set[int] = set()
         self.callbacks: dict[str, CallbackQueryRecord] = {}
-        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.commands: dict[Any, list[dict[str, str]]] = {}  # by commands.CommandList
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.last_activity = 0.0
