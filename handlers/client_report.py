@@ -21,8 +21,9 @@ from bot.services.errors import NotFound
 from bot.services.matching import fold
 from handlers import alerts
 from handlers import equipment_picker as picker
-from handlers.common import require_registration
-from handlers.keyboards import main_menu, parse_offset
+from handlers.common.help import main_menu
+from handlers.common.start import require_registration
+from handlers.keyboards import parse_offset
 from handlers.texts import PRIORITY, equipment_label, ticket_ref
 from storage.models import Priority, Role
 

@@ -26,8 +26,9 @@ from bot.services.matching import fold
 from handlers import alerts
 from handlers import equipment_picker as picker
 from handlers.client_report import DONE_WORDS, YES_WORDS
-from handlers.common import require_registration
-from handlers.keyboards import main_menu, parse_offset
+from handlers.common.help import main_menu
+from handlers.common.start import require_registration
+from handlers.keyboards import parse_offset
 from handlers.texts import KIND, equipment_label, ticket_ref
 from storage.models import Role, TicketKind
 

@@ -7,7 +7,7 @@ from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import tickets
 from bot.services.errors import NotFound
-from handlers.common import require_registration
+from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager, parse_offset
 from handlers.texts import (
     STATUS,

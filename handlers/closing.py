@@ -29,8 +29,8 @@ from bot.services.checklists import CheckOutcome
 from bot.services.closing import ChecksIncomplete
 from bot.services.errors import InvalidState, NotFound
 from handlers import alerts
+from handlers.common.help import main_menu
 from handlers.engineer_tests import outcome_line, summary_lines
-from handlers.keyboards import main_menu
 from handlers.notifications import Render, notify, notify_person
 from handlers.texts import ticket_ref
 from storage.models import Person, Role, Ticket

@@ -28,7 +28,8 @@ from bot.core.replies import (
 from bot.core.router import Router
 from bot.services import jobs, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
-from handlers.keyboards import PAGE_SIZE, main_menu, page_note, pager, parse_offset
+from handlers.common.help import main_menu
+from handlers.keyboards import PAGE_SIZE, page_note, pager, parse_offset
 from handlers.notifications import notify
 from handlers.texts import (
     N_,

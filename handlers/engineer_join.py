@@ -17,8 +17,7 @@ from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import invites, jobs
 from bot.services.invites import InviteRefused, Refusal
-from handlers.common import send_help
-from handlers.keyboards import main_menu
+from handlers.common.help import main_menu, send_help
 from storage.models import Role
 
 router = Router()
