@@ -18,7 +18,7 @@ from typing import Any, cast
 from bot.app import App
 from bot.config import Settings
 from bot.delivery import DeliverySettings, Dispatcher
-from bot.runtimes.base import DeliveryError, Rejected, Runtime
+from bot.runtimes.base import DeliveryError, Rejected, Runtime, Unreachable
 from bot.services.scheduler import Job, Scheduler, default_jobs
 from handlers.common.commands import startup_menus
 from handlers.periodic import periodic_jobs
@@ -132,15 +132,15 @@ async def _learn_username(app: App, runtime: Runtime) -> None:
 
 
 async def publish_command_menus(app: App, runtime: Runtime) -> None:
-    """Telegram's "/" menus for every role and language, set before the first update. Telegram
-    unreachable: logged, the menus it already has stay until the next start. One refused list
-    (a person who never opened the chat) does not keep the others back."""
+    """Telegram's "/" menus for every role and language, set before the first update. One
+    refused list (a person who never opened the chat, or blocked the bot) does not keep the
+    others back; Telegram out of reach: logged, the lists it has stay until the next start."""
     async with app.db.transaction() as session:
         menus = await startup_menus(session, app.engine.router, app.catalogs, app.settings)
     for menu in menus:
         try:
             await runtime.execute(menu)
-        except Rejected as error:
+        except (Rejected, Unreachable) as error:
             log.info("Telegram refused the command list for chat %s: %s", menu.chat_id, error)
         except DeliveryError as error:
             log.warning("could not set the command lists now: %s", error)

@@ -17,6 +17,7 @@ from bot.core.context import Context
 from bot.core.i18n import Catalogs, Translator, pick_locale
 from bot.core.replies import BotCommand, SetCommands
 from bot.core.router import Router
+from handlers.common.help import command_router
 from storage.models import Person, Role
 
 STAFF = (Role.ENGINEER, Role.MANAGER)
@@ -39,8 +40,7 @@ def own_menu(ctx: Context) -> SetCommands:
     app_locale = pick_locale(ctx.event.language_code, ctx.settings.default_locale)
     if person.role is Role.CLIENT and person.locale == app_locale:
         return SetCommands((), chat_id=person.chat_id)
-    assert ctx.router is not None, "the engine dispatches every update through a router"
-    commands = command_list(ctx.router, person.role, ctx.catalogs.get(person.locale))
+    commands = command_list(command_router(ctx), person.role, ctx.catalogs.get(person.locale))
     return SetCommands(commands, chat_id=person.chat_id)
 
 
