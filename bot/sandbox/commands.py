@@ -94,12 +94,14 @@ async def set_my_commands(call: Call) -> bool:
         call.bot.commands[key] = commands
     else:  # an empty list is no list: the broader one applies again
         call.bot.commands.pop(key, None)
+    call.bot.touch()
     return True
 
 
 @method("deleteMyCommands")
 async def delete_my_commands(call: Call) -> bool:
     call.bot.commands.pop(_key(call), None)
+    call.bot.touch()
     return True
 
 

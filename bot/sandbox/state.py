@@ -187,6 +187,11 @@ class BotState:
         self.changed.notify()
         return event
 
+    def touch(self) -> None:
+        """The bot changed something no chat log shows (a command list): it is not idle."""
+        self.last_activity = time.monotonic()
+        self.changed.notify()
+
     def message(self, chat_id: int, message_id: int) -> SandboxMessage | None:
         """The current version of a message that was not deleted."""
         message = self._messages.get(chat_id, {}).get(message_id)

@@ -65,6 +65,7 @@ async def world(request: pytest.FixtureRequest, app: App) -> AsyncIterator[World
         async with running_bot(app, runtime, delivery=FAST):
             world.boss.send_command("/start")  # answered after the menus are set at start-up
             await world.boss.wait_for("Здравствуйте", WAIT)
+            await world.boss.wait_idle()
             yield world
 
 
