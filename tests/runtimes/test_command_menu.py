@@ -1,9 +1,10 @@
-"""Telegram's "/" menu, end to end: the real bot on aiogram and on python-telegram-bot sets its
-command lists in the sandbox, and each person's app lists their role's commands in their
-language (the sandbox resolves scopes and languages as Telegram's apps do).
+"""Telegram's "/" menu, end to end: both runtimes set and remove command lists, and the real
+bot on aiogram and on python-telegram-bot sets its lists in the sandbox so that each person's
+app lists their role's commands in their language (the sandbox resolves scopes and languages
+as Telegram's apps do).
 
-The expected lists are today's /help lines (tests/help_texts.py); they need every helper's
-``help=`` to be merged.
+The expected lists of the bot are today's /help lines (tests/help_texts.py); they need every
+helper's ``help=`` to be merged.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ import pytest
 
 from bot.app import App
 from bot.config import Settings
+from bot.core.replies import BotCommand, SetCommands
 from bot.runner import running_bot
+from bot.runtimes.base import Rejected
 from bot.runtimes.factory import create_runtime
 from bot.sandbox import SandboxGroup, SandboxServer, SandboxUser
 from tests.delivery.support import FAST
 from tests.help_texts import command_lines
 from tests.jobs_support import make_engineer
 from tests.seed import seed_app
+
+from .support import Running
 
 MANAGER_GROUP = -1002001
 BOSS, PETAR = 900, 950
@@ -103,3 +108,17 @@ async def test_a_redeemed_invite_brings_the_engineers_menu(world: World) -> None
     await ivan.wait_for("Теперь вы выездной инженер.", WAIT)
     await ivan.wait_idle()
     assert ivan.command_menu == command_lines("engineer", "ru")
+
+
+async def test_runtimes_set_and_remove_command_lists(running: Running) -> None:
+    anna = running.sandbox.user(1201, "Anna", "bg")
+    anna.send_text("hi")
+    await anna.wait_for("echo: hi", WAIT)
+    runtime = running.runtime
+    await runtime.execute(SetCommands((BotCommand("report", "сигнал"),), language_code="bg"))
+    await runtime.execute(SetCommands((BotCommand("jobs", "заявки"),), chat_id=anna.user_id))
+    assert anna.command_menu == [("jobs", "заявки")]
+    await runtime.execute(SetCommands((), chat_id=anna.user_id))
+    assert anna.command_menu == [("report", "сигнал")]
+    with pytest.raises(Rejected, match=r"(?i)chat not found"):
+        await runtime.execute(SetCommands((BotCommand("jobs", "заявки"),), chat_id=404))
