@@ -18,8 +18,9 @@ from typing import Any, cast
 from bot.app import App
 from bot.config import Settings
 from bot.delivery import DeliverySettings, Dispatcher
-from bot.runtimes.base import DeliveryError, Runtime
+from bot.runtimes.base import DeliveryError, Rejected, Runtime, Unreachable
 from bot.services.scheduler import Job, Scheduler, default_jobs
+from handlers.common.commands import startup_menus
 from handlers.notices.periodic import periodic_jobs
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ async def run_bot(
     Raises :class:`BotStopped` (or the part's own error) when a part ended by itself.
     """
     await _learn_username(app, runtime)
+    await publish_command_menus(app, runtime)
     parts: dict[str, Coroutine[Any, Any, None]] = {
         "updates": _receive(runtime, stop, webhook),
         "outbox": (dispatcher or build_dispatcher(app, runtime)).run(stop),
@@ -127,6 +129,22 @@ async def _learn_username(app: App, runtime: Runtime) -> None:
         app.settings.bot_username = await runtime.bot_username()
     except DeliveryError as error:  # Telegram unreachable now: links fall back to /start text
         log.warning("could not learn the bot's username: %s", error)
+
+
+async def publish_command_menus(app: App, runtime: Runtime) -> None:
+    """Telegram's "/" menus for every role and language, set before the first update. One
+    refused list (a person who never opened the chat, or blocked the bot) does not keep the
+    others back; Telegram out of reach: logged, the lists it has stay until the next start."""
+    async with app.db.transaction() as session:
+        menus = await startup_menus(session, app.engine.router, app.catalogs, app.settings)
+    for menu in menus:
+        try:
+            await runtime.execute(menu)
+        except (Rejected, Unreachable) as error:
+            log.info("Telegram refused the command list for chat %s: %s", menu.chat_id, error)
+        except DeliveryError as error:
+            log.warning("could not set the command lists now: %s", error)
+            return
 
 
 async def _receive(runtime: Runtime, stop: asyncio.Event, webhook: Webhook | None) -> None:

@@ -10,8 +10,7 @@ def build_router() -> Router:
     from handlers import client, common, engineer, manager
 
     router = Router()
-    router.include(common.router)
-    for package in (client, engineer, manager):
+    for package in (common, client, engineer, manager):
         for module in package.modules():
             router.include(module.router)
     return router

@@ -1,4 +1,5 @@
-"""Keyboards several flows share: the main menu, the contact request and paging."""
+"""Keyboards several flows share: paging. (The main menu is built from the command table, in
+:mod:`handlers.common.help`.)"""
 
 from __future__ import annotations
 
@@ -7,37 +8,9 @@ from collections.abc import Callable
 from bot.core.buttons import ButtonData
 from bot.core.context import Context
 from bot.core.events import Incoming
-from bot.core.replies import Button, InlineKeyboard, KeyButton, ReplyKeyboard, inline
-from storage.models import Role
+from bot.core.replies import Button
 
 PAGE_SIZE = 6
-
-
-def contact_request(ctx: Context) -> ReplyKeyboard:
-    return ReplyKeyboard(((KeyButton(ctx._("📱 Share my phone number"), request_contact=True),),))
-
-
-def main_menu(ctx: Context) -> InlineKeyboard:
-    """What this person can do next, as buttons."""
-    role = ctx.person.role
-    rows: list[list[Button]] = []
-    if role is Role.CLIENT:
-        rows.append([Button(ctx._("🛠 Report a breakdown"), "rp:start")])
-        rows.append([Button(ctx._("📦 Installation, maintenance, upgrade"), "rq:start")])
-        rows.append([Button(ctx._("📋 My requests"), "st:0")])
-    elif role is Role.ENGINEER:
-        rows.append(
-            [Button(ctx._("📋 Open jobs"), "jb:pg:0"), Button(ctx._("🧰 My jobs"), "mj:list")]
-        )
-    else:  # the same entry points as /open (no filters) and /stats today
-        rows.append(
-            [
-                Button(ctx._("📂 Open requests"), "mg:o:-:-:-:-:0"),
-                Button(ctx._("📊 Today"), "ms:today"),
-            ]
-        )
-    rows.append([Button(ctx._("❓ Help"), "help:"), Button(ctx._("🌐 Language"), "lang:")])
-    return inline(*rows)
 
 
 def pager(

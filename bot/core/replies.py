@@ -87,7 +87,26 @@ class AnswerCallback:
     alert: bool = False
 
 
-Reply = Send | Edit | AnswerCallback
+@dataclass(frozen=True, slots=True)
+class BotCommand:
+    """One line of Telegram's "/" menu: ``/command`` and what it does."""
+
+    command: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetCommands:
+    """The "/" menu Telegram shows: in one chat (``chat_id``) or in every private chat (None),
+    to people whose app speaks ``language_code`` (None: everyone without a list in their own
+    language). No ``commands`` removes the list, so the broader one applies again."""
+
+    commands: tuple[BotCommand, ...]
+    chat_id: int | None = None
+    language_code: str | None = None
+
+
+Reply = Send | Edit | AnswerCallback | SetCommands
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:

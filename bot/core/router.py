@@ -151,6 +151,11 @@ class Router:
         listed = [c for c in self.command_table.values() if c.help and role in c.roles]
         return sorted(listed, key=lambda c: c.roles == ALL_ROLES)
 
+    def buttons_for(self, role: Role) -> list[Command]:
+        """The commands with a main-menu button that ``role`` may use, in the same order."""
+        listed = [c for c in self.command_table.values() if c.button and role in c.roles]
+        return sorted(listed, key=lambda c: c.roles == ALL_ROLES)
+
     # -- routing --------------------------------------------------------------------------
     def _callback_route(self, data: str) -> Route | None:
         """The longest registered prefix of ``data`` (``mj:eta`` before ``mj``)."""
@@ -198,7 +203,11 @@ class Router:
         return None if route is None else (route, None)
 
     async def dispatch(self, ctx: Context) -> None:
-        resolved = self.resolve(ctx)
+        await self._run(ctx, self.resolve(ctx))
+
+    async def _run(self, ctx: Context, resolved: tuple[Route, Any] | None) -> None:
+        """The route's handler when the person's role may use it; else the fallback (nothing
+        routed) or the refusal (not for this role)."""
         if resolved is None:
             if self.fallback is not None:
                 await self.fallback(ctx)
@@ -212,6 +221,12 @@ class Router:
             await route.handler(ctx)
         else:
             await route.handler(ctx, value)
+
+    async def run_command(self, ctx: Context, name: str) -> None:
+        """Run command ``name`` as if the person had typed it (a menu button does): the same
+        role check, and the fallback for a name no command has."""
+        route = self.commands.get(name)
+        await self._run(ctx, None if route is None else (route, None))
 
     async def open_link(self, ctx: Context, payload: str) -> bool:
         """Run the deep-link handler for ``payload``; False when no link of ours says that (or

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from typing import Any
 
 import aiohttp
@@ -22,53 +22,47 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import (
+    BotCommand,
+    BotCommandScopeUnion,
     BufferedInputFile,
     InlineKeyboardMarkup,
-    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     TelegramObject,
     Update,
 )
+from pydantic import TypeAdapter
 
-from bot.core.replies import (
-    AnswerCallback,
-    Edit,
-    InlineKeyboard,
-    Markup,
-    Reply,
-    Send,
-)
-from bot.runtimes.base import (
-    DeliveryError,
-    Rejected,
-    RetryAfter,
-    Transient,
-    Unreachable,
-    UpdateHandler,
-)
-from bot.runtimes.convert import (
-    ALLOWED_UPDATES,
-    DEFAULT_DOCUMENT_NAME,
-    is_not_modified,
-    markup_payload,
-    process_update,
-)
+from bot.runtimes.base import DeliveryError, Rejected, RetryAfter, Transient, Unreachable
+from bot.runtimes.bot_api import BotApiRuntime, Framework
+from bot.runtimes.convert import ALLOWED_UPDATES, process_update
 
 log = logging.getLogger(__name__)
 
 # How long shutdown waits for the update being handled before cutting it off.
 SHUTDOWN_GRACE = 30.0
 
-AiogramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
-_MARKUP_CLASSES: dict[str, type[AiogramMarkup]] = {
-    "inline_keyboard": InlineKeyboardMarkup,
-    "keyboard": ReplyKeyboardMarkup,
-    "remove_keyboard": ReplyKeyboardRemove,
-}
+AIOGRAM = Framework(
+    build=lambda kind, value: kind.model_validate(value),
+    markups=(InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove),
+    upload=lambda upload: BufferedInputFile(upload.data, upload.name),
+    scope=TypeAdapter(BotCommandScopeUnion).validate_python,
+    command=BotCommand,
+    errors=(
+        (TelegramRetryAfter, RetryAfter),
+        (TelegramForbiddenError, Unreachable),
+        (TelegramEntityTooLarge, Rejected),  # a network-error subclass, but final
+        (TelegramServerError, Transient),
+        (TelegramNetworkError, Transient),
+        # An unparsable body is what a proxy's 502 page looks like.
+        ((ClientDecodeError, TimeoutError, aiohttp.ClientError), Transient),
+        (TelegramAPIError, Rejected),
+    ),
+    retry_seconds=lambda exc: float(exc.retry_after),
+)
 
 
-class AiogramRuntime:
+class AiogramRuntime(BotApiRuntime):
     """Runs the core on aiogram: long polling via :meth:`run`, webhooks via :meth:`feed_webhook`.
 
     Updates are processed strictly one after another (``handle_as_tasks=False``) so one person's
@@ -76,17 +70,11 @@ class AiogramRuntime:
     """
 
     name = "aiogram"
+    framework = AIOGRAM
 
-    def __init__(
-        self,
-        token: str,
-        handler: UpdateHandler,
-        api_base_url: str | None = None,
-        request_timeout: float = 30,
-    ) -> None:
+    def _connect(self, token: str, api_base_url: str | None, request_timeout: float) -> None:
         api = TelegramAPIServer.from_base(api_base_url) if api_base_url else PRODUCTION
         self._bot = Bot(token, session=AiohttpSession(api=api, timeout=request_timeout))
-        self._handler = handler
         self._dispatcher = Dispatcher(disable_fsm=True)
         # An outer middleware sees every update before aiogram's per-type routing, which the
         # core does not use; a plain update handler would be shadowed by that router.
@@ -100,7 +88,7 @@ class AiogramRuntime:
         """Long-poll until ``stop`` is set; finish the update in hand, then close the session."""
         self._polling_started.clear()
         try:
-            with _normalised_errors():
+            with AIOGRAM.normalised_errors():
                 await self._bot.delete_webhook(drop_pending_updates=False)
             polling = asyncio.create_task(
                 self._dispatcher.start_polling(
@@ -119,7 +107,7 @@ class AiogramRuntime:
                     await _until(self._polling_started, polling)
                 if not polling.done():
                     await self._dispatcher.stop_polling()
-            with _normalised_errors():
+            with AIOGRAM.normalised_errors():
                 await polling  # surfaces a crash, e.g. a token Telegram rejects at getMe
         finally:
             await self._finish_in_flight()
@@ -129,68 +117,11 @@ class AiogramRuntime:
     async def feed_webhook(self, payload: dict[str, object]) -> None:
         await self._dispatcher.feed_raw_update(self._bot, payload)
 
-    async def set_webhook(self, url: str, secret_token: str) -> None:
-        """Point Telegram at our webhook server; it will echo ``secret_token`` in a header."""
-        with _normalised_errors():
-            await self._bot.set_webhook(
-                url, secret_token=secret_token, allowed_updates=list(ALLOWED_UPDATES)
-            )
-
     async def close(self) -> None:
         await self._bot.session.close()
 
-    async def execute(self, reply: Reply) -> int | None:
-        try:
-            with _normalised_errors():
-                return await self._call(reply)
-        except Rejected as exc:
-            if isinstance(reply, Edit) and is_not_modified(str(exc)):
-                return reply.message_id
-            raise
-
-    async def _call(self, reply: Reply) -> int | None:
-        bot = self._bot
-        match reply:
-            case Send():
-                return await self._send(reply)
-            case Edit():
-                await bot.edit_message_text(
-                    text=reply.text,
-                    chat_id=reply.chat_id,
-                    message_id=reply.message_id,
-                    reply_markup=_inline(reply.markup),
-                )
-                return reply.message_id
-            case AnswerCallback():
-                await bot.answer_callback_query(
-                    reply.callback_id, text=reply.text, show_alert=reply.alert or None
-                )
-                return None
-
-    async def _send(self, send: Send) -> int:
-        bot, markup = self._bot, _markup(send.markup)
-        message: Message
-        if send.photo is not None:
-            message = await bot.send_photo(
-                send.chat_id,
-                send.photo,
-                caption=send.text or None,
-                reply_markup=markup,
-                message_thread_id=send.thread_id,
-            )
-        elif send.document is not None:
-            message = await bot.send_document(
-                send.chat_id,
-                BufferedInputFile(send.document, send.document_name or DEFAULT_DOCUMENT_NAME),
-                caption=send.text or None,
-                reply_markup=markup,
-                message_thread_id=send.thread_id,
-            )
-        else:
-            message = await bot.send_message(
-                send.chat_id, send.text, reply_markup=markup, message_thread_id=send.thread_id
-            )
-        return message.message_id
+    async def _ready_bot(self) -> Bot:
+        return self._bot
 
     async def _on_startup(self) -> None:
         self._polling_started.set()
@@ -235,7 +166,7 @@ class AiogramRuntime:
         if self._last_update_id is None:
             return
         try:
-            with _normalised_errors():
+            with AIOGRAM.normalised_errors():
                 await self._bot.get_updates(offset=self._last_update_id + 1, limit=1, timeout=0)
         except DeliveryError as exc:
             log.warning("could not confirm processed updates at shutdown: %r", exc)
@@ -248,37 +179,3 @@ async def _until(event: asyncio.Event, task: asyncio.Task[Any]) -> None:
         await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         waiter.cancel()
-
-
-@contextmanager
-def _normalised_errors() -> Iterator[None]:
-    """Re-raise aiogram and transport errors as the framework-free errors of ``base``."""
-    try:
-        yield
-    except TelegramRetryAfter as exc:
-        raise RetryAfter(float(exc.retry_after)) from exc
-    except TelegramForbiddenError as exc:
-        raise Unreachable(exc.message) from exc
-    except TelegramEntityTooLarge as exc:  # a network-error subclass, but final
-        raise Rejected(exc.message) from exc
-    except (TelegramServerError, TelegramNetworkError) as exc:
-        raise Transient(exc.message) from exc
-    except (ClientDecodeError, TimeoutError, aiohttp.ClientError) as exc:
-        # An unparsable body is what a proxy's 502 page looks like.
-        raise Transient(repr(exc)) from exc
-    except TelegramAPIError as exc:
-        raise Rejected(exc.message) from exc
-
-
-def _inline(keyboard: InlineKeyboard | None) -> InlineKeyboardMarkup | None:
-    """Edits carry inline keyboards only."""
-    payload = markup_payload(keyboard)
-    return None if payload is None else InlineKeyboardMarkup.model_validate(payload)
-
-
-def _markup(markup: Markup | None) -> AiogramMarkup | None:
-    payload = markup_payload(markup)
-    if payload is None:
-        return None
-    kind = next(key for key in _MARKUP_CLASSES if key in payload)
-    return _MARKUP_CLASSES[kind].model_validate(payload)

@@ -2,8 +2,8 @@
 
 Both aiogram (``update.model_dump(by_alias=True)``) and python-telegram-bot (``update.to_dict()``)
 can hand us the update as a Bot-API-shaped dict, so the mapping rules live here once instead of
-twice over two object models. The runtimes only differ in how they receive updates and how they
-perform one reply.
+twice over two object models. How a reply becomes a Bot API call is written once too, in
+:mod:`bot.runtimes.bot_api`; the runtimes only differ in how they receive updates and make calls.
 """
 
 from __future__ import annotations
@@ -14,13 +14,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from bot.core.events import Contact, EventKind, Incoming, Location
-from bot.core.replies import InlineKeyboard, Markup, Reply, ReplyKeyboard
+from bot.core.replies import Reply
 from bot.runtimes.base import DeliveryError, Rejected, RetryAfter, UpdateHandler
 
 log = logging.getLogger(__name__)
-
-# The file name a document reply gets when the handler gave none; the person sees it.
-DEFAULT_DOCUMENT_NAME = "document"
 
 Execute = Callable[[Reply], Awaitable[int | None]]
 
@@ -164,11 +161,6 @@ def _command(text: str, bot_username: str | None) -> tuple[str, str] | None:
     return split
 
 
-def is_not_modified(description: str) -> bool:
-    """Telegram refuses an edit that changes nothing; for us that edit already succeeded."""
-    return "message is not modified" in description.lower()
-
-
 async def process_update(
     update: Mapping[str, Any],
     handler: UpdateHandler,
@@ -207,39 +199,3 @@ async def _perform(reply: Reply, execute: Execute, update_id: int) -> None:
         log.warning("Telegram rejected %s for update %s: %s", type(reply).__name__, update_id, exc)
     except DeliveryError as exc:
         log.warning("could not deliver %s for update %s: %r", type(reply).__name__, update_id, exc)
-
-
-def markup_payload(markup: Markup | None) -> dict[str, Any] | None:
-    """Our keyboard as the Bot API's ``reply_markup`` object, written once for both
-    frameworks; each wraps it in its own class (the key names which one)."""
-    match markup:
-        case None:
-            return None
-        case InlineKeyboard():
-            return {
-                "inline_keyboard": [
-                    [
-                        {"text": b.text, "callback_data": b.data}
-                        if b.data is not None
-                        else {"text": b.text, "url": b.url}
-                        for b in row
-                    ]
-                    for row in markup.rows
-                ]
-            }
-        case ReplyKeyboard():
-            return {
-                "keyboard": [
-                    [
-                        {"text": b.text}
-                        | ({"request_contact": True} if b.request_contact else {})
-                        | ({"request_location": True} if b.request_location else {})
-                        for b in row
-                    ]
-                    for row in markup.rows
-                ],
-                "resize_keyboard": True,
-                "one_time_keyboard": markup.one_time,
-            }
-        case _:
-            return {"remove_keyboard": True}

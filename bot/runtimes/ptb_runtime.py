@@ -6,13 +6,14 @@ import asyncio
 import logging
 import os
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
     InlineKeyboardMarkup,
-    Message,
+    InputFile,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -21,34 +22,39 @@ from telegram import error as tg_error
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.core.replies import (
-    AnswerCallback,
-    Edit,
-    InlineKeyboard,
-    Markup,
-    Reply,
-    Send,
-)
-from bot.runtimes.base import Rejected, RetryAfter, Transient, Unreachable, UpdateHandler
-from bot.runtimes.convert import (
-    ALLOWED_UPDATES,
-    DEFAULT_DOCUMENT_NAME,
-    is_not_modified,
-    markup_payload,
-    process_update,
-)
+from bot.runtimes.base import Rejected, RetryAfter, Transient, Unreachable
+from bot.runtimes.bot_api import BotApiRuntime, Framework
+from bot.runtimes.convert import ALLOWED_UPDATES, process_update
 
 log = logging.getLogger(__name__)
 
-PtbMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
-_MARKUP_CLASSES: dict[str, type[PtbMarkup]] = {
-    "inline_keyboard": InlineKeyboardMarkup,
-    "keyboard": ReplyKeyboardMarkup,
-    "remove_keyboard": ReplyKeyboardRemove,
-}
+
+def _retry_seconds(exc: tg_error.RetryAfter) -> float:
+    """ptb 22 returns int seconds (deprecated) or a timedelta (``PTB_TIMEDELTA``); take both."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-class PtbRuntime:
+PTB = Framework(
+    build=lambda kind, value: kind.de_json(value),
+    markups=(InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove),
+    upload=lambda upload: InputFile(upload.data, filename=upload.name),
+    scope=BotCommandScope.de_json,
+    command=BotCommand,
+    errors=(
+        (tg_error.RetryAfter, RetryAfter),
+        (tg_error.Forbidden, Unreachable),
+        (tg_error.BadRequest, Rejected),  # a NetworkError subclass in ptb, but final
+        (tg_error.NetworkError, Transient),  # includes TimedOut and 5xx answers
+        (tg_error.TelegramError, Rejected),
+    ),
+    retry_seconds=_retry_seconds,
+)
+
+
+class PtbRuntime(BotApiRuntime):
     """Runs the core on python-telegram-bot: polling via :meth:`run`, webhooks via
     :meth:`feed_webhook`.
 
@@ -57,14 +63,9 @@ class PtbRuntime:
     """
 
     name = "ptb"
+    framework = PTB
 
-    def __init__(
-        self,
-        token: str,
-        handler: UpdateHandler,
-        api_base_url: str | None = None,
-        request_timeout: float = 30,
-    ) -> None:
+    def _connect(self, token: str, api_base_url: str | None, request_timeout: float) -> None:
         # Opt in to ptb's future: RetryAfter.retry_after as a timedelta (we read both), which
         # also keeps ptb from warning on every 429.
         os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -81,7 +82,6 @@ class PtbRuntime:
         self._app = builder.build()
         self._app.add_handler(TypeHandler(Update, self._on_update))
         self._app.add_error_handler(self._on_error)
-        self._handler = handler
         self._init_lock = asyncio.Lock()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -92,7 +92,7 @@ class PtbRuntime:
         try:
             await self._ready()
             await app.start()
-            with _normalised_errors():  # start_polling deletes any webhook first
+            with PTB.normalised_errors():  # start_polling deletes any webhook first
                 await updater.start_polling(
                     allowed_updates=ALLOWED_UPDATES, error_callback=_log_polling_error
                 )
@@ -108,14 +108,6 @@ class PtbRuntime:
         await self._ready()
         await self._app.process_update(Update.de_json(payload, self._app.bot))
 
-    async def set_webhook(self, url: str, secret_token: str) -> None:
-        """Point Telegram at our webhook server; it will echo ``secret_token`` in a header."""
-        await self._ready()
-        with _normalised_errors():
-            await self._app.bot.set_webhook(
-                url, secret_token=secret_token, allowed_updates=ALLOWED_UPDATES
-            )
-
     async def bot_username(self) -> str | None:
         await self._ready()
         return self._app.bot.username
@@ -126,66 +118,15 @@ class PtbRuntime:
         # while the Application counts as never initialised, so its shutdown() skips them.
         await self._app.bot.shutdown()
 
-    async def execute(self, reply: Reply) -> int | None:
-        await self._ready()
-        try:
-            with _normalised_errors():
-                return await self._call(reply)
-        except Rejected as exc:
-            if isinstance(reply, Edit) and is_not_modified(str(exc)):
-                return reply.message_id
-            raise
-
     async def _ready(self) -> None:
         """Initialise once (``getMe``, HTTP clients); also after :meth:`close`, like aiogram."""
         async with self._init_lock:
-            with _normalised_errors():
+            with PTB.normalised_errors():
                 await self._app.initialize()
 
-    async def _call(self, reply: Reply) -> int | None:
-        bot = self._app.bot
-        match reply:
-            case Send():
-                return await self._send(reply)
-            case Edit():
-                await bot.edit_message_text(
-                    reply.text,
-                    chat_id=reply.chat_id,
-                    message_id=reply.message_id,
-                    reply_markup=_inline(reply.markup),
-                )
-                return reply.message_id
-            case AnswerCallback():
-                await bot.answer_callback_query(
-                    reply.callback_id, text=reply.text, show_alert=reply.alert or None
-                )
-                return None
-
-    async def _send(self, send: Send) -> int:
-        bot, markup = self._app.bot, _markup(send.markup)
-        message: Message
-        if send.photo is not None:
-            message = await bot.send_photo(
-                send.chat_id,
-                send.photo,
-                caption=send.text or None,
-                reply_markup=markup,
-                message_thread_id=send.thread_id,
-            )
-        elif send.document is not None:
-            message = await bot.send_document(
-                send.chat_id,
-                send.document,
-                filename=send.document_name or DEFAULT_DOCUMENT_NAME,
-                caption=send.text or None,
-                reply_markup=markup,
-                message_thread_id=send.thread_id,
-            )
-        else:
-            message = await bot.send_message(
-                send.chat_id, send.text, reply_markup=markup, message_thread_id=send.thread_id
-            )
-        return message.message_id
+    async def _ready_bot(self) -> Bot:
+        await self._ready()
+        return self._app.bot
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await process_update(update.to_dict(), self._handler, self.execute, self._app.bot.username)
@@ -198,42 +139,3 @@ class PtbRuntime:
 def _log_polling_error(exc: tg_error.TelegramError) -> None:
     # ptb retries polling by itself; a traceback per failed getUpdates would only be noise.
     log.warning("polling for updates failed, retrying: %r", exc)
-
-
-@contextmanager
-def _normalised_errors() -> Iterator[None]:
-    """Re-raise python-telegram-bot errors as the framework-free errors of ``base``."""
-    try:
-        yield
-    except tg_error.RetryAfter as exc:
-        raise RetryAfter(_retry_seconds(exc)) from exc
-    except tg_error.Forbidden as exc:
-        raise Unreachable(exc.message) from exc
-    except tg_error.BadRequest as exc:  # a NetworkError subclass in ptb, but final
-        raise Rejected(exc.message) from exc
-    except tg_error.NetworkError as exc:  # includes TimedOut and 5xx answers
-        raise Transient(exc.message) from exc
-    except tg_error.TelegramError as exc:
-        raise Rejected(exc.message) from exc
-
-
-def _retry_seconds(exc: tg_error.RetryAfter) -> float:
-    """ptb 22 returns int seconds (deprecated) or a timedelta (``PTB_TIMEDELTA``); take both."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-def _inline(keyboard: InlineKeyboard | None) -> InlineKeyboardMarkup | None:
-    """Edits carry inline keyboards only."""
-    payload = markup_payload(keyboard)
-    return None if payload is None else InlineKeyboardMarkup.de_json(payload)
-
-
-def _markup(markup: Markup | None) -> PtbMarkup | None:
-    payload = markup_payload(markup)
-    if payload is None:
-        return None
-    kind = next(key for key in _MARKUP_CLASSES if key in payload)
-    return _MARKUP_CLASSES[kind].de_json(payload)

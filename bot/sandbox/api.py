@@ -1,6 +1,7 @@
-"""Bot API methods about the bot itself, updates, webhooks, commands, chats and files.
+"""Bot API methods about the bot itself, updates, webhooks, chats and files.
 
-Message-sending methods live in :mod:`bot.sandbox.sending`.
+Message-sending methods live in :mod:`bot.sandbox.sending`, command lists in
+:mod:`bot.sandbox.commands`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ WEBHOOK_CONFLICT = ApiError(
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first",
 )
-_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
@@ -83,45 +83,6 @@ async def log_out(call: Call) -> bool:
 @method("close")
 async def close(call: Call) -> bool:
     return True
-
-
-def _commands_key(call: Call) -> tuple[str, str]:
-    scope = get_json(call.params, "scope") or {"type": "default"}
-    if not isinstance(scope, dict) or "type" not in scope:
-        raise bad_request("can't parse BotCommandScope JSON object")
-    scope_key = ",".join(f"{k}={scope[k]}" for k in sorted(scope))
-    return scope_key, get_str(call.params, "language_code") or ""
-
-
-@method("setMyCommands")
-async def set_my_commands(call: Call) -> bool:
-    commands = get_json(call.params, "commands")
-    if not isinstance(commands, list):
-        raise bad_request("can't parse commands JSON array")
-    if len(commands) > 100:
-        raise bad_request("BOT_COMMANDS_TOO_MUCH")
-    for command in commands:
-        if not isinstance(command, dict) or not _COMMAND_NAME.match(
-            str(command.get("command", ""))
-        ):
-            raise bad_request("BOT_COMMAND_INVALID")
-        if not 1 <= len(str(command.get("description", ""))) <= 256:
-            raise bad_request("command description must be non-empty")
-    call.bot.commands[_commands_key(call)] = [
-        {"command": c["command"], "description": c["description"]} for c in commands
-    ]
-    return True
-
-
-@method("deleteMyCommands")
-async def delete_my_commands(call: Call) -> bool:
-    call.bot.commands.pop(_commands_key(call), None)
-    return True
-
-
-@method("getMyCommands")
-async def get_my_commands(call: Call) -> list[dict[str, Any]]:
-    return list(call.bot.commands.get(_commands_key(call), []))
 
 
 @method("setMyDescription")

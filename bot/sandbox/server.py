@@ -15,7 +15,7 @@ from typing import Self
 
 from aiohttp import web
 
-from bot.sandbox import api, control, sending  # noqa: F401  (api, sending register methods)
+from bot.sandbox import api, commands, control, sending  # noqa: F401  (they register methods)
 from bot.sandbox.chats import PRIVATE, GroupChat
 from bot.sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError
 from bot.sandbox.faults import SEND_METHODS, Faults, FloodLimits

@@ -124,7 +124,7 @@ class BotState:
         self.changed = Signal()
         self.started: set[int] = set()
         self.callbacks: dict[str, CallbackQueryRecord] = {}
-        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.commands: dict[Any, list[dict[str, str]]] = {}  # by commands.CommandList
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.last_activity = 0.0
@@ -186,6 +186,11 @@ class BotState:
             self.last_activity = now
         self.changed.notify()
         return event
+
+    def touch(self) -> None:
+        """The bot changed something no chat log shows (a command list): it is not idle."""
+        self.last_activity = time.monotonic()
+        self.changed.notify()
 
     def message(self, chat_id: int, message_id: int) -> SandboxMessage | None:
         """The current version of a message that was not deleted."""

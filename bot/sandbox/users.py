@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.sandbox import actions
+from bot.sandbox import actions, commands
 from bot.sandbox.chats import GroupChat, Person
 from bot.sandbox.messages import SandboxMessage
 from bot.sandbox.state import BotState, CallbackQueryRecord, NoBotYet, SandboxState
@@ -207,6 +207,17 @@ class SandboxUser(ChatView):
     def user_id(self) -> int:
         return self.person.id
 
+    @property
+    def command_menu(self) -> list[tuple[str, str]]:
+        """What this person's app lists on "/" in the chat with the bot: (command, description)."""
+        menu = commands.command_menu(self.bot, self.person, self.chat_id, group=False)
+        return [(command["command"], command["description"]) for command in menu]
+
+    def open_chat(self) -> None:
+        """The person pressed Start some time ago: the bot may write to this chat (and give
+        it its own command list) without a new update being queued now."""
+        self.bot.started.add(self.user_id)
+
     def _post(self, **content: Any) -> SandboxMessage:
         message, _ = actions.post(self._state, self.bot, self.person, **content)
         return message
@@ -293,6 +304,11 @@ class SandboxGroup(ChatView):
         if isinstance(user, Person):
             return user
         return self._state.people.setdefault(user, Person(user))
+
+    def command_menu(self, user: SandboxUser | Person | int) -> list[tuple[str, str]]:
+        """What a member's app lists on "/" in this group: (command, description)."""
+        menu = commands.command_menu(self.bot, self._person(user), self.chat_id, group=True)
+        return [(command["command"], command["description"]) for command in menu]
 
     def topic_messages(self, thread_id: int) -> list[SandboxMessage]:
         return [message for message in self.messages if message.thread_id == thread_id]

@@ -9,4 +9,4 @@ def modules() -> tuple[ModuleType, ...]:
     """The flows whose routers :func:`handlers.build_router` includes (imported only then)."""
     from handlers.client import complaint, report, request, sign_off, status
 
-    return (report, status, request, sign_off, complaint)
+    return (report, request, status, sign_off, complaint)

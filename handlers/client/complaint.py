@@ -10,8 +10,8 @@ from bot.core.i18n import N_
 from bot.core.router import Router
 from bot.services import complaints
 from handlers import notices
-from handlers.common import require_registration
-from handlers.keyboards import main_menu
+from handlers.common.help import main_menu
+from handlers.common.start import require_registration
 from storage.models import Role
 
 router = Router()

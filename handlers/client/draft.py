@@ -25,8 +25,8 @@ from bot.core.router import Router
 from bot.services.errors import InvalidState
 from bot.services.matching import fold
 from handlers.client.buttons import Cancel, DraftButtons, Edit, Send, Start
-from handlers.common import require_registration
-from handlers.keyboards import main_menu
+from handlers.common.help import main_menu
+from handlers.common.start import require_registration
 from storage.models import Role
 
 CLIENTS = (Role.CLIENT,)

@@ -20,7 +20,7 @@ from handlers.client import buttons
 from handlers.client.buttons import EquipmentLink, PhotosDone, ReportOther, Urgency
 from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
 from handlers.client.equipment_picker import EQUIPMENT, Picker, show_equipment
-from handlers.keyboards import main_menu
+from handlers.common.help import main_menu
 from handlers.texts import PRIORITY, ticket_ref
 from storage.models import Priority
 

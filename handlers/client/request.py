@@ -23,7 +23,7 @@ from handlers.client import buttons
 from handlers.client.buttons import AsSoonAsPossible, Kind, Skip
 from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
 from handlers.client.equipment_picker import EQUIPMENT, Picker, show_equipment
-from handlers.keyboards import main_menu
+from handlers.common.help import main_menu
 from handlers.texts import KIND, ticket_ref
 from storage.models import TicketKind
 

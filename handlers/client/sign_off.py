@@ -23,7 +23,7 @@ from bot.core.router import Router
 from bot.services import closing
 from bot.services.errors import InvalidState, NotFound
 from handlers import notices
-from handlers.keyboards import main_menu
+from handlers.common.help import main_menu
 from handlers.notices import Background, Render
 from handlers.texts import ticket_ref
 from storage.models import Person, Role, Ticket

@@ -8,7 +8,7 @@ from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import tickets
 from handlers.client.buttons import StatusPage, TicketDetails
-from handlers.common import require_registration
+from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
     STATUS,

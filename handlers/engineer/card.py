@@ -18,6 +18,7 @@ from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import jobs, tickets
 from bot.services.errors import InvalidState, NotFound
+from handlers.common.help import main_menu
 from handlers.engineer.buttons import (
     AddNote,
     AddPhotos,
@@ -39,7 +40,7 @@ from handlers.engineer.pushes import (
     PUSH_WAITING_PARTS,
     push,
 )
-from handlers.keyboards import PAGE_SIZE, main_menu, page_note, pager
+from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import N_, STATUS, coverage_lines, ticket_heading, ticket_model, ticket_ref
 from storage.models import Role, Ticket, TicketStatus
 

@@ -10,8 +10,8 @@ from bot.core.events import EventKind
 from bot.core.replies import KeyButton, RemoveKeyboard, ReplyKeyboard
 from bot.core.router import Router
 from bot.services import jobs
+from handlers.common.help import main_menu
 from handlers.engineer.card import ENGINEERS
-from handlers.keyboards import main_menu
 from handlers.texts import N_
 from storage.models import Role
 

@@ -15,10 +15,9 @@ from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import invites, jobs
 from bot.services.invites import InviteRefused
-from handlers.common import send_help
+from handlers.common.help import main_menu, send_help
 from handlers.engineer.buttons import InviteLink, KeepName, SkillsDone, ToggleSkill
 from handlers.engineer.card import ENGINEERS
-from handlers.keyboards import main_menu
 from storage.models import Role
 
 router = Router()

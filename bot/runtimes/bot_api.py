@@ -1,0 +1,237 @@
+"""What both runtimes do the same way: replies as Bot API calls, and errors in our terms.
+
+aiogram's and python-telegram-bot's ``Bot`` both name their methods and keyword arguments after
+the Bot API (``send_message(chat_id, text, reply_markup=...)``), so a reply becomes one
+``(method, arguments)`` pair here, once, with plain values. What differs is small and declared
+per runtime as a :class:`Framework`: how it builds its own objects from those values (a
+keyboard, an uploaded file, a command scope, a command) and which of its exceptions mean which
+of ours. :class:`BotApiRuntime` makes the calls for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from bot.core.replies import (
+    AnswerCallback,
+    Edit,
+    InlineKeyboard,
+    Markup,
+    Reply,
+    ReplyKeyboard,
+    Send,
+    SetCommands,
+)
+from bot.runtimes.base import DeliveryError, Rejected, RetryAfter, UpdateHandler
+from bot.runtimes.convert import ALLOWED_UPDATES
+
+# The file name a document reply gets when the handler gave none; the person sees it.
+DEFAULT_DOCUMENT_NAME = "document"
+
+# The kinds of keyboard, by the first key of their payload; each framework has a class for each.
+MARKUP_KINDS = ("inline_keyboard", "keyboard", "remove_keyboard")
+
+Arguments = dict[str, Any]
+# Which of a framework's exceptions mean which of ours, most specific first.
+ErrorTable = Sequence[tuple[type[Exception] | tuple[type[Exception], ...], type[DeliveryError]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file sent from memory; each framework has its own input-file class for it."""
+
+    data: bytes
+    name: str
+
+
+def api_call(reply: Reply) -> tuple[str, Arguments]:
+    """The ``Bot`` method and its keyword arguments that perform ``reply``."""
+    match reply:
+        case Send(photo=str() as photo):
+            return "send_photo", _send(reply, photo=photo, caption=reply.text or None)
+        case Send(document=bytes() as data):
+            upload = Upload(data, reply.document_name or DEFAULT_DOCUMENT_NAME)
+            return "send_document", _send(reply, document=upload, caption=reply.text or None)
+        case Send():
+            return "send_message", _send(reply, text=reply.text)
+        case Edit():
+            return "edit_message_text", {
+                "text": reply.text,
+                "chat_id": reply.chat_id,
+                "message_id": reply.message_id,
+                "reply_markup": markup_payload(reply.markup),
+            }
+        case AnswerCallback():
+            return "answer_callback_query", {
+                "callback_query_id": reply.callback_id,
+                "text": reply.text,
+                "show_alert": reply.alert or None,
+            }
+        case SetCommands():
+            return _commands_call(reply)
+
+
+def _send(send: Send, **content: Any) -> Arguments:
+    return {
+        "chat_id": send.chat_id,
+        **content,
+        "reply_markup": markup_payload(send.markup),
+        "message_thread_id": send.thread_id,
+    }
+
+
+def _commands_call(reply: SetCommands) -> tuple[str, Arguments]:
+    """``setMyCommands`` for one chat or all private chats; no commands: ``deleteMyCommands``."""
+    scope = (
+        {"type": "all_private_chats"}
+        if reply.chat_id is None
+        else {"type": "chat", "chat_id": reply.chat_id}
+    )
+    arguments: Arguments = {"scope": scope, "language_code": reply.language_code}
+    if not reply.commands:
+        return "delete_my_commands", arguments
+    commands = [{"command": c.command, "description": c.description} for c in reply.commands]
+    return "set_my_commands", {"commands": commands, **arguments}
+
+
+def webhook_call(url: str, secret_token: str) -> tuple[str, Arguments]:
+    """Telegram posts updates to ``url``, echoing ``secret_token`` in a header."""
+    allowed = list(ALLOWED_UPDATES)
+    return "set_webhook", {"url": url, "secret_token": secret_token, "allowed_updates": allowed}
+
+
+def markup_payload(markup: Markup | None) -> dict[str, Any] | None:
+    """Our keyboard as the Bot API's ``reply_markup`` object; its first key names the kind
+    (``inline_keyboard``, ``keyboard``, ``remove_keyboard``), so a runtime picks its class."""
+    match markup:
+        case None:
+            return None
+        case InlineKeyboard():
+            return {
+                "inline_keyboard": [
+                    [
+                        {"text": b.text, "callback_data": b.data}
+                        if b.data is not None
+                        else {"text": b.text, "url": b.url}
+                        for b in row
+                    ]
+                    for row in markup.rows
+                ]
+            }
+        case ReplyKeyboard():
+            return {
+                "keyboard": [
+                    [
+                        {"text": b.text}
+                        | ({"request_contact": True} if b.request_contact else {})
+                        | ({"request_location": True} if b.request_location else {})
+                        for b in row
+                    ]
+                    for row in markup.rows
+                ],
+                "resize_keyboard": True,
+                "one_time_keyboard": markup.one_time,
+            }
+        case _:
+            return {"remove_keyboard": True}
+
+
+def is_not_modified(description: str) -> bool:
+    """Telegram refuses an edit that changes nothing; for us that edit already succeeded."""
+    return "message is not modified" in description.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    """The little that differs between aiogram and python-telegram-bot in making a call."""
+
+    build: Callable[[Any, dict[str, Any]], Any]  # one of its classes from a Bot API object
+    markups: tuple[type, ...]  # its keyboard classes, in the order of MARKUP_KINDS
+    upload: Callable[[Upload], Any]
+    scope: Callable[[dict[str, Any]], Any]  # a BotCommandScope of the right subclass
+    command: Callable[..., Any]  # BotCommand(command=..., description=...)
+    errors: ErrorTable
+    retry_seconds: Callable[[Any], float]  # the wait in its flood-control error
+
+    def arguments(self, arguments: Arguments) -> Arguments:
+        """The arguments with the framework's own objects where it wants them."""
+        wrap: dict[str, Callable[[Any], Any]] = {
+            "reply_markup": self._markup,
+            "document": self.upload,
+            "scope": self.scope,
+            "commands": lambda commands: [self.command(**command) for command in commands],
+        }
+        return {
+            name: wrap[name](value) if value is not None and name in wrap else value
+            for name, value in arguments.items()
+        }
+
+    def _markup(self, payload: dict[str, Any]) -> Any:
+        kind = self.markups[MARKUP_KINDS.index(next(iter(payload)))]
+        return self.build(kind, payload)
+
+    @contextmanager
+    def normalised_errors(self) -> Iterator[None]:
+        """Re-raise the framework's errors as the framework-free errors of
+        :mod:`bot.runtimes.base`."""
+        try:
+            yield
+        except DeliveryError:
+            raise
+        except Exception as exc:
+            ours = next((error for kinds, error in self.errors if isinstance(exc, kinds)), None)
+            if ours is None:
+                raise
+            if ours is RetryAfter:
+                raise RetryAfter(self.retry_seconds(exc)) from exc
+            message = getattr(exc, "message", None)
+            raise ours(message if isinstance(message, str) else repr(exc)) from exc
+
+
+class BotApiRuntime:
+    """What both runtimes share: construction, and replies and webhooks as calls on the
+    framework's ``Bot`` (see :class:`~bot.runtimes.base.Runtime` for the whole contract)."""
+
+    name: str
+    framework: ClassVar[Framework]
+
+    def __init__(
+        self,
+        token: str,
+        handler: UpdateHandler,
+        api_base_url: str | None = None,
+        request_timeout: float = 30,
+    ) -> None:
+        self._handler = handler
+        self._connect(token, api_base_url, request_timeout)
+
+    def _connect(self, token: str, api_base_url: str | None, request_timeout: float) -> None:
+        """Build the framework's bot (and its update machinery) for ``token``."""
+        raise NotImplementedError
+
+    async def _ready_bot(self) -> Any:
+        """The framework's ``Bot``, ready for calls."""
+        raise NotImplementedError
+
+    async def execute(self, reply: Reply) -> int | None:
+        method, arguments = api_call(reply)
+        try:
+            result = await self._request(method, arguments)
+        except Rejected as exc:
+            if isinstance(reply, Edit) and is_not_modified(str(exc)):
+                return reply.message_id  # an edit that changes nothing has already succeeded
+            raise
+        if isinstance(reply, Edit):
+            return reply.message_id
+        return int(result.message_id) if isinstance(reply, Send) else None
+
+    async def set_webhook(self, url: str, secret_token: str) -> None:
+        await self._request(*webhook_call(url, secret_token))
+
+    async def _request(self, method: str, arguments: Arguments) -> Any:
+        bot = await self._ready_bot()
+        with self.framework.normalised_errors():
+            return await getattr(bot, method)(**self.framework.arguments(arguments))

@@ -1,0 +1,132 @@
+"""/help and the main menu as they read before the command table drove them, per role and
+language: what the table must reproduce to the letter (and what Telegram's "/" menu lists)."""
+
+from __future__ import annotations
+
+HELP: dict[tuple[str, str], str] = {
+    ("client", "en"): (
+        "Commands:\n"
+        "/report — report a breakdown\n"
+        "/status — your requests and their progress\n"
+        "/complaint — tell the service managers what went wrong\n"
+        "/language — change the language\n"
+        "/cancel — stop the current action\n"
+        "/help — show this help"
+    ),
+    ("engineer", "en"): (
+        "You are a field engineer. Commands:\n"
+        "/jobs — open jobs you can take, most urgent and nearest first\n"
+        "/myjobs — your jobs: status, notes, photos, tests, parts, resolve\n"
+        "/duty — go on or off duty\n"
+        "Share your location with the 📎 button so nearby jobs come first.\n"
+        "/language — change the language\n"
+        "/cancel — stop the current action\n"
+        "/help — show this help"
+    ),
+    ("manager", "en"): (
+        "You are a service manager. Commands:\n"
+        "/open — open requests: filter, assign, reassign\n"
+        "/stats — figures for today, this week or this month\n"
+        "/trends — models and customers with the most breakdowns, repeat breakdowns\n"
+        "/engineers — who is on duty, where and how busy\n"
+        "/export — requests as CSV and Excel files\n"
+        "/invite — an invite link for a new engineer or manager\n"
+        "/language — change the language\n"
+        "/cancel — stop the current action\n"
+        "/help — show this help"
+    ),
+    ("client", "ru"): (
+        "Команды:\n"
+        "/report — сообщить о неисправности\n"
+        "/status — ваши заявки и их статус\n"
+        "/complaint — рассказать менеджерам сервиса, что пошло не так\n"
+        "/language — сменить язык\n"
+        "/cancel — отменить текущее действие\n"
+        "/help — показать эту справку"
+    ),
+    ("engineer", "ru"): (
+        "Вы выездной инженер. Команды:\n"
+        "/jobs — заявки, которые можно взять: сначала самые срочные и ближайшие\n"
+        "/myjobs — ваши заявки: статус, заметки, фото, тесты, запчасти, завершение\n"
+        "/duty — начать или закончить смену\n"
+        "Отправляйте геопозицию кнопкой 📎, чтобы ближайшие заявки показывались первыми.\n"
+        "/language — сменить язык\n"
+        "/cancel — отменить текущее действие\n"
+        "/help — показать эту справку"
+    ),
+    ("manager", "ru"): (
+        "Вы менеджер сервисной службы. Команды:\n"
+        "/open — открытые заявки: фильтры, назначение, переназначение\n"
+        "/stats — показатели за сегодня, эту неделю или этот месяц\n"
+        "/trends — модели и клиенты с наибольшим числом поломок, повторные поломки\n"
+        "/engineers — кто на смене, где и насколько загружен\n"
+        "/export — выгрузка заявок в CSV и Excel\n"
+        "/invite — ссылка-приглашение для нового инженера или менеджера\n"
+        "/language — сменить язык\n"
+        "/cancel — отменить текущее действие\n"
+        "/help — показать эту справку"
+    ),
+    ("client", "bg"): (
+        "Команди:\n"
+        "/report — подаване на сигнал за повреда\n"
+        "/status — Вашите заявки и тяхното състояние\n"
+        "/complaint — оплакване до мениджърите на сервиза\n"
+        "/language — смяна на езика\n"
+        "/cancel — отказ от текущото действие\n"
+        "/help — показване на тази помощ"
+    ),
+    ("engineer", "bg"): (
+        "Вие сте сервизен техник. Команди:\n"
+        "/jobs — заявки, които можете да поемете, първо най-спешните и най-близките\n"
+        "/myjobs — Вашите заявки: статус, бележки, снимки, тестове, резервни части, завършване\n"
+        "/duty — начало или край на смяната\n"
+        "Споделяйте местоположението си с бутона 📎, за да виждате първо близките заявки.\n"
+        "/language — смяна на езика\n"
+        "/cancel — отказ от текущото действие\n"
+        "/help — показване на тази помощ"
+    ),
+    ("manager", "bg"): (
+        "Вие сте мениджър на сервиза. Команди:\n"
+        "/open — отворени заявки: филтриране, възлагане, превъзлагане\n"
+        "/stats — показатели за днес, тази седмица или този месец\n"
+        "/trends — модели и клиенти с най-много повреди, повторни повреди\n"
+        "/engineers — кой е на смяна, къде е и колко е натоварен\n"
+        "/export — заявките като файлове CSV и Excel\n"
+        "/invite — връзка за покана за нов техник или мениджър\n"
+        "/language — смяна на езика\n"
+        "/cancel — отказ от текущото действие\n"
+        "/help — показване на тази помощ"
+    ),
+}
+MENU: dict[tuple[str, str], list[list[str]]] = {
+    ("client", "en"): [
+        ["🛠 Report a breakdown"],
+        ["📦 Installation, maintenance, upgrade"],
+        ["📋 My requests"],
+        ["❓ Help", "🌐 Language"],
+    ],
+    ("engineer", "en"): [["📋 Open jobs", "🧰 My jobs"], ["❓ Help", "🌐 Language"]],
+    ("manager", "en"): [["📂 Open requests", "📊 Today"], ["❓ Help", "🌐 Language"]],
+    ("client", "ru"): [
+        ["🛠 Сообщить о неисправности"],
+        ["📦 Монтаж, обслуживание, модернизация"],
+        ["📋 Мои заявки"],
+        ["❓ Помощь", "🌐 Язык"],
+    ],
+    ("engineer", "ru"): [["📋 Открытые заявки", "🧰 Мои заявки"], ["❓ Помощь", "🌐 Язык"]],
+    ("manager", "ru"): [["📂 Открытые заявки", "📊 Сегодня"], ["❓ Помощь", "🌐 Язык"]],
+    ("client", "bg"): [
+        ["🛠 Подай сигнал за повреда"],
+        ["📦 Монтаж, профилактика, модернизация"],
+        ["📋 Моите заявки"],
+        ["❓ Помощ", "🌐 Език"],
+    ],
+    ("engineer", "bg"): [["📋 Отворени заявки", "🧰 Моите заявки"], ["❓ Помощ", "🌐 Език"]],
+    ("manager", "bg"): [["📂 Отворени заявки", "📊 Днес"], ["❓ Помощ", "🌐 Език"]],
+}
+
+
+def command_lines(role: str, language: str) -> list[tuple[str, str]]:
+    """The ``/command — description`` lines of that help, as (command, description)."""
+    lines = [line.split(" — ", 1) for line in HELP[role, language].splitlines()]
+    return [(name.removeprefix("/"), text) for name, text in (p for p in lines if len(p) == 2)]
