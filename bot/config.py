@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.buttons import parse_int
+
 SUPPORTED_LOCALES = ("en", "ru", "bg")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -90,9 +92,10 @@ class Settings(BaseSettings):
             if not item.strip():
                 continue
             kind, separator, thread = item.partition("=")
-            if not separator or not kind.strip() or not thread.strip().isdigit():
+            topic = parse_int(thread) if separator and kind.strip() else None
+            if topic is None:
                 raise ValueError("FIELDBOT_MANAGER_TOPIC_IDS looks like 'new_ticket=12,sla=14'")
-            topics[kind.strip()] = int(thread)
+            topics[kind.strip()] = topic
         return topics
 
     @field_validator("business_hours", mode="before")

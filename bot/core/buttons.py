@@ -17,7 +17,10 @@ refuses data Telegram would refuse (over 64 bytes) or that would not read back.
 Field types: ``int`` (0 … 2³¹−1), ``str`` (no separator inside), a ``StrEnum``, ``bool``
 (``1``/``0``), and any of them ``| None`` (packed as ``-``). A ``str`` field may be empty;
 the last field, when it is a ``str``, takes the rest of the data, separators included (an
-invite code is URL-safe base64, which has ``_``).
+invite code is URL-safe base64, which has ``_``). Trailing fields with defaults may be left
+out of the data (they read back as their defaults); a class declared with ``compact=True``
+leaves them out when they hold their defaults (``mg:as:12`` for the first page of
+``mg:as:12:6``).
 
 Deep-link payloads (``/start eq_12``) are the same thing with ``_`` as the separator: subclass
 :class:`DeepLink`. Numbers a person types go through :func:`parse_int` for the same checks.
@@ -69,6 +72,7 @@ class _Field:
     name: str
     kind: Any
     optional: bool
+    default: Any = dataclasses.MISSING
 
     def dump(self, value: Any, sep: str, last: bool) -> str:
         if value is None:
@@ -112,12 +116,14 @@ class _Packed:
 
     prefix: ClassVar[str]
     separator: ClassVar[str] = ":"
+    compact: ClassVar[bool] = False
     _fields: ClassVar[tuple[_Field, ...] | None] = None
 
-    def __init_subclass__(cls, prefix: str = "", **kwargs: Any) -> None:
+    def __init_subclass__(cls, prefix: str = "", compact: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if prefix:
             cls.prefix = prefix
+            cls.compact = compact
             cls._fields = None
             dataclasses.dataclass(frozen=True)(cls)
 
@@ -126,7 +132,7 @@ class _Packed:
         if cls._fields is None:  # resolved on first use: annotations are strings until then
             hints = typing.get_type_hints(cls)
             cls._fields = tuple(
-                _Field(f.name, *_optional(hints[f.name]))
+                _Field(f.name, *_optional(hints[f.name]), f.default)
                 for f in dataclasses.fields(cls)  # type: ignore[arg-type]
             )
         return cls._fields
@@ -134,7 +140,9 @@ class _Packed:
     def pack(self) -> str:
         sep = self.separator
         parts = [self.prefix]
-        fields = self.fields()
+        fields = list(self.fields())
+        while self.compact and fields and getattr(self, fields[-1].name) == fields[-1].default:
+            fields.pop()
         parts += [
             field.dump(getattr(self, field.name), sep, last=index == len(fields) - 1)
             for index, field in enumerate(fields)
@@ -157,11 +165,12 @@ class _Packed:
         rest = data[len(cls.prefix) + 1 :]
         greedy = bool(fields) and fields[-1].kind is str
         parts = rest.split(cls.separator, len(fields) - 1 if greedy else -1)
-        if not fields and not rest:
-            parts = []
-        if len(parts) != len(fields):
+        if not rest and (not fields or not data.endswith(cls.separator)):
+            parts = []  # "ts:next" and "ts:next:" alike for a class with no fields
+        left_out = fields[len(parts) :]
+        if len(parts) > len(fields) or any(f.default is dataclasses.MISSING for f in left_out):
             raise Malformed(f"{data!r}: {len(parts)} fields, {cls.__name__} has {len(fields)}")
-        values = {field.name: field.load(part) for field, part in zip(fields, parts, strict=True)}
+        values = {field.name: field.load(part) for field, part in zip(fields, parts, strict=False)}
         return cls(**values)
 
 

@@ -61,22 +61,6 @@ class Incoming:
     location: Location | None = None
     photo_file_ids: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def button_argument(self) -> str:
-        """Everything after the pressed button's ``prefix:``."""
-        return (self.callback_data or "").partition(":")[2]
-
-    @property
-    def button_fields(self) -> list[str]:
-        """The button's data after its prefix, split at ``:``; forged data may have any number
-        of fields, so read them with :meth:`button_field`."""
-        return (self.callback_data or "").split(":")[1:]
-
-    def button_field(self, index: int) -> str:
-        """Field ``index`` after the prefix, or ``""`` when the data is shorter."""
-        fields = self.button_fields
-        return fields[index] if index < len(fields) else ""
-
     @staticmethod
     def split_command(text: str) -> tuple[str, str] | None:
         """``/report@fieldbot arg`` → ``("report", "arg")``; None when it is not a command."""

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.core.buttons import ButtonData, DeepLink, Malformed, parse_int
+from bot.core.buttons import ButtonData, DeepLink, Malformed
 from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.refusals import Refusal
@@ -88,9 +88,6 @@ class Router:
         """Presses of ``button``: the handler gets the unpacked, checked value."""
 
         def decorator(handler: ButtonHandler[B]) -> ButtonHandler[B]:
-            if isinstance(button, str):  # TRANSITIONAL: untyped prefix, removed by the house issue
-                self._add(self.callbacks, button, Route(handler, frozenset(roles)))
-                return handler
             route = Route(handler, frozenset(roles), button.unpack)
             self._add(self.callbacks, button.prefix, route)
             return handler
@@ -181,13 +178,8 @@ class Router:
         if event.kind is EventKind.CALLBACK:
             data = event.callback_data or ""
             route = self._callback_route(data)
-            if route is None:
+            if route is None or route.parse is None:
                 return None
-            if route.parse is None:  # TRANSITIONAL: untyped prefix
-                plausible = all(
-                    not p.isdigit() or parse_int(p) is not None for p in data.split(":")
-                )
-                return (route, None) if plausible else None
             try:
                 return route, route.parse(data)
             except Malformed:

@@ -393,11 +393,10 @@ async def import_check(session: AsyncSession, row: Row) -> None:
     if low is not None and high is not None and low > high:
         raise RowError(f"'min' {low} is above 'max' {high}")
     position_text = _text(row, "position")
-    if position_text and not position_text.isdigit():
+    position = parse_int(position_text) if position_text else None
+    if position_text and position is None:
         raise RowError(f"'position' is not a whole number: {position_text!r}")
-    if position_text:
-        position = int(position_text)
-    else:
+    if position is None:
         last = await session.scalar(
             select(func.max(ChecklistCheck.position)).where(
                 ChecklistCheck.template_id == template.id

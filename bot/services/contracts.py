@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.buttons import parse_int
 from bot.services.import_rows import (
     Row,
     RowError,
@@ -38,9 +39,10 @@ def _hours(row: Row, column: str, *, required: bool) -> int | None:
         if required:
             raise RowError(f"'{column}' is empty")
         return None
-    if not value.isdigit() or int(value) < 1:
+    hours = parse_int(value, minimum=1)
+    if hours is None:
         raise RowError(f"'{column}' is not a whole number of at least 1: {value!r}")
-    return int(value)
+    return hours
 
 
 def _yes_no(row: Row, column: str) -> bool | None:

@@ -51,7 +51,7 @@ async def import_stock_row(session: AsyncSession, row: Row) -> None:
     quantity_text = (row.get("quantity") or "").strip()
     if not number:
         raise RowError("'number' is empty")
-    if quantity_text and not quantity_text.isdigit():
+    if quantity_text and parse_int(quantity_text) is None:
         raise RowError(f"'quantity' is not a whole number ≥ 0: {quantity_text!r}")
     if quantity_text and not warehouse_name:
         raise RowError("'warehouse' is empty but 'quantity' is given")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.core.buttons import ButtonData, DeepLink, parse_int
+from bot.core.buttons import ButtonData, DeepLink
 
 
 # -- /jobs: the board -----------------------------------------------------------------------
@@ -27,15 +27,10 @@ class AcceptJob(ButtonData, prefix="jb:acc"):
 
 
 # -- /myjobs: my jobs and a job's card --------------------------------------------------------
-class MyJobs(ButtonData, prefix="mj:list"):
-    """The list of my jobs from ``offset``. Text, not a number: the main menu and older cards
-    send a bare ``mj:list``; anything but an offset shows the first page."""
+class MyJobs(ButtonData, prefix="mj:list", compact=True):
+    """The list of my jobs from ``offset``; the first page is a bare ``mj:list``."""
 
-    offset: str = ""
-
-    @property
-    def start(self) -> int:
-        return parse_int(self.offset) or 0
+    offset: int = 0
 
 
 class OpenMyJob(ButtonData, prefix="mj:open"):

@@ -175,7 +175,7 @@ async def myjobs_command(ctx: Context) -> None:
 @router.callback(MyJobs, roles=ENGINEERS)
 async def my_jobs_button(ctx: Context, button: MyJobs) -> None:
     ctx.answer()
-    await show_my_jobs(ctx, button.start, in_place=True)
+    await show_my_jobs(ctx, button.offset, in_place=True)
 
 
 async def show_my_jobs(ctx: Context, offset: int = 0, in_place: bool = False) -> None:
@@ -201,7 +201,7 @@ async def show_my_jobs(ctx: Context, offset: int = 0, in_place: bool = False) ->
     if note:
         lines.append(note)
     rows = [[Button(ticket_ref(ticket), OpenMyJob(ticket=ticket.id).pack())] for ticket in page]
-    rows.append(pager(lambda at: MyJobs(offset=str(at)), offset, len(mine)))
+    rows.append(pager(lambda at: MyJobs(offset=at), offset, len(mine)))
     show("\n".join(lines), inline(*rows))
 
 

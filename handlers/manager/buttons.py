@@ -8,7 +8,6 @@ The alerts to the managers' chat carry :class:`OpenTicket`, :class:`Candidates` 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
 
 from bot.core.buttons import ButtonData
 from bot.services.assignments import Filters
@@ -94,24 +93,12 @@ class OpenTicket(ButtonData, prefix="mg:t"):
     ticket: int
 
 
-class Candidates(ButtonData, prefix="mg:as"):
-    """Whom to assign ``ticket`` to, a page from ``offset``.
-
-    The first page packs without its offset (``mg:as:12``, the alerts' Assign button) and both
-    forms read back, so buttons already sent (``mg:as:12:0``) keep working.
-    """
+class Candidates(ButtonData, prefix="mg:as", compact=True):
+    """Whom to assign ``ticket`` to, a page from ``offset``; the first page is ``mg:as:12``
+    (the alerts' Assign button), and ``mg:as:12:0`` reads the same."""
 
     ticket: int
     offset: int = 0
-
-    def pack(self) -> str:
-        data = super().pack()
-        return data.removesuffix(self.separator + "0") if self.offset == 0 else data
-
-    @classmethod
-    def unpack(cls, data: str) -> Self:
-        first_page = data.count(cls.separator) == cls.prefix.count(cls.separator) + 1
-        return super().unpack(data + cls.separator + "0" if first_page else data)
 
 
 class AssignTo(ButtonData, prefix="mg:ae"):

@@ -244,3 +244,17 @@ def test_parse_int_bounds() -> None:
     assert parse_int("-11", minimum=-10) is None
     assert parse_int("11", maximum=10) is None
     assert parse_int("--5", minimum=-10) is None
+
+
+class Paged(ButtonData, prefix="zz:pg", compact=True):
+    ticket: int
+    offset: int = 0
+
+
+def test_trailing_defaults_may_be_left_out_and_compact_leaves_them_out() -> None:
+    assert Paged(ticket=12).pack() == "zz:pg:12"
+    assert Paged(ticket=12, offset=6).pack() == "zz:pg:12:6"
+    assert Paged.unpack("zz:pg:12") == Paged.unpack("zz:pg:12:0") == Paged(ticket=12)
+    for forged in ("zz:pg", "zz:pg:", "zz:pg:12:6:1", "zz:pg:12:①"):
+        with pytest.raises(Malformed):
+            Paged.unpack(forged)
