@@ -77,6 +77,8 @@ class Engine:
         except Refusal as refusal:
             log.info("update %s refused: %s", ctx.event.update_id, refusal)
             ctx.replies[:], ctx.answered = replies, answered
+            if refusal.ends_dialog:
+                await dialogs.end(ctx)
             await self.router.refuse(ctx, refusal)
 
     async def _claim(self, session: AsyncSession, update_id: int) -> None:

@@ -15,6 +15,7 @@ from bot.core.buttons import ButtonData, DeepLink, Malformed
 from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.refusals import Refusal
+from bot.core.replies import Markup
 from storage.models import Role
 
 Handler = Callable[[Context], Awaitable[None]]
@@ -22,7 +23,6 @@ B = TypeVar("B", bound=ButtonData)
 L = TypeVar("L", bound=DeepLink)
 ButtonHandler = Callable[[Context, B], Awaitable[None]]
 LinkHandler = Callable[[Context, L], Awaitable[None]]
-RefusalHandler = Callable[[Context, Refusal], Awaitable[None]]
 ALL_ROLES = frozenset(Role)
 GLOBAL_EVENTS = frozenset({EventKind.CONTACT, EventKind.LOCATION})
 ANY_STEP = "*"
@@ -56,7 +56,7 @@ class Router:
         self.events: dict[EventKind, Route] = {}
         self.fallback: Handler | None = None
         self.denied: Handler | None = None
-        self.refused: RefusalHandler | None = None
+        self.menu: Callable[[Context], Markup] | None = None  # after a dialog ends on a refusal
 
     @staticmethod
     def _add(table: dict[Any, Route], key: Any, route: Route) -> None:
@@ -139,7 +139,7 @@ class Router:
         self.command_table.update(other.command_table)
         self.fallback = other.fallback or self.fallback
         self.denied = other.denied or self.denied
-        self.refused = other.refused or self.refused
+        self.menu = other.menu or self.menu
 
     # -- the command table ----------------------------------------------------------------
     def commands_for(self, role: Role) -> list[Command]:
@@ -236,11 +236,10 @@ class Router:
 
     async def refuse(self, ctx: Context, refusal: Refusal) -> None:
         """Answer a refusal a service or handler raised, in the person's language."""
-        if self.refused is not None:
-            await self.refused(ctx, refusal)
-            return
         text = ctx._(refusal.message, **refusal.values)
         if ctx.event.callback_id is not None:
             ctx.answer(text, alert=refusal.alert)
+        elif refusal.ends_dialog and self.menu is not None:
+            ctx.send(text, self.menu(ctx))
         else:
             ctx.send(text)

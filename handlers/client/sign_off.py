@@ -18,10 +18,11 @@ from bot.core.buttons import ButtonData, parse_int
 from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.i18n import N_, Catalogs, Translator
+from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
 from bot.core.router import Router
 from bot.services import closing
-from bot.services.errors import InvalidState, NotFound
+from bot.services.errors import InvalidState
 from handlers import notices
 from handlers.common.help import main_menu
 from handlers.notices import Background, Render
@@ -113,16 +114,12 @@ async def not_fixed_reason(ctx: Context) -> None:
 
 
 async def reopen(ctx: Context, ticket_id: int, reason: str) -> None:
-    """Back to the engineer. Refused, the dialog still ends (so no ``raise``: a refusal would
-    roll that back and leave the customer in it)."""
+    """Back to the engineer; refused, the dialog ends with the refusal."""
     await dialogs.end(ctx)
-    try:
+    async with ending_dialog(N_("This request is not waiting for your confirmation.")):
         ticket = await closing.not_fixed(
             ctx.session, ticket_id, ctx.person, reason, ctx.now(), ctx.settings
         )
-    except (NotFound, InvalidState):
-        ctx.send(ctx._("This request is not waiting for your confirmation."))
-        return
     engineer = await assigned_engineer(ctx, ticket)
     if engineer is not None:
         await notices.to_person(ctx, engineer, reopened_note(ticket, reason), kind="reopened")
@@ -173,7 +170,7 @@ async def skip_comment_button(ctx: Context, button: SkipComment) -> None:
 
 @router.dialog("feedback", step="comment", roles=CLIENTS)
 async def feedback_comment(ctx: Context) -> None:
-    """The comment. Refused, the dialog still ends (so no ``raise``, as in :func:`reopen`)."""
+    """The comment; refused, the dialog ends with the refusal."""
     assert ctx.dialog is not None
     text = ctx.event.text.strip()
     if ctx.event.kind is not EventKind.TEXT or not text:
@@ -181,11 +178,8 @@ async def feedback_comment(ctx: Context) -> None:
         return
     ticket_id = int(ctx.dialog.data["ticket_id"])
     await dialogs.end(ctx)
-    try:
+    async with ending_dialog(N_("This request takes no comment now.")):
         commented = await closing.comment(ctx.session, ticket_id, ctx.person, text, ctx.now())
-    except (NotFound, InvalidState):
-        ctx.send(ctx._("This request takes no comment now."))
-        return
     await notices.rating_comment(ctx, commented)
     ctx.send(ctx._("Thank you! Your comment is passed to the service team."), main_menu(ctx))
 

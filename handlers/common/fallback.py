@@ -39,3 +39,4 @@ async def denied(ctx: Context) -> None:
 
 router.fallback = fallback
 router.denied = denied
+router.menu = main_menu

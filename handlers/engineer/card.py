@@ -12,13 +12,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from bot.core import dialogs
 from bot.core.context import Context
+from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import jobs, tickets
-from bot.services.errors import InvalidState, NotFound
-from handlers.common.help import main_menu
+from bot.services.errors import InvalidState
 from handlers.engineer.buttons import (
     AddNote,
     AddPhotos,
@@ -251,11 +250,8 @@ def job_step(router: Router, step: str) -> Callable[[JobStep], JobStep]:
         @router.dialog(DIALOG, step=step, roles=ENGINEERS)
         async def answered(ctx: Context) -> None:
             assert ctx.dialog is not None
-            try:
+            async with ending_dialog(NOT_YOURS):
                 await handler(ctx, await my_job(ctx, int(ctx.dialog.data["ticket_id"])))
-            except (NotFound, InvalidState):
-                await dialogs.end(ctx)
-                ctx.send(ctx._(NOT_YOURS), main_menu(ctx))
 
         return handler
 

@@ -9,18 +9,18 @@ for Retest or Next). A button under an earlier question or verdict is answered a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.i18n import N_, Translator
+from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import checklists
 from bot.services.checklists import BadValue, CheckOutcome, Verdict
-from bot.services.errors import InvalidState, NotFound
 from handlers.engineer.answers import typed
 from handlers.engineer.buttons import (
     AnswerCheck,
@@ -70,15 +70,10 @@ def current_check_id(ctx: Context) -> int | None:
     return int(queue[index]) if index < len(queue) else None
 
 
-@asynccontextmanager
-async def open_for_tests(ctx: Context) -> AsyncIterator[None]:
+def open_for_tests() -> AbstractAsyncContextManager[None]:
     """Around each step once the dialog runs: a job that is no longer this engineer's, or no
-    longer on site, ends the dialog (what was logged stays) and says so."""
-    try:
-        yield
-    except (NotFound, InvalidState):
-        await dialogs.end(ctx)
-        ctx.send(ctx._("This job is no longer open for tests. Nothing more was saved."))
+    longer on site, ends the dialog (what was logged before stays) and says so."""
+    return ending_dialog(N_("This job is no longer open for tests. Nothing more was saved."))
 
 
 async def own_ticket(ctx: Context, ticket_id: int) -> Ticket:
@@ -263,28 +258,28 @@ def at_check(ctx: Context, ticket_id: int, check_id: int, step: str) -> bool:
 @router.callback(AnswerCheck, roles=ENGINEERS)
 async def check_answered(ctx: Context, button: AnswerCheck) -> None:
     if at_check(ctx, button.ticket, button.check, "value"):
-        async with open_for_tests(ctx):
+        async with open_for_tests():
             await take_value(ctx, button.answer.value)
 
 
 @router.callback(SkipCheck, roles=ENGINEERS)
 async def check_skipped(ctx: Context, button: SkipCheck) -> None:
     if at_check(ctx, button.ticket, button.check, "value"):
-        async with open_for_tests(ctx):
+        async with open_for_tests():
             await skip(ctx)
 
 
 @router.callback(RetestCheck, roles=ENGINEERS)
 async def retest(ctx: Context, button: RetestCheck) -> None:
     if at_check(ctx, button.ticket, button.check, "verdict"):
-        async with open_for_tests(ctx):
+        async with open_for_tests():
             await ask(ctx, await own_ticket(ctx, button.ticket))
 
 
 @router.callback(NextCheck, roles=ENGINEERS)
 async def next_check(ctx: Context, button: NextCheck) -> None:
     if at_check(ctx, button.ticket, button.check, "verdict"):
-        async with open_for_tests(ctx):
+        async with open_for_tests():
             await advance(ctx)
 
 
@@ -302,7 +297,7 @@ async def stop(ctx: Context, button: StopTests) -> None:
 async def value_typed(ctx: Context) -> None:
     text = typed(ctx, ASK)
     if text is not None:
-        async with open_for_tests(ctx):
+        async with open_for_tests():
             await take_value(ctx, text)
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.i18n import N_
+from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import parts
-from bot.services.errors import InvalidState, NotFound
+from bot.services.errors import NotFound
 from handlers import notices
 from handlers.engineer.answers import typed
 from handlers.engineer.buttons import CancelParts, Move, MoveJob, PickPart, RequestParts
@@ -128,14 +129,10 @@ async def quantity_typed(ctx: Context) -> None:
             inline(cancel_row(ctx, ticket_id)),
         )
         return
-    try:
+    async with ending_dialog(N_("This job is no longer open. Nothing was requested.")):
         requested = await parts.request_part(
             ctx.session, ticket_id, ctx.person, part_id, quantity, ctx.now(), ctx.settings
         )
-    except (NotFound, InvalidState):  # the dialog ends with it
-        await dialogs.end(ctx)
-        ctx.send(ctx._("This job is no longer open. Nothing was requested."))
-        return
     await dialogs.end(ctx)
     await notices.part_requested(ctx, requested)
     confirm(ctx, requested.ticket, requested.part, requested.request)

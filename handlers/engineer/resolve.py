@@ -12,13 +12,13 @@ from bot.core import dialogs
 from bot.core.buttons import ButtonData
 from bot.core.context import Context
 from bot.core.events import EventKind
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
+from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, Markup, inline
 from bot.core.router import Router
 from bot.services import checklists, closing
 from bot.services.checklists import CheckOutcome
 from bot.services.closing import ChecksIncomplete
-from bot.services.errors import InvalidState, NotFound
 from handlers import notices
 from handlers.client.sign_off import ConfirmWork, NotFixed
 from handlers.engineer.buttons import LogTests, ResolveJob
@@ -76,8 +76,7 @@ def show_blocked(ctx: Context, ticket_id: int, outcomes: Sequence[CheckOutcome])
 
 @router.dialog("resolve", step="note", roles=ENGINEERS)
 async def resolution_note(ctx: Context) -> None:
-    """The note resolves the job. Refused or blocked, the dialog still ends (so no ``raise``:
-    a refusal would roll that back and leave the engineer in it)."""
+    """The note resolves the job; refused or blocked, the dialog ends."""
     assert ctx.dialog is not None
     text = ctx.event.text.strip()
     ticket_id = int(ctx.dialog.data["ticket_id"])
@@ -85,16 +84,14 @@ async def resolution_note(ctx: Context) -> None:
         ctx.send(ctx._("Please type a few words about what was done."))
         return
     await dialogs.end(ctx)
-    try:
-        ticket = await closing.resolve(
-            ctx.session, ticket_id, ctx.person, text, ctx.now(), ctx.settings
-        )
-    except ChecksIncomplete as blocked:
-        show_blocked(ctx, ticket_id, blocked.outcomes)
-        return
-    except (NotFound, InvalidState):
-        ctx.send(ctx._("This job is no longer open. Nothing was changed."))
-        return
+    async with ending_dialog(N_("This job is no longer open. Nothing was changed.")):
+        try:
+            ticket = await closing.resolve(
+                ctx.session, ticket_id, ctx.person, text, ctx.now(), ctx.settings
+            )
+        except ChecksIncomplete as blocked:
+            show_blocked(ctx, ticket_id, blocked.outcomes)
+            return
     outcomes = await checklists.outcomes(ctx.session, ticket)
     for person in await closing.customer_recipients(ctx.session, ticket):
         await notices.to_person(ctx, person, sign_off_request(ticket, text, outcomes), "resolved")

@@ -42,7 +42,8 @@ def test_pack_gives_todays_strings() -> None:
     assert JobsPage(offset=6).pack() == "jb:pg:6"
     assert OpenJob(ticket=12).pack() == "jb:open:12"
     assert AcceptJob(ticket=12).pack() == "jb:acc:12"
-    assert MyJobs(offset="6").pack() == "mj:list:6"
+    assert MyJobs(offset=6).pack() == "mj:list:6"
+    assert MyJobs().pack() == "mj:list"
     assert OpenMyJob(ticket=12).pack() == "mj:open:12"
     assert MoveJob(step=Move.SITE, ticket=12).pack() == "mj:site:12"
     assert MoveJob(step=Move.WAIT, ticket=12).pack() == "mj:wait:12"
@@ -71,11 +72,12 @@ def test_pack_gives_todays_strings() -> None:
 
 
 def test_my_jobs_reads_a_bare_list_and_any_offset() -> None:
-    assert MyJobs.unpack("mj:list").start == 0  # the main menu's button
-    assert MyJobs.unpack(MyJobs().pack()).start == 0
-    assert MyJobs.unpack("mj:list:12").start == 12
+    assert MyJobs.unpack("mj:list").offset == 0  # the first page, as older menus sent it
+    assert MyJobs.unpack(MyJobs().pack()).offset == 0
+    assert MyJobs.unpack("mj:list:12").offset == 12
     for forged in ("mj:list:①", "mj:list:-1", "mj:list:9999999999999", "mj:list:1:2"):
-        assert MyJobs.unpack(forged).start == 0
+        with pytest.raises(Malformed):
+            MyJobs.unpack(forged)
 
 
 def test_unpack_reads_them_back() -> None:
