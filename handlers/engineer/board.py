@@ -10,6 +10,7 @@ from contextlib import suppress
 from typing import Any
 
 from bot.core.context import Context
+from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import jobs
@@ -18,7 +19,7 @@ from handlers.engineer.buttons import AcceptJob, JobsPage, OpenJob
 from handlers.engineer.card import ENGINEERS, card_text, distance_text, show_card
 from handlers.engineer.pushes import PUSH_ASSIGNED, push
 from handlers.keyboards import PAGE_SIZE, page_note, pager
-from handlers.texts import N_, PRIORITY, ticket_model, ticket_ref
+from handlers.texts import PRIORITY, ticket_model, ticket_ref
 from storage.models import Ticket, TicketStatus
 
 router = Router()

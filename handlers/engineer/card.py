@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from bot.core.context import Context
+from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
@@ -40,7 +41,7 @@ from handlers.engineer.pushes import (
     push,
 )
 from handlers.keyboards import PAGE_SIZE, page_note, pager
-from handlers.texts import N_, STATUS, coverage_lines, ticket_heading, ticket_model, ticket_ref
+from handlers.texts import STATUS, coverage_lines, ticket_heading, ticket_model, ticket_ref
 from storage.models import Role, Ticket, TicketStatus
 
 router = Router()

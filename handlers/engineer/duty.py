@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.events import EventKind
+from bot.core.i18n import N_
 from bot.core.replies import KeyButton, RemoveKeyboard, ReplyKeyboard
 from bot.core.router import Router
 from bot.services import jobs
 from handlers.common.help import main_menu
 from handlers.engineer.card import ENGINEERS
-from handlers.texts import N_
 from storage.models import Role
 
 router = Router()

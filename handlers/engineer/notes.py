@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.events import EventKind
+from bot.core.i18n import N_
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import jobs
@@ -17,7 +18,7 @@ from handlers.engineer.answers import typed
 from handlers.engineer.buttons import AddNote, AddPhotos, HandBack, PhotosDone
 from handlers.engineer.card import DIALOG, ENGINEERS, job_step, my_job, show_card, wrong_step
 from handlers.engineer.pushes import PUSH_HANDED_BACK, push
-from handlers.texts import N_, ticket_ref
+from handlers.texts import ticket_ref
 from storage.models import Ticket
 
 router = Router()
