@@ -153,6 +153,31 @@ class TicketDetails(ButtonData, prefix="tk"):
     ticket: int
 
 
+# -- the sign-off of a resolved job (handlers.client.sign_off) ----------------------------------
+class ConfirmWork(ButtonData, prefix="cf:ok"):
+    ticket: int
+
+
+class NotFixed(ButtonData, prefix="cf:no"):
+    ticket: int
+
+
+class SkipReason(ButtonData, prefix="cf:skip"):
+    ticket: int
+
+
+class Rate(ButtonData, prefix="rt"):
+    """⭐``stars`` for ``ticket``. ``stars`` is text so that a forged ``-2`` or ``9`` is told
+    the range rather than that the button is stale."""
+
+    ticket: int
+    stars: str
+
+
+class SkipComment(ButtonData, prefix="rt:skip"):
+    ticket: int
+
+
 # -- deep links -------------------------------------------------------------------------------
 class EquipmentLink(DeepLink, prefix="eq"):
     """``/start eq_<equipment id>``: the QR sticker on a machine."""

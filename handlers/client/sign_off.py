@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core import dialogs
-from bot.core.buttons import ButtonData, parse_int
+from bot.core.buttons import parse_int
 from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.i18n import N_, Catalogs, Translator
@@ -24,6 +24,7 @@ from bot.core.router import Router
 from bot.services import closing
 from bot.services.errors import InvalidState
 from handlers import notices
+from handlers.client.buttons import ConfirmWork, NotFixed, Rate, SkipComment, SkipReason
 from handlers.common.help import main_menu
 from handlers.notices import Background, Render
 from handlers.texts import ticket_ref
@@ -31,30 +32,6 @@ from storage.models import Person, Role, Ticket
 
 router = Router()
 CLIENTS = (Role.CLIENT,)
-
-
-class ConfirmWork(ButtonData, prefix="cf:ok"):
-    ticket: int
-
-
-class NotFixed(ButtonData, prefix="cf:no"):
-    ticket: int
-
-
-class SkipReason(ButtonData, prefix="cf:skip"):
-    ticket: int
-
-
-class Rate(ButtonData, prefix="rt"):
-    """⭐``stars`` for ``ticket``. ``stars`` is text so that a forged ``-2`` or ``9`` is told
-    the range rather than that the button is stale."""
-
-    ticket: int
-    stars: str
-
-
-class SkipComment(ButtonData, prefix="rt:skip"):
-    ticket: int
 
 
 # -- confirmed ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from bot.services import checklists, closing
 from bot.services.checklists import CheckOutcome
 from bot.services.closing import ChecksIncomplete
 from handlers import notices
-from handlers.client.sign_off import ConfirmWork, NotFixed
+from handlers.client.buttons import ConfirmWork, NotFixed
 from handlers.engineer.buttons import LogTests, ResolveJob
 from handlers.engineer.outcomes import outcome_line, summary_lines
 from handlers.notices import Render
