@@ -118,10 +118,14 @@ async def candidates(session: AsyncSession, ticket: Ticket) -> list[Candidate]:
 
 # -- assigning ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Assignment:
+class Assigned:
+    """A manager gave the ticket to ``engineer``. Who hears of it: the engineer, the one who
+    had it before (``previous``, if anyone) and whoever reported it (``reporter``, if known)."""
+
     ticket: Ticket
     engineer: Person
     previous: Person | None
+    reporter: Person | None
 
 
 async def assign(
@@ -131,7 +135,7 @@ async def assign(
     manager: Person,
     now: datetime,
     expected_engineer_id: int | None,
-) -> Assignment:
+) -> Assigned:
     """Give the ticket to ``engineer_id`` if its engineer is still ``expected_engineer_id``
     (None: unassigned), i.e. what the manager saw. Raises NotFound, Forbidden, InvalidState
     (closed, or the same engineer) or AssignmentConflict."""
@@ -184,4 +188,4 @@ async def assign(
     await session.flush()
     await session.refresh(ticket)
     previous = await session.get(Person, expected_engineer_id) if expected_engineer_id else None
-    return Assignment(ticket, engineer, previous)
+    return Assigned(ticket, engineer, previous, await jobs.reporter(session, ticket))

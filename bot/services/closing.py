@@ -72,9 +72,10 @@ async def resolve(
     if not note:
         raise InvalidState(N_("Please type a few words about what was done."))
     ticket = await job_to_resolve(session, ticket_id, engineer)
-    return await jobs.set_status(
+    await jobs.set_status(
         session, ticket, engineer, TicketStatus.RESOLVED, now, settings, note=note
     )
+    return ticket
 
 
 # -- the customer ---------------------------------------------------------------------------------

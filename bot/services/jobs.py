@@ -58,6 +58,20 @@ class JobTaken(InvalidState):
 
 
 @dataclass(frozen=True)
+class JobMoved:
+    """An engineer moved their job from ``previous`` to ``status``: took it, set out (expected
+    at ``eta``), arrived, waits for parts, is back at work, resolved it or handed it back.
+    ``reporter`` is who hears of it: whoever reported the job, unless that is the engineer."""
+
+    ticket: Ticket
+    engineer: Person
+    previous: TicketStatus
+    status: TicketStatus
+    reporter: Person | None
+    eta: datetime | None = None
+
+
+@dataclass(frozen=True)
 class BoardItem:
     ticket: Ticket
     customer_name: str
@@ -144,7 +158,9 @@ async def board_job(session: AsyncSession, ticket_id: int, engineer: Person) -> 
     return ticket
 
 
-async def accept(session: AsyncSession, ticket_id: int, engineer: Person, now: datetime) -> Ticket:
+async def accept(
+    session: AsyncSession, ticket_id: int, engineer: Person, now: datetime
+) -> JobMoved:
     """Take a job from the board. Raises JobTaken (an InvalidState) when someone was faster."""
     require_engineer(engineer)
     ticket = await session.get(Ticket, ticket_id)
@@ -188,7 +204,7 @@ async def accept(session: AsyncSession, ticket_id: int, engineer: Person, now: d
     )
     await session.flush()
     await session.refresh(ticket)
-    return ticket
+    return await _moved(session, ticket, engineer, TicketStatus.NEW)
 
 
 # -- my jobs -------------------------------------------------------------------------------
@@ -238,6 +254,15 @@ def _require_own(ticket: Ticket, engineer: Person) -> None:
         raise Forbidden(f"ticket {ticket.id} is not this engineer's")
 
 
+async def _moved(
+    session: AsyncSession, ticket: Ticket, engineer: Person, previous: TicketStatus
+) -> JobMoved:
+    """What the engineer just did to the job, and who hears of it."""
+    told = await reporter(session, ticket, unless=engineer)
+    eta = ticket.eta if ticket.status is TicketStatus.EN_ROUTE else None
+    return JobMoved(ticket, engineer, previous, ticket.status, told, eta)
+
+
 def _event(
     ticket: Ticket, engineer: Person, kind: TimelineKind, now: datetime, **values: Any
 ) -> TicketEvent:
@@ -255,13 +280,14 @@ async def set_status(
     *,
     eta: datetime | None = None,
     note: str | None = None,
-) -> Ticket:
+) -> JobMoved:
     """Move the engineer's job along ``TRANSITIONS``; the SLA clocks stop while waiting for
     parts (counted in the ticket's own calendar: business hours or 24/7)."""
     _require_own(ticket, engineer)
-    if new_status not in TRANSITIONS.get(ticket.status, frozenset()):
-        raise InvalidState(f"ticket {ticket.id}: {ticket.status} → {new_status} is not allowed")
-    if ticket.status is TicketStatus.WAITING_PARTS:
+    previous = ticket.status
+    if new_status not in TRANSITIONS.get(previous, frozenset()):
+        raise InvalidState(f"ticket {ticket.id}: {previous} → {new_status} is not allowed")
+    if previous is TicketStatus.WAITING_PARTS:
         sla.resume(ticket, now, sla.calendar_for(ticket, settings))
     if new_status is TicketStatus.WAITING_PARTS:
         sla.pause(ticket, now)
@@ -276,7 +302,7 @@ async def set_status(
         _event(ticket, engineer, TimelineKind.STATUS, now, status=new_status, note=note, data=data)
     )
     await session.flush()
-    return ticket
+    return await _moved(session, ticket, engineer, previous)
 
 
 async def hand_back(
@@ -286,11 +312,12 @@ async def hand_back(
     reason: str,
     now: datetime,
     settings: Settings,
-) -> Ticket:
+) -> JobMoved:
     """Give the job back to the board for someone else, saying why."""
     _require_own(ticket, engineer)
-    if ticket.status not in WORKING_STATUSES:
-        raise InvalidState(f"ticket {ticket.id} is {ticket.status}")
+    previous = ticket.status
+    if previous not in WORKING_STATUSES:
+        raise InvalidState(f"ticket {ticket.id} is {previous}")
     sla.resume(ticket, now, sla.calendar_for(ticket, settings))
     ticket.status = TicketStatus.NEW
     ticket.engineer_id = None
@@ -303,7 +330,7 @@ async def hand_back(
     )
     await session.flush()
     await session.refresh(ticket)
-    return ticket
+    return await _moved(session, ticket, engineer, previous)
 
 
 def _require_workable(ticket: Ticket, engineer: Person) -> None:
@@ -360,8 +387,12 @@ async def contact_phone(session: AsyncSession, ticket: Ticket) -> str | None:
     )
 
 
-async def reporter(session: AsyncSession, ticket: Ticket) -> Person | None:
-    if ticket.reporter_id is None:
+async def reporter(
+    session: AsyncSession, ticket: Ticket, *, unless: Person | None = None
+) -> Person | None:
+    """Who hears how the request moves along: whoever reported it, unless that is ``unless``
+    (who moved it)."""
+    if ticket.reporter_id is None or (unless is not None and ticket.reporter_id == unless.id):
         return None
     return await session.get(Person, ticket.reporter_id)
 

@@ -15,9 +15,9 @@ from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import jobs
 from bot.services.errors import NotFound
+from handlers import notices
 from handlers.engineer.buttons import AcceptJob, JobsPage, OpenJob
 from handlers.engineer.card import ENGINEERS, card_text, distance_text, show_card
-from handlers.engineer.pushes import PUSH_ASSIGNED, push
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import PRIORITY, ticket_model, ticket_ref
 from storage.models import Ticket, TicketStatus
@@ -105,14 +105,14 @@ async def open_job(ctx: Context, button: OpenJob) -> None:
 async def accept(ctx: Context, button: AcceptJob) -> None:
     ref = ticket_ref(button.ticket)
     try:
-        ticket = await jobs.accept(ctx.session, button.ticket, ctx.person, ctx.now())
+        moved = await jobs.accept(ctx.session, button.ticket, ctx.person, ctx.now())
     except jobs.JobTaken as taken:
         await too_late(ctx, button.ticket, taken.mine)
         return
     ctx.answer(ctx._("Job {ref} is yours.", ref=ref))
     ctx.edit(ctx._("Job {ref} is yours.", ref=ref))
-    await push(ctx, ticket, PUSH_ASSIGNED, "job_assigned")
-    await show_card(ctx, ticket)
+    await notices.job_moved(ctx, moved)
+    await show_card(ctx, moved.ticket)
 
 
 async def too_late(ctx: Context, ticket_id: int, mine: bool) -> None:

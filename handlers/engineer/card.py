@@ -19,6 +19,7 @@ from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import jobs, tickets
 from bot.services.errors import InvalidState
+from handlers import notices
 from handlers.engineer.buttons import (
     AddNote,
     AddPhotos,
@@ -32,13 +33,6 @@ from handlers.engineer.buttons import (
     OpenMyJob,
     RequestParts,
     ResolveJob,
-)
-from handlers.engineer.pushes import (
-    PUSH_EN_ROUTE,
-    PUSH_ON_SITE,
-    PUSH_RESUMED,
-    PUSH_WAITING_PARTS,
-    push,
 )
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import STATUS, coverage_lines, ticket_heading, ticket_model, ticket_ref
@@ -225,18 +219,10 @@ async def move_job(ctx: Context, button: MoveJob) -> None:
 async def change_status(
     ctx: Context, ticket: Ticket, status: TicketStatus, eta: datetime | None = None
 ) -> None:
-    previous = ticket.status
-    await jobs.set_status(
+    moved = await jobs.set_status(
         ctx.session, ticket, ctx.person, status, ctx.now(), ctx.settings, eta=eta
     )
-    if status is TicketStatus.EN_ROUTE:
-        await push(ctx, ticket, PUSH_EN_ROUTE, "job_en_route", eta)
-    elif status is TicketStatus.WAITING_PARTS:
-        await push(ctx, ticket, PUSH_WAITING_PARTS, "job_waiting_parts")
-    elif status is TicketStatus.ON_SITE and previous is TicketStatus.WAITING_PARTS:
-        await push(ctx, ticket, PUSH_RESUMED, "job_resumed")
-    elif status is TicketStatus.ON_SITE:
-        await push(ctx, ticket, PUSH_ON_SITE, "job_on_site")
+    await notices.job_moved(ctx, moved)
 
 
 # -- the job's typed dialog ---------------------------------------------------------------------

@@ -14,10 +14,10 @@ from bot.core.i18n import N_
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import jobs
+from handlers import notices
 from handlers.engineer.answers import typed
 from handlers.engineer.buttons import AddNote, AddPhotos, HandBack, PhotosDone
 from handlers.engineer.card import DIALOG, ENGINEERS, job_step, my_job, show_card, wrong_step
-from handlers.engineer.pushes import PUSH_HANDED_BACK, push
 from handlers.texts import ticket_ref
 from storage.models import Ticket
 
@@ -78,9 +78,11 @@ async def reason_typed(ctx: Context, ticket: Ticket) -> None:
     text = typed(ctx, ASK, MIN_TEXT)
     if text is None:
         return
-    await jobs.hand_back(ctx.session, ticket, ctx.person, text[:1000], ctx.now(), ctx.settings)
+    moved = await jobs.hand_back(
+        ctx.session, ticket, ctx.person, text[:1000], ctx.now(), ctx.settings
+    )
     await dialogs.end(ctx)
-    await push(ctx, ticket, PUSH_HANDED_BACK, "job_handed_back")
+    await notices.job_moved(ctx, moved)
     ctx.send(
         ctx._("{ref} is back on the board. Thank you for saying why.", ref=ticket_ref(ticket))
     )

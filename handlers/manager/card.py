@@ -10,19 +10,18 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.core.context import Context
-from bot.core.i18n import N_, Translator
-from bot.core.replies import Button, InlineKeyboard, Markup, inline
+from bot.core.i18n import N_
+from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
-from bot.services import assignments, jobs, tickets
+from bot.services import assignments, tickets
 from bot.services.errors import InvalidState, NotFound
 from handlers import notices
-from handlers.engineer.buttons import OpenMyJob
 from handlers.keyboards import pager
 from handlers.manager.buttons import AssignTo, Candidates, OpenList, OpenTicket
 from handlers.manager.chat import MANAGERS, show
-from handlers.notices.facts import PRIORITY_MARK, brief, brief_lines, details_for_customer
-from handlers.texts import PRIORITY, STATUS, ticket_heading, ticket_ref, timeline_line
-from storage.models import Customer, Person, Ticket, TicketEvent
+from handlers.notices.facts import brief, brief_lines
+from handlers.texts import STATUS, ticket_heading, ticket_ref, timeline_line
+from storage.models import Person, Ticket, TicketEvent
 
 router = Router()
 TIMELINE_TAIL = 6
@@ -62,7 +61,7 @@ async def assign_button(ctx: Context, button: AssignTo) -> None:
         return
     ctx.answer(ctx._("{ref} is assigned to {name}.", ref=ref, name=done.engineer.name))
     ctx.edit(ctx._("✅ {ref} is assigned to {name}.", ref=ref, name=done.engineer.name))
-    await tell_everyone(ctx, done)
+    await notices.assigned(ctx, done)
 
 
 # -- the card -------------------------------------------------------------------------------------
@@ -149,42 +148,3 @@ async def show_candidates(ctx: Context, ticket: Ticket, offset: int) -> None:
     )
     rows.append([Button(ctx._("« Back"), OpenTicket(ticket=ticket.id).pack())])
     ctx.send("\n".join(lines), inline(*rows))
-
-
-# -- telling people -------------------------------------------------------------------------------
-async def tell_everyone(ctx: Context, done: assignments.Assignment) -> None:
-    """The new engineer, the previous one and the customer, each in their language."""
-    ticket, ref = done.ticket, ticket_ref(done.ticket)
-    customer = await ctx.session.get_one(Customer, ticket.customer_id)
-    mark = PRIORITY_MARK[ticket.priority]
-    priority = PRIORITY[ticket.priority]
-
-    def to_engineer(t: Translator) -> tuple[str, Markup | None]:
-        text = t._(
-            "{mark} A manager assigned {ref} to you: {customer}, {priority}.",
-            mark=mark,
-            ref=ref,
-            customer=customer.name,
-            priority=t._(priority),
-        )
-        return text, inline([Button(t._("Open the job"), OpenMyJob(ticket=ticket.id).pack())])
-
-    await notices.to_person(ctx, done.engineer, to_engineer, "job_assigned_by_manager")
-    if done.previous is not None:
-
-        def to_previous(t: Translator) -> tuple[str, Markup | None]:
-            text = t._(
-                "A manager passed {ref} to another engineer; it is no longer yours.", ref=ref
-            )
-            return text, None
-
-        await notices.to_person(ctx, done.previous, to_previous, "job_reassigned")
-    reporter = await jobs.reporter(ctx.session, ticket)
-    if reporter is not None:
-        name = done.engineer.name
-
-        def to_customer(t: Translator) -> tuple[str, Markup | None]:
-            text = t._("Engineer {name} will handle your request {ref}.", name=name, ref=ref)
-            return text, details_for_customer(t, ticket.id)
-
-        await notices.to_person(ctx, reporter, to_customer, "job_assigned")

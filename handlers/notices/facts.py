@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import Translator
 from bot.core.replies import Button, InlineKeyboard, inline
-from handlers.client.buttons import TicketDetails
 from handlers.manager.buttons import Candidates, OpenTicket
 from handlers.texts import KIND, equipment_label
 from storage.models import Customer, Equipment, Person, Priority, Ticket
@@ -65,11 +64,6 @@ def brief_lines(t: Translator, facts: TicketBrief, *, description: bool = True) 
     if facts.engineer:
         lines.append(t._("Engineer: {name}", name=facts.engineer))
     return lines
-
-
-def details_for_customer(t: Translator, ticket_id: int) -> InlineKeyboard:
-    """Under a push to the customer: their request's details (as in /status)."""
-    return inline([Button(t._("Request details"), TicketDetails(ticket=ticket_id).pack())])
 
 
 def open_button(t: Translator, ticket_id: int) -> Button:

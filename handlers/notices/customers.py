@@ -1,0 +1,88 @@
+"""What customers hear as their request moves along: an engineer takes it (or a manager gives
+it to one), is on the way, on site, waiting for parts, back at work, or hands it back.
+
+Each goes to whom the service named (``JobMoved.reporter``, ``Assigned.reporter``), in their
+language, with the request's details under it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.i18n import N_, Translator
+from bot.core.replies import Button, InlineKeyboard, Markup, inline
+from bot.services.assignments import Assigned
+from bot.services.jobs import JobMoved
+from handlers.client.buttons import TicketDetails
+from handlers.notices.outbox import Render, Speaker, to_person
+from handlers.texts import ticket_ref
+from storage.models import Ticket, TicketStatus
+
+JOB_ASSIGNED = "job_assigned"
+
+# {name} is the engineer, {ref} the ticket.
+PUSH_ASSIGNED = N_("Engineer {name} will handle your request {ref}.")
+PUSH_EN_ROUTE = N_("{name} is on the way to you for request {ref}, expected at {time}.")
+PUSH_ON_SITE = N_("{name} has arrived for request {ref}.")
+PUSH_WAITING_PARTS = N_(
+    "Request {ref}: {name} is waiting for spare parts. The deadline is paused until they "
+    "arrive; we will keep you posted."
+)
+PUSH_RESUMED = N_("Request {ref}: the spare parts have arrived and {name} is back at work.")
+PUSH_HANDED_BACK = N_(
+    "Request {ref}: {name} had to pass it on, so it is waiting for another engineer. "
+    "We will tell you as soon as someone takes it."
+)
+
+# What the customer hears of a job that moved to a status: the words and the outbox kind.
+# Resolving is told with the sign-off buttons.
+PROGRESS = {
+    TicketStatus.ASSIGNED: (PUSH_ASSIGNED, JOB_ASSIGNED),
+    TicketStatus.EN_ROUTE: (PUSH_EN_ROUTE, "job_en_route"),
+    TicketStatus.ON_SITE: (PUSH_ON_SITE, "job_on_site"),
+    TicketStatus.WAITING_PARTS: (PUSH_WAITING_PARTS, "job_waiting_parts"),
+    TicketStatus.NEW: (PUSH_HANDED_BACK, "job_handed_back"),
+}
+RESUMED = (PUSH_RESUMED, "job_resumed")
+
+
+def details_for_customer(t: Translator, ticket_id: int) -> InlineKeyboard:
+    """Under a push to the customer: their request's details (as in /status)."""
+    return inline([Button(t._("Request details"), TicketDetails(ticket=ticket_id).pack())])
+
+
+# -- the job moves along --------------------------------------------------------------------------
+def progress_render(
+    message: str, ticket: Ticket, engineer: str, eta: datetime | None = None
+) -> Render:
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        time = t.datetime(eta) if eta is not None else ""
+        text = t._(message, name=engineer, ref=ticket_ref(ticket), time=time)
+        return text, details_for_customer(t, ticket.id)
+
+    return render
+
+
+def progress(moved: JobMoved) -> tuple[str, str] | None:
+    """The words and outbox kind for the move; None for one told elsewhere (resolving)."""
+    if moved.status is TicketStatus.ON_SITE and moved.previous is TicketStatus.WAITING_PARTS:
+        return RESUMED
+    return PROGRESS.get(moved.status)
+
+
+async def job_moved(speaker: Speaker, moved: JobMoved) -> None:
+    """Tell the reporter what the engineer just did with their request."""
+    told = progress(moved)
+    if moved.reporter is None or told is None:
+        return
+    message, kind = told
+    render = progress_render(message, moved.ticket, moved.engineer.name, moved.eta)
+    await to_person(speaker, moved.reporter, render, kind)
+
+
+async def assigned(speaker: Speaker, event: Assigned) -> None:
+    """A manager gave the request to an engineer: as when an engineer takes it."""
+    if event.reporter is None:
+        return
+    render = progress_render(PUSH_ASSIGNED, event.ticket, event.engineer.name)
+    await to_person(speaker, event.reporter, render, JOB_ASSIGNED)

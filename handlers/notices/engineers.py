@@ -1,0 +1,45 @@
+"""What engineers hear of their jobs from others: a manager gave them one, or passed theirs to
+someone else.
+
+Each goes to the engineer the service named (``Assigned.engineer`` and ``.previous``), in
+their language.
+"""
+
+from __future__ import annotations
+
+from bot.core.i18n import Translator
+from bot.core.replies import Button, Markup, inline
+from bot.services.assignments import Assigned
+from handlers.engineer.buttons import OpenMyJob
+from handlers.notices.facts import PRIORITY_MARK
+from handlers.notices.outbox import Speaker, to_person
+from handlers.texts import PRIORITY, ticket_ref
+from storage.models import Customer
+
+ASSIGNED_BY_MANAGER = "job_assigned_by_manager"
+REASSIGNED = "job_reassigned"
+
+
+async def assigned(speaker: Speaker, event: Assigned) -> None:
+    """The job is the new engineer's, with a button to open it; the one who had it is told it
+    is no longer theirs."""
+    ticket, ref = event.ticket, ticket_ref(event.ticket)
+    customer = await speaker.session.get_one(Customer, ticket.customer_id)
+
+    def to_engineer(t: Translator) -> tuple[str, Markup | None]:
+        text = t._(
+            "{mark} A manager assigned {ref} to you: {customer}, {priority}.",
+            mark=PRIORITY_MARK[ticket.priority],
+            ref=ref,
+            customer=customer.name,
+            priority=t._(PRIORITY[ticket.priority]),
+        )
+        return text, inline([Button(t._("Open the job"), OpenMyJob(ticket=ticket.id).pack())])
+
+    def to_previous(t: Translator) -> tuple[str, Markup | None]:
+        text = t._("A manager passed {ref} to another engineer; it is no longer yours.", ref=ref)
+        return text, None
+
+    await to_person(speaker, event.engineer, to_engineer, ASSIGNED_BY_MANAGER)
+    if event.previous is not None:
+        await to_person(speaker, event.previous, to_previous, REASSIGNED)
