@@ -60,6 +60,17 @@ async def job_to_resolve(session: AsyncSession, ticket_id: int, engineer: Person
     return ticket
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """The engineer resolved the job, saying what was done (``note``, as recorded). The
+    ``customers`` are asked to sign it off, and read the checklist's ``outcomes``."""
+
+    ticket: Ticket
+    note: str
+    outcomes: list[CheckOutcome]
+    customers: list[Person]
+
+
 async def resolve(
     session: AsyncSession,
     ticket_id: int,
@@ -67,7 +78,7 @@ async def resolve(
     note: str,
     now: datetime,
     settings: Settings,
-) -> Ticket:
+) -> Resolved:
     note = note.strip()[:MAX_NOTE]
     if not note:
         raise InvalidState(N_("Please type a few words about what was done."))
@@ -75,7 +86,8 @@ async def resolve(
     await jobs.set_status(
         session, ticket, engineer, TicketStatus.RESOLVED, now, settings, note=note
     )
-    return ticket
+    outcomes = await checklists.outcomes(session, ticket)
+    return Resolved(ticket, note, outcomes, await customer_recipients(session, ticket))
 
 
 # -- the customer ---------------------------------------------------------------------------------
@@ -124,12 +136,39 @@ def _close(
     )
 
 
-async def confirm(session: AsyncSession, ticket_id: int, client: Person, now: datetime) -> Ticket:
+async def engineer_of(session: AsyncSession, ticket: Ticket) -> Person | None:
+    """The job's engineer: who hears what the customer made of their work."""
+    if ticket.engineer_id is None:
+        return None
+    return await session.get(Person, ticket.engineer_id)
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """The customer signed the work off and the job is closed; its ``engineer`` hears so."""
+
+    ticket: Ticket
+    engineer: Person | None
+
+
+async def confirm(
+    session: AsyncSession, ticket_id: int, client: Person, now: datetime
+) -> Confirmed:
     """The customer signs the work off: the ticket is closed."""
     ticket = await awaiting_confirmation(session, ticket_id, client)
     _close(session, ticket, now, {"confirmed_by": client.id}, actor_id=client.id)
     await session.flush()
-    return ticket
+    return Confirmed(ticket, await engineer_of(session, ticket))
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """The customer says the job is not fixed (``reason``, as recorded; may be empty): it is
+    back with its ``engineer``, who hears so, and so do the managers."""
+
+    ticket: Ticket
+    reason: str
+    engineer: Person | None
 
 
 async def not_fixed(
@@ -139,7 +178,7 @@ async def not_fixed(
     reason: str,
     now: datetime,
     settings: Settings,
-) -> Ticket:
+) -> Reopened:
     """Back to ``assigned`` with the same engineer, saying what is still wrong; the resolution
     clock starts again from now."""
     ticket = await awaiting_confirmation(session, ticket_id, client)
@@ -149,6 +188,7 @@ async def not_fixed(
     ticket.resolved_at = None
     sla.restart_resolution(ticket, now, sla.terms_for(ticket, settings))
     ticket.updated_at = now
+    reason = reason.strip()[:MAX_NOTE]
     session.add(
         TicketEvent(
             ticket_id=ticket.id,
@@ -156,12 +196,12 @@ async def not_fixed(
             actor_id=client.id,
             kind=TimelineKind.REOPENED,
             status=TicketStatus.ASSIGNED,
-            note=reason.strip()[:MAX_NOTE] or None,
+            note=reason or None,
             data={"engineer_id": ticket.engineer_id},
         )
     )
     await session.flush()
-    return ticket
+    return Reopened(ticket, reason, await engineer_of(session, ticket))
 
 
 async def feedback_for(session: AsyncSession, ticket_id: int) -> Feedback | None:
@@ -266,12 +306,21 @@ async def customer_recipients(session: AsyncSession, ticket: Ticket) -> list[Per
 
 
 # -- automatic closing ----------------------------------------------------------------------------
-async def auto_close(session: AsyncSession, now: datetime, days: int) -> list[Ticket]:
+@dataclass(frozen=True)
+class AutoClosed:
+    """Nobody signed the job off within ``days`` of its resolving, so it is closed; its
+    ``customers`` hear so, with a last chance to rate the work."""
+
+    ticket: Ticket
+    days: int
+    customers: list[Person]
+
+
+async def auto_close(session: AsyncSession, now: datetime, days: int) -> list[AutoClosed]:
     """Close tickets resolved more than ``days`` ago that nobody confirmed.
 
     Idempotent: a closed ticket is no longer resolved, so a second run closes nothing. Rows
-    another process is closing right now are skipped (PostgreSQL ``SKIP LOCKED``). Telling the
-    customers is the caller's (it speaks their language).
+    another process is closing right now are skipped (PostgreSQL ``SKIP LOCKED``).
     """
     due = await session.scalars(
         select(Ticket)
@@ -293,4 +342,6 @@ async def auto_close(session: AsyncSession, now: datetime, days: int) -> list[Ti
             note=f"closed automatically: not confirmed within {days} days",
         )
     await session.flush()
-    return closed
+    return [
+        AutoClosed(ticket, days, await customer_recipients(session, ticket)) for ticket in closed
+    ]

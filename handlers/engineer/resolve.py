@@ -1,7 +1,8 @@
 """Resolving a job. :class:`ResolveJob` (the Resolve button on the engineer's card) is refused
 while required checks failed or are not logged, listing them; otherwise the dialog
 ``resolve`` asks for a note for the customer, who then gets it with the test summary and the
-sign-off buttons of :mod:`handlers.client.sign_off`. :class:`CancelResolve` leaves the note.
+sign-off buttons (:func:`handlers.notices.customers.resolved`; the sign-off itself is
+:mod:`handlers.client.sign_off`). :class:`CancelResolve` leaves the note.
 """
 
 from __future__ import annotations
@@ -12,20 +13,18 @@ from bot.core import dialogs
 from bot.core.buttons import ButtonData
 from bot.core.context import Context
 from bot.core.events import EventKind
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
-from bot.core.replies import Button, Markup, inline
+from bot.core.replies import Button, inline
 from bot.core.router import Router
-from bot.services import checklists, closing
+from bot.services import closing
 from bot.services.checklists import CheckOutcome
 from bot.services.closing import ChecksIncomplete
 from handlers import notices
-from handlers.client.buttons import ConfirmWork, NotFixed
 from handlers.engineer.buttons import LogTests, ResolveJob
-from handlers.engineer.outcomes import outcome_line, summary_lines
-from handlers.notices import Render
+from handlers.engineer.outcomes import outcome_line
 from handlers.texts import ticket_ref
-from storage.models import Role, Ticket
+from storage.models import Role
 
 router = Router()
 ENGINEERS = (Role.ENGINEER,)
@@ -86,36 +85,16 @@ async def resolution_note(ctx: Context) -> None:
     await dialogs.end(ctx)
     async with ending_dialog(N_("This job is no longer open. Nothing was changed.")):
         try:
-            ticket = await closing.resolve(
+            resolved = await closing.resolve(
                 ctx.session, ticket_id, ctx.person, text, ctx.now(), ctx.settings
             )
         except ChecksIncomplete as blocked:
             show_blocked(ctx, ticket_id, blocked.outcomes)
             return
-    outcomes = await checklists.outcomes(ctx.session, ticket)
-    for person in await closing.customer_recipients(ctx.session, ticket):
-        await notices.to_person(ctx, person, sign_off_request(ticket, text, outcomes), "resolved")
+    await notices.resolved(ctx, resolved)
     ctx.send(
         ctx._(
             "{ref} is resolved. The customer is asked to confirm the work.",
-            ref=ticket_ref(ticket),
+            ref=ticket_ref(resolved.ticket),
         )
     )
-
-
-def sign_off_request(ticket: Ticket, note: str, outcomes: Sequence[CheckOutcome]) -> Render:
-    def render(t: Translator) -> tuple[str, Markup | None]:
-        lines = [
-            t._("Your request {ref} is resolved.", ref=ticket_ref(ticket)),
-            t._("What was done: {note}", note=note),
-        ]
-        if outcomes:
-            lines += ["", t._("Acceptance tests:"), *summary_lines(t, outcomes)]
-        lines += ["", t._("Please confirm that the work is done.")]
-        markup = inline(
-            [Button(t._("✅ Confirm the work is done"), ConfirmWork(ticket=ticket.id).pack())],
-            [Button(t._("❌ Not fixed"), NotFixed(ticket=ticket.id).pack())],
-        )
-        return "\n".join(lines), markup
-
-    return render

@@ -1,29 +1,27 @@
-"""Every message the bot sends on its own (alerts, escalations, pushes, digests), rendered
+"""Every message the bot sends on its own (alerts, pushes, escalations, digests), rendered
 from what the services say happened, in each reader's language, queued in the outbox.
 
-Handlers call this package, never the outbox: ``await notices.part_requested(ctx, requested)``
-for the managers' alerts, ``await notices.job_moved(ctx, moved)`` for the customer's,
-``await notices.to_person(ctx, person, render, kind)`` for a :data:`Render` of their own. The
-modules are by audience: :mod:`.customers` (their request moves along), :mod:`.engineers`
-(assigned), :mod:`.managers` (what customers and engineers did), :mod:`.escalations`,
-:mod:`.maintenance` and :mod:`.digest` (scheduler jobs, listed in :mod:`.periodic`),
-:mod:`.outbox` (queueing) and :mod:`.facts` (a ticket as managers read it).
+Handlers pass this package what a service returned, and nothing else: ``await
+notices.job_moved(ctx, moved)``. The service has decided who hears of it (the event names
+them, or says whether the managers do); the functions here decide the words, per reader.
+
+The modules are by audience: :mod:`.customers` (their request moves along, the sign-off),
+:mod:`.engineers` (assigned, confirmed, not fixed), :mod:`.managers` (what customers and
+engineers did); scheduler jobs, listed in :mod:`.periodic`, each have theirs
+(:mod:`.escalations`, :mod:`.maintenance`, :mod:`.digest`, :mod:`.auto_close`);
+:mod:`.outbox` queues a :data:`~.outbox.Render` for a person or the managers' chat, and
+:mod:`.facts` is a ticket as managers read it.
 """
 
 from __future__ import annotations
 
 from bot.services.assignments import Assigned
-from handlers.notices import customers, engineers
-from handlers.notices.customers import job_moved
-from handlers.notices.managers import (
-    complaint,
-    new_ticket,
-    part_requested,
-    rated,
-    rating_comment,
-    reopened,
-)
-from handlers.notices.outbox import Background, Render, Speaker, to_managers, to_person
+from bot.services.closing import Reopened
+from handlers.notices import customers, engineers, managers
+from handlers.notices.customers import job_moved, resolved
+from handlers.notices.engineers import confirmed
+from handlers.notices.managers import complaint, new_ticket, part_requested, rated, rating_comment
+from handlers.notices.outbox import Speaker
 
 
 async def assigned(speaker: Speaker, event: Assigned) -> None:
@@ -32,18 +30,21 @@ async def assigned(speaker: Speaker, event: Assigned) -> None:
     await customers.assigned(speaker, event)
 
 
+async def reopened(speaker: Speaker, event: Reopened) -> None:
+    """The customer says the job is not fixed: its engineer and the managers hear."""
+    await engineers.reopened(speaker, event)
+    await managers.reopened(speaker, event)
+
+
 __all__ = [
-    "Background",
-    "Render",
-    "Speaker",
     "assigned",
     "complaint",
+    "confirmed",
     "job_moved",
     "new_ticket",
     "part_requested",
     "rated",
     "rating_comment",
     "reopened",
-    "to_managers",
-    "to_person",
+    "resolved",
 ]

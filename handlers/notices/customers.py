@@ -1,8 +1,10 @@
 """What customers hear as their request moves along: an engineer takes it (or a manager gives
-it to one), is on the way, on site, waiting for parts, back at work, or hands it back.
+it to one), is on the way, on site, waiting for parts, back at work, or hands it back; and once
+it is resolved, the request to sign it off.
 
-Each goes to whom the service named (``JobMoved.reporter``, ``Assigned.reporter``), in their
-language, with the request's details under it.
+Each goes to whom the service named (``JobMoved.reporter``, ``Assigned.reporter``,
+``Resolved.customers``), in their language, with the request's details or the sign-off buttons
+under it.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ from datetime import datetime
 
 from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
+from bot.services import closing
 from bot.services.assignments import Assigned
+from bot.services.closing import Resolved
 from bot.services.jobs import JobMoved
-from handlers.client.buttons import TicketDetails
-from handlers.notices.outbox import Render, Speaker, to_person
+from handlers.client.buttons import ConfirmWork, NotFixed, Rate, TicketDetails
+from handlers.engineer.outcomes import summary_lines
+from handlers.notices.outbox import Render, Speaker, to_people, to_person
 from handlers.texts import ticket_ref
 from storage.models import Ticket, TicketStatus
 
 JOB_ASSIGNED = "job_assigned"
+RESOLVED = "resolved"
 
 # {name} is the engineer, {ref} the ticket.
 PUSH_ASSIGNED = N_("Engineer {name} will handle your request {ref}.")
@@ -35,7 +41,7 @@ PUSH_HANDED_BACK = N_(
 )
 
 # What the customer hears of a job that moved to a status: the words and the outbox kind.
-# Resolving is told with the sign-off buttons.
+# Resolving is told by :func:`resolved`, with the sign-off buttons.
 PROGRESS = {
     TicketStatus.ASSIGNED: (PUSH_ASSIGNED, JOB_ASSIGNED),
     TicketStatus.EN_ROUTE: (PUSH_EN_ROUTE, "job_en_route"),
@@ -49,6 +55,13 @@ RESUMED = (PUSH_RESUMED, "job_resumed")
 def details_for_customer(t: Translator, ticket_id: int) -> InlineKeyboard:
     """Under a push to the customer: their request's details (as in /status)."""
     return inline([Button(t._("Request details"), TicketDetails(ticket=ticket_id).pack())])
+
+
+def rating_keyboard(ticket_id: int) -> InlineKeyboard:
+    """⭐1…⭐5: after the customer's sign-off, and under the automatic close message."""
+    return inline(
+        [Button(f"⭐{n}", Rate(ticket=ticket_id, stars=str(n)).pack()) for n in closing.RATINGS]
+    )
 
 
 # -- the job moves along --------------------------------------------------------------------------
@@ -86,3 +99,29 @@ async def assigned(speaker: Speaker, event: Assigned) -> None:
         return
     render = progress_render(PUSH_ASSIGNED, event.ticket, event.engineer.name)
     await to_person(speaker, event.reporter, render, JOB_ASSIGNED)
+
+
+# -- resolved: please sign it off -----------------------------------------------------------------
+def sign_off_request(event: Resolved) -> Render:
+    ticket = event.ticket
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._("Your request {ref} is resolved.", ref=ticket_ref(ticket)),
+            t._("What was done: {note}", note=event.note),
+        ]
+        if event.outcomes:
+            lines += ["", t._("Acceptance tests:"), *summary_lines(t, event.outcomes)]
+        lines += ["", t._("Please confirm that the work is done.")]
+        markup = inline(
+            [Button(t._("✅ Confirm the work is done"), ConfirmWork(ticket=ticket.id).pack())],
+            [Button(t._("❌ Not fixed"), NotFixed(ticket=ticket.id).pack())],
+        )
+        return "\n".join(lines), markup
+
+    return render
+
+
+async def resolved(speaker: Speaker, event: Resolved) -> None:
+    """The job is resolved: the customers confirm the work, or say it is not fixed."""
+    await to_people(speaker, event.customers, sign_off_request(event), RESOLVED)

@@ -1,8 +1,8 @@
 """What engineers hear of their jobs from others: a manager gave them one, or passed theirs to
-someone else.
+someone else; the customer confirmed the work, or says it is not fixed.
 
-Each goes to the engineer the service named (``Assigned.engineer`` and ``.previous``), in
-their language.
+Each goes to the engineer the service named (``Assigned.engineer`` and ``.previous``,
+``Confirmed.engineer``, ``Reopened.engineer``), in their language.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.core.i18n import Translator
 from bot.core.replies import Button, Markup, inline
 from bot.services.assignments import Assigned
+from bot.services.closing import Confirmed, Reopened
 from handlers.engineer.buttons import OpenMyJob
 from handlers.notices.facts import PRIORITY_MARK
 from handlers.notices.outbox import Speaker, to_person
@@ -18,6 +19,8 @@ from storage.models import Customer
 
 ASSIGNED_BY_MANAGER = "job_assigned_by_manager"
 REASSIGNED = "job_reassigned"
+CONFIRMED = "confirmed"
+REOPENED = "reopened"
 
 
 async def assigned(speaker: Speaker, event: Assigned) -> None:
@@ -43,3 +46,30 @@ async def assigned(speaker: Speaker, event: Assigned) -> None:
     await to_person(speaker, event.engineer, to_engineer, ASSIGNED_BY_MANAGER)
     if event.previous is not None:
         await to_person(speaker, event.previous, to_previous, REASSIGNED)
+
+
+async def confirmed(speaker: Speaker, event: Confirmed) -> None:
+    """The customer signed the work off."""
+    if event.engineer is None:
+        return
+    ref = ticket_ref(event.ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        return t._("The customer confirmed {ref}: it is closed.", ref=ref), None
+
+    await to_person(speaker, event.engineer, render, CONFIRMED)
+
+
+async def reopened(speaker: Speaker, event: Reopened) -> None:
+    """The customer says the job is not fixed: it is the engineer's again, with what is wrong."""
+    if event.engineer is None:
+        return
+    ref = ticket_ref(event.ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [t._("The customer says {ref} is not fixed; it is yours again.", ref=ref)]
+        if event.reason:
+            lines.append(t._("What is still wrong: {reason}", reason=event.reason))
+        return "\n".join(lines), None
+
+    await to_person(speaker, event.engineer, render, REOPENED)

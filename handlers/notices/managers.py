@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bot.core.i18n import Translator
 from bot.core.replies import Button, Markup, inline
 from bot.services import reports
-from bot.services.closing import Commented, Rated
+from bot.services.closing import Commented, Rated, Reopened
 from bot.services.complaints import ComplaintFiled
 from bot.services.parts import PartRequested
 from handlers.manager.buttons import CustomerTickets, OpenTicket
@@ -147,8 +147,9 @@ async def rating_comment(speaker: Speaker, event: Commented) -> bool:
     return await to_managers(speaker, render, LOW_RATING)
 
 
-async def reopened(speaker: Speaker, ticket: Ticket, reason: str) -> bool:
+async def reopened(speaker: Speaker, event: Reopened) -> bool:
     """The customer said a resolved job is not fixed; it is back with its engineer."""
+    ticket, reason = event.ticket, event.reason
     facts = await brief(speaker.session, ticket)
 
     def render(t: Translator) -> tuple[str, Markup | None]:

@@ -13,7 +13,7 @@ kind to its topic: the exact kind first, then its family (the part before the fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -71,6 +71,14 @@ async def to_person(speaker: Speaker, person: Person, render: Render, kind: str 
         person_id=person.id,
         kind=kind,
     )
+
+
+async def to_people(
+    speaker: Speaker, people: Iterable[Person], render: Render, kind: str = ""
+) -> None:
+    """:func:`to_person` for each of ``people``, each in their own language."""
+    for person in people:
+        await to_person(speaker, person, render, kind)
 
 
 async def to_managers(

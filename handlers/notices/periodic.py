@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.i18n import Catalogs
 from bot.services.scheduler import Job
-from handlers.client.sign_off import auto_close_job
+from handlers.notices.auto_close import auto_close_job
 from handlers.notices.digest import send_digest
 from handlers.notices.escalations import escalate
 from handlers.notices.maintenance import plan_maintenance

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback, InlineKeyboard, markup_from_json
-from handlers.client.sign_off import auto_close_job
+from handlers.notices.auto_close import auto_close_job
 from storage.models import (
     Feedback,
     OutboxMessage,
