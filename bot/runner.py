@@ -88,7 +88,9 @@ async def run_bot(
     Raises :class:`BotStopped` (or the part's own error) when a part ended by itself.
     """
     await _learn_username(app, runtime)
-    await publish_command_menus(app, runtime)
+    # Beside receiving, not before it: with many staff chats the lists take a while, and
+    # nobody's update should wait for them.
+    menus = asyncio.create_task(publish_command_menus(app, runtime), name="fieldbot-menus")
     parts: dict[str, Coroutine[Any, Any, None]] = {
         "updates": _receive(runtime, stop, webhook),
         "outbox": (dispatcher or build_dispatcher(app, runtime)).run(stop),
@@ -112,9 +114,10 @@ async def run_bot(
         await asyncio.gather(*slow, return_exceptions=True)
     finally:
         stopper.cancel()
+        menus.cancel()
         for task in tasks:  # only left running if we were cancelled ourselves
             task.cancel()
-        await asyncio.gather(stopper, *tasks, return_exceptions=True)
+        await asyncio.gather(stopper, menus, *tasks, return_exceptions=True)
         # The runtime closes itself when it stops receiving, but the dispatcher may have
         # reopened its HTTP session for a last send after that.
         await runtime.close()

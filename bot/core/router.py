@@ -145,12 +145,14 @@ class Router:
     def commands_for(self, role: Role) -> list[Command]:
         """The described commands ``role`` may use: its own first, then everyone's, each in
         the order they were registered."""
-        listed = [c for c in self.command_table.values() if c.help and role in c.roles]
-        return sorted(listed, key=lambda c: c.roles == ALL_ROLES)
+        return self._table(role, lambda command: command.help)
 
     def buttons_for(self, role: Role) -> list[Command]:
         """The commands with a main-menu button that ``role`` may use, in the same order."""
-        listed = [c for c in self.command_table.values() if c.button and role in c.roles]
+        return self._table(role, lambda command: command.button)
+
+    def _table(self, role: Role, shown: Callable[[Command], str | None]) -> list[Command]:
+        listed = [c for c in self.command_table.values() if shown(c) and role in c.roles]
         return sorted(listed, key=lambda c: c.roles == ALL_ROLES)
 
     # -- routing --------------------------------------------------------------------------
