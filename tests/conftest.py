@@ -14,7 +14,7 @@ from bot.app import App, create_app
 from bot.config import Settings
 from bot.core.clock import FrozenClock
 from storage.migrate import upgrade_sync
-from tests import databases
+from tests.support import databases
 
 
 @pytest.fixture(scope="session")

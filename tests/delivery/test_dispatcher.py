@@ -14,8 +14,7 @@ from bot.runtimes.base import Rejected, RetryAfter, Transient, Unreachable
 from bot.services import leases
 from storage.db import Database
 from storage.models import OutboxStatus
-
-from .support import FAST, FakeTelegram, add_people, now, person, queue, rows
+from tests.support.delivery import FAST, FakeTelegram, add_people, now, person, queue, rows
 
 ALICE, BOB, GROUP = 501, 502, -1001
 

@@ -20,8 +20,7 @@ from bot.runtimes.ptb_runtime import PtbRuntime
 from bot.sandbox import SandboxServer
 from storage.db import Database
 from storage.models import OutboxStatus
-
-from .support import add_people, person, queue, rows
+from tests.support.delivery import add_people, person, queue, rows
 
 USERS = list(range(7001, 7009))
 GROUP = -100777

@@ -13,8 +13,7 @@ from bot.core.replies import Send
 from bot.delivery import Dispatcher
 from storage.db import Database
 from storage.models import OutboxStatus
-
-from .support import FAST, FakeTelegram, queue, rows
+from tests.support.delivery import FAST, FakeTelegram, queue, rows
 
 CHATS = [*range(8001, 8011), -100800]
 

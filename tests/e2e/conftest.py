@@ -15,8 +15,8 @@ from bot.core.clock import FrozenClock
 from bot.runner import RunningBot, running_bot
 from bot.runtimes.factory import create_runtime
 from bot.sandbox import SandboxGroup, SandboxServer, SandboxUser
-from tests.delivery.support import FAST
-from tests.seed import seed_app
+from tests.support.delivery import FAST
+from tests.support.seed import seed_app
 
 RUNTIMES = ["aiogram", "ptb"]
 MANAGER_GROUP = -1002001

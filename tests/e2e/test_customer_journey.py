@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.sandbox import SandboxMessage, SandboxUser
 from tests.e2e.conftest import LiveBot as Live
-from tests.seed import ACME_PHONE, NORD_PHONE
+from tests.support.seed import ACME_PHONE, NORD_PHONE
 
 TIMEOUT = 15.0
 

@@ -14,7 +14,7 @@ from bot.services import invites
 from bot.services.importer import import_csv
 from storage.models import Role
 from tests.e2e.conftest import LiveBot
-from tests.seed import ACME_PHONE
+from tests.support.seed import ACME_PHONE
 
 TIMEOUT = 15.0
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

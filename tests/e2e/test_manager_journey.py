@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from bot.core.clock import FrozenClock
 from tests.e2e.conftest import MANAGER, LiveBot
 from tests.e2e.test_customer_journey import register, report
-from tests.seed import NORD_PHONE
+from tests.support.seed import NORD_PHONE
 
 TIMEOUT = 15.0
 

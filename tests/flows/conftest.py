@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from bot.app import App
-from tests.flowchat import FlowChat
-from tests.seed import ACME_PHONE, seed_app
+from tests.support.chat import FlowChat
+from tests.support.seed import ACME_PHONE, seed_app
 
 
 @pytest.fixture

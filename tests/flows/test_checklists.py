@@ -6,13 +6,13 @@ from sqlalchemy import func, select
 
 from bot.core.replies import AnswerCallback
 from storage.models import Dialog, TestResult, TicketEvent, TicketKind, TicketStatus, TimelineKind
-from tests.flowchat import FlowChat
 from tests.flows import test_checklists_support as support
 from tests.flows.test_checklists_support import (
     add_engineer,
     failing_names,
     make_job,
 )
+from tests.support.chat import FlowChat
 
 engineer = support.engineer
 other_engineer = support.other_engineer

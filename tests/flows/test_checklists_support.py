@@ -21,7 +21,7 @@ from storage.models import (
     TicketKind,
     TicketStatus,
 )
-from tests.flowchat import FlowChat
+from tests.support.chat import FlowChat
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ENGINEER_ID, OTHER_ENGINEER_ID = 701, 702

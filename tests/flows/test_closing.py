@@ -17,7 +17,6 @@ from storage.models import (
     TicketStatus,
     TimelineKind,
 )
-from tests.flowchat import FlowChat
 from tests.flows import test_checklists_support as support
 from tests.flows.test_checklists_support import (
     ENGINEER_ID,
@@ -27,7 +26,8 @@ from tests.flows.test_checklists_support import (
     person_id,
     ticket,
 )
-from tests.seed import NORD_PHONE
+from tests.support.chat import FlowChat
+from tests.support.seed import NORD_PHONE
 
 engineer = support.engineer
 other_engineer = support.other_engineer

@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from bot.app import App
 from storage.models import Complaint, Dialog
-from tests.flowchat import FlowChat
 from tests.flows import test_manager_support as support
 from tests.flows.test_manager_support import MANAGER_CHAT, alerts, buttons, report
-from tests.unit.test_reports_support import known_month
+from tests.support.chat import FlowChat
+from tests.support.known_month import known_month
 
 settings = support.settings
 manager = support.manager

@@ -12,8 +12,8 @@ from bot.app import App, create_app
 from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback
 from storage.models import TicketStatus, TimelineKind
-from tests.flowchat import FlowChat
-from tests.jobs_support import events, load_ticket, make_engineer, make_job
+from tests.support.chat import FlowChat
+from tests.support.jobs import events, load_ticket, make_engineer, make_job
 
 PROCESSES = 10
 

@@ -12,9 +12,9 @@ from bot.core.clock import FrozenClock
 from bot.core.events import EventKind, Location
 from bot.core.replies import AnswerCallback, ReplyKeyboard
 from storage.models import OutboxMessage, Priority, TicketPhoto, TicketStatus, TimelineKind
-from tests.flowchat import FlowChat
-from tests.jobs_support import SOFIA, events, load_ticket, make_engineer, make_job, person
-from tests.seed import ACME_PHONE
+from tests.support.chat import FlowChat
+from tests.support.jobs import SOFIA, events, load_ticket, make_engineer, make_job, person
+from tests.support.seed import ACME_PHONE
 
 
 async def engineer(app: App, user_id: int = 701, name: str = "Petar", **kw: object) -> FlowChat:

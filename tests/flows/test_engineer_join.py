@@ -8,8 +8,8 @@ from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.services import invites
 from storage.models import Person, Role
-from tests.flowchat import FlowChat
-from tests.jobs_support import person
+from tests.support.chat import FlowChat
+from tests.support.jobs import person
 
 
 async def invite_code(app: App, clock: FrozenClock, role: Role = Role.ENGINEER) -> str:

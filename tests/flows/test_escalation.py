@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.core.clock import FrozenClock
 from bot.runner import build_scheduler
 from storage.models import OutboxMessage
-from tests.flowchat import FlowChat
+from tests.support.chat import FlowChat
 
 MANAGER_CHAT = -100999
 

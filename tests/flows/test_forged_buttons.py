@@ -10,9 +10,9 @@ import pytest
 from bot.app import App
 from bot.core.replies import AnswerCallback
 from handlers import build_router
-from tests.flowchat import FlowChat
-from tests.jobs_support import make_engineer, make_job
-from tests.seed import ACME_PHONE
+from tests.support.chat import FlowChat
+from tests.support.jobs import make_engineer, make_job
+from tests.support.seed import ACME_PHONE
 
 PREFIXES = sorted(build_router().callbacks)
 PAYLOADS = [

@@ -1,6 +1,6 @@
 """/help, the main menu and a person's own "/" menu, all built from the router's command table.
 
-The texts are today's to the letter (tests/help_texts.py). Until every helper's ``help=`` and
+The texts are today's to the letter (tests/support/texts.py). Until every helper's ``help=`` and
 ``button=`` are merged, the role lines and buttons are missing here and these tests fail.
 """
 
@@ -10,10 +10,10 @@ import pytest
 
 from bot.app import App
 from bot.core.replies import AnswerCallback, BotCommand, InlineKeyboard, SetCommands
-from tests.flowchat import FlowChat
-from tests.help_texts import HELP, MENU, command_lines
-from tests.jobs_support import make_engineer
-from tests.seed import ACME_PHONE
+from tests.support.chat import FlowChat
+from tests.support.jobs import make_engineer
+from tests.support.seed import ACME_PHONE
+from tests.support.texts import HELP, MENU, command_lines
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "bg": "Български"}
 ENGINEER, MANAGER = 950, 900

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from bot.core.replies import AnswerCallback
 from storage.models import TicketStatus
-from tests.flowchat import FlowChat
 from tests.flows import test_checklists_support as jobs_support
 from tests.flows import test_manager_support as support
 from tests.flows.test_checklists_support import ENGINEER_ID, make_job
 from tests.flows.test_closing import log_tests
 from tests.flows.test_manager_support import MANAGER_CHAT, alerts, buttons, report
+from tests.support.chat import FlowChat
 
 settings = support.settings
 manager = support.manager

@@ -6,9 +6,9 @@ import re
 
 from bot.app import App
 from storage.models import Role
-from tests.flowchat import FlowChat
 from tests.flows import test_manager_support as support
-from tests.jobs_support import person
+from tests.support.chat import FlowChat
+from tests.support.jobs import person
 
 settings = support.settings
 manager = support.manager

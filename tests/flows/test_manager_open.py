@@ -12,7 +12,6 @@ from bot.app import App, create_app
 from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback, Send
 from storage.models import Priority, Ticket, TicketStatus, TimelineKind
-from tests.flowchat import FlowChat
 from tests.flows import test_manager_support as support
 from tests.flows.test_manager_support import (
     MANAGER_CHAT,
@@ -20,7 +19,8 @@ from tests.flows.test_manager_support import (
     add_engineer,
     messages_to,
 )
-from tests.jobs_support import events, load_ticket, make_job, person
+from tests.support.chat import FlowChat
+from tests.support.jobs import events, load_ticket, make_job, person
 
 settings = support.settings
 manager = support.manager

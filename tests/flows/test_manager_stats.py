@@ -7,12 +7,12 @@ from datetime import timedelta
 from bot.app import App
 from bot.core.clock import FrozenClock
 from storage.models import Person, Ticket
-from tests.flowchat import FlowChat
 from tests.flows import test_manager_support as support
 from tests.flows.test_manager_support import add_engineer
-from tests.jobs_support import make_job
+from tests.support.chat import FlowChat
+from tests.support.jobs import make_job
+from tests.support.known_month import known_month
 from tests.unit.test_reports import breakdown
-from tests.unit.test_reports_support import known_month
 
 settings = support.settings
 manager = support.manager

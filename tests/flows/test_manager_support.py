@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.core.events import EventKind, Incoming
 from bot.core.replies import InlineKeyboard, Reply, Send, markup_from_json
 from storage.models import OutboxMessage, Person, Role
-from tests.flowchat import FlowChat, Shown, _message_ids
+from tests.support.chat import FlowChat, Shown, _message_ids
 
 MANAGER_CHAT = -1001234567890
 MANAGER_ID, OTHER_MANAGER_ID = 900, 901

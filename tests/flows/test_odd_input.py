@@ -9,8 +9,8 @@ import pytest
 
 from bot.app import App
 from bot.services.importer import import_csv
-from tests.flowchat import FlowChat
-from tests.jobs_support import make_engineer, make_job
+from tests.support.chat import FlowChat
+from tests.support.jobs import make_engineer, make_job
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ODD = [

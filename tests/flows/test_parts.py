@@ -6,13 +6,13 @@ from sqlalchemy import select
 
 from bot.core.replies import AnswerCallback
 from storage.models import PartRequest, TicketEvent, TicketStatus, TimelineKind
-from tests.flowchat import FlowChat
 from tests.flows import test_checklists_support as support
 from tests.flows.test_checklists_support import (
     make_job,
     outbox,
     ticket,
 )
+from tests.support.chat import FlowChat
 
 engineer = support.engineer
 other_engineer = support.other_engineer

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.core.replies import AnswerCallback, RemoveKeyboard
 from storage.models import Customer, Person
-from tests.flowchat import FlowChat
-from tests.seed import ACME_PHONE, NORD_PHONE
+from tests.support.chat import FlowChat
+from tests.support.seed import ACME_PHONE, NORD_PHONE
 
 
 async def person(app: App, user_id: int) -> Person:
@@ -117,7 +117,7 @@ async def test_admin_is_manager_and_cannot_report(seeded: App) -> None:
 
 
 async def test_every_main_menu_button_leads_somewhere_for_every_role(seeded: App) -> None:
-    from tests.jobs_support import make_engineer
+    from tests.support.jobs import make_engineer
 
     await make_engineer(seeded, 950)
     people = {

@@ -8,8 +8,8 @@ from bot.app import create_app
 from bot.core.events import EventKind
 from bot.core.replies import AnswerCallback
 from storage.models import Dialog, Priority, Ticket, TicketPhoto
-from tests.flowchat import FlowChat
-from tests.seed import NORD_PHONE
+from tests.support.chat import FlowChat
+from tests.support.seed import NORD_PHONE
 
 
 async def tickets(chat: FlowChat) -> list[Ticket]:

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from bot.core.replies import AnswerCallback
 from storage.models import Equipment, Priority, Ticket, TicketKind, TicketStatus
-from tests.flowchat import FlowChat
 from tests.flows.test_checklists_support import ENGINEER_ID, add_engineer
+from tests.support.chat import FlowChat
 
 
 async def tickets(chat: FlowChat) -> list[Ticket]:

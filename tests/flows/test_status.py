@@ -8,8 +8,8 @@ from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback
 from bot.services.tickets import NewTicket, create
 from storage.models import Person, Priority, TicketStatus
-from tests.flowchat import FlowChat
-from tests.seed import NORD_PHONE
+from tests.support.chat import FlowChat
+from tests.support.seed import NORD_PHONE
 
 
 async def open_ticket(chat: FlowChat, serial: str | None, text: str = "Broken") -> int:

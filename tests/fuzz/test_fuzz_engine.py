@@ -34,9 +34,9 @@ from bot.core.replies import Edit, InlineKeyboard, Reply, ReplyKeyboard, Send
 from bot.services import invites
 from bot.services.importer import import_csv
 from storage.models import Dialog, Person, Role, Ticket, TicketKind
-from tests.flowchat import FlowChat
-from tests.jobs_support import SOFIA, make_engineer, make_job
-from tests.seed import ACME_PHONE, NORD_PHONE, seed_app
+from tests.support.chat import FlowChat
+from tests.support.jobs import SOFIA, make_engineer, make_job
+from tests.support.seed import ACME_PHONE, NORD_PHONE, seed_app
 
 SEED = 20261122
 INPUTS = 10_000

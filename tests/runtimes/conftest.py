@@ -10,8 +10,7 @@ import pytest
 
 from bot.runtimes.factory import create_runtime
 from bot.sandbox import SandboxServer
-
-from .support import RUNTIME_CLASSES, EchoBot, Running
+from tests.support.sandbox import RUNTIME_CLASSES, EchoBot, Running
 
 
 @pytest.fixture

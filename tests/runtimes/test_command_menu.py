@@ -3,7 +3,7 @@ bot on aiogram and on python-telegram-bot sets its lists in the sandbox so that 
 app lists their role's commands in their language (the sandbox resolves scopes and languages
 as Telegram's apps do).
 
-The expected lists of the bot are today's /help lines (tests/help_texts.py); they need every
+The expected lists of the bot are today's /help lines (tests/support/texts.py); they need every
 helper's ``help=`` to be merged.
 """
 
@@ -22,12 +22,11 @@ from bot.runner import running_bot
 from bot.runtimes.base import Rejected
 from bot.runtimes.factory import create_runtime
 from bot.sandbox import SandboxGroup, SandboxServer, SandboxUser
-from tests.delivery.support import FAST
-from tests.help_texts import command_lines
-from tests.jobs_support import make_engineer
-from tests.seed import seed_app
-
-from .support import Running
+from tests.support.delivery import FAST
+from tests.support.jobs import make_engineer
+from tests.support.sandbox import Running
+from tests.support.seed import seed_app
+from tests.support.texts import command_lines
 
 MANAGER_GROUP = -1002001
 BOSS, PETAR = 900, 950

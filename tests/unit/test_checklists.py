@@ -18,7 +18,7 @@ from storage.models import (
     Ticket,
     TicketKind,
 )
-from tests.seed import seed_app
+from tests.support.seed import seed_app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HEADER = (

@@ -16,7 +16,7 @@ from bot.core.clock import FrozenClock
 from bot.services import digest
 from handlers.notices.digest import send_digest
 from storage.models import Customer, Feedback, OutboxMessage, Ticket, TicketStatus
-from tests.seed import seed_app
+from tests.support.seed import seed_app
 
 SOFIA = ZoneInfo("Europe/Sofia")
 DAY = date(2026, 11, 21)  # the day before the clock fixture's Sunday

@@ -16,7 +16,7 @@ from bot.services import jobs, sla, tickets
 from bot.services.importer import import_csv
 from handlers.notices.escalations import escalate
 from storage.models import Equipment, OutboxMessage, Person, Priority, Role, Ticket
-from tests.seed import seed_app
+from tests.support.seed import seed_app
 
 MANAGER_CHAT = -100777
 MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.services.importer import import_csv
 from storage.models import Customer, CustomerContact, Equipment, Site
-from tests.seed import CUSTOMERS, EQUIPMENT
+from tests.support.seed import CUSTOMERS, EQUIPMENT
 
 
 async def count(app: App, model: type) -> int:

@@ -11,8 +11,8 @@ from bot.core.clock import FrozenClock
 from bot.services import jobs
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import Person, Priority, Role, TicketPhoto, TicketStatus, TimelineKind
-from tests.jobs_support import PLOVDIV, SOFIA, events, load_ticket, make_engineer, make_job
-from tests.seed import seed_app
+from tests.support.jobs import PLOVDIV, SOFIA, events, load_ticket, make_engineer, make_job
+from tests.support.seed import seed_app
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from bot.app import App, create_app
 from bot.core.clock import FrozenClock
 from bot.services import jobs
 from storage.models import Person, TicketStatus, TimelineKind
-from tests.jobs_support import events, load_ticket, make_engineer, make_job
-from tests.seed import seed_app
+from tests.support.jobs import events, load_ticket, make_engineer, make_job
+from tests.support.seed import seed_app
 
 PROCESSES = 12
 

@@ -51,9 +51,9 @@ async def test_outbox_splits_with_buttons_under_the_last_part(app: App) -> None:
 
 
 async def test_a_long_ticket_card_reaches_the_client_in_parts(app: App) -> None:
-    from tests.flowchat import FlowChat
     from tests.flows.test_status import open_ticket
-    from tests.seed import ACME_PHONE, seed_app
+    from tests.support.chat import FlowChat
+    from tests.support.seed import ACME_PHONE, seed_app
 
     await seed_app(app)
     client = FlowChat(app, user_id=601)

@@ -20,7 +20,7 @@ from storage.models import (
     TicketKind,
     TicketStatus,
 )
-from tests.seed import seed_app
+from tests.support.seed import seed_app
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)  # Sunday 11:00 in Sofia
 DAY = timedelta(days=1)

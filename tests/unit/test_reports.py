@@ -12,8 +12,8 @@ from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.services import reports
 from storage.models import Customer, Equipment, Person, Role, Ticket, TicketKind, TicketStatus
-from tests.seed import seed_app
-from tests.unit.test_reports_support import at, known_month
+from tests.support.known_month import at, known_month
+from tests.support.seed import seed_app
 
 SOFIA = ZoneInfo("Europe/Sofia")
 

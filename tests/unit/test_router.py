@@ -23,7 +23,7 @@ from bot.core.router import Router
 from bot.services.errors import NotFound
 from bot.services.people import identify
 from storage.models import Customer, Person, ProcessedUpdate, Role
-from tests.jobs_support import make_engineer
+from tests.support.jobs import make_engineer
 
 CLIENT, ENGINEER, MANAGER = 71, 72, 900  # 900 is an admin in the test settings
 _updates = itertools.count(50_000)

@@ -12,7 +12,7 @@ from bot.core.clock import FrozenClock
 from bot.services import tickets
 from bot.services.importer import import_csv
 from storage.models import Contract, Customer, Equipment, Person, Priority, Role
-from tests.seed import seed_app
+from tests.support.seed import seed_app
 
 SOFIA = ZoneInfo("Europe/Sofia")
 HEADER = (
