@@ -13,12 +13,6 @@ from bot.sandbox import SandboxServer
 from tests.support.sandbox import RUNTIME_CLASSES, EchoBot, Running
 
 
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
-
-
 @pytest.fixture(params=sorted(RUNTIME_CLASSES))
 def runtime_name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
