@@ -1,9 +1,14 @@
-"""Shared fixtures: a database per backend, settings, the assembled app, seeded data."""
+"""Shared fixtures: a database per backend, settings, the assembled app, seeded data, more
+processes of the bot on the same database, a sandbox Bot API.
+
+A test module marked ``pytest.mark.manager_chat`` runs with the managers' group chat
+(``MANAGER_CHAT``); the mark's keyword arguments override more settings.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,9 +17,18 @@ import pytest
 
 from bot.app import App, create_app
 from bot.config import Settings
-from bot.core.clock import FrozenClock
+from bot.core.clock import Clock, FrozenClock
+from bot.sandbox import SandboxServer
 from storage.migrate import upgrade_sync
-from tests import databases
+from tests.support import databases
+from tests.support.people import MANAGER_CHAT, MANAGER_ID
+from tests.support.seed import seed_app
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "manager_chat(**settings): with the managers' group chat (and these settings)"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -53,15 +67,19 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(
+def settings(request: pytest.FixtureRequest, database_url: str) -> Settings:
+    settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=database_url,
         bot_token="123456:TEST",  # type: ignore[arg-type]
         timezone="Europe/Sofia",
         default_locale="en",
-        admins=frozenset({900}),
+        admins=frozenset({MANAGER_ID}),
     )
+    managers = request.node.get_closest_marker("manager_chat")
+    if managers is None:
+        return settings
+    return settings.model_copy(update={"manager_chat_id": MANAGER_CHAT, **managers.kwargs})
 
 
 @pytest.fixture
@@ -69,3 +87,30 @@ async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[App]:
     application = create_app(settings, clock)
     yield application
     await application.close()
+
+
+@pytest.fixture
+async def seeded(app: App) -> App:
+    await seed_app(app)
+    return app
+
+
+@pytest.fixture
+async def processes(app: App) -> AsyncIterator[Callable[..., list[App]]]:
+    """Start ``count`` more processes of the bot on the test's database (on the app's clock
+    unless given another), as several replicas would run; they close after the test."""
+    started: list[App] = []
+
+    def start(count: int, clock: Clock | None = None) -> list[App]:
+        more = [create_app(app.settings, clock or app.engine.clock) for _ in range(count)]
+        started.extend(more)
+        return more
+
+    yield start
+    await asyncio.gather(*(process.close() for process in started))
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[SandboxServer]:
+    async with SandboxServer() as server:
+        yield server

@@ -14,8 +14,9 @@ from bot.runtimes.base import Rejected, RetryAfter, Transient, Unreachable
 from bot.services import leases
 from storage.db import Database
 from storage.models import OutboxStatus
-
-from .support import FAST, FakeTelegram, add_people, now, person, queue, rows
+from tests.support.delivery import FAST, FakeTelegram, add_people, now, queue
+from tests.support.outbox import outbox
+from tests.support.people import person
 
 ALICE, BOB, GROUP = 501, 502, -1001
 
@@ -27,7 +28,7 @@ async def test_delivers_each_row_once_in_order_per_chat(db: Database) -> None:
     assert await Dispatcher(db, telegram, FAST).drain(timeout=10) == 10
     assert telegram.texts(ALICE) == [f"a{i}" for i in range(5)]
     assert telegram.texts(GROUP) == [f"g{i}" for i in range(5)]
-    stored = await rows(db)
+    stored = await outbox(db)
     assert {row.status for row in stored} == {OutboxStatus.SENT}
     assert all(row.message_id and row.sent_at and row.attempts == 1 for row in stored)
 
@@ -38,7 +39,7 @@ async def test_retry_after_requeues_the_row_and_holds_the_chat(db: Database) -> 
     dispatcher = Dispatcher(db, telegram, FAST)
     before = now()
     await dispatcher.dispatch_once()
-    first, second, other = await rows(db)
+    first, second, other = await outbox(db)
     assert first.status == OutboxStatus.PENDING and first.attempts == 1
     assert "429" in (first.error or "")
     assert first.next_attempt_at >= before + timedelta(seconds=1)
@@ -55,7 +56,7 @@ async def test_transient_errors_back_off_and_never_drop(db: Database) -> None:
     telegram = FakeTelegram(errors={"flaky": failures})
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     assert telegram.texts(ALICE) == ["flaky", "after"]
-    flaky, after = await rows(db)
+    flaky, after = await outbox(db)
     assert flaky.status == OutboxStatus.SENT and flaky.attempts == 7
     assert "502" in (flaky.error or "")  # the last failure stays on record
     assert after.attempts == 1  # waiting behind "flaky" is not an attempt
@@ -85,15 +86,15 @@ async def test_blocked_chat_closes_its_rows_and_flags_the_person(db: Database) -
     )
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     assert attempts.count("a1") == 1 and "a2" not in attempts and "a3" not in attempts
-    statuses = {row.text: row.status for row in await rows(db)}
+    statuses = {row.text: row.status for row in await outbox(db)}
     assert statuses == {
         "a1": OutboxStatus.UNREACHABLE,
         "a2": OutboxStatus.UNREACHABLE,
         "a3": OutboxStatus.UNREACHABLE,
         "b1": OutboxStatus.SENT,
     }
-    assert (await person(db, people[ALICE])).unreachable
-    assert not (await person(db, people[BOB])).unreachable
+    assert (await person(db, ALICE)).unreachable
+    assert not (await person(db, BOB)).unreachable
 
 
 async def test_delivery_makes_an_unreachable_person_reachable_again(db: Database) -> None:
@@ -101,11 +102,11 @@ async def test_delivery_makes_an_unreachable_person_reachable_again(db: Database
     await queue(db, [(ALICE, "blocked")], people)
     telegram = FakeTelegram(errors={"blocked": [Unreachable("bot was blocked by the user")]})
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
-    assert (await person(db, people[ALICE])).unreachable
+    assert (await person(db, ALICE)).unreachable
     await queue(db, [(ALICE, "unblocked")], people)
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     assert telegram.texts(ALICE) == ["unblocked"]
-    assert not (await person(db, people[ALICE])).unreachable
+    assert not (await person(db, ALICE)).unreachable
 
 
 async def test_rejected_row_fails_loudly_and_the_chat_goes_on(
@@ -115,7 +116,7 @@ async def test_rejected_row_fails_loudly_and_the_chat_goes_on(
     telegram = FakeTelegram(errors={"bad": [Rejected("Bad Request: can't parse entities")]})
     with caplog.at_level(logging.ERROR, logger="bot.delivery.dispatcher"):
         await Dispatcher(db, telegram, FAST).drain(timeout=10)
-    bad, good = await rows(db)
+    bad, good = await outbox(db)
     assert bad.status == OutboxStatus.FAILED and "can't parse entities" in (bad.error or "")
     assert good.status == OutboxStatus.SENT
     assert any("our bug" in record.getMessage() for record in caplog.records)

@@ -14,14 +14,14 @@ import pytest
 from bot.core.events import Incoming
 from bot.core.replies import Reply
 from bot.delivery import DeliverySettings, Dispatcher, Rate
-from bot.runtimes.aiogram_runtime import AiogramRuntime
 from bot.runtimes.base import Runtime
-from bot.runtimes.ptb_runtime import PtbRuntime
 from bot.sandbox import SandboxServer
 from storage.db import Database
 from storage.models import OutboxStatus
-
-from .support import add_people, person, queue, rows
+from tests.support.delivery import add_people, queue
+from tests.support.outbox import outbox
+from tests.support.people import person
+from tests.support.sandbox import RUNTIME_CLASSES
 
 USERS = list(range(7001, 7009))
 GROUP = -100777
@@ -37,10 +37,6 @@ SETTINGS = DeliverySettings(
     per_private_chat=Rate(1, 1.0),
     per_group=PER_GROUP,
 )
-RUNTIMES: dict[str, type[AiogramRuntime | PtbRuntime]] = {
-    "aiogram": AiogramRuntime,
-    "ptb": PtbRuntime,
-}
 
 
 async def ignore_updates(_incoming: Incoming) -> list[Reply]:
@@ -58,12 +54,12 @@ async def sandbox() -> AsyncIterator[SandboxServer]:
         yield server
 
 
-@pytest.fixture(params=sorted(RUNTIMES))
+@pytest.fixture(params=sorted(RUNTIME_CLASSES))
 async def runtime(
     request: pytest.FixtureRequest, sandbox: SandboxServer
 ) -> AsyncIterator[Runtime]:
     # A short request timeout so the sandbox's withheld answers become timeouts quickly.
-    made = RUNTIMES[request.param](
+    made = RUNTIME_CLASSES[request.param](
         sandbox.make_token(), ignore_updates, sandbox.base_url, request_timeout=0.5
     )
     yield made
@@ -111,12 +107,12 @@ async def test_every_message_once_within_limits_despite_faults(
 
     for chat, texts in expected.items():  # all delivered, once each, in order
         assert [m.text for m in sandbox.chat(chat).messages] == texts
-    stored = await rows(db)
+    stored = await outbox(db)
     assert len(stored) == 40 and {row.status for row in stored} == {OutboxStatus.SENT}
     assert max(row.attempts for row in stored) > 1
     outcomes = Counter(call.status for call in sandbox.calls if call.method == "sendMessage")
     assert outcomes[429] and outcomes[0] and (outcomes[500] + outcomes[502])  # all faults seen
-    assert not any([(await person(db, pid)).unreachable for pid in people.values()])
+    assert not any([(await person(db, chat)).unreachable for chat in people])
 
     sends = successful_sends(sandbox)
     assert most_in_any_window([t for ts in sends.values() for t in ts], 1.0) <= PER_BOT.count
@@ -136,14 +132,14 @@ async def test_blocked_recipient_is_marked_unreachable_and_skipped(
     )
     await Dispatcher(db, runtime.execute, SETTINGS).drain(timeout=10)
 
-    statuses = {row.text: row.status for row in await rows(db)}
+    statuses = {row.text: row.status for row in await outbox(db)}
     assert statuses == {
         "one": OutboxStatus.UNREACHABLE,
         "two": OutboxStatus.UNREACHABLE,
         "three": OutboxStatus.UNREACHABLE,
         "hello": OutboxStatus.SENT,
     }
-    assert (await person(db, people[blocked])).unreachable
+    assert (await person(db, blocked)).unreachable
     tried = [
         call for call in sandbox.calls if call.chat_id == blocked and call.method == "sendMessage"
     ]

@@ -13,8 +13,7 @@ from bot.runner import BotStopped, run_bot, running_bot
 from bot.runtimes.factory import create_runtime
 from bot.sandbox import SandboxServer
 from bot.services.scheduler import Job
-
-from .support import FAST, queue
+from tests.support.delivery import FAST, queue
 
 USER = 4242
 
@@ -89,8 +88,7 @@ async def test_an_outbox_document_arrives_as_a_file_with_its_caption(app: App) -
     """The daily digest's chart travels this way: bytes in the outbox row, a document in
     Telegram."""
     from bot.services.outbox import enqueue
-
-    from .support import now
+    from tests.support.delivery import now
 
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
     async with SandboxServer() as sandbox:

@@ -13,8 +13,8 @@ from bot.core.replies import Send
 from bot.delivery import Dispatcher
 from storage.db import Database
 from storage.models import OutboxStatus
-
-from .support import FAST, FakeTelegram, queue, rows
+from tests.support.delivery import FAST, FakeTelegram, queue
+from tests.support.outbox import outbox
 
 CHATS = [*range(8001, 8011), -100800]
 
@@ -44,7 +44,7 @@ async def test_two_dispatchers_share_a_backlog_without_duplicates(
     )
     sent = Counter(reply.text for reply in [*first.sent, *second.sent])
     assert sent == Counter(text for _, text in backlog(120))  # each exactly once
-    assert {row.status for row in await rows(db)} == {OutboxStatus.SENT}
+    assert {row.status for row in await outbox(db)} == {OutboxStatus.SENT}
     if db.is_sqlite:  # one claimer held the lease throughout
         assert sorted([len(first.sent), len(second.sent)]) == [0, 120]
     else:

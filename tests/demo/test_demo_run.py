@@ -9,11 +9,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
 
 from bot.demo import data
 from bot.demo.run import Demo, DemoOptions, running_demo
-from storage.models import Person, Role, Ticket
+from bot.runtimes.factory import RUNTIMES
+from storage.models import Role, Ticket
+from tests.support.databases import count
+from tests.support.people import person
 
 TIMEOUT = 15.0
 
@@ -47,19 +49,7 @@ async def wait_for_text(
             after = result["last_seq"]
 
 
-async def person(demo: Demo, user_id: int) -> Person:
-    async with demo.app.db.transaction() as session:
-        found = await session.scalar(select(Person).where(Person.tg_user_id == user_id))
-        assert found is not None
-        return found
-
-
-async def ticket_count(demo: Demo) -> int:
-    async with demo.app.db.transaction() as session:
-        return int(await session.scalar(select(func.count()).select_from(Ticket)) or 0)
-
-
-@pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
+@pytest.mark.parametrize("runtime", RUNTIMES)
 async def test_demo_starts_loads_once_keeps_and_resets(tmp_path: Path, runtime: str) -> None:
     options = DemoOptions(database=tmp_path / "demo.sqlite3", runtime=runtime, port=0)
     async with running_demo(options) as demo, aiohttp.ClientSession() as http:
@@ -72,15 +62,15 @@ async def test_demo_starts_loads_once_keeps_and_resets(tmp_path: Path, runtime: 
                 "people": 5,
                 "engineers": 2,
             }
-        engineer = await person(demo, data.ENGINEER.user_id)
+        engineer = await person(demo.app, data.ENGINEER.user_id)
         assert engineer.role is Role.ENGINEER and engineer.skills == ["coffee", "hvac"]
         assert engineer.latitude is not None and engineer.on_duty
-        assert (await person(demo, data.MANAGER.user_id)).role is Role.MANAGER
-        client = await person(demo, data.CUSTOMER.user_id)
+        assert (await person(demo.app, data.MANAGER.user_id)).role is Role.MANAGER
+        client = await person(demo.app, data.CUSTOMER.user_id)
         assert client.customer is not None and client.customer.name == "Café Vitosha Ltd"
         assert demo.app.settings.manager_chat_id == data.GROUP.chat_id
         assert data.GROUP.chat_id in demo.sandbox.state.groups
-        assert await ticket_count(demo) == 1
+        assert await count(demo.app, Ticket) == 1
 
         # The real bot answers through the sandbox, in the pane's chat.
         await call(http, demo, f"sandbox/users/{data.CUSTOMER.user_id}/text", {"text": "/start"})
@@ -88,20 +78,20 @@ async def test_demo_starts_loads_once_keeps_and_resets(tmp_path: Path, runtime: 
         # The language selector goes through the bot's own /language flow.
         await call(http, demo, "demo/panes/customer/language", {"language": "bg"})
         await wait_for_text(http, demo, data.CUSTOMER.user_id, "Език: Български")
-        assert (await person(demo, data.CUSTOMER.user_id)).locale == "bg"
+        assert (await person(demo.app, data.CUSTOMER.user_id)).locale == "bg"
 
     async with running_demo(options) as demo:  # a second run continues
         assert not demo.loaded_now
         async with demo.app.db.transaction() as session:
             assert (await data.counts(session))["customers"] == 3
-        assert await ticket_count(demo) == 1
-        assert (await person(demo, data.CUSTOMER.user_id)).locale == "bg"
+        assert await count(demo.app, Ticket) == 1
+        assert (await person(demo.app, data.CUSTOMER.user_id)).locale == "bg"
 
     reset = DemoOptions(database=options.database, runtime=runtime, port=0, reset=True)
     async with running_demo(reset) as demo:
         assert demo.loaded_now
-        assert (await person(demo, data.CUSTOMER.user_id)).locale == "en"
-        assert await ticket_count(demo) == 1
+        assert (await person(demo.app, data.CUSTOMER.user_id)).locale == "en"
+        assert await count(demo.app, Ticket) == 1
 
 
 async def test_page_and_its_api_are_served(tmp_path: Path) -> None:

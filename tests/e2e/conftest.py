@@ -1,37 +1,22 @@
 """End to end: the real aiogram or python-telegram-bot stack long-polls the sandbox Bot API
-over HTTP, with the outbox dispatcher and the scheduler running, on each test database."""
+over HTTP, with the outbox dispatcher and the scheduler running, on each test database. The
+managers' group speaks Bulgarian (each test module carries the ``manager_chat`` mark)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.app import App
-from bot.config import Settings
 from bot.core.clock import FrozenClock
-from bot.runner import RunningBot, running_bot
-from bot.runtimes.factory import create_runtime
-from bot.sandbox import SandboxGroup, SandboxServer, SandboxUser
-from tests.delivery.support import FAST
-from tests.seed import seed_app
-
-RUNTIMES = ["aiogram", "ptb"]
-MANAGER_GROUP = -1002001
-MANAGER = 900
-
-
-@dataclass
-class LiveBot:
-    sandbox: SandboxServer
-    app: App
-    bot: RunningBot
-    managers: SandboxGroup
-
-    def user(self, user_id: int, name: str, language: str) -> SandboxUser:
-        return self.sandbox.user(user_id, first_name=name, language_code=language)
+from bot.runner import running_bot
+from bot.runtimes.factory import RUNTIMES, create_runtime
+from bot.sandbox import SandboxServer
+from tests.support.delivery import FAST
+from tests.support.live import LiveBot
+from tests.support.people import MANAGER_CHAT
 
 
 @pytest.fixture
@@ -41,26 +26,13 @@ def clock() -> FrozenClock:
     return FrozenClock(datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6))
 
 
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The managers' group speaks Bulgarian; user 900 is a manager."""
-    return settings.model_copy(
-        update={
-            "manager_chat_id": MANAGER_GROUP,
-            "manager_locale": "bg",
-            "admins": frozenset({MANAGER}),
-        }
-    )
-
-
 @pytest.fixture(params=RUNTIMES)
-async def live(request: pytest.FixtureRequest, app: App) -> AsyncIterator[LiveBot]:
-    await seed_app(app)
+async def live(request: pytest.FixtureRequest, seeded: App) -> AsyncIterator[LiveBot]:
     async with SandboxServer() as sandbox:
         token = sandbox.make_token()
         sandbox.bot(token)
-        managers = sandbox.group(MANAGER_GROUP, "Service managers", bot_is_admin=True)
-        runtime = create_runtime(request.param, token, app.engine.handle, sandbox.base_url)
-        async with running_bot(app, runtime, delivery=FAST) as bot:
-            yield LiveBot(sandbox, app, bot, managers)
+        managers = sandbox.group(MANAGER_CHAT, "Service managers", bot_is_admin=True)
+        runtime = create_runtime(request.param, token, seeded.engine.handle, sandbox.base_url)
+        async with running_bot(seeded, runtime, delivery=FAST) as bot:
+            yield LiveBot(sandbox, seeded, bot, managers)
         assert sandbox.unanswered_callbacks() == [], "every button press must be answered"

@@ -4,62 +4,15 @@ framework polling the sandbox over HTTP."""
 
 from __future__ import annotations
 
-from bot.sandbox import SandboxMessage, SandboxUser
-from tests.e2e.conftest import LiveBot as Live
-from tests.seed import ACME_PHONE, NORD_PHONE
+import pytest
 
-TIMEOUT = 15.0
+from tests.support.live import TIMEOUT, LiveBot, register, report
+from tests.support.seed import ACME_PHONE, NORD_PHONE
 
-
-def button(message: SandboxMessage, fragment: str) -> str:
-    """The callback data of the button whose text contains ``fragment``."""
-    for candidate in message.buttons:
-        if fragment in candidate["text"]:
-            return str(candidate["callback_data"])
-    raise AssertionError(f"no button with {fragment!r}: {message.button_texts}")
+pytestmark = pytest.mark.manager_chat(manager_locale="bg")
 
 
-async def report(user: SandboxUser, typed_model: str, model: str, problem: str) -> str:
-    """Walk through /report; return the bot's confirmation text."""
-    user.send_command("/report")
-    asked = await user.wait_for(
-        lambda m: any("rp:other" == b["callback_data"] for b in m.buttons), timeout=TIMEOUT
-    )
-    user.send_text(typed_model)
-    matches = await user.wait_for(
-        lambda m: any(model in t for t in m.button_texts), timeout=TIMEOUT
-    )
-    assert asked.message_id != matches.message_id
-    user.press(button(matches, model), matches)
-    await user.wait_for(lambda m: not m.buttons, timeout=TIMEOUT)  # "describe the problem"
-    user.send_text(problem)
-    photos = await user.wait_for(lambda m: m.find_button("rp:done") is not None, timeout=TIMEOUT)
-    user.send_photo()
-    await user.wait_for(lambda m: m.find_button("rp:done") is not None, timeout=TIMEOUT)
-    user.press("rp:done", photos)
-    urgency = await user.wait_for(
-        lambda m: m.find_button("rp:pr:urgent") is not None, timeout=TIMEOUT
-    )
-    user.press("rp:pr:urgent", urgency)
-    summary = await user.wait_for(lambda m: m.find_button("rp:send") is not None, timeout=TIMEOUT)
-    assert problem in summary.content and model in summary.content
-    user.press("rp:send", summary)
-    registered = await user.wait_for(
-        lambda m: "#" in m.content and m.message_id == summary.message_id, timeout=TIMEOUT
-    )
-    return registered.content
-
-
-async def register(user: SandboxUser, phone: str, greeting: str, customer: str) -> None:
-    user.send_command("/start")
-    await user.wait_for(greeting, timeout=TIMEOUT)
-    asked = await user.wait_for(lambda m: m.keyboard is not None, timeout=TIMEOUT)
-    assert asked.keyboard
-    user.share_contact(phone)
-    await user.wait_for(customer, timeout=TIMEOUT)
-
-
-async def test_russian_and_bulgarian_customers_report_and_follow(live: Live) -> None:
+async def test_russian_and_bulgarian_customers_report_and_follow(live: LiveBot) -> None:
     ivan = live.user(7001, "Иван", "ru")
     await register(ivan, NORD_PHONE, "Здравствуйте, Иван", "Nord Pharma")
     confirmation = await report(
@@ -88,7 +41,7 @@ async def test_russian_and_bulgarian_customers_report_and_follow(live: Live) -> 
     assert not any("Xray" in message.content for message in maria.messages)
 
 
-async def test_redelivered_update_gets_no_second_reply(live: Live) -> None:
+async def test_redelivered_update_gets_no_second_reply(live: LiveBot) -> None:
     user = live.user(7003, "Ana", "en")
     user.send_command("/start")
     await user.wait_for("Hello, Ana", timeout=TIMEOUT)

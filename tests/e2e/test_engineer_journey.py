@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
+
+import pytest
 
 from bot.sandbox import SandboxMessage, SandboxUser
 from bot.services import invites
-from bot.services.importer import import_csv
-from storage.models import Role
-from tests.e2e.conftest import LiveBot
-from tests.seed import ACME_PHONE
+from tests.support.live import TIMEOUT, LiveBot
+from tests.support.people import make_invite
+from tests.support.seed import ACME_PHONE, import_examples
 
-TIMEOUT = 15.0
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+pytestmark = pytest.mark.manager_chat(manager_locale="bg")
 CYRILLIC = re.compile("[а-яА-Я]")
 
 
@@ -62,9 +61,7 @@ async def request_installation(maria: SandboxUser) -> int:
 
 
 async def join_as_engineer(live: LiveBot, petar: SandboxUser) -> None:
-    async with live.app.db.transaction() as session:
-        invite = await invites.create(session, Role.ENGINEER, live.app.engine.clock.now())
-        code = invites.start_payload(invite)
+    code = invites.start_payload(await make_invite(live.app))
     petar.send_command("/start", code)
     keep = await petar.wait_for(has("jn:keep"), timeout=TIMEOUT)
     petar.press("jn:keep", keep)
@@ -115,11 +112,7 @@ async def log_tests(petar: SandboxUser, job: int) -> None:
 
 
 async def test_engineer_takes_tests_and_resolves_customer_confirms(live: LiveBot) -> None:
-    async with live.app.db.transaction() as session:
-        report = await import_csv(
-            session, "checklists", (EXAMPLES / "checklists.csv").read_text(encoding="utf-8")
-        )
-        assert not report.errors
+    await import_examples(live.app, "checklists")
     maria = live.user(8101, "Мария", "bg")
     job = await request_installation(maria)
 

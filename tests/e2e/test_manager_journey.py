@@ -9,14 +9,15 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.core.clock import FrozenClock
-from tests.e2e.conftest import MANAGER, LiveBot
-from tests.e2e.test_customer_journey import register, report
-from tests.seed import NORD_PHONE
+from tests.support.live import TIMEOUT, LiveBot, register, report
+from tests.support.people import MANAGER_ID
+from tests.support.seed import NORD_PHONE
 
-TIMEOUT = 15.0
+pytestmark = pytest.mark.manager_chat(manager_locale="bg")
 
 
 async def test_urgent_report_escalation_and_export(live: LiveBot) -> None:
@@ -47,7 +48,7 @@ async def test_urgent_report_escalation_and_export(live: LiveBot) -> None:
     await managers.wait_idle()
     assert sum("⏰" in m.content for m in managers.messages) == 1
 
-    boss = live.user(MANAGER, "Елена", "bg")
+    boss = live.user(MANAGER_ID, "Елена", "bg")
     managers.send_command(boss.person, "/export", "month")
     by_name: dict[str, bytes] = {}
     for suffix in (".csv", ".xlsx"):

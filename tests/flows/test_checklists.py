@@ -6,16 +6,9 @@ from sqlalchemy import func, select
 
 from bot.core.replies import AnswerCallback
 from storage.models import Dialog, TestResult, TicketEvent, TicketKind, TicketStatus, TimelineKind
-from tests.flowchat import FlowChat
-from tests.flows import test_checklists_support as support
-from tests.flows.test_checklists_support import (
-    add_engineer,
-    failing_names,
-    make_job,
-)
-
-engineer = support.engineer
-other_engineer = support.other_engineer
+from tests.support.chat import FlowChat
+from tests.support.jobs import assigned_job, failing_names
+from tests.support.people import engineer_chat
 
 
 async def results(chat: FlowChat, ticket_id: int) -> list[TestResult]:
@@ -29,7 +22,7 @@ async def results(chat: FlowChat, ticket_id: int) -> list[TestResult]:
 async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
     engineer: FlowChat,
 ) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"ts:start:{job}")
     assert "6 checks to log" in engineer.joined()
     assert "Check 1 of 6" in engineer.joined()
@@ -94,7 +87,7 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
 
 
 async def test_unreadable_values_are_asked_again(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"ts:start:{job}")
     await engineer.say("about one")
     assert "could not read a number in “about one”" in engineer.joined()
@@ -115,7 +108,7 @@ async def test_unreadable_values_are_asked_again(engineer: FlowChat) -> None:
 
 
 async def test_values_in_other_digits_are_asked_again(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"ts:start:{job}")
     for text in ("١٫٢", "١,٢", "①", "１.２", "9" * 30):
         await engineer.say(text)
@@ -124,7 +117,7 @@ async def test_values_in_other_digits_are_asked_again(engineer: FlowChat) -> Non
 
 
 async def test_typing_while_a_verdict_waits_and_stale_buttons(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"ts:start:{job}")
     first_question = engineer.last.message_id
     await engineer.say("1.1")
@@ -138,7 +131,7 @@ async def test_typing_while_a_verdict_waits_and_stale_buttons(engineer: FlowChat
 
 
 async def test_stop_and_cancel_keep_what_was_logged(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"ts:start:{job}")
     await engineer.say("1.1")
     await engineer.press("Next")
@@ -157,9 +150,8 @@ async def test_stop_and_cancel_keep_what_was_logged(engineer: FlowChat) -> None:
 
 
 async def test_russian_engineer_sees_russian_names_and_types_net(engineer: FlowChat) -> None:
-    await add_engineer(engineer.app, 705, "Алексей", locale="ru")
-    ivan = FlowChat(engineer.app, 705, name="Алексей", language_code="ru")
-    job = await make_job(engineer.app, 705)
+    ivan = await engineer_chat(engineer.app, 705, "Алексей", locale="ru", on_duty=True)
+    job = await assigned_job(engineer.app, 705)
     await ivan.press_data(f"ts:start:{job}")
     assert "Давление в бойлере, bar" in ivan.joined()
     assert "0,8–1,5" in ivan.joined()  # numbers in the reader's locale
@@ -177,14 +169,14 @@ async def test_russian_engineer_sees_russian_names_and_types_net(engineer: FlowC
 async def test_only_the_assigned_engineer_on_site_logs_tests(
     engineer: FlowChat, other_engineer: FlowChat
 ) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await other_engineer.press_data(f"ts:start:{job}")
     [answer] = [r for r in other_engineer.last_replies if isinstance(r, AnswerCallback)]
     assert answer.alert and answer.text == "This job is not assigned to you."
     await other_engineer.say("1.2")
     assert await results(engineer, job) == []
 
-    en_route = await make_job(engineer.app, status=TicketStatus.EN_ROUTE)
+    en_route = await assigned_job(engineer.app, status=TicketStatus.EN_ROUTE)
     await engineer.press_data(f"ts:start:{en_route}")
     [answer] = [r for r in engineer.last_replies if isinstance(r, AnswerCallback)]
     assert answer.text is not None and "On site" in answer.text
@@ -194,7 +186,7 @@ async def test_only_the_assigned_engineer_on_site_logs_tests(
 
 
 async def test_client_cannot_press_test_buttons(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     client = FlowChat(engineer.app, 501, name="Maria")
     await client.press_data(f"ts:start:{job}")
     [answer] = [r for r in client.last_replies if isinstance(r, AnswerCallback)]
@@ -202,13 +194,13 @@ async def test_client_cannot_press_test_buttons(engineer: FlowChat) -> None:
 
 
 async def test_breakdown_without_checklist(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app, kind=TicketKind.BREAKDOWN)
+    job = await assigned_job(engineer.app, kind=TicketKind.BREAKDOWN)
     await engineer.press_data(f"ts:start:{job}")
     assert "There is no checklist" in engineer.joined()
 
 
 async def test_all_passed_shows_summary_and_log_all_again(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"ts:start:{job}")
     for value in ("1.1", "92", "9", "yes", "yes", "Descaled, new filter"):
         await engineer.say(value)

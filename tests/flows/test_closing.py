@@ -7,63 +7,18 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.core.clock import FrozenClock
-from bot.core.replies import AnswerCallback, InlineKeyboard, markup_from_json
 from handlers.notices.auto_close import auto_close_job
-from storage.models import (
-    Feedback,
-    OutboxMessage,
-    TicketEvent,
-    TicketKind,
-    TicketStatus,
-    TimelineKind,
-)
-from tests.flowchat import FlowChat
-from tests.flows import test_checklists_support as support
-from tests.flows.test_checklists_support import (
-    ENGINEER_ID,
-    add_engineer,
-    make_job,
-    outbox,
-    person_id,
-    ticket,
-)
-from tests.seed import NORD_PHONE
-
-engineer = support.engineer
-other_engineer = support.other_engineer
-PASSING = ("1.1", "92", "9", "yes", "yes", "All good")
-
-
-def alert(chat: FlowChat) -> str | None:
-    [answer] = [r for r in chat.last_replies if isinstance(r, AnswerCallback)]
-    return answer.text
-
-
-def buttons(message: OutboxMessage) -> list[tuple[str, str]]:
-    markup = markup_from_json(message.markup)
-    assert isinstance(markup, InlineKeyboard)
-    return [(button.text, button.data or "") for row in markup.rows for button in row]
-
-
-async def log_tests(chat: FlowChat, job: int, values: tuple[str, ...] = PASSING) -> None:
-    await chat.press_data(f"ts:start:{job}")
-    for value in values:
-        await chat.say(value)
-        await chat.press("Next")
-
-
-async def events(chat: FlowChat, job: int, kind: TimelineKind) -> list[TicketEvent]:
-    async with chat.app.db.transaction() as session:
-        rows = await session.scalars(
-            select(TicketEvent)
-            .where(TicketEvent.ticket_id == job, TicketEvent.kind == kind)
-            .order_by(TicketEvent.id)
-        )
-        return list(rows)
+from storage.models import Feedback, TicketKind, TicketStatus, TimelineKind
+from tests.support.chat import FlowChat
+from tests.support.jobs import assigned_job, events, load_ticket
+from tests.support.outbox import buttons, outbox
+from tests.support.people import ENGINEER_ID, client_chat, make_engineer, person
+from tests.support.seed import NORD_PHONE
+from tests.support.steps import log_tests
 
 
 async def resolved_job(engineer: FlowChat) -> int:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await log_tests(engineer, job)
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Installed, commissioned, staff trained")
@@ -73,7 +28,7 @@ async def resolved_job(engineer: FlowChat) -> int:
 async def test_resolve_blocked_until_failed_check_is_retested(
     engineer: FlowChat, clock: FrozenClock
 ) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"rs:{job}")  # nothing logged yet
     blocked = engineer.joined()
     assert f"#{job} cannot be resolved yet" in blocked
@@ -86,7 +41,7 @@ async def test_resolve_blocked_until_failed_check_is_retested(
     blocked = engineer.joined()
     assert "❌ Boiler pressure: 2 bar (spec 0.8–1.5 bar)" in blocked
     assert "Brew water" not in blocked
-    assert (await ticket(engineer.app, job)).status is TicketStatus.ON_SITE
+    assert (await load_ticket(engineer.app, job)).status is TicketStatus.ON_SITE
 
     await engineer.press("Log tests")  # only what did not pass is asked again
     assert "1 check to log" in engineer.joined()
@@ -98,7 +53,7 @@ async def test_resolve_blocked_until_failed_check_is_retested(
     assert "Please type a few words" in engineer.joined()
     await engineer.say("Installed and commissioned")
     assert f"#{job} is resolved. The customer is asked to confirm" in engineer.joined()
-    resolved = await ticket(engineer.app, job)
+    resolved = await load_ticket(engineer.app, job)
     assert resolved.status is TicketStatus.RESOLVED
     assert resolved.resolved_at == clock.now()
 
@@ -119,7 +74,7 @@ async def test_confirm_rate_and_comment(engineer: FlowChat, client: FlowChat) ->
     await client.press_data(f"cf:ok:{job}")
     assert f"Thank you! #{job} is closed." in client.joined()
     assert [text for text, _ in client.last.buttons()] == ["⭐1", "⭐2", "⭐3", "⭐4", "⭐5"]
-    closed = await ticket(engineer.app, job)
+    closed = await load_ticket(engineer.app, job)
     assert closed.status is TicketStatus.CLOSED and closed.closed_at is not None
     [note] = await outbox(engineer.app, chat_id=ENGINEER_ID)
     assert note.text == f"The customer confirmed #{job}: it is closed."
@@ -132,29 +87,29 @@ async def test_confirm_rate_and_comment(engineer: FlowChat, client: FlowChat) ->
         feedback = await session.scalar(select(Feedback).where(Feedback.ticket_id == job))
         assert feedback is not None
         assert (feedback.rating, feedback.comment) == (4, "Quick and tidy, thank you")
-    assert len(await events(client, job, TimelineKind.FEEDBACK)) == 2
+    assert len(await events(client.app, job, TimelineKind.FEEDBACK)) == 2
 
     # repeated and forged presses: refused, nothing changes
     await client.press_data(f"cf:ok:{job}")
-    assert alert(client) == "This request is not waiting for your confirmation."
+    assert client.answer().text == "This request is not waiting for your confirmation."
     await client.press_data(f"cf:no:{job}")
-    assert alert(client) == "This request is not waiting for your confirmation."
+    assert client.answer().text == "This request is not waiting for your confirmation."
     await client.press_data(f"rt:{job}:1")
-    assert "rated already" in (alert(client) or "")
+    assert "rated already" in (client.answer().text or "")
     await client.press_data(f"rt:{job}:9")
-    assert alert(client) == "Ratings are from 1 to 5."
+    assert client.answer().text == "Ratings are from 1 to 5."
     await client.press_data(f"rt:{job}:-2")
-    assert alert(client) == "Ratings are from 1 to 5."
+    assert client.answer().text == "Ratings are from 1 to 5."
     async with client.app.db.transaction() as session:
         feedback = await session.scalar(select(Feedback).where(Feedback.ticket_id == job))
         assert feedback is not None and feedback.rating == 4
-    assert (await ticket(engineer.app, job)).status is TicketStatus.CLOSED
+    assert (await load_ticket(engineer.app, job)).status is TicketStatus.CLOSED
 
 
 async def test_rating_skipped_comment(engineer: FlowChat, client: FlowChat) -> None:
     job = await resolved_job(engineer)
     await client.press_data(f"rt:{job}:5")  # not closed yet: no rating
-    assert "cannot be rated now" in (alert(client) or "")
+    assert "cannot be rated now" in (client.answer().text or "")
     await client.press_data(f"cf:ok:{job}")
     await client.press("⭐5")
     await client.press("Skip")
@@ -171,13 +126,13 @@ async def test_not_fixed_reopens_to_the_same_engineer(
     job = await resolved_job(engineer)
     await client.press_data(f"cf:no:{job}")
     assert "What is still wrong?" in client.joined()
-    assert (await ticket(engineer.app, job)).status is TicketStatus.RESOLVED
+    assert (await load_ticket(engineer.app, job)).status is TicketStatus.RESOLVED
     await client.say("Still leaking under the group head")
     assert f"#{job} is reopened" in client.joined()
-    reopened = await ticket(engineer.app, job)
+    reopened = await load_ticket(engineer.app, job)
     assert reopened.status is TicketStatus.ASSIGNED and reopened.resolved_at is None
-    assert reopened.engineer_id == await person_id(engineer.app, ENGINEER_ID)
-    [event] = await events(client, job, TimelineKind.REOPENED)
+    assert reopened.engineer_id == (await person(engineer.app, ENGINEER_ID)).id
+    [event] = await events(client.app, job, TimelineKind.REOPENED)
     assert event.note == "Still leaking under the group head"
     [note] = await outbox(engineer.app, chat_id=ENGINEER_ID)
     assert note.kind == "reopened"
@@ -185,7 +140,7 @@ async def test_not_fixed_reopens_to_the_same_engineer(
     assert "What is still wrong: Still leaking under the group head" in note.text
 
     await client.press_data(f"cf:ok:{job}")  # the old sign-off message
-    assert alert(client) == "This request is not waiting for your confirmation."
+    assert client.answer().text == "This request is not waiting for your confirmation."
     await engineer.press_data(f"rs:{job}")  # tests still pass: the engineer may resolve again
     assert "What was done?" in engineer.joined()
 
@@ -194,8 +149,8 @@ async def test_not_fixed_skipping_the_reason(engineer: FlowChat, client: FlowCha
     job = await resolved_job(engineer)
     await client.press_data(f"cf:no:{job}")
     await client.press("Skip")
-    assert (await ticket(engineer.app, job)).status is TicketStatus.ASSIGNED
-    [event] = await events(client, job, TimelineKind.REOPENED)
+    assert (await load_ticket(engineer.app, job)).status is TicketStatus.ASSIGNED
+    [event] = await events(client.app, job, TimelineKind.REOPENED)
     assert event.note is None
 
 
@@ -203,51 +158,47 @@ async def test_another_customers_client_and_strangers_are_refused(
     engineer: FlowChat, client: FlowChat, other_engineer: FlowChat
 ) -> None:
     job = await resolved_job(engineer)
-    nord = FlowChat(engineer.app, 502, name="Иван", language_code="ru")
-    await nord.say("/start")
-    await nord.share_contact(NORD_PHONE)
+    nord = await client_chat(engineer.app, 502, NORD_PHONE, name="Иван", language_code="ru")
     for data in (f"cf:ok:{job}", f"cf:no:{job}", f"rt:{job}:1"):
         await nord.press_data(data)
         assert nord.answers[-1].alert
-    assert (await ticket(engineer.app, job)).status is TicketStatus.RESOLVED
+    assert (await load_ticket(engineer.app, job)).status is TicketStatus.RESOLVED
     await engineer.press_data(f"cf:ok:{job}")  # an engineer is no client
-    assert alert(engineer) == "This action is not available to you."
+    assert engineer.answer().text == "This action is not available to you."
     await client.press_data("cf:ok:abc")
-    assert alert(client) == "This button is no longer active."
+    assert client.answer().text == "This button is no longer active."
     await client.press_data(f"cf:skip:{job}")  # not in the "not fixed" dialog
-    assert alert(client) == "This button is no longer active."
-    assert (await ticket(engineer.app, job)).status is TicketStatus.RESOLVED
+    assert client.answer().text == "This button is no longer active."
+    assert (await load_ticket(engineer.app, job)).status is TicketStatus.RESOLVED
 
-    open_job = await make_job(engineer.app)
+    open_job = await assigned_job(engineer.app)
     await client.press_data(f"cf:ok:{open_job}")  # forged: the job is not resolved
-    assert alert(client) == "This request is not waiting for your confirmation."
+    assert client.answer().text == "This request is not waiting for your confirmation."
     await other_engineer.press_data(f"rs:{open_job}")
-    assert alert(other_engineer) == "This job is not assigned to you."
+    assert other_engineer.answer().text == "This job is not assigned to you."
     await client.press_data(f"rs:{open_job}")
-    assert alert(client) == "This action is not available to you."
+    assert client.answer().text == "This action is not available to you."
     await engineer.press_data(f"rs:{job}")  # resolved already
-    assert alert(engineer) == "This job is already resolved or closed."
+    assert engineer.answer().text == "This job is already resolved or closed."
 
 
 async def test_breakdown_without_checklist_resolves_and_cancel(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app, kind=TicketKind.BREAKDOWN, status=TicketStatus.ASSIGNED)
+    job = await assigned_job(engineer.app, kind=TicketKind.BREAKDOWN, status=TicketStatus.ASSIGNED)
     await engineer.press_data(f"rs:{job}")
     await engineer.press("Cancel")
     assert "Not resolved. The job stays open." in engineer.joined()
     await engineer.say("Replaced the pump")  # the dialog is gone: nothing happens
-    assert (await ticket(engineer.app, job)).status is TicketStatus.ASSIGNED
+    assert (await load_ticket(engineer.app, job)).status is TicketStatus.ASSIGNED
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Replaced the pump")
-    assert (await ticket(engineer.app, job)).status is TicketStatus.RESOLVED
+    assert (await load_ticket(engineer.app, job)).status is TicketStatus.RESOLVED
     [message] = await outbox(engineer.app, chat_id=501)
     assert "Acceptance tests" not in message.text
 
 
 async def test_russian_customer_gets_the_summary_in_russian(engineer: FlowChat) -> None:
-    nord = FlowChat(engineer.app, 502, name="Иван", language_code="ru")
-    await nord.say("/start")
-    await nord.share_contact(NORD_PHONE)
-    job = await make_job(engineer.app, serial="CR-42-0117", reporter_user_id=502)
+    await client_chat(engineer.app, 502, NORD_PHONE, name="Иван", language_code="ru")
+    job = await assigned_job(engineer.app, serial="CR-42-0117", reporter_user_id=502)
     await log_tests(engineer, job, ("8,5", "12", "7.2", "yes", "yes", "ok"))
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Installed")
@@ -261,7 +212,7 @@ async def test_auto_close_is_idempotent_and_offers_a_rating(
 ) -> None:
     old = await resolved_job(engineer)
     clock.advance(timedelta(days=2))
-    recent = await make_job(engineer.app, kind=TicketKind.BREAKDOWN)
+    recent = await assigned_job(engineer.app, kind=TicketKind.BREAKDOWN)
     await engineer.press_data(f"rs:{recent}")
     await engineer.say("Descaled")
     clock.advance(timedelta(days=1, hours=1))
@@ -270,11 +221,11 @@ async def test_auto_close_is_idempotent_and_offers_a_rating(
         assert await auto_close_job(session, clock.now(), app.settings, app.catalogs) == 1
     async with app.db.transaction() as session:
         assert await auto_close_job(session, clock.now(), app.settings, app.catalogs) == 0
-    assert (await ticket(app, old)).status is TicketStatus.CLOSED
-    assert (await ticket(app, recent)).status is TicketStatus.RESOLVED
+    assert (await load_ticket(app, old)).status is TicketStatus.CLOSED
+    assert (await load_ticket(app, recent)).status is TicketStatus.RESOLVED
     [event] = [
         e
-        for e in await events(engineer, old, TimelineKind.STATUS)
+        for e in await events(engineer.app, old, TimelineKind.STATUS)
         if e.status is TicketStatus.CLOSED
     ]
     assert event.data["automatic"] is True and "automatically" in (event.note or "")
@@ -286,15 +237,16 @@ async def test_auto_close_is_idempotent_and_offers_a_rating(
     clock.advance(timedelta(days=5))
     async with app.db.transaction() as session:
         assert await auto_close_job(session, clock.now(), app.settings, app.catalogs) == 1
-    assert (await ticket(app, recent)).status is TicketStatus.CLOSED
+    assert (await load_ticket(app, recent)).status is TicketStatus.CLOSED
     assert len([m for m in await outbox(app, chat_id=501) if m.kind == "auto_closed"]) == 2
 
 
 async def test_unknown_reporter_notifies_every_client_of_the_customer(
     engineer: FlowChat, client: FlowChat
 ) -> None:
-    job = await make_job(engineer.app, reporter_user_id=None)
-    await add_engineer(engineer.app, 799, "Spare")  # engineers are not customers' contacts
+    job = await assigned_job(engineer.app, reporter_user_id=None)
+    # engineers are not customers' contacts
+    await make_engineer(engineer.app, 799, "Spare", on_duty=True)
     await log_tests(engineer, job)
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Installed")

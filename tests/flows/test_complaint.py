@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
 from storage.models import Complaint, Dialog
-from tests.flowchat import FlowChat
-from tests.flows import test_manager_support as support
-from tests.flows.test_manager_support import MANAGER_CHAT, alerts, buttons, report
-from tests.unit.test_reports_support import known_month
+from tests.support.chat import FlowChat
+from tests.support.known_month import known_month
+from tests.support.outbox import alerts, buttons
+from tests.support.people import MANAGER_CHAT, MANAGERS
+from tests.support.steps import report
 
-settings = support.settings
-manager = support.manager
+pytestmark = pytest.mark.manager_chat(admins=MANAGERS)
 
 
 async def test_complaint_reaches_managers_with_history(

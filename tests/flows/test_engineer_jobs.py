@@ -10,33 +10,19 @@ from sqlalchemy import select
 from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.core.events import EventKind, Location
-from bot.core.replies import AnswerCallback, ReplyKeyboard
-from storage.models import OutboxMessage, Priority, TicketPhoto, TicketStatus, TimelineKind
-from tests.flowchat import FlowChat
-from tests.jobs_support import SOFIA, events, load_ticket, make_engineer, make_job, person
-from tests.seed import ACME_PHONE
-
-
-async def engineer(app: App, user_id: int = 701, name: str = "Petar", **kw: object) -> FlowChat:
-    await make_engineer(app, user_id, name, **kw)  # type: ignore[arg-type]
-    return FlowChat(app, user_id=user_id, name=name)
-
-
-async def outbox(app: App) -> list[OutboxMessage]:
-    async with app.db.transaction() as session:
-        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
-
-
-def alert(chat: FlowChat) -> str:
-    answer = chat.last_replies[0]
-    assert isinstance(answer, AnswerCallback)
-    return answer.text or ""
+from bot.core.replies import ReplyKeyboard
+from storage.models import Priority, TicketPhoto, TicketStatus, TimelineKind
+from tests.support.chat import FlowChat
+from tests.support.jobs import events, load_ticket, make_job
+from tests.support.outbox import outbox
+from tests.support.people import client_chat, engineer_chat, person
+from tests.support.seed import ACME_PHONE, SOFIA_CENTRE
 
 
 async def taken_job(client: FlowChat, clock: FrozenClock, **kw: object) -> tuple[FlowChat, int]:
     """An engineer who has just accepted a job the client reported."""
     job = await make_job(client.app, clock.now(), reporter_user_id=client.user_id, **kw)  # type: ignore[arg-type]
-    chat = await engineer(client.app)
+    chat = await engineer_chat(client.app)
     await chat.say("/jobs")
     await chat.press(f"#{job}")
     await chat.press("Accept")
@@ -50,7 +36,7 @@ async def test_board_by_urgency_distance_and_skills(seeded: App, clock: FrozenCl
     coffee = await make_job(seeded, now, "LM-PB-2231")
     moscow = await make_job(seeded, now, "CR-42-0117", Priority.URGENT, "NORD")
     free_text = await make_job(seeded, now - timedelta(hours=2), None)
-    chat = await engineer(seeded, skills=("hvac",), location=SOFIA)
+    chat = await engineer_chat(seeded, skills=("hvac",), location=SOFIA_CENTRE)
     await chat.say("/jobs")
     lines = chat.joined().splitlines()
     assert lines[0] == "3 open jobs you can take:"
@@ -69,7 +55,7 @@ async def test_board_by_urgency_distance_and_skills(seeded: App, clock: FrozenCl
 async def test_board_pages(seeded: App, clock: FrozenClock) -> None:
     for hours in range(8):
         await make_job(seeded, clock.now() - timedelta(hours=hours), None)
-    chat = await engineer(seeded)
+    chat = await engineer_chat(seeded)
     await chat.say("/jobs")
     assert "Page 1 of 2" in chat.joined()
     await chat.press("»")
@@ -77,7 +63,7 @@ async def test_board_pages(seeded: App, clock: FrozenClock) -> None:
 
 
 async def test_my_jobs_page(seeded: App, clock: FrozenClock) -> None:
-    chat = await engineer(seeded)
+    chat = await engineer_chat(seeded)
     for hours in range(8):
         job = await make_job(seeded, clock.now() - timedelta(hours=hours), None)
         await chat.press_data(f"jb:acc:{job}")
@@ -90,7 +76,7 @@ async def test_my_jobs_page(seeded: App, clock: FrozenClock) -> None:
 
 
 async def test_empty_board(seeded: App) -> None:
-    chat = await engineer(seeded)
+    chat = await engineer_chat(seeded)
     await chat.say("/jobs")
     assert "No open jobs" in chat.joined()
 
@@ -117,13 +103,13 @@ async def test_accept_tells_engineer_and_customer(client: FlowChat, clock: Froze
 
 async def test_just_taken_by_someone_else(client: FlowChat, clock: FrozenClock) -> None:
     job = await make_job(client.app, clock.now())
-    slow = await engineer(client.app, 702, "Slow")
-    fast = await engineer(client.app, 703, "Fast")
+    slow = await engineer_chat(client.app, 702, "Slow")
+    fast = await engineer_chat(client.app, 703, "Fast")
     await slow.say("/jobs")
     await slow.press(f"#{job}")
     await fast.press_data(f"jb:acc:{job}")
     await slow.press("Accept")
-    assert alert(slow) == f"Sorry, #{job} was just taken by someone else."
+    assert slow.answer().text == f"Sorry, #{job} was just taken by someone else."
     assert (await load_ticket(client.app, job)).engineer is not None
     assert len(await events(client.app, job, TimelineKind.ASSIGNED)) == 1
 
@@ -131,21 +117,21 @@ async def test_just_taken_by_someone_else(client: FlowChat, clock: FrozenClock) 
 async def test_double_press_by_the_same_engineer(client: FlowChat, clock: FrozenClock) -> None:
     chat, job = await taken_job(client, clock)
     await chat.press_data(f"jb:acc:{job}")
-    assert alert(chat) == f"#{job} is already yours."
+    assert chat.answer().text == f"#{job} is already yours."
     assert len(await events(client.app, job, TimelineKind.ASSIGNED)) == 1
 
 
 async def test_forged_and_stale_accepts_are_refused(seeded: App, clock: FrozenClock) -> None:
     coffee = await make_job(seeded, clock.now(), "LM-PB-2231")
-    chat = await engineer(seeded, skills=("hvac",))
+    chat = await engineer_chat(seeded, skills=("hvac",))
     await chat.press_data(f"jb:acc:{coffee}")
-    assert alert(chat) == f"#{coffee} needs skills that are not in your profile."
+    assert chat.answer().text == f"#{coffee} needs skills that are not in your profile."
     await chat.press_data("jb:acc:9999")
-    assert alert(chat) == "This job is no longer available."
+    assert chat.answer().text == "This job is no longer available."
     await chat.press_data("jb:open:9999")
-    assert alert(chat) == "This job is no longer available."
+    assert chat.answer().text == "This job is no longer available."
     await chat.press_data("jb:acc:abc")
-    assert alert(chat) == "This button is no longer active."
+    assert chat.answer().text == "This button is no longer active."
     assert (await load_ticket(seeded, coffee)).status is TicketStatus.NEW
 
 
@@ -155,7 +141,7 @@ async def test_client_cannot_use_engineer_commands_or_buttons(
     job = await make_job(client.app, clock.now())
     for data in (f"jb:acc:{job}", f"mj:site:{job}", "jb:pg:0", f"mj:hand:{job}"):
         await client.press_data(data)
-        assert alert(client) == "This action is not available to you."
+        assert client.answer().text == "This action is not available to you."
     for command in ("/jobs", "/myjobs", "/duty"):
         await client.say(command)
         assert "not available to you" in client.joined()
@@ -197,7 +183,7 @@ async def test_eta_typed_as_minutes_or_time(client: FlowChat, clock: FrozenClock
     eta = (await load_ticket(client.app, second)).eta
     assert eta == clock.now().replace(hour=12, minute=30)
     await chat.press_data(f"mj:go:{second}")  # already on the way: a stale button
-    assert alert(chat) == "That step does not fit the job's current status."
+    assert chat.answer().text == "That step does not fit the job's current status."
 
 
 async def test_eta_in_other_digits_is_asked_again(client: FlowChat, clock: FrozenClock) -> None:
@@ -225,7 +211,7 @@ async def test_on_site_parts_and_sla_pause(client: FlowChat, clock: FrozenClock)
     due = (await load_ticket(client.app, job)).resolution_due
     assert due is not None
     await chat.press("On site")
-    assert alert(chat) == "Engineer on site"
+    assert chat.answer().text == "Engineer on site"
     await chat.press("Waiting for parts")
     assert "Deadline paused" in chat.last.text and "▶ Parts arrived" in chat.button_texts()
     clock.advance(timedelta(hours=5))
@@ -245,9 +231,9 @@ async def test_stale_status_button(client: FlowChat, clock: FrozenClock) -> None
     chat, job = await taken_job(client, clock)
     await chat.press("On site")
     await chat.press_data(f"mj:site:{job}")
-    assert alert(chat) == "That step does not fit the job's current status."
+    assert chat.answer().text == "That step does not fit the job's current status."
     await chat.press_data(f"mj:resume:{job}")
-    assert alert(chat) == "That step does not fit the job's current status."
+    assert chat.answer().text == "That step does not fit the job's current status."
     assert len(await events(client.app, job, TimelineKind.STATUS)) == 1
 
 
@@ -297,13 +283,13 @@ async def test_hand_back_cancelled_keeps_job(client: FlowChat, clock: FrozenCloc
 
 async def test_someone_elses_job_is_refused(client: FlowChat, clock: FrozenClock) -> None:
     _, job = await taken_job(client, clock)
-    other = await engineer(client.app, 704, "Other")
+    other = await engineer_chat(client.app, 704, "Other")
     actions = ("site", "wait", "resume", "open", "go", "note", "photo", "pdone", "hand")
     for data in [f"mj:{action}:{job}" for action in actions] + [f"mj:eta:{job}:30"]:
         await other.press_data(data)
-        assert alert(other) == "This job is not yours or no longer open."
+        assert other.answer().text == "This job is not yours or no longer open."
     await other.press_data(f"jb:open:{job}")
-    assert alert(other) == "This job is no longer available."
+    assert other.answer().text == "This job is no longer available."
     assert (await load_ticket(client.app, job)).status is TicketStatus.ASSIGNED
 
 
@@ -319,11 +305,9 @@ async def test_myjobs_lists_and_opens(client: FlowChat, clock: FrozenClock) -> N
 
 
 async def test_push_goes_to_customer_in_their_language(seeded: App, clock: FrozenClock) -> None:
-    bulgarian = FlowChat(seeded, user_id=521, name="Мария", language_code="bg")
-    await bulgarian.say("/start")
-    await bulgarian.share_contact(ACME_PHONE)
+    await client_chat(seeded, 521, ACME_PHONE, name="Мария", language_code="bg")
     job = await make_job(seeded, clock.now(), reporter_user_id=521)
-    chat = await engineer(seeded)
+    chat = await engineer_chat(seeded)
     await chat.press_data(f"jb:acc:{job}")
     [message] = await outbox(seeded)
     assert message.chat_id == 521 and f"#{job}" in message.text
@@ -332,7 +316,7 @@ async def test_push_goes_to_customer_in_their_language(seeded: App, clock: Froze
 
 async def test_job_without_reporter_pushes_nothing(seeded: App, clock: FrozenClock) -> None:
     job = await make_job(seeded, clock.now())
-    chat = await engineer(seeded)
+    chat = await engineer_chat(seeded)
     await chat.press_data(f"jb:acc:{job}")
     assert f"Job #{job} is yours." in chat.joined()
     assert await outbox(seeded) == []
@@ -340,7 +324,7 @@ async def test_job_without_reporter_pushes_nothing(seeded: App, clock: FrozenClo
 
 # -- duty and location ---------------------------------------------------------------------
 async def test_duty_toggles(seeded: App) -> None:
-    chat = await engineer(seeded)
+    chat = await engineer_chat(seeded)
     await chat.say("/duty")
     assert "You are on duty now" in chat.joined()
     keyboard = chat.reply_keyboard()
@@ -352,7 +336,7 @@ async def test_duty_toggles(seeded: App) -> None:
 
 
 async def test_engineer_location_is_stored(seeded: App, clock: FrozenClock) -> None:
-    chat = await engineer(seeded)
+    chat = await engineer_chat(seeded)
     await chat.share_location(42.69, 23.32)
     assert "Location updated" in chat.joined()
     stored = await person(seeded, 701)
@@ -362,7 +346,7 @@ async def test_engineer_location_is_stored(seeded: App, clock: FrozenClock) -> N
 
 
 async def test_live_location_updates_quietly(seeded: App, clock: FrozenClock) -> None:
-    chat = await engineer(seeded)
+    chat = await engineer_chat(seeded)
 
     async def live(latitude: float) -> None:
         await chat.deliver(

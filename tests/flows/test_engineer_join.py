@@ -6,19 +6,13 @@ from datetime import timedelta
 
 from bot.app import App
 from bot.core.clock import FrozenClock
-from bot.services import invites
 from storage.models import Person, Role
-from tests.flowchat import FlowChat
-from tests.jobs_support import person
-
-
-async def invite_code(app: App, clock: FrozenClock, role: Role = Role.ENGINEER) -> str:
-    async with app.db.transaction() as session:
-        return (await invites.create(session, role, clock.now())).code
+from tests.support.chat import FlowChat
+from tests.support.people import make_invite, person
 
 
 async def test_join_keep_name_and_choose_skills(seeded: App, clock: FrozenClock) -> None:
-    code = await invite_code(seeded, clock)
+    code = (await make_invite(seeded)).code
     chat = FlowChat(seeded, user_id=601, name="Petar")
     await chat.say(f"/start inv_{code}")
     assert "You are now an engineer" in chat.joined()
@@ -38,7 +32,7 @@ async def test_join_keep_name_and_choose_skills(seeded: App, clock: FrozenClock)
 
 
 async def test_join_typed_name_and_no_skills(seeded: App, clock: FrozenClock) -> None:
-    code = await invite_code(seeded, clock)
+    code = (await make_invite(seeded)).code
     chat = FlowChat(seeded, user_id=602, name="pp_2001", language_code="ru")
     await chat.say(f"/start inv_{code}")
     await chat.say("x")
@@ -53,7 +47,7 @@ async def test_join_typed_name_and_no_skills(seeded: App, clock: FrozenClock) ->
 
 
 async def test_used_link_is_refused_and_changes_nothing(seeded: App, clock: FrozenClock) -> None:
-    code = await invite_code(seeded, clock)
+    code = (await make_invite(seeded)).code
     await FlowChat(seeded, user_id=603).say(f"/start inv_{code}")
     late = FlowChat(seeded, user_id=604, language_code="bg")
     await late.say(f"/start inv_{code}")
@@ -65,7 +59,7 @@ async def test_used_link_is_refused_and_changes_nothing(seeded: App, clock: Froz
 
 
 async def test_expired_and_forged_links(seeded: App, clock: FrozenClock) -> None:
-    code = await invite_code(seeded, clock)
+    code = (await make_invite(seeded)).code
     clock.advance(timedelta(days=3, seconds=1))
     chat = FlowChat(seeded, user_id=606)
     await chat.say(f"/start inv_{code}")
@@ -78,12 +72,12 @@ async def test_expired_and_forged_links(seeded: App, clock: FrozenClock) -> None
 
 
 async def test_manager_keeps_role_and_manager_invite(seeded: App, clock: FrozenClock) -> None:
-    code = await invite_code(seeded, clock)
+    code = (await make_invite(seeded)).code
     boss = FlowChat(seeded, user_id=900, name="Boss")
     await boss.say(f"/start inv_{code}")
     assert "service manager already" in boss.joined()
     assert (await person(seeded, 900)).role is Role.MANAGER
-    manager_code = await invite_code(seeded, clock, Role.MANAGER)
+    manager_code = (await make_invite(seeded, Role.MANAGER)).code
     chat = FlowChat(seeded, user_id=607)
     await chat.say(f"/start inv_{manager_code}")
     assert "You are now a service manager" in chat.joined()

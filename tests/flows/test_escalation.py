@@ -6,30 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from bot.config import Settings
 from bot.core.clock import FrozenClock
 from bot.runner import build_scheduler
 from storage.models import OutboxMessage
-from tests.flowchat import FlowChat
+from tests.support.chat import FlowChat
+from tests.support.outbox import alerts
 
-MANAGER_CHAT = -100999
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"manager_chat_id": MANAGER_CHAT})
+pytestmark = pytest.mark.manager_chat
 
 
 async def manager_alerts(chat: FlowChat) -> list[OutboxMessage]:
-    async with chat.app.db.transaction() as session:
-        rows = await session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.chat_id == MANAGER_CHAT, OutboxMessage.kind.like("sla_%"))
-            .order_by(OutboxMessage.id)
-        )
-        return list(rows)
+    """The escalations among the manager chat's alerts."""
+    return [row for row in await alerts(chat.app) if row.kind.startswith("sla_")]
 
 
 async def test_unaccepted_report_escalates_once_through_the_scheduler(

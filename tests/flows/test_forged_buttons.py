@@ -10,9 +10,10 @@ import pytest
 from bot.app import App
 from bot.core.replies import AnswerCallback
 from handlers import build_router
-from tests.flowchat import FlowChat
-from tests.jobs_support import make_engineer, make_job
-from tests.seed import ACME_PHONE
+from tests.support.chat import FlowChat
+from tests.support.jobs import make_job
+from tests.support.people import client_chat, engineer_chat
+from tests.support.seed import ACME_PHONE
 
 PREFIXES = sorted(build_router().callbacks)
 PAYLOADS = [
@@ -37,14 +38,12 @@ PAYLOADS = [
 
 
 async def people(app: App) -> dict[str, FlowChat]:
-    await make_engineer(app, 3001)
-    client = FlowChat(app, user_id=3000)
-    await client.say("/start")
-    await client.share_contact(ACME_PHONE)
+    engineer = await engineer_chat(app, 3001)
+    client = await client_chat(app, 3000, ACME_PHONE)
     stranger = FlowChat(app, user_id=3003)  # never registered
     return {
         "client": client,
-        "engineer": FlowChat(app, user_id=3001),
+        "engineer": engineer,
         "manager": FlowChat(app, user_id=900),
         "stranger": stranger,
     }

@@ -1,6 +1,6 @@
 """/help, the main menu and a person's own "/" menu, all built from the router's command table.
 
-The texts are today's to the letter (tests/help_texts.py). Until every helper's ``help=`` and
+The texts are today's to the letter (tests/support/texts.py). Until every helper's ``help=`` and
 ``button=`` are merged, the role lines and buttons are missing here and these tests fail.
 """
 
@@ -10,26 +10,22 @@ import pytest
 
 from bot.app import App
 from bot.core.replies import AnswerCallback, BotCommand, InlineKeyboard, SetCommands
-from tests.flowchat import FlowChat
-from tests.help_texts import HELP, MENU, command_lines
-from tests.jobs_support import make_engineer
-from tests.seed import ACME_PHONE
+from tests.support.chat import FlowChat
+from tests.support.people import MANAGER_ID, client_chat, engineer_chat
+from tests.support.seed import ACME_PHONE
+from tests.support.texts import HELP, MENU, command_lines
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "bg": "Български"}
-ENGINEER, MANAGER = 950, 900
+ENGINEER = 950
 
 
 async def chat_as(app: App, role: str, language: str) -> FlowChat:
     """Someone of ``role`` whose Telegram app and chosen language are ``language``."""
     if role == "engineer":
-        await make_engineer(app, ENGINEER, locale=language)
-        return FlowChat(app, ENGINEER, language_code=language)
+        return await engineer_chat(app, ENGINEER, locale=language)
     if role == "manager":
-        return FlowChat(app, MANAGER, language_code=language)  # an admin: a manager at once
-    chat = FlowChat(app, 951, language_code=language)
-    await chat.say("/start")
-    await chat.share_contact(ACME_PHONE)
-    return chat
+        return FlowChat(app, MANAGER_ID, language_code=language)  # an admin: a manager at once
+    return await client_chat(app, 951, ACME_PHONE, language_code=language)
 
 
 def menu_of(chat: FlowChat) -> list[list[str]]:

@@ -3,18 +3,17 @@ language, with buttons only managers can use."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.replies import AnswerCallback
 from storage.models import TicketStatus
-from tests.flowchat import FlowChat
-from tests.flows import test_checklists_support as jobs_support
-from tests.flows import test_manager_support as support
-from tests.flows.test_checklists_support import ENGINEER_ID, make_job
-from tests.flows.test_closing import log_tests
-from tests.flows.test_manager_support import MANAGER_CHAT, alerts, buttons, report
+from tests.support.chat import FlowChat
+from tests.support.jobs import assigned_job
+from tests.support.outbox import alerts, buttons
+from tests.support.people import ENGINEER_ID, MANAGER_CHAT, MANAGERS
+from tests.support.steps import log_tests, report
 
-settings = support.settings
-manager = support.manager
-engineer = jobs_support.engineer
+pytestmark = pytest.mark.manager_chat(admins=MANAGERS)
 
 
 async def test_new_urgent_and_stopped_tickets_are_marked(client: FlowChat) -> None:
@@ -67,7 +66,7 @@ async def test_no_manager_chat_no_alert(client: FlowChat) -> None:
 
 
 async def test_part_request_and_low_stock(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app, status=TicketStatus.ON_SITE)
+    job = await assigned_job(engineer.app, status=TicketStatus.ON_SITE)
     await engineer.press_data(f"pq:start:{job}")
     await engineer.say("LM-GSK-85")  # 12 + 2 in stock
     await engineer.press("LM-GSK-85")
@@ -90,7 +89,7 @@ async def test_part_request_and_low_stock(engineer: FlowChat) -> None:
 
 
 async def resolved_and_closed(engineer: FlowChat, client: FlowChat) -> int:
-    job = await make_job(engineer.app, ENGINEER_ID)
+    job = await assigned_job(engineer.app, ENGINEER_ID)
     await log_tests(engineer, job)
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Installed and commissioned")

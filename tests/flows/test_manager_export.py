@@ -6,19 +6,19 @@ import csv
 import io
 from datetime import datetime
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.app import App
 from bot.core.replies import Send
 from storage.models import ChecklistCheck, TestResult, TicketEvent, TimelineKind
-from tests.flowchat import FlowChat
-from tests.flows import test_manager_support as support
-from tests.flows.test_checklists_support import import_examples
-from tests.unit.test_reports_support import at, known_month
+from tests.support.chat import FlowChat
+from tests.support.known_month import at, known_month
+from tests.support.people import MANAGERS
+from tests.support.seed import import_examples
 
-settings = support.settings
-manager = support.manager
+pytestmark = pytest.mark.manager_chat(admins=MANAGERS)
 
 
 def documents(chat: FlowChat) -> dict[str, Send]:

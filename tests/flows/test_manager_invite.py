@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.app import App
 from storage.models import Role
-from tests.flowchat import FlowChat
-from tests.flows import test_manager_support as support
-from tests.jobs_support import person
+from tests.support.chat import FlowChat
+from tests.support.people import MANAGERS, person
 
-settings = support.settings
-manager = support.manager
+pytestmark = pytest.mark.manager_chat(admins=MANAGERS)
 
 
 async def test_invite_engineer_without_username_then_join(manager: FlowChat, seeded: App) -> None:

@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 
-from bot.app import App, create_app
+from bot.app import App
 from bot.core.clock import FrozenClock
-from bot.core.replies import AnswerCallback, Send
+from bot.core.replies import Send
 from storage.models import Priority, Ticket, TicketStatus, TimelineKind
-from tests.flowchat import FlowChat
-from tests.flows import test_manager_support as support
-from tests.flows.test_manager_support import (
-    MANAGER_CHAT,
-    GroupChat,
-    add_engineer,
-    messages_to,
-)
-from tests.jobs_support import events, load_ticket, make_job, person
+from tests.support.chat import FlowChat
+from tests.support.jobs import events, load_ticket, make_job
+from tests.support.outbox import alerts, outbox
+from tests.support.people import MANAGER_CHAT, MANAGERS, make_engineer, person
+from tests.support.steps import report
 
-settings = support.settings
-manager = support.manager
-other_manager = support.other_manager
-
-
-def answer_of(chat: FlowChat) -> AnswerCallback:
-    answer = chat.last_replies[0]
-    assert isinstance(answer, AnswerCallback)
-    return answer
+pytestmark = pytest.mark.manager_chat(admins=MANAGERS)
 
 
 @pytest.fixture
 async def board(seeded: App, clock: FrozenClock) -> dict[str, int]:
     """Three open tickets: an unassigned normal one, a production stop, one with Petar."""
-    petar = await add_engineer(seeded, 701, "Petar", skills=("coffee",))
+    petar = await make_engineer(seeded, 701, "Petar", skills=("coffee",), on_duty=True)
     normal = await make_job(seeded, clock.now() - timedelta(hours=3))
     stopped = await make_job(
         seeded, clock.now() - timedelta(hours=1), priority=Priority.PRODUCTION_STOPPED
@@ -92,14 +80,14 @@ async def test_open_pages(manager: FlowChat, seeded: App, clock: FrozenClock) ->
 async def test_forged_filters_are_refused(manager: FlowChat) -> None:
     for data in ("mg:o:bogus:-:-:-:0", "mg:f:x:-:-:-:-", "mg:t:abc", "mg:ae:1:2", "mg:zz"):
         await manager.press_data(data)
-        assert answer_of(manager).text == "This button is no longer active."
+        assert manager.answer().text == "This button is no longer active."
 
 
 async def test_assign_from_the_card(
     manager: FlowChat, client: FlowChat, board: dict[str, int], seeded: App
 ) -> None:
-    await add_engineer(seeded, 702, "Georgi", skills=("hvac",))  # other skills
-    await add_engineer(seeded, 703, "Ivan", on_duty=False)
+    await make_engineer(seeded, 702, "Georgi", skills=("hvac",), on_duty=True)  # other skills
+    await make_engineer(seeded, 703, "Ivan", on_duty=False)
     job = await make_job(seeded, seeded.engine.clock.now(), reporter_user_id=501)
     await manager.press_data(f"mg:t:{job}")
     card = manager.joined()
@@ -113,7 +101,7 @@ async def test_assign_from_the_card(
         "💤 Ivan · 0 open jobs",
     ]
     await manager.press("Petar")
-    assert answer_of(manager).text == f"#{job} is assigned to Petar."
+    assert manager.answer().text == f"#{job} is assigned to Petar."
     assert manager.last.text == f"✅ #{job} is assigned to Petar."
     ticket = await load_ticket(seeded, job)
     assert ticket.status is TicketStatus.ASSIGNED and ticket.engineer_id == board["petar"]
@@ -122,16 +110,16 @@ async def test_assign_from_the_card(
     assert (
         assigned.actor_id == (await person(seeded, 900)).id and assigned.data["by_manager"] is True
     )
-    [to_engineer] = await messages_to(seeded, 701)
+    [to_engineer] = await outbox(seeded, 701)
     assert to_engineer.text == (f"🆕 A manager assigned #{job} to you: Acme Coffee Sofia, Normal.")
-    [to_client] = await messages_to(seeded, 501)
+    [to_client] = await outbox(seeded, 501)
     assert to_client.text == f"Engineer Petar will handle your request #{job}."
 
 
 async def test_reassign_tells_both_engineers(
     manager: FlowChat, board: dict[str, int], seeded: App
 ) -> None:
-    georgi = await add_engineer(seeded, 702, "Georgi")
+    georgi = await make_engineer(seeded, 702, "Georgi", on_duty=True)
     taken = board["taken"]
     await manager.press_data(f"mg:t:{taken}")
     await manager.press("Reassign")
@@ -140,36 +128,30 @@ async def test_reassign_tells_both_engineers(
     await manager.press("Georgi")
     ticket = await load_ticket(seeded, taken)
     assert ticket.engineer_id == georgi and ticket.status is TicketStatus.ASSIGNED
-    [to_petar] = await messages_to(seeded, 701)
+    [to_petar] = await outbox(seeded, 701)
     assert (
         to_petar.text == f"A manager passed #{taken} to another engineer; it is no longer yours."
     )
-    [to_georgi] = await messages_to(seeded, 702)
+    [to_georgi] = await outbox(seeded, 702)
     assert f"assigned #{taken} to you" in to_georgi.text
     petar = FlowChat(seeded, 701, "Petar")
     await petar.press_data(f"mj:site:{taken}")  # a button on Petar's old card
-    assert answer_of(petar).text == "This job is not yours or no longer open."
-
-
-@pytest.fixture
-async def processes(seeded: App) -> AsyncIterator[list[App]]:
-    others = [create_app(seeded.settings, seeded.engine.clock) for _ in range(2)]
-    yield others
-    await asyncio.gather(*(other.close() for other in others))
+    assert petar.answer().text == "This job is not yours or no longer open."
 
 
 async def test_two_managers_assign_at_once_one_wins(
-    board: dict[str, int], seeded: App, processes: list[App]
+    board: dict[str, int], seeded: App, processes: Callable[..., list[App]]
 ) -> None:
-    georgi = await add_engineer(seeded, 702, "Georgi")
+    georgi = await make_engineer(seeded, 702, "Georgi", on_duty=True)
     job = board["normal"]
-    olga = FlowChat(processes[0], 900, "Olga")
-    boris = FlowChat(processes[1], 901, "Boris")
+    first, second = processes(2)
+    olga = FlowChat(first, 900, "Olga")
+    boris = FlowChat(second, 901, "Boris")
     await asyncio.gather(
         olga.press_data(f"mg:ae:{job}:{board['petar']}:0"),
         boris.press_data(f"mg:ae:{job}:{georgi}:0"),
     )
-    texts = sorted(answer_of(chat).text or "" for chat in (olga, boris))
+    texts = sorted(chat.answer().text or "" for chat in (olga, boris))
     winner = [t for t in texts if "is assigned to" in t]
     loser = [t for t in texts if "changed a moment ago" in t]
     assert len(winner) == 1 and len(loser) == 1
@@ -185,17 +167,17 @@ async def test_stale_assign_button_after_engineer_accepted(
     job = board["normal"]
     await FlowChat(seeded, 701, "Petar").press_data(f"jb:acc:{job}")
     await manager.press_data(f"mg:ae:{job}:{board['petar']}:0")
-    assert answer_of(manager).text == f"#{job} changed a moment ago; here is how it stands now."
+    assert manager.answer().text == f"#{job} changed a moment ago; here is how it stands now."
     assert (await load_ticket(seeded, job)).engineer_id == board["petar"]
 
 
 async def test_open_in_the_manager_group_topic(seeded: App, board: dict[str, int]) -> None:
-    group = GroupChat(seeded, 900, "Olga", thread_id=77)
+    group = FlowChat(seeded, 900, "Olga", group_id=MANAGER_CHAT, thread_id=77)
     await group.say("/open")
     [reply] = [r for r in group.last_replies if isinstance(r, Send)]
     assert reply.chat_id == MANAGER_CHAT and reply.thread_id == 77
     assert reply.text.startswith("3 open requests")
-    stranger = GroupChat(seeded, 555, "Someone")
+    stranger = FlowChat(seeded, 555, "Someone", group_id=MANAGER_CHAT)
     await stranger.say("/open")
     assert "not available to you" in stranger.joined()
 
@@ -204,25 +186,25 @@ async def test_assign_from_an_alert_in_the_group(
     client: FlowChat, board: dict[str, int], seeded: App
 ) -> None:
     seeded.settings.manager_locale = "bg"
-    await support.report(client)
-    [alert] = await support.alerts(seeded, "new_ticket")
+    await report(client)
+    [alert] = await alerts(seeded, "new_ticket")
     job = int(alert.text.split("#", 1)[1].split(" ", 1)[0])
-    group = GroupChat(seeded, 901, "Boris", language_code="en")
+    group = FlowChat(seeded, 901, "Boris", group_id=MANAGER_CHAT, language_code="en")
     await group.press_data(f"mg:as:{job}")  # the alert's Assign button
     [shown] = [r for r in group.last_replies if isinstance(r, Send)]
     assert shown.chat_id == MANAGER_CHAT
     await group.press("Petar")
     ticket = await load_ticket(seeded, job)
     assert ticket.engineer_id == board["petar"] and ticket.status is TicketStatus.ASSIGNED
-    [to_client] = [m for m in await messages_to(seeded, 501) if m.kind == "job_assigned"]
+    [to_client] = [m for m in await outbox(seeded, 501) if m.kind == "job_assigned"]
     assert to_client.text == f"Engineer Petar will handle your request #{job}."  # in English
 
 
 async def test_every_reply_in_the_manager_group_speaks_its_language(seeded: App) -> None:
     seeded.settings.manager_locale = "bg"
-    group = GroupChat(seeded, 901, "Boris", language_code="en")
+    group = FlowChat(seeded, 901, "Boris", group_id=MANAGER_CHAT, language_code="en")
     await group.say("/help")  # not a manager flow: the language is decided for the whole chat
     assert "Вие сте мениджър на сервиза" in group.joined()
-    stranger = GroupChat(seeded, 556, "Someone", language_code="ru")
+    stranger = FlowChat(seeded, 556, "Someone", group_id=MANAGER_CHAT, language_code="ru")
     await stranger.say("/open")
     assert "не е достъпна" in stranger.joined()

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.app import App
 from bot.core.clock import FrozenClock
 from storage.models import Person, Ticket
-from tests.flowchat import FlowChat
-from tests.flows import test_manager_support as support
-from tests.flows.test_manager_support import add_engineer
-from tests.jobs_support import make_job
-from tests.unit.test_reports import breakdown
-from tests.unit.test_reports_support import known_month
+from tests.support.chat import FlowChat
+from tests.support.jobs import breakdown, make_job
+from tests.support.known_month import known_month
+from tests.support.people import MANAGERS, make_engineer
 
-settings = support.settings
-manager = support.manager
+pytestmark = pytest.mark.manager_chat(admins=MANAGERS)
 
 
 async def test_stats_for_the_week_and_the_period_buttons(manager: FlowChat, seeded: App) -> None:
@@ -85,8 +84,8 @@ async def test_trends_without_breakdowns(manager: FlowChat) -> None:
 async def test_engineers_roll_call(manager: FlowChat, seeded: App, clock: FrozenClock) -> None:
     await manager.say("/engineers")
     assert "There are no engineers yet" in manager.joined()
-    petar = await add_engineer(seeded, 701, "Petar")
-    await add_engineer(seeded, 702, "Georgi", on_duty=False)
+    petar = await make_engineer(seeded, 701, "Petar", on_duty=True)
+    await make_engineer(seeded, 702, "Georgi", on_duty=False)
     job_id = await make_job(seeded, clock.now())
     async with seeded.db.transaction() as session:
         person = await session.get_one(Person, petar)

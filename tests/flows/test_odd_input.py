@@ -3,16 +3,14 @@ change nothing, never a crash."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.app import App
-from bot.services.importer import import_csv
-from tests.flowchat import FlowChat
-from tests.jobs_support import make_engineer, make_job
+from tests.support.chat import FlowChat
+from tests.support.jobs import make_job
+from tests.support.people import engineer_chat
+from tests.support.seed import import_examples
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ODD = [
     "99999999999999999999999",
     "-5",
@@ -38,8 +36,7 @@ def assert_no_crash(chat: FlowChat) -> None:
 
 
 async def engineer_on_site(app: App) -> tuple[FlowChat, int]:
-    await make_engineer(app, 4001)
-    chat = FlowChat(app, user_id=4001)
+    chat = await engineer_chat(app, 4001)
     job = await make_job(app, app.engine.clock.now())
     await chat.press_data(f"jb:acc:{job}")
     return chat, job
@@ -50,13 +47,9 @@ async def test_odd_numbers_and_dates(seeded: App, step: str) -> None:
     chat, job = await engineer_on_site(seeded)
     manager = FlowChat(seeded, user_id=900)
     if step == "parts":
-        async with seeded.db.transaction() as session:
-            text = (EXAMPLES / "parts.csv").read_text(encoding="utf-8")
-            await import_csv(session, "parts", text)
+        await import_examples(seeded, "parts")
     if step == "tests":
-        async with seeded.db.transaction() as session:
-            text = (EXAMPLES / "checklists.csv").read_text(encoding="utf-8")
-            await import_csv(session, "checklists", text)
+        await import_examples(seeded, "checklists")
         await chat.press_data(f"mj:site:{job}")
     for value in ODD:
         if step == "eta":

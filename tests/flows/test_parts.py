@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.core.replies import AnswerCallback
 from storage.models import PartRequest, TicketEvent, TicketStatus, TimelineKind
-from tests.flowchat import FlowChat
-from tests.flows import test_checklists_support as support
-from tests.flows.test_checklists_support import (
-    make_job,
-    outbox,
-    ticket,
-)
-
-engineer = support.engineer
-other_engineer = support.other_engineer
+from tests.support.chat import FlowChat
+from tests.support.jobs import assigned_job, load_ticket
+from tests.support.outbox import outbox
 
 
 async def requests(chat: FlowChat) -> list[PartRequest]:
@@ -23,13 +15,8 @@ async def requests(chat: FlowChat) -> list[PartRequest]:
         return list(await session.scalars(select(PartRequest).order_by(PartRequest.id)))
 
 
-def alert(chat: FlowChat) -> str | None:
-    [answer] = [r for r in chat.last_replies if isinstance(r, AnswerCallback)]
-    return answer.text
-
-
 async def test_request_with_typos_stock_per_warehouse_and_waiting(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"pq:start:{job}")
     assert f"Parts for #{job}: type a part name or number." in engineer.joined()
     await engineer.say("grup hed gaskit")  # typos
@@ -61,13 +48,13 @@ async def test_request_with_typos_stock_per_warehouse_and_waiting(engineer: Flow
         assert event.data["number"] == "LM-GSK-85"
 
     await engineer.press("Waiting for parts")  # the job card's status action
-    job_now = await ticket(engineer.app, job)
+    job_now = await load_ticket(engineer.app, job)
     assert job_now.status is TicketStatus.WAITING_PARTS and job_now.sla_paused_at is not None
     assert [m.kind for m in await outbox(engineer.app, chat_id=501)] == ["job_waiting_parts"]
 
 
 async def test_quantity_in_other_digits_is_asked_again(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"pq:start:{job}")
     await engineer.say("gasket")
     await engineer.press("LM-GSK-85")
@@ -78,7 +65,7 @@ async def test_quantity_in_other_digits_is_asked_again(engineer: FlowChat) -> No
 
 
 async def test_part_numbers_and_cyrillic_and_nothing_found(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"pq:start:{job}")
     await engineer.say("DK-FLT35")
     assert engineer.last.buttons()[0][0].startswith("DK-FLT-35 · Air filter set FTXM35 (Daikin)")
@@ -94,38 +81,38 @@ async def test_part_numbers_and_cyrillic_and_nothing_found(engineer: FlowChat) -
 
 
 async def test_forged_part_and_stale_buttons(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await engineer.press_data(f"pq:start:{job}")
     await engineer.press_data(f"pq:pick:{job}:999999")
     assert "not in the catalog" in engineer.joined()
-    other_job = await make_job(engineer.app)
+    other_job = await assigned_job(engineer.app)
     await engineer.press_data(f"pq:pick:{other_job}:1")
-    assert "earlier step" in (alert(engineer) or "")
+    assert "earlier step" in (engineer.answer().text or "")
     await engineer.press_data("pq:pick:x:y")
-    assert alert(engineer) == "This button is no longer active."
+    assert engineer.answer().text == "This button is no longer active."
 
 
 async def test_only_the_assigned_engineer_requests_parts(
     engineer: FlowChat, other_engineer: FlowChat
 ) -> None:
-    job = await make_job(engineer.app)
+    job = await assigned_job(engineer.app)
     await other_engineer.press_data(f"pq:start:{job}")
-    assert alert(other_engineer) == "This job is not assigned to you."
+    assert other_engineer.answer().text == "This job is not assigned to you."
     await other_engineer.say("gasket")  # no dialog was started for them
     assert "Choose the part" not in other_engineer.joined()
-    assert (await ticket(engineer.app, job)).status is TicketStatus.ON_SITE
+    assert (await load_ticket(engineer.app, job)).status is TicketStatus.ON_SITE
 
-    resolved = await make_job(engineer.app, status=TicketStatus.RESOLVED)
+    resolved = await assigned_job(engineer.app, status=TicketStatus.RESOLVED)
     await engineer.press_data(f"pq:start:{resolved}")
-    assert alert(engineer) == "This job is no longer open."
+    assert engineer.answer().text == "This job is no longer open."
 
     client = FlowChat(engineer.app, 501, name="Maria")
     await client.press_data(f"pq:start:{job}")
-    assert alert(client) == "This action is not available to you."
+    assert client.answer().text == "This action is not available to you."
 
 
 async def test_en_route_job_gets_no_waiting_button(engineer: FlowChat) -> None:
-    job = await make_job(engineer.app, status=TicketStatus.EN_ROUTE)
+    job = await assigned_job(engineer.app, status=TicketStatus.EN_ROUTE)
     await engineer.press_data(f"pq:start:{job}")
     await engineer.say("shower screen")
     await engineer.press("LM-SHW-01")

@@ -6,16 +6,10 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.replies import AnswerCallback, RemoveKeyboard
-from storage.models import Customer, Person
-from tests.flowchat import FlowChat
-from tests.seed import ACME_PHONE, NORD_PHONE
-
-
-async def person(app: App, user_id: int) -> Person:
-    async with app.db.transaction() as session:
-        found = await session.scalar(select(Person).where(Person.tg_user_id == user_id))
-        assert found is not None
-        return found
+from storage.models import Customer
+from tests.support.chat import FlowChat
+from tests.support.people import make_engineer, person
+from tests.support.seed import ACME_PHONE, NORD_PHONE
 
 
 async def test_start_greets_in_telegram_language_and_asks_for_phone(seeded: App) -> None:
@@ -117,8 +111,6 @@ async def test_admin_is_manager_and_cannot_report(seeded: App) -> None:
 
 
 async def test_every_main_menu_button_leads_somewhere_for_every_role(seeded: App) -> None:
-    from tests.jobs_support import make_engineer
-
     await make_engineer(seeded, 950)
     people = {
         "client": FlowChat(seeded, user_id=951),

@@ -7,14 +7,11 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from bot.core.events import EventKind
 from bot.core.replies import AnswerCallback
-from storage.models import Dialog, Priority, Ticket, TicketPhoto
-from tests.flowchat import FlowChat
-from tests.seed import NORD_PHONE
-
-
-async def tickets(chat: FlowChat) -> list[Ticket]:
-    async with chat.app.db.transaction() as session:
-        return list((await session.scalars(select(Ticket).order_by(Ticket.id))).unique())
+from storage.models import Dialog, Priority, TicketPhoto
+from tests.support.chat import FlowChat
+from tests.support.jobs import tickets
+from tests.support.people import client_chat
+from tests.support.seed import NORD_PHONE
 
 
 async def report_until_summary(chat: FlowChat) -> None:
@@ -34,7 +31,7 @@ async def test_report_with_buttons_photo_and_confirm(client: FlowChat) -> None:
     await client.press("Send")
     assert "Ticket #1 is registered." in client.joined()
     assert "respond by" in client.joined()
-    [ticket] = await tickets(client)
+    [ticket] = await tickets(client.app)
     assert ticket.priority is Priority.URGENT and ticket.equipment is not None
     assert ticket.description.startswith("Steam wand leaks")
     async with client.app.db.transaction() as session:
@@ -65,7 +62,7 @@ async def test_catalog_model_when_not_own_equipment(client: FlowChat) -> None:
     await client.press("Normal")
     assert "Equipment: 42QHC" in client.joined()
     await client.press("Send")
-    [ticket] = await tickets(client)
+    [ticket] = await tickets(client.app)
     assert ticket.equipment_id is None and ticket.equipment_text == "42QHC"
 
 
@@ -102,7 +99,7 @@ async def test_edit_before_confirm(client: FlowChat) -> None:
     summary = client.joined()
     assert "FTXM35R" in summary and "Production stopped" in summary
     await client.press("Send")
-    [ticket] = await tickets(client)
+    [ticket] = await tickets(client.app)
     assert ticket.priority is Priority.PRODUCTION_STOPPED
     assert ticket.equipment is not None and ticket.equipment.serial == "DK-35-8812"
 
@@ -112,7 +109,7 @@ async def test_cancel_midway_saves_nothing(client: FlowChat) -> None:
     await client.press("Linea PB")
     await client.say("/cancel")
     assert "Cancelled" in client.joined()
-    assert await tickets(client) == []
+    assert await tickets(client.app) == []
     await client.say("Steam leaks")  # no longer in the dialog
     assert "Here is what I can do" in client.joined()
 
@@ -123,7 +120,7 @@ async def test_cancel_button_then_stale_button(client: FlowChat) -> None:
     await client.press_data("rp:send", client.shown[-3].message_id)
     answer = client.last_replies[0]
     assert isinstance(answer, AnswerCallback) and answer.alert
-    assert await tickets(client) == []
+    assert await tickets(client.app) == []
 
 
 async def test_dialog_survives_restart(client: FlowChat) -> None:
@@ -137,7 +134,7 @@ async def test_dialog_survives_restart(client: FlowChat) -> None:
     await client.press("Done")
     await client.press("Normal")
     await client.press("Send")
-    assert len(await tickets(client)) == 1
+    assert len(await tickets(client.app)) == 1
     await restarted.close()
 
 
@@ -150,7 +147,7 @@ async def test_redelivered_update_creates_one_ticket_and_one_reply(client: FlowC
     first = await client.app.engine.handle(press)
     again = await client.app.engine.handle(press)
     assert first and again == []
-    assert len(await tickets(client)) == 1
+    assert len(await tickets(client.app)) == 1
 
 
 async def test_forged_equipment_of_another_customer_is_refused(client: FlowChat) -> None:
@@ -165,7 +162,7 @@ async def test_forged_equipment_of_another_customer_is_refused(client: FlowChat)
     await client.press_data("rp:eq:abc")
     await client.press_data("rp:pr:extreme")
     await client.press_data("rp")
-    assert await tickets(client) == []
+    assert await tickets(client.app) == []
 
 
 async def test_short_description_and_voice_are_answered(client: FlowChat) -> None:
@@ -204,9 +201,7 @@ async def test_engineer_button_forged_by_client_is_denied(client: FlowChat) -> N
 async def test_client_of_other_customer_cannot_open_ticket(client: FlowChat) -> None:
     await report_until_summary(client)
     await client.press("Send")
-    other = FlowChat(client.app, user_id=777, language_code="ru")
-    await other.say("/start")
-    await other.share_contact(NORD_PHONE)
+    other = await client_chat(client.app, 777, NORD_PHONE, language_code="ru")
     await other.press_data("tk:1")
     answer = other.last_replies[0]
     assert isinstance(answer, AnswerCallback) and answer.alert

@@ -5,14 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.core.replies import AnswerCallback
-from storage.models import Equipment, Priority, Ticket, TicketKind, TicketStatus
-from tests.flowchat import FlowChat
-from tests.flows.test_checklists_support import ENGINEER_ID, add_engineer
-
-
-async def tickets(chat: FlowChat) -> list[Ticket]:
-    async with chat.app.db.transaction() as session:
-        return list((await session.scalars(select(Ticket).order_by(Ticket.id))).unique())
+from storage.models import Equipment, Priority, TicketKind, TicketStatus
+from tests.support.chat import FlowChat
+from tests.support.jobs import tickets
+from tests.support.people import ENGINEER_ID, make_engineer
 
 
 async def equipment_id(chat: FlowChat, serial: str) -> int:
@@ -45,7 +41,7 @@ async def test_installation_with_order_model_and_an_edit(client: FlowChat) -> No
     assert "Order: SO-2026-119" in client.joined()  # straight back to the summary
     await client.press("Send")
     assert "Request #1 registered." in client.joined()
-    [ticket] = await tickets(client)
+    [ticket] = await tickets(client.app)
     assert ticket.kind is TicketKind.INSTALLATION and ticket.status is TicketStatus.NEW
     assert ticket.order_ref == "SO-2026-119" and ticket.equipment_text == "Linea PB"
     assert ticket.equipment_id is None and ticket.preferred_date == "next week, mornings"
@@ -54,7 +50,7 @@ async def test_installation_with_order_model_and_an_edit(client: FlowChat) -> No
     await client.press_data("rq:send")  # pressed again after sending
     [answer] = [r for r in client.last_replies if isinstance(r, AnswerCallback)]
     assert answer.text == "This request is already sent or cancelled."
-    assert len(await tickets(client)) == 1
+    assert len(await tickets(client.app)) == 1
 
 
 async def test_maintenance_of_own_equipment_asap_with_comment_and_typed_yes(
@@ -75,7 +71,7 @@ async def test_maintenance_of_own_equipment_asap_with_comment_and_typed_yes(
     assert "Preferred dates: Friday 10:00" in client.joined()
     await client.say("yes")
     assert "Request #1 registered." in client.joined()
-    [ticket] = await tickets(client)
+    [ticket] = await tickets(client.app)
     assert ticket.kind is TicketKind.MAINTENANCE
     assert ticket.equipment_id == await equipment_id(client, "DK-35-8812")
     assert ticket.preferred_date == "Friday 10:00"
@@ -104,7 +100,7 @@ async def test_upgrade_typed_equipment_then_type_changed_to_installation(
     assert "Request: Installation" in summary and "Order: SO-7" in summary
     assert "Model: —" in summary and "Preferred dates: in December" in summary
     await client.press("Send")
-    [ticket] = await tickets(client)
+    [ticket] = await tickets(client.app)
     assert ticket.kind is TicketKind.INSTALLATION and ticket.equipment_id is None
     assert ticket.order_ref == "SO-7" and ticket.equipment_text is None
 
@@ -120,7 +116,7 @@ async def test_unknown_equipment_as_written_and_cancel(client: FlowChat) -> None
     assert "Equipment: Zyxwv 9000" in client.joined()
     await client.press("Cancel")
     assert "Cancelled. Nothing was sent." in client.joined()
-    assert await tickets(client) == []
+    assert await tickets(client.app) == []
 
 
 async def test_forged_and_stale_buttons(client: FlowChat) -> None:
@@ -136,14 +132,14 @@ async def test_forged_and_stale_buttons(client: FlowChat) -> None:
     await client.press_data("rq:ed:order")  # no order step for maintenance
     assert "earlier step" in client.joined()
     await client.say("/cancel")
-    assert await tickets(client) == []
+    assert await tickets(client.app) == []
 
 
 async def test_only_registered_clients_request(client: FlowChat) -> None:
     stranger = FlowChat(client.app, 777, name="Anon")
     await stranger.say("/request")
     assert "share your phone number" in stranger.joined()
-    await add_engineer(client.app, ENGINEER_ID, "Petar")
+    await make_engineer(client.app, ENGINEER_ID, "Petar", on_duty=True)
     engineer = FlowChat(client.app, ENGINEER_ID, name="Petar")
     await engineer.say("/request")
     assert "This command is not available to you." in engineer.joined()

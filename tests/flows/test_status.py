@@ -6,40 +6,11 @@ from datetime import timedelta
 
 from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback
-from bot.services.tickets import NewTicket, create
-from storage.models import Person, Priority, TicketStatus
-from tests.flowchat import FlowChat
-from tests.seed import NORD_PHONE
-
-
-async def open_ticket(chat: FlowChat, serial: str | None, text: str = "Broken") -> int:
-    """Create a ticket for the chat's customer directly through the service."""
-    from sqlalchemy import select
-
-    from storage.models import Equipment
-
-    async with chat.app.db.transaction() as session:
-        person = await session.scalar(select(Person).where(Person.tg_user_id == chat.user_id))
-        assert person is not None and person.customer_id is not None
-        equipment_id = None
-        if serial:
-            equipment_id = await session.scalar(
-                select(Equipment.id).where(Equipment.serial == serial)
-            )
-        ticket = await create(
-            session,
-            person,
-            NewTicket(
-                person.customer_id,
-                text,
-                Priority.NORMAL,
-                equipment_id=equipment_id,
-                equipment_text=None if serial else "Old grinder",
-            ),
-            chat.app.engine.clock.now(),
-            chat.app.settings,
-        )
-        return ticket.id
+from storage.models import TicketStatus
+from tests.support.chat import FlowChat
+from tests.support.jobs import open_ticket
+from tests.support.people import client_chat
+from tests.support.seed import NORD_PHONE
 
 
 async def test_no_requests_yet(client: FlowChat) -> None:
@@ -115,9 +86,7 @@ async def test_list_pages(client: FlowChat) -> None:
 
 async def test_other_customers_ticket_id_is_refused(client: FlowChat) -> None:
     ticket_id = await open_ticket(client, "LM-PB-2231")
-    other = FlowChat(client.app, user_id=778, language_code="bg")
-    await other.say("/start")
-    await other.share_contact(NORD_PHONE)
+    other = await client_chat(client.app, 778, NORD_PHONE, language_code="bg")
     await other.press_data(f"tk:{ticket_id}")
     answer = other.last_replies[0]
     assert isinstance(answer, AnswerCallback) and answer.alert and answer.text

@@ -18,7 +18,7 @@ import time
 import traceback
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -27,24 +27,20 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.app import App
-from bot.config import SUPPORTED_LOCALES, Settings
+from bot.config import SUPPORTED_LOCALES
 from bot.core.buttons import MAX_ID, ButtonData
 from bot.core.events import EventKind, Incoming
 from bot.core.replies import Edit, InlineKeyboard, Reply, ReplyKeyboard, Send
-from bot.services import invites
-from bot.services.importer import import_csv
-from storage.models import Dialog, Person, Role, Ticket, TicketKind
-from tests.flowchat import FlowChat
-from tests.jobs_support import SOFIA, make_engineer, make_job
-from tests.seed import ACME_PHONE, NORD_PHONE, seed_app
+from storage.models import Dialog, Person, Ticket, TicketKind
+from tests.support.chat import FlowChat
+from tests.support.jobs import make_job
+from tests.support.people import MANAGER_CHAT, MANAGER_ID, make_engineer, make_invite
+from tests.support.seed import ACME_PHONE, NORD_PHONE, SOFIA_CENTRE, import_examples, seed_app
 
 SEED = 20261122
 INPUTS = 10_000
 BATCH = 16  # fuzz inputs per person between two real flows that bring them back
-GROUP = -1002001
-MANAGER = 900
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
 
 NUMBERS = ["0", "1", "2", "5", "-1", "-5", str(MAX_ID), str(MAX_ID + 1), "9" * 20, "9" * 60]
 UNICODE_DIGITS = ["①", "²³", "①²³", "٣٤", "１２", "߁", "𝟗", "¼", "Ⅻ", "໒"]
@@ -144,10 +140,7 @@ KINDS = [
 ]
 
 
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """With the managers' group chat, which speaks Bulgarian."""
-    return settings.model_copy(update={"manager_chat_id": GROUP, "manager_locale": "bg"})
+pytestmark = pytest.mark.manager_chat(manager_locale="bg")  # the managers' group speaks it
 
 
 @dataclass(frozen=True)
@@ -160,28 +153,16 @@ class Apology:
 
 @dataclass
 class FuzzChat(FlowChat):
-    """A person whose every update the fuzzer watches; in the managers' group if ``group``."""
+    """A person whose every update the fuzzer watches."""
 
     fuzzer: Fuzzer | None = None
     persona: str = ""
-    group: bool = False
-
-    def event(self, kind: EventKind, **values: object) -> Incoming:
-        event = super().event(kind, **values)
-        if self.group:
-            return replace(event, chat_id=GROUP, chat_type="supergroup")
-        return event
 
     async def deliver(self, event: Incoming) -> list[Reply]:
         replies = await super().deliver(event)
         assert self.fuzzer is not None
         self.fuzzer.observe(self, event, replies)
         return replies
-
-    def _apply(self, reply: Reply) -> None:
-        if self.group and isinstance(reply, Send) and reply.chat_id == GROUP:
-            reply = replace(reply, chat_id=self.user_id)
-        super()._apply(reply)
 
     def on_screen(self, messages: int = 1) -> list[str]:
         """The callback data of the buttons on the newest ``messages``."""
@@ -316,7 +297,12 @@ class Fuzzer:
         user = user_id if user_id is not None else next(self.users)
         language = LANGUAGES[sum(map(ord, persona)) % len(LANGUAGES)]
         return FuzzChat(
-            self.app, user, language_code=language, fuzzer=self, persona=persona, group=group
+            self.app,
+            user,
+            language_code=language,
+            group_id=MANAGER_CHAT if group else None,
+            fuzzer=self,
+            persona=persona,
         )
 
     def regular(self, persona: str) -> FuzzChat:
@@ -438,7 +424,13 @@ class Fuzzer:
             await chat.send_photo(self.rng.choice(["", *TEXTS]))
         elif kind is EventKind.LOCATION:
             latitude, longitude = self.rng.choice(
-                [SOFIA, (0.0, 0.0), (90.0, 180.0), (-90.0, -180.0), (self.rng.uniform(-90, 90), 0)]
+                [
+                    SOFIA_CENTRE,
+                    (0.0, 0.0),
+                    (90.0, 180.0),
+                    (-90.0, -180.0),
+                    (self.rng.uniform(-90, 90), 0),
+                ]
             )
             await chat.share_location(latitude, longitude)
         elif kind is EventKind.CONTACT:
@@ -473,7 +465,7 @@ async def engineer(f: Fuzzer, persona: str, **job: Any) -> tuple[FuzzChat, int]:
     """An engineer who has just accepted a new job (a new engineer every round: skills and
     active jobs stay simple)."""
     chat = f.chat(persona)
-    await make_engineer(f.app, chat.user_id, location=SOFIA)
+    await make_engineer(f.app, chat.user_id, location=SOFIA_CENTRE)
     ticket = await new_job(f, **job)
     await chat.press_data(f"jb:acc:{ticket}")
     return chat, ticket
@@ -555,8 +547,7 @@ def setups() -> dict[str, Setup]:
 
     async def joining(f: Fuzzer) -> FuzzChat:
         chat = f.chat("engineer/join")
-        async with f.app.db.transaction() as session:
-            code = (await invites.create(session, Role.ENGINEER, f.app.engine.clock.now())).code
+        code = (await make_invite(f.app)).code
         await chat.say(f"/start inv_{code}")
         await f.walk(chat, f.rng.randrange(3))
         return chat
@@ -586,19 +577,15 @@ def setups() -> dict[str, Setup]:
         "engineer/tests": testing,
         "engineer/parts": ordering,
         "engineer/join": joining,
-        "manager": manager("manager", False, MANAGER),
-        "group/manager": manager("group/manager", True, MANAGER),
+        "manager": manager("manager", False, MANAGER_ID),
+        "group/manager": manager("group/manager", True, MANAGER_ID),
         "group/stranger": manager("group/stranger", True, None),
     }
 
 
 async def prepare(app: App) -> None:
     await seed_app(app)
-    async with app.db.transaction() as session:
-        for kind in ("parts", "checklists"):
-            text = (EXAMPLES / f"{kind}.csv").read_text(encoding="utf-8")
-            report = await import_csv(session, kind, text)
-            assert not report.errors, report.errors
+    await import_examples(app)
 
 
 def summary(fuzzer: Fuzzer, seconds: float, cpu: float) -> str:

@@ -10,14 +10,7 @@ import pytest
 
 from bot.runtimes.factory import create_runtime
 from bot.sandbox import SandboxServer
-
-from .support import RUNTIME_CLASSES, EchoBot, Running
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
+from tests.support.sandbox import RUNTIME_CLASSES, EchoBot, Running
 
 
 @pytest.fixture(params=sorted(RUNTIME_CLASSES))

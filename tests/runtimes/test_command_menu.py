@@ -3,7 +3,7 @@ bot on aiogram and on python-telegram-bot sets its lists in the sandbox so that 
 app lists their role's commands in their language (the sandbox resolves scopes and languages
 as Telegram's apps do).
 
-The expected lists of the bot are today's /help lines (tests/help_texts.py); they need every
+The expected lists of the bot are today's /help lines (tests/support/texts.py); they need every
 helper's ``help=`` to be merged.
 """
 
@@ -16,21 +16,19 @@ from dataclasses import dataclass
 import pytest
 
 from bot.app import App
-from bot.config import Settings
 from bot.core.replies import BotCommand, SetCommands
 from bot.runner import running_bot
 from bot.runtimes.base import Rejected
-from bot.runtimes.factory import create_runtime
+from bot.runtimes.factory import RUNTIMES, create_runtime
 from bot.sandbox import SandboxGroup, SandboxServer, SandboxUser
-from tests.delivery.support import FAST
-from tests.help_texts import command_lines
-from tests.jobs_support import make_engineer
-from tests.seed import seed_app
+from tests.support.delivery import FAST
+from tests.support.people import MANAGER_CHAT, MANAGER_ID, make_engineer
+from tests.support.sandbox import Running
+from tests.support.seed import seed_app
+from tests.support.texts import command_lines
 
-from .support import Running
-
-MANAGER_GROUP = -1002001
-BOSS, PETAR = 900, 950
+pytestmark = pytest.mark.manager_chat(manager_locale="bg")
+BOSS, PETAR = MANAGER_ID, 950  # the suite's only admin; an engineer
 WAIT = 10.0
 
 
@@ -44,13 +42,7 @@ class World:
     boss: SandboxUser  # an admin who has not written to the bot yet; his app is Russian
 
 
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    group = {"manager_chat_id": MANAGER_GROUP, "manager_locale": "bg"}
-    return settings.model_copy(update={**group, "admins": frozenset({BOSS})})
-
-
-@pytest.fixture(params=["aiogram", "ptb"])
+@pytest.fixture(params=RUNTIMES)
 async def world(request: pytest.FixtureRequest, app: App) -> AsyncIterator[World]:
     await seed_app(app)
     await make_engineer(app, PETAR, locale="bg")
@@ -59,7 +51,7 @@ async def world(request: pytest.FixtureRequest, app: App) -> AsyncIterator[World
         sandbox.bot(token)
         world = World(
             sandbox,
-            sandbox.group(MANAGER_GROUP, "Service managers", bot_is_admin=True),
+            sandbox.group(MANAGER_CHAT, "Service managers", bot_is_admin=True),
             sandbox.user(PETAR, "Petar", "en"),
             sandbox.user(951, "Maria", "ru"),
             sandbox.user(952, "Hans", "de"),

@@ -19,8 +19,13 @@ from bot.runtimes.ptb_runtime import _retry_seconds
 from bot.runtimes.webhook import SECRET_HEADER, webhook_app
 from bot.sandbox import SandboxServer
 from bot.sandbox.state import DEFAULT_USERNAME
-
-from .support import REPORT_PDF, RUNTIME_CLASSES, EchoBot, Running, assert_released_cleanly
+from tests.support.sandbox import (
+    REPORT_PDF,
+    RUNTIME_CLASSES,
+    EchoBot,
+    Running,
+    assert_released_cleanly,
+)
 
 WAIT = 5.0
 

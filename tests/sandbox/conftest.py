@@ -1,9 +1,9 @@
-"""Fixtures: a sandbox per test on a free port, and real aiogram / python-telegram-bot clients."""
+"""Fixtures: the sandbox knowing the bot ``TOKEN``, and real aiogram / python-telegram-bot
+clients of it."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 import pytest
@@ -13,16 +13,13 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from bot.sandbox import SandboxServer
-
-TOKEN = "123456:SANDBOX-TEST"
-BOT_ID = 123456
+from tests.support.sandbox import TOKEN
 
 
 @pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        server.bot(TOKEN)
-        yield server
+def sandbox(sandbox: SandboxServer) -> SandboxServer:
+    sandbox.bot(TOKEN)
+    return sandbox
 
 
 @pytest.fixture
@@ -48,15 +45,3 @@ async def ptb_bot(sandbox: SandboxServer) -> AsyncIterator[telegram.Bot]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
-
-
-async def api(
-    http: aiohttp.ClientSession,
-    sandbox: SandboxServer,
-    method: str,
-    token: str = TOKEN,
-    **params: Any,
-) -> tuple[int, dict[str, Any]]:
-    """A raw Bot API call with a JSON body; returns the HTTP status and the decoded answer."""
-    async with http.post(f"{sandbox.base_url}/bot{token}/{method}", json=params) as response:
-        return response.status, await response.json()

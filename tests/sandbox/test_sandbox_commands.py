@@ -12,7 +12,7 @@ from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from bot.sandbox import SandboxServer
-from tests.sandbox.conftest import api
+from tests.support.sandbox import api
 
 HELP = [{"command": "help", "description": "Help"}]
 

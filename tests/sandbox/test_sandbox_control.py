@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 
 from bot.sandbox import SandboxServer
-from tests.sandbox.conftest import api
+from tests.support.sandbox import api
 
 
 async def control(

@@ -7,7 +7,7 @@ import time
 import aiohttp
 
 from bot.sandbox import SandboxServer
-from tests.sandbox.conftest import api
+from tests.support.sandbox import api
 
 
 async def test_seeded_faults_never_perform_the_call(

@@ -11,7 +11,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.sandbox import SandboxServer
-from tests.sandbox.conftest import TOKEN
+from tests.support.sandbox import TOKEN
 
 
 def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:

@@ -9,7 +9,7 @@ import time
 import aiohttp
 
 from bot.sandbox import SandboxServer
-from tests.sandbox.conftest import BOT_ID, TOKEN, api
+from tests.support.sandbox import BOT_ID, TOKEN, api
 
 
 async def test_get_me_and_error_shapes(

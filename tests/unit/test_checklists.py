@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import App
 from bot.services import checklists
@@ -18,17 +18,13 @@ from storage.models import (
     Ticket,
     TicketKind,
 )
-from tests.seed import seed_app
+from tests.support.databases import count
+from tests.support.seed import seed_app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HEADER = (
     "template,kind,model,category,position,name_en,name_ru,name_bg,type,unit,min,max,required\n"
 )
-
-
-async def count(app: App, model: type) -> int:
-    async with app.db.transaction() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.seed import CUSTOMERS
+from tests.support.seed import CUSTOMERS
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -15,21 +14,14 @@ from bot.config import Settings
 from bot.core.clock import FrozenClock
 from bot.services import digest
 from handlers.notices.digest import send_digest
-from storage.models import Customer, Feedback, OutboxMessage, Ticket, TicketStatus
-from tests.seed import seed_app
+from storage.models import Customer, Feedback, Ticket, TicketStatus
+from tests.support.dates import local
+from tests.support.outbox import outbox
+from tests.support.people import MANAGER_CHAT
+from tests.support.seed import seed_app
 
-SOFIA = ZoneInfo("Europe/Sofia")
+pytestmark = pytest.mark.manager_chat
 DAY = date(2026, 11, 21)  # the day before the clock fixture's Sunday
-MANAGER_CHAT = -100555
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"manager_chat_id": MANAGER_CHAT})
-
-
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SOFIA)  # type: ignore[misc]
 
 
 async def known_day(app: App) -> None:
@@ -120,8 +112,7 @@ async def test_digest_is_sent_once_with_chart_and_caption(app: App, clock: Froze
     assert await run(clock.now()) == 1  # Sunday 11:00 in Sofia
     assert await run(clock.now() + timedelta(hours=5)) == 0
     assert await run(datetime(2026, 11, 23, 6, 1, tzinfo=UTC)) == 1  # Monday 08:01: Sunday's
-    async with app.db.transaction() as session:
-        sent = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    sent = await outbox(app)
     first = sent[0]
     assert [row.kind for row in sent] == ["digest", "digest"]
     assert first.chat_id == MANAGER_CHAT and first.document_name == "digest-2026-11-21.png"

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from bot.app import App, create_app
-from bot.config import Settings
+from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.services import jobs, sla, tickets
 from bot.services.importer import import_csv
 from handlers.notices.escalations import escalate
-from storage.models import Equipment, OutboxMessage, Person, Priority, Role, Ticket
-from tests.seed import seed_app
+from storage.models import Equipment, Person, Priority, Role, Ticket
+from tests.support import outbox
+from tests.support.seed import seed_app
 
-MANAGER_CHAT = -100777
+pytestmark = pytest.mark.manager_chat
 MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"manager_chat_id": MANAGER_CHAT})
 
 
 async def open_ticket(
@@ -51,9 +46,8 @@ async def run(app: App, now: datetime) -> int:
 
 
 async def alerts(app: App) -> list[tuple[str, str]]:
-    async with app.db.transaction() as session:
-        rows = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
-        return [(row.kind, row.text) for row in rows if row.chat_id == MANAGER_CHAT]
+    """(kind, text) of the manager chat's alerts."""
+    return [(row.kind, row.text) for row in await outbox.alerts(app)]
 
 
 async def kinds(app: App) -> list[str]:
@@ -160,21 +154,15 @@ async def test_business_hours_contract_escalates_in_working_time(
     assert await kinds(app) == ["sla_unaccepted", "sla_response_at_risk"]
 
 
-@pytest.fixture
-async def processes(app: App, clock: FrozenClock) -> AsyncIterator[list[App]]:
-    others = [create_app(app.settings, clock) for _ in range(5)]
-    yield others
-    await asyncio.gather(*(other.close() for other in others))
-
-
 async def test_concurrent_runs_alert_once(
-    app: App, processes: list[App], clock: FrozenClock
+    app: App, processes: Callable[..., list[App]], clock: FrozenClock
 ) -> None:
     await seed_app(app)
     t0 = clock.now()
     for _ in range(3):
         await open_ticket(app, t0)
-    results = await asyncio.gather(*(run(process, t0 + 8 * HOUR) for process in processes))
+    others = processes(5)
+    results = await asyncio.gather(*(run(process, t0 + 8 * HOUR) for process in others))
     assert sum(results) == 6  # each ticket: unaccepted and response breached
     assert sorted(await kinds(app)) == ["sla_response_breached"] * 3 + ["sla_unaccepted"] * 3
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,8 +10,7 @@ from bot.config import Settings
 from bot.core.i18n import Catalogs, pick_locale
 from bot.services.sla import due_times
 from storage.models import Contract, Priority
-
-SOFIA = ZoneInfo("Europe/Sofia")
+from tests.support.dates import SOFIA
 
 
 @pytest.mark.parametrize(

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import App
 from bot.services.importer import import_csv
 from storage.models import Customer, CustomerContact, Equipment, Site
-from tests.seed import CUSTOMERS, EQUIPMENT
-
-
-async def count(app: App, model: type) -> int:
-    async with app.db.transaction() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
+from tests.support.databases import count
+from tests.support.seed import CUSTOMERS, EQUIPMENT
 
 
 async def test_customers_and_equipment_import(app: App) -> None:

@@ -17,20 +17,7 @@ from bot.core.clock import FrozenClock
 from bot.services import invites
 from bot.services.invites import InviteProblem, InviteRefused
 from storage.models import Invite, Person, Role
-
-
-async def add_person(app: App, user_id: int, role: Role = Role.CLIENT) -> int:
-    async with app.db.transaction() as session:
-        person = Person(tg_user_id=user_id, chat_id=user_id, locale="en", role=role, skills=[])
-        session.add(person)
-        await session.flush()
-        return person.id
-
-
-async def new_code(app: App, role: Role, clock: FrozenClock, days: int = 3) -> str:
-    async with app.db.transaction() as session:
-        invite = await invites.create(session, role, clock.now(), ttl=timedelta(days=days))
-        return invite.code
+from tests.support.people import make_invite, make_person
 
 
 async def redeem(app: App, code: str, person_id: int, clock: FrozenClock) -> Role:
@@ -50,7 +37,7 @@ async def refusal(app: App, code: str, person_id: int, clock: FrozenClock) -> In
 
 
 async def test_code_fits_a_start_payload_and_is_random(app: App, clock: FrozenClock) -> None:
-    codes = {await new_code(app, Role.ENGINEER, clock) for _ in range(5)}
+    codes = {(await make_invite(app)).code for _ in range(5)}
     assert len(codes) == 5
     for code in codes:
         assert invites.CODE_PATTERN.fullmatch(code)
@@ -58,9 +45,9 @@ async def test_code_fits_a_start_payload_and_is_random(app: App, clock: FrozenCl
 
 
 async def test_redeem_sets_role_and_spends_code(app: App, clock: FrozenClock) -> None:
-    code = await new_code(app, Role.ENGINEER, clock)
-    first = await add_person(app, 1)
-    second = await add_person(app, 2)
+    code = (await make_invite(app)).code
+    first = await make_person(app, 1)
+    second = await make_person(app, 2)
     assert await redeem(app, code, first, clock) is Role.ENGINEER
     async with app.db.transaction() as session:
         invite = await session.get_one(Invite, 1)
@@ -69,8 +56,8 @@ async def test_redeem_sets_role_and_spends_code(app: App, clock: FrozenClock) ->
 
 
 async def test_expired_unknown_and_malformed(app: App, clock: FrozenClock) -> None:
-    code = await new_code(app, Role.ENGINEER, clock, days=1)
-    person = await add_person(app, 3)
+    code = (await make_invite(app, ttl=timedelta(days=1))).code
+    person = await make_person(app, 3)
     assert await refusal(app, "x" * 24, person, clock) is InviteProblem.UNKNOWN
     assert await refusal(app, "bad code; drop table", person, clock) is InviteProblem.UNKNOWN
     assert await refusal(app, "", person, clock) is InviteProblem.UNKNOWN
@@ -81,14 +68,14 @@ async def test_expired_unknown_and_malformed(app: App, clock: FrozenClock) -> No
 async def test_manager_is_not_downgraded_and_engineer_promoted(
     app: App, clock: FrozenClock
 ) -> None:
-    manager = await add_person(app, 4, Role.MANAGER)
-    engineer_code = await new_code(app, Role.ENGINEER, clock)
+    manager = await make_person(app, 4, Role.MANAGER)
+    engineer_code = (await make_invite(app)).code
     assert await refusal(app, engineer_code, manager, clock) is InviteProblem.DOWNGRADE
-    engineer = await add_person(app, 5, Role.ENGINEER)
+    engineer = await make_person(app, 5, Role.ENGINEER)
     assert await refusal(app, engineer_code, engineer, clock) is InviteProblem.ALREADY
-    manager_code = await new_code(app, Role.MANAGER, clock)
+    manager_code = (await make_invite(app, Role.MANAGER)).code
     assert await redeem(app, manager_code, engineer, clock) is Role.MANAGER
-    client = await add_person(app, 6)
+    client = await make_person(app, 6)
     assert await redeem(app, engineer_code, client, clock) is Role.ENGINEER  # still unused
 
 
@@ -99,8 +86,8 @@ async def test_cannot_invite_a_client(app: App, clock: FrozenClock) -> None:
 
 
 async def test_one_code_two_people_at_once(app: App, clock: FrozenClock) -> None:
-    code = await new_code(app, Role.ENGINEER, clock)
-    people = [await add_person(app, 10 + n) for n in range(6)]
+    code = (await make_invite(app)).code
+    people = [await make_person(app, 10 + n) for n in range(6)]
     others = [create_app(app.settings, clock) for _ in people]
     try:
         outcomes = await asyncio.gather(

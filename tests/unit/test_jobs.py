@@ -11,14 +11,9 @@ from bot.core.clock import FrozenClock
 from bot.services import jobs
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import Person, Priority, Role, TicketPhoto, TicketStatus, TimelineKind
-from tests.jobs_support import PLOVDIV, SOFIA, events, load_ticket, make_engineer, make_job
-from tests.seed import seed_app
-
-
-@pytest.fixture
-async def seeded(app: App) -> App:
-    await seed_app(app)
-    return app
+from tests.support.jobs import events, load_ticket, make_job
+from tests.support.people import make_engineer
+from tests.support.seed import PLOVDIV_CENTRE, SOFIA_CENTRE
 
 
 async def board_ids(app: App, engineer_id: int, offset: int = 0, limit: int = 6) -> list[int]:
@@ -67,7 +62,7 @@ async def test_board_orders_by_urgency_then_distance_then_age(
     unknown_newer = await make_job(seeded, now - timedelta(days=1), None)
     urgent_far = await make_job(seeded, now, "CR-42-0117", Priority.URGENT, "NORD")  # Moscow
     stopped = await make_job(seeded, now, None, Priority.PRODUCTION_STOPPED)
-    in_sofia = await make_engineer(seeded, 303, location=SOFIA)
+    in_sofia = await make_engineer(seeded, 303, location=SOFIA_CENTRE)
     assert await board_ids(seeded, in_sofia) == [
         stopped,
         urgent_far,
@@ -76,7 +71,7 @@ async def test_board_orders_by_urgency_then_distance_then_age(
         unknown_older,
         unknown_newer,
     ]
-    in_plovdiv = await make_engineer(seeded, 304, location=PLOVDIV)
+    in_plovdiv = await make_engineer(seeded, 304, location=PLOVDIV_CENTRE)
     assert (await board_ids(seeded, in_plovdiv))[2:4] == [far_old, near_new]
     nowhere = await make_engineer(seeded, 305)  # no location: oldest first within urgency
     assert (await board_ids(seeded, nowhere))[2:] == [
@@ -90,7 +85,7 @@ async def test_board_orders_by_urgency_then_distance_then_age(
 
 async def test_board_distances(seeded: App, clock: FrozenClock) -> None:
     await make_job(seeded, clock.now(), "DK-35-8812")
-    engineer_id = await make_engineer(seeded, 306, location=SOFIA)
+    engineer_id = await make_engineer(seeded, 306, location=SOFIA_CENTRE)
     async with seeded.db.transaction() as session:
         engineer = await session.get_one(Person, engineer_id)
         [item], total = await jobs.board(session, engineer, clock.now())

@@ -6,26 +6,17 @@ Each app instance has its own engine and connection pool, as separate processes 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 
-import pytest
-
-from bot.app import App, create_app
+from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.services import jobs
 from storage.models import Person, TicketStatus, TimelineKind
-from tests.jobs_support import events, load_ticket, make_engineer, make_job
-from tests.seed import seed_app
+from tests.support.jobs import events, load_ticket, make_job
+from tests.support.people import make_engineer
+from tests.support.seed import seed_app
 
 PROCESSES = 12
-
-
-@pytest.fixture
-async def processes(app: App) -> AsyncIterator[list[App]]:
-    await seed_app(app)
-    others = [create_app(app.settings, app.engine.clock) for _ in range(PROCESSES)]
-    yield others
-    await asyncio.gather(*(other.close() for other in others))
 
 
 async def try_accept(process: App, ticket_id: int, engineer_id: int) -> str:
@@ -39,14 +30,15 @@ async def try_accept(process: App, ticket_id: int, engineer_id: int) -> str:
 
 
 async def test_many_engineers_accept_at_once(
-    app: App, processes: list[App], clock: FrozenClock
+    app: App, processes: Callable[..., list[App]], clock: FrozenClock
 ) -> None:
+    await seed_app(app)
     job = await make_job(app, clock.now())
     engineers = [await make_engineer(app, 400 + n, name=f"E{n}") for n in range(PROCESSES)]
     results = await asyncio.gather(
         *(
             try_accept(process, job, engineer)
-            for process, engineer in zip(processes, engineers, strict=True)
+            for process, engineer in zip(processes(PROCESSES), engineers, strict=True)
         )
     )
     assert sorted(results) == ["taken"] * (PROCESSES - 1) + ["won"]
@@ -58,11 +50,13 @@ async def test_many_engineers_accept_at_once(
 
 
 async def test_same_engineer_pressing_in_many_processes(
-    app: App, processes: list[App], clock: FrozenClock
+    app: App, processes: Callable[..., list[App]], clock: FrozenClock
 ) -> None:
+    await seed_app(app)
     job = await make_job(app, clock.now())
     engineer = await make_engineer(app, 450)
-    results = await asyncio.gather(*(try_accept(process, job, engineer) for process in processes))
+    others = processes(PROCESSES)
+    results = await asyncio.gather(*(try_accept(process, job, engineer) for process in others))
     assert sorted(results) == ["mine already"] * (PROCESSES - 1) + ["won"]
     assert len(await events(app, job, TimelineKind.ASSIGNED)) == 1
     assert (await load_ticket(app, job)).engineer_id == engineer

@@ -3,12 +3,14 @@ refused by Telegram and lost."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.app import App
 from bot.core.replies import TEXT_LIMIT, Button, Send, inline, shorten, split_text
 from bot.services.outbox import enqueue
-from storage.models import OutboxMessage
+from storage.models import TicketEvent, TimelineKind
+from tests.support.jobs import open_ticket
+from tests.support.outbox import outbox
+from tests.support.people import client_chat
+from tests.support.seed import ACME_PHONE, seed_app
 
 
 def test_short_text_is_untouched() -> None:
@@ -43,25 +45,16 @@ async def test_outbox_splits_with_buttons_under_the_last_part(app: App) -> None:
             markup=inline([Button("OK", "ok:1")]),
             kind="test",
         )
-    async with app.db.transaction() as session:
-        rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    rows = await outbox(app)
     assert len(rows) == 3 and all(len(row.text) <= TEXT_LIMIT for row in rows)
     assert [row.markup is not None for row in rows] == [False, False, True]
     assert "\n".join(row.text for row in rows) == text
 
 
 async def test_a_long_ticket_card_reaches_the_client_in_parts(app: App) -> None:
-    from tests.flowchat import FlowChat
-    from tests.flows.test_status import open_ticket
-    from tests.seed import ACME_PHONE, seed_app
-
     await seed_app(app)
-    client = FlowChat(app, user_id=601)
-    await client.say("/start")
-    await client.share_contact(ACME_PHONE)
+    client = await client_chat(app, 601, ACME_PHONE)
     ticket_id = await open_ticket(client, "LM-PB-2231", text="Leaking. " * 330)
-    from storage.models import TicketEvent, TimelineKind
-
     async with app.db.transaction() as session:
         session.add_all(
             TicketEvent(ticket_id=ticket_id, kind=TimelineKind.ASSIGNED, at=app.engine.clock.now())

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
-from bot.app import App, create_app
+from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.services import maintenance
 from storage.models import (
@@ -20,7 +19,7 @@ from storage.models import (
     TicketKind,
     TicketStatus,
 )
-from tests.seed import seed_app
+from tests.support.seed import seed_app
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)  # Sunday 11:00 in Sofia
 DAY = timedelta(days=1)
@@ -112,14 +111,9 @@ async def test_overdue_equipment_gets_a_job_at_once(app: App) -> None:
 PROCESSES = 6
 
 
-@pytest.fixture
-async def processes(app: App) -> AsyncIterator[list[App]]:
-    others = [create_app(app.settings, FrozenClock(NOW)) for _ in range(PROCESSES)]
-    yield others
-    await asyncio.gather(*(other.close() for other in others))
-
-
-async def test_concurrent_runs_create_each_job_once(app: App, processes: list[App]) -> None:
+async def test_concurrent_runs_create_each_job_once(
+    app: App, processes: Callable[..., list[App]]
+) -> None:
     await set_up(
         app,
         {
@@ -128,7 +122,8 @@ async def test_concurrent_runs_create_each_job_once(app: App, processes: list[Ap
             "SM-XR-5500": date(2026, 8, 25),
         },
     )
-    results = await asyncio.gather(*(run(process, NOW + DAY) for process in processes))
+    others = processes(PROCESSES, FrozenClock(NOW))
+    results = await asyncio.gather(*(run(process, NOW + DAY) for process in others))
     assert sum(len(created) for created in results) == 3
     jobs = await maintenance_jobs(app)
     assert len(jobs) == 3 and len({job.equipment_id for job in jobs}) == 3

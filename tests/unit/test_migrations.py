@@ -22,7 +22,7 @@ from sqlalchemy import Column, Connection, MetaData, String, inspect
 from storage.db import create_engine
 from storage.migrate import alembic_config, upgrade_sync
 from storage.models import Base
-from tests import databases
+from tests.support import databases
 
 T = TypeVar("T")
 REVISIONS = list(reversed(list(ScriptDirectory.from_config(alembic_config("")).walk_revisions())))

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
@@ -14,14 +14,10 @@ from bot.services import parts
 from bot.services.errors import InvalidState, NotFound
 from bot.services.importer import import_csv
 from storage.models import Customer, Part, Person, Role, Stock, Ticket, TicketStatus, Warehouse
+from tests.support.databases import count
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-
-
-async def count(app: App, model: type) -> int:
-    async with app.db.transaction() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -11,17 +10,10 @@ from sqlalchemy import select
 from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.services import reports
-from storage.models import Customer, Equipment, Person, Role, Ticket, TicketKind, TicketStatus
-from tests.seed import seed_app
-from tests.unit.test_reports_support import at, known_month
-
-SOFIA = ZoneInfo("Europe/Sofia")
-
-
-@pytest.fixture
-async def seeded(app: App) -> App:
-    await seed_app(app)
-    return app
+from storage.models import Customer, Person, Role, Ticket, TicketKind
+from tests.support.dates import SOFIA
+from tests.support.jobs import breakdown
+from tests.support.known_month import at, known_month
 
 
 def test_periods_follow_the_company_calendar() -> None:
@@ -101,24 +93,6 @@ async def test_open_ticket_past_its_resolution_due_counts_as_missed(
         ticket = await session.get_one(Ticket, ids["t1"])
         ticket.sla_paused_at = at(23)
     assert (await stats(seeded, "month")).resolution_total == 4
-
-
-async def breakdown(app: App, serial: str, opened: datetime, hours: int | None = None) -> int:
-    async with app.db.transaction() as session:
-        item = await session.scalar(select(Equipment).where(Equipment.serial == serial))
-        assert item is not None
-        ticket = Ticket(
-            customer_id=item.customer_id,
-            equipment_id=item.id,
-            description="broke",
-            created_at=opened,
-            updated_at=opened,
-            resolved_at=opened + timedelta(hours=hours) if hours else None,
-            status=TicketStatus.RESOLVED if hours else TicketStatus.NEW,
-        )
-        session.add(ticket)
-        await session.flush()
-        return ticket.id
 
 
 async def test_trends_rank_repeats_and_resolve_times(seeded: App, clock: FrozenClock) -> None:

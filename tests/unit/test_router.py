@@ -9,7 +9,6 @@ import itertools
 from collections.abc import Awaitable, Callable
 
 import pytest
-from sqlalchemy import func, select
 
 from bot.app import App
 from bot.core import dialogs
@@ -23,7 +22,8 @@ from bot.core.router import Router
 from bot.services.errors import NotFound
 from bot.services.people import identify
 from storage.models import Customer, Person, ProcessedUpdate, Role
-from tests.jobs_support import make_engineer
+from tests.support.databases import count
+from tests.support.people import make_engineer
 
 CLIENT, ENGINEER, MANAGER = 71, 72, 900  # 900 is an admin in the test settings
 _updates = itertools.count(50_000)
@@ -200,11 +200,6 @@ async def test_deep_links_check_data_and_roles(
     assert tiny.seen[-1] == ("start", opened)
     if opened:
         assert tiny.seen[-2] == ("shop", Shop(equipment=12))
-
-
-async def count(app: App, model: type) -> int:
-    async with app.db.transaction() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
 @pytest.mark.parametrize(

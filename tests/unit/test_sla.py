@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,15 +16,11 @@ from bot.services.business_hours import (
     from_settings,
 )
 from storage.models import Contract, Priority, Ticket
+from tests.support.dates import SOFIA, local
 
-SOFIA = ZoneInfo("Europe/Sofia")
 OFFICE = Calendar(SOFIA, (time(9), time(18)), frozenset(range(5)))
 ALWAYS = Calendar(SOFIA)
 H = timedelta(hours=1)
-
-
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SOFIA)  # type: ignore[misc]
 
 
 def settings(**values: object) -> Settings:

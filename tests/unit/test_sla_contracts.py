@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -12,9 +11,9 @@ from bot.core.clock import FrozenClock
 from bot.services import tickets
 from bot.services.importer import import_csv
 from storage.models import Contract, Customer, Equipment, Person, Priority, Role
-from tests.seed import seed_app
+from tests.support.dates import SOFIA
+from tests.support.seed import seed_app
 
-SOFIA = ZoneInfo("Europe/Sofia")
 HEADER = (
     "number,customer_ref,tier,response_hours,resolution_hours,business_hours,"
     "maintenance_interval_days,valid_until\n"

@@ -1,4 +1,5 @@
-"""Helpers for the delivery tests: people and outbox rows, and a recording fake ``send``."""
+"""For the delivery tests: fast pacing, clients to send to, plain messages queued now, and a
+recording fake ``send``."""
 
 from __future__ import annotations
 
@@ -7,13 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from bot.core.replies import Send
 from bot.delivery import DeliverySettings, Rate
 from bot.services.outbox import enqueue
 from storage.db import Database
-from storage.models import OutboxMessage, Person
+from tests.support.people import make_person
 
 # Fast settings for tests that are not about pacing.
 FAST = DeliverySettings(
@@ -33,11 +32,7 @@ def now() -> datetime:
 
 async def add_people(db: Database, chat_ids: list[int]) -> dict[int, int]:
     """A client per private chat id; returns chat id -> person id."""
-    async with db.transaction() as session:
-        people = [Person(tg_user_id=chat, chat_id=chat, locale="en") for chat in chat_ids]
-        session.add_all(people)
-        await session.flush()
-        return {person.chat_id: person.id for person in people}
+    return {chat: await make_person(db, chat) for chat in chat_ids}
 
 
 async def queue(
@@ -48,20 +43,6 @@ async def queue(
     async with db.transaction() as session:
         for chat_id, text in messages:
             await enqueue(session, chat_id, text, now(), person_id=people.get(chat_id))
-
-
-async def rows(db: Database) -> list[OutboxMessage]:
-    async with db.transaction() as session:
-        return list(
-            (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
-        )
-
-
-async def person(db: Database, person_id: int) -> Person:
-    async with db.transaction() as session:
-        found = await session.get(Person, person_id)
-        assert found is not None
-        return found
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The toy echo handler the end-to-end tests run on both runtimes."""
+"""Driving the sandbox Bot API: raw calls with a known bot token, both runtimes, the toy echo
+handler they run in the runtime tests, and checks that a runtime leaves nothing open."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import warnings
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
+
+import aiohttp
 
 from bot.core.events import EventKind, Incoming
 from bot.core.replies import (
@@ -26,6 +29,8 @@ from bot.runtimes.base import Runtime
 from bot.runtimes.ptb_runtime import PtbRuntime
 from bot.sandbox import SandboxServer
 
+TOKEN = "123456:SANDBOX-TEST"
+BOT_ID = 123456
 RUNTIME_CLASSES: dict[str, type[AiogramRuntime | PtbRuntime]] = {
     "aiogram": AiogramRuntime,
     "ptb": PtbRuntime,
@@ -133,3 +138,15 @@ def assert_released_cleanly(runtime: weakref.ref[Any], loop_errors: list[dict[st
     assert not unclosed, unclosed
     leaked = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
     assert not leaked, leaked
+
+
+async def api(
+    http: aiohttp.ClientSession,
+    sandbox: SandboxServer,
+    method: str,
+    token: str = TOKEN,
+    **params: Any,
+) -> tuple[int, dict[str, Any]]:
+    """A raw Bot API call with a JSON body; returns the HTTP status and the decoded answer."""
+    async with http.post(f"{sandbox.base_url}/bot{token}/{method}", json=params) as response:
+        return response.status, await response.json()

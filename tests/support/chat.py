@@ -1,5 +1,6 @@
 """Drives the engine directly with Incoming events, as a runtime would, and keeps the
-conversation as the person would see it (message ids, edits, the buttons on screen)."""
+conversation as the person would see it (message ids, edits, the buttons on screen), in their
+private chat or, with ``group_id``, in a group (the manager chat) and one of its topics."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ class FlowChat:
     user_id: int
     name: str = "Ivan"
     language_code: str | None = "en"
-    chat_type: str = "private"
+    group_id: int | None = None
+    thread_id: int | None = None
     shown: list[Shown] = field(default_factory=list)
     answers: list[AnswerCallback] = field(default_factory=list)
     last_replies: list[Reply] = field(default_factory=list)
@@ -54,9 +56,10 @@ class FlowChat:
         return Incoming(
             update_id=next(_update_ids),
             kind=kind,
-            chat_id=self.user_id,
+            chat_id=self.user_id if self.group_id is None else self.group_id,
             user_id=self.user_id,
-            chat_type=self.chat_type,
+            chat_type="private" if self.group_id is None else "supergroup",
+            thread_id=self.thread_id,
             user_name=self.name,
             language_code=self.language_code,
             **values,  # type: ignore[arg-type]
@@ -114,7 +117,7 @@ class FlowChat:
 
     # -- reading ------------------------------------------------------------------------------
     def _apply(self, reply: Reply) -> None:
-        if isinstance(reply, Send) and reply.chat_id == self.user_id:
+        if isinstance(reply, Send) and reply.chat_id in (self.user_id, self.group_id):
             self.shown.append(Shown(next(_message_ids), reply.text, reply.markup, reply.photo))
         elif isinstance(reply, Edit):
             for shown in self.shown:
@@ -134,6 +137,13 @@ class FlowChat:
             if isinstance(reply, Send | Edit):
                 out.append(reply.text)
         return out
+
+    def answer(self) -> AnswerCallback:
+        """How the bot answered the button pressed last: the update's first reply, and its
+        only answer."""
+        answers = [reply for reply in self.last_replies if isinstance(reply, AnswerCallback)]
+        assert len(answers) == 1 and self.last_replies[0] is answers[0], self.last_replies
+        return answers[0]
 
     def joined(self) -> str:
         return "\n".join(self.texts())

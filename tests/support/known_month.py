@@ -1,4 +1,4 @@
-"""A known month of tickets for the report tests (no tests of its own).
+"""A known month of tickets for the report, stats, export and complaint tests.
 
 The clock stands at Sunday 2026-11-22 09:00 UTC (11:00 in Sofia). In Sofia's calendar:
 

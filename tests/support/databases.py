@@ -1,4 +1,5 @@
-"""Test databases: a migrated SQLite file per test, and PostgreSQL when configured.
+"""Test databases: a migrated SQLite file per test, and PostgreSQL when configured; reaching
+and counting what a test stored.
 
 Migrations run once per session (so every run also proves they apply); each test then gets
 a copy of the migrated SQLite file, or a truncated PostgreSQL schema.
@@ -10,9 +11,11 @@ import os
 import shutil
 from pathlib import Path
 
-from sqlalchemy import make_url, text
+from sqlalchemy import func, make_url, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.app import App
+from storage.db import Database
 from storage.migrate import upgrade_sync
 from storage.models import Base
 
@@ -78,3 +81,14 @@ async def recreate_postgres_database(url: str) -> None:
 
 async def drop_postgres_database(url: str) -> None:
     await _on_server(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}"')
+
+
+def database(where: App | Database) -> Database:
+    """The app's database, or the one given (the delivery tests have no app)."""
+    return where.db if isinstance(where, App) else where
+
+
+async def count(app: App, model: type) -> int:
+    """How many rows of ``model`` there are."""
+    async with app.db.transaction() as session:
+        return await session.scalar(select(func.count()).select_from(model)) or 0

@@ -1,6 +1,9 @@
-"""A small, realistic customer base for tests: customers in Sofia and Moscow with equipment."""
+"""A small, realistic customer base for tests: customers in Sofia and Moscow with equipment;
+the example checklists and parts catalog; places near the customers' sites."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +25,9 @@ SM-XR-5500,Xray Vision 5500,Siemens,medical,NORD,Moscow lab,2025-09-01,2028-09-0
 
 ACME_PHONE = "+359888123456"
 NORD_PHONE = "79123456789"
+SOFIA_CENTRE = (42.6977, 23.3219)  # about 0.5 km from Acme's Vitosha blvd site
+PLOVDIV_CENTRE = (42.1354, 24.7453)
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 async def seed(session: AsyncSession) -> None:
@@ -33,3 +39,12 @@ async def seed(session: AsyncSession) -> None:
 async def seed_app(app: App) -> None:
     async with app.db.transaction() as session:
         await seed(session)
+
+
+async def import_examples(app: App, *kinds: str) -> None:
+    """The example ``checklists`` and ``parts`` catalog (both unless ``kinds`` names some)."""
+    async with app.db.transaction() as session:
+        for kind in kinds or ("checklists", "parts"):
+            text = (EXAMPLES / f"{kind}.csv").read_text(encoding="utf-8")
+            report = await import_csv(session, kind, text)
+            assert not report.errors, report.errors
