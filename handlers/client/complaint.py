@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from bot.core import dialogs
 from bot.core.context import Context
-from bot.core.events import EventKind
 from bot.core.i18n import N_
 from bot.core.router import Router
 from bot.services import complaints
 from handlers import notices
+from handlers.answers import typed
 from handlers.common.help import main_menu
 from handlers.common.start import require_registration
 from storage.models import Role
@@ -35,9 +35,9 @@ async def complaint_command(ctx: Context) -> None:
 
 @router.dialog(DIALOG, step="text", roles=CLIENTS)
 async def complaint_text(ctx: Context) -> None:
-    text = ctx.event.text.strip()
-    if ctx.event.kind is not EventKind.TEXT or len(text) < complaints.MIN_TEXT:
-        ctx.send(ctx._("Please type your complaint in a few words, or /cancel."))
+    ask = N_("Please type your complaint in a few words, or /cancel.")
+    text = typed(ctx, ask, complaints.MIN_TEXT)
+    if text is None:
         return
     filed = await complaints.file(ctx.session, ctx.person, text, ctx.now())
     await dialogs.end(ctx)

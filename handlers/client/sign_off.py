@@ -12,7 +12,6 @@ from __future__ import annotations
 from bot.core import dialogs
 from bot.core.buttons import parse_int
 from bot.core.context import Context
-from bot.core.events import EventKind
 from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, inline
@@ -20,6 +19,7 @@ from bot.core.router import Router
 from bot.services import closing
 from bot.services.errors import InvalidState
 from handlers import notices
+from handlers.answers import typed
 from handlers.client.buttons import ConfirmWork, NotFixed, Rate, SkipComment, SkipReason
 from handlers.common.help import main_menu
 from handlers.notices.customers import rating_keyboard
@@ -65,9 +65,8 @@ async def skip_reason_button(ctx: Context, button: SkipReason) -> None:
 @router.dialog("notfixed", step="reason", roles=CLIENTS)
 async def not_fixed_reason(ctx: Context) -> None:
     assert ctx.dialog is not None
-    text = ctx.event.text.strip()
-    if ctx.event.kind is not EventKind.TEXT or not text:
-        ctx.send(ctx._("Please describe what is still wrong, or press Skip."))
+    text = typed(ctx, N_("Please describe what is still wrong, or press Skip."))
+    if text is None:
         return
     await reopen(ctx, int(ctx.dialog.data["ticket_id"]), text)
 
@@ -116,9 +115,8 @@ async def skip_comment_button(ctx: Context, button: SkipComment) -> None:
 async def feedback_comment(ctx: Context) -> None:
     """The comment; refused, the dialog ends with the refusal."""
     assert ctx.dialog is not None
-    text = ctx.event.text.strip()
-    if ctx.event.kind is not EventKind.TEXT or not text:
-        ctx.send(ctx._("Please type your comment, or press Skip."))
+    text = typed(ctx, N_("Please type your comment, or press Skip."))
+    if text is None:
         return
     ticket_id = int(ctx.dialog.data["ticket_id"])
     await dialogs.end(ctx)

@@ -21,7 +21,7 @@ from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import checklists
 from bot.services.checklists import BadValue, CheckOutcome, Verdict
-from handlers.engineer.answers import typed
+from handlers.answers import typed
 from handlers.engineer.buttons import (
     AnswerCheck,
     LogAllTests,

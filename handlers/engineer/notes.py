@@ -15,7 +15,7 @@ from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
 from bot.services import jobs
 from handlers import notices
-from handlers.engineer.answers import typed
+from handlers.answers import typed
 from handlers.engineer.buttons import AddNote, AddPhotos, HandBack, PhotosDone
 from handlers.engineer.card import DIALOG, ENGINEERS, job_step, my_job, show_card, wrong_step
 from handlers.texts import ticket_ref

@@ -15,7 +15,7 @@ from bot.core.router import Router
 from bot.services import parts
 from bot.services.errors import NotFound
 from handlers import notices
-from handlers.engineer.answers import typed
+from handlers.answers import typed
 from handlers.engineer.buttons import CancelParts, Move, MoveJob, PickPart, RequestParts
 from handlers.engineer.card import ENGINEERS
 from handlers.texts import ticket_ref

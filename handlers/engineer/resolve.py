@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from bot.core import dialogs
 from bot.core.buttons import ButtonData
 from bot.core.context import Context
-from bot.core.events import EventKind
 from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, inline
@@ -21,6 +20,7 @@ from bot.services import closing
 from bot.services.checklists import CheckOutcome
 from bot.services.closing import ChecksIncomplete
 from handlers import notices
+from handlers.answers import typed
 from handlers.engineer.buttons import LogTests, ResolveJob
 from handlers.engineer.outcomes import outcome_line
 from handlers.texts import ticket_ref
@@ -77,10 +77,9 @@ def show_blocked(ctx: Context, ticket_id: int, outcomes: Sequence[CheckOutcome])
 async def resolution_note(ctx: Context) -> None:
     """The note resolves the job; refused or blocked, the dialog ends."""
     assert ctx.dialog is not None
-    text = ctx.event.text.strip()
     ticket_id = int(ctx.dialog.data["ticket_id"])
-    if ctx.event.kind is not EventKind.TEXT or len(text) < MIN_NOTE:
-        ctx.send(ctx._("Please type a few words about what was done."))
+    text = typed(ctx, N_("Please type a few words about what was done."), MIN_NOTE)
+    if text is None:
         return
     await dialogs.end(ctx)
     async with ending_dialog(N_("This job is no longer open. Nothing was changed.")):

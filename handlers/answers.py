@@ -1,4 +1,4 @@
-"""Reading what an engineer types at a dialog step: the text, or a prompt to type it."""
+"""Reading what a person types at a dialog step: the text, or a prompt to type it."""
 
 from __future__ import annotations
 
