@@ -103,7 +103,12 @@ PICKER = Picker(
 )
 
 
-@router.command("request", roles=CLIENTS, button=N_("📦 Installation, maintenance, upgrade"))
+@router.command(
+    "request",
+    roles=CLIENTS,
+    help=N_("request an installation, maintenance or an upgrade"),
+    button=N_("📦 Installation, maintenance, upgrade"),
+)
 async def request_command(ctx: Context) -> None:
     await REQUEST.start(ctx)
 

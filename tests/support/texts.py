@@ -1,5 +1,6 @@
-"""/help and the main menu as they read before the command table drove them, per role and
-language: what the table must reproduce to the letter (and what Telegram's "/" menu lists)."""
+"""/help and the main menu per role and language, to the letter: as they read before the
+command table drove them, plus the clients' /request, which the old help left out (and
+what Telegram's "/" menu lists)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ HELP: dict[tuple[str, str], str] = {
     ("client", "en"): (
         "Commands:\n"
         "/report — report a breakdown\n"
+        "/request — request an installation, maintenance or an upgrade\n"
         "/status — your requests and their progress\n"
         "/complaint — tell the service managers what went wrong\n"
         "/language — change the language\n"
@@ -38,6 +40,7 @@ HELP: dict[tuple[str, str], str] = {
     ("client", "ru"): (
         "Команды:\n"
         "/report — сообщить о неисправности\n"
+        "/request — заявка на монтаж, обслуживание или модернизацию\n"
         "/status — ваши заявки и их статус\n"
         "/complaint — рассказать менеджерам сервиса, что пошло не так\n"
         "/language — сменить язык\n"
@@ -69,6 +72,7 @@ HELP: dict[tuple[str, str], str] = {
     ("client", "bg"): (
         "Команди:\n"
         "/report — подаване на сигнал за повреда\n"
+        "/request — заявка за монтаж, профилактика или модернизация\n"
         "/status — Вашите заявки и тяхното състояние\n"
         "/complaint — оплакване до мениджърите на сервиза\n"
         "/language — смяна на езика\n"
