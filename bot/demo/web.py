@@ -28,8 +28,7 @@ from storage.models import Role
 STATIC = Path(__file__).with_name("static")
 LANGUAGE_WAIT = 15.0
 # Commands offered as chips first, in this order; any other command of the role follows.
-COMMAND_ORDER = ("start", "report", "status", "request", "jobs", "myjobs", "duty", "open")
-QUIET_COMMANDS = frozenset({"start", "cancel", "language"})
+QUIET_COMMANDS = frozenset({"cancel", "language"})  # the page has its own language menu
 
 
 @dataclass(frozen=True)
@@ -58,13 +57,12 @@ PANES_BY_KEY = {pane.key: pane for pane in PANES}
 
 
 def commands_for(router: Router, role: Role) -> list[str]:
-    """The role's commands as chips, so the page offers what the bot really answers."""
-    names = [name for name, route in router.commands.items() if role in route.roles]
-    ranked = sorted(
-        (name for name in names if name not in QUIET_COMMANDS and name != "help"),
-        key=lambda name: (COMMAND_ORDER.index(name) if name in COMMAND_ORDER else 99, name),
-    )
-    return [f"/{name}" for name in (*ranked, "help") if name in names]
+    """The role's commands as chips, in /help's order: the bot's own command table."""
+    return [
+        f"/{command.name}"
+        for command in router.commands_for(role)
+        if command.name not in QUIET_COMMANDS
+    ]
 
 
 def sniff(data: bytes) -> str | None:
