@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,6 +78,8 @@ class Engine:
         except Refusal as refusal:
             log.info("update %s refused: %s", ctx.event.update_id, refusal)
             ctx.replies[:], ctx.answered = replies, answered
+            if inspect(ctx.person).expired_attributes:  # changed, then rolled back with the rest
+                await ctx.session.refresh(ctx.person)
             if refusal.ends_dialog:
                 await dialogs.end(ctx)
             await self.router.refuse(ctx, refusal)

@@ -9,6 +9,7 @@ import itertools
 from collections.abc import Awaitable, Callable
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
 from bot.core import dialogs
@@ -17,11 +18,12 @@ from bot.core.context import Context
 from bot.core.engine import Engine
 from bot.core.events import EventKind, Incoming
 from bot.core.i18n import N_
-from bot.core.replies import AnswerCallback, Reply, Send
+from bot.core.refusals import ending_dialog
+from bot.core.replies import AnswerCallback, Button, Reply, Send, inline
 from bot.core.router import Router
 from bot.services.errors import NotFound
 from bot.services.people import identify
-from storage.models import Customer, Person, ProcessedUpdate, Role
+from storage.models import Customer, Dialog, Person, ProcessedUpdate, Role
 from tests.support.databases import count
 from tests.support.people import make_engineer
 
@@ -91,6 +93,18 @@ class Tiny:
         @router.command("refuse")
         async def refuses_message(ctx: Context) -> None:
             await self.half_work(ctx)
+
+        @router.command("renamed")
+        async def renames_then_refuses(ctx: Context) -> None:
+            async with ending_dialog():
+                ctx.person.name = "Not kept"
+                await ctx.session.flush()
+                await self.half_work(ctx)
+
+        @router.dialog("tests", step="value")
+        async def step_of_a_closed_job(ctx: Context) -> None:
+            async with ending_dialog(N_("This job is no longer open. Nothing was changed.")):
+                await self.half_work(ctx)
 
     async def half_work(self, ctx: Context) -> None:
         """Writes, prepares replies, then a service says no."""
@@ -226,3 +240,29 @@ async def test_a_refusal_keeps_what_happened_before_the_handler(tiny: Tiny) -> N
     """The person met on first contact stays: identifying happens outside the savepoint."""
     await tiny.command(CLIENT, "refuse")
     assert await count(tiny.app, Person) == 1
+
+
+async def test_a_refusal_after_the_person_changed_is_still_answered(tiny: Tiny) -> None:
+    """The person's change rolls back with the rest; the answer (here a menu with their name)
+    still knows who they are."""
+    tiny.router.menu = lambda ctx: inline([Button(ctx.person.name, Job(ticket=1).pack())])
+    replies = await tiny.command(CLIENT, "renamed")
+    assert replies == [
+        Send(CLIENT, "This job is not assigned to you.", inline([Button("Ana", "mj:1")]))
+    ]
+    async with tiny.app.db.transaction() as session:
+        assert await session.scalar(select(Person.name)) == "Ana"
+
+
+async def test_a_refusal_can_end_the_dialog_it_came_from(tiny: Tiny) -> None:
+    await tiny.command(CLIENT, "start")  # the person, met on first contact
+    async with tiny.app.db.transaction() as session:
+        person = await session.scalar(select(Person))
+        assert person is not None
+        session.add(Dialog(person_id=person.id, name="tests", step="value", data={}))
+    tiny.router.menu = lambda ctx: inline([Button("Menu", Job(ticket=1).pack())])
+    replies = await tiny.handle(CLIENT, EventKind.TEXT, text="12,5")
+    refused = "This job is no longer open. Nothing was changed."
+    assert replies == [Send(CLIENT, refused, inline([Button("Menu", "mj:1")]))]
+    assert await count(tiny.app, Dialog) == 0
+    assert await count(tiny.app, Customer) == 0
