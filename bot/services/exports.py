@@ -2,6 +2,9 @@
 
 A :class:`Sheet` holds already-labelled cells; the caller decides the language of headers and
 values. Datetimes are written as local wall-clock time (XLSX cannot store a time zone).
+
+Text a customer or engineer typed may start like a formula (``=HYPERLINK(…)``), and Excel
+would run it: in CSV such a cell gets a leading apostrophe, in XLSX it is stored as text.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ Cell = str | int | float | bool | datetime | date | None
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_WIDTH = 60
 SHEET_TITLE_LIMIT = 31  # Excel's limit
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORBIDDEN_IN_TITLE = str.maketrans({char: " " for char in "[]:*?/\\"})
 
 
@@ -29,6 +33,11 @@ class Sheet:
     title: str
     headers: Sequence[str]
     rows: Sequence[Sequence[Cell]]
+
+
+def _inert(text: str) -> str:
+    """``text`` as a spreadsheet shows it but never runs it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _text(value: Cell) -> str:
@@ -40,14 +49,14 @@ def _text(value: Cell) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return "1" if value else "0"
-    return str(value)
+    return _inert(value) if isinstance(value, str) else str(value)
 
 
 def to_csv(sheet: Sheet) -> bytes:
     """One sheet as CSV: comma-separated, quoted as needed, CRLF rows, UTF-8 with a BOM."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(sheet.headers)
+    writer.writerow([_inert(header) for header in sheet.headers])
     writer.writerows([_text(value) for value in row] for row in sheet.rows)
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -81,7 +90,9 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
             for index, cell in enumerate(row_cells):
                 if isinstance(cell.value, datetime):
                     cell.number_format = DATETIME_FORMAT
-                text = _text(cell.value)
+                if cell.data_type == "f":  # typed text that looks like a formula
+                    cell.data_type = "s"
+                text = str(cell.value) if isinstance(cell.value, str) else _text(cell.value)
                 if "\n" in text:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                 longest = max((len(line) for line in text.splitlines()), default=0)

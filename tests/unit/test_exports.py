@@ -48,3 +48,16 @@ def test_xlsx_drops_control_characters_excel_cannot_hold() -> None:
     sheet = Sheet("Requests", ["note"], [["leak\x00ing\x01 \tvalve\nagain"]])
     book = load_workbook(io.BytesIO(to_xlsx([sheet])))
     assert book["Requests"]["A2"].value == "leaking \tvalve\nagain"
+
+
+def test_typed_text_never_becomes_a_formula() -> None:
+    """A customer's description may start like a formula; Excel must show it, not run it."""
+    typed = ['=HYPERLINK("http://x","click")', "+1-2", "-5 bar", "@SUM(A1)", "\tx", "ok"]
+    sheet = Sheet("Requests", ["description", "value"], [[text, -5] for text in typed])
+    rows = list(csv.reader(io.StringIO(to_csv(sheet).decode("utf-8-sig"))))[1:]
+    assert [row[0] for row in rows] == ["'" + text for text in typed[:5]] + ["ok"]
+    assert {row[1] for row in rows} == {"-5"}  # numbers are numbers, not typed text
+    book = load_workbook(io.BytesIO(to_xlsx([sheet])))
+    cells = [row[0] for row in book["Requests"].iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == typed
+    assert all(cell.data_type == "s" for cell in cells)
