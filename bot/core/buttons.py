@@ -99,7 +99,7 @@ class _Field:
             return text == "1"
         if self.kind is int:
             number = parse_int(text)
-            if number is None:
+            if number is None or str(number) != text:  # only the form pack() writes
                 raise Malformed(f"{self.name}: {text!r} is not an id")
             return number
         if isinstance(self.kind, type) and issubclass(self.kind, Enum):

@@ -258,3 +258,10 @@ def test_trailing_defaults_may_be_left_out_and_compact_leaves_them_out() -> None
     for forged in ("zz:pg", "zz:pg:", "zz:pg:12:6:1", "zz:pg:12:①"):
         with pytest.raises(Malformed):
             Paged.unpack(forged)
+
+
+def test_ids_read_back_only_in_the_form_pack_writes() -> None:
+    for forged in ("zz:pg: 5", "zz:pg:05", "zz:pg:5 ", "zz:pg:+5"):
+        with pytest.raises(Malformed):
+            Paged.unpack(forged)
+    assert Paged.unpack("zz:pg:0") == Paged(ticket=0)
