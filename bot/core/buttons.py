@@ -112,7 +112,7 @@ class _Field:
 
 @dataclass_transform(frozen_default=True)
 class _Packed:
-    """Shared by buttons and deep links; subclasses say ``prefix=`` (and deep links ``sep``)."""
+    """Shared by buttons and deep links: subclasses say ``prefix=`` (and ``compact=True``)."""
 
     prefix: ClassVar[str]
     separator: ClassVar[str] = ":"
@@ -135,6 +135,12 @@ class _Packed:
                 _Field(f.name, *_optional(hints[f.name]), f.default)
                 for f in dataclasses.fields(cls)  # type: ignore[arg-type]
             )
+            for field in cls._fields:
+                kind = field.kind
+                if kind not in (int, str, bool) and not (
+                    isinstance(kind, type) and issubclass(kind, Enum)
+                ):
+                    raise TypeError(f"{cls.__name__}.{field.name}: {kind!r} cannot be packed")
         return cls._fields
 
     def pack(self) -> str:

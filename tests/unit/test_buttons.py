@@ -265,3 +265,11 @@ def test_ids_read_back_only_in_the_form_pack_writes() -> None:
         with pytest.raises(Malformed):
             Paged.unpack(forged)
     assert Paged.unpack("zz:pg:0") == Paged(ticket=0)
+
+
+def test_a_field_type_that_cannot_read_back_is_refused_when_first_used() -> None:
+    class Measured(ButtonData, prefix="zz:m"):
+        value: float
+
+    with pytest.raises(TypeError, match="cannot be packed"):
+        Measured(value=1.5).pack()
