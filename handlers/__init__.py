@@ -1,4 +1,5 @@
-"""Conversation flows by role. Thin: read the event, call services, render replies."""
+"""Conversation flows by role (common, client, engineer, manager), and notices: every message
+the bot sends on its own. Thin: read the event, call services, render replies."""
 
 from __future__ import annotations
 
