@@ -11,6 +11,7 @@ from datetime import date
 from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.services.equipment import Coverage, coverage
+from bot.services.tickets import ticket_ref
 from storage.models import (
     Equipment,
     Priority,
@@ -42,11 +43,6 @@ KIND = {
     TicketKind.MAINTENANCE: N_("Maintenance"),
     TicketKind.UPGRADE: N_("Upgrade"),
 }
-
-
-def ticket_ref(ticket: Ticket | int) -> str:
-    """``#42`` in every language."""
-    return f"#{ticket if isinstance(ticket, int) else ticket.id}"
 
 
 def equipment_label(item: Equipment) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import CursorResult, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
-from bot.services import jobs
+from bot.services import jobs, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import (
     OPEN_STATUSES,
@@ -146,7 +146,7 @@ async def assign(
         raise NotFound(N_("This request or engineer is not available."))
     if ticket.status not in RESTART or engineer_id == expected_engineer_id:
         cannot = N_("{ref} cannot be assigned in its current state.")
-        raise InvalidState(cannot, ref=f"#{ticket_id}")
+        raise InvalidState(cannot, ref=tickets.ticket_ref(ticket_id))
     status = ticket.status
     seen = (
         Ticket.engineer_id.is_(None)

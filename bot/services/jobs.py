@@ -168,7 +168,8 @@ async def accept(
         raise NotFound(GONE)
     if not can_take(engineer, ticket):
         raise Forbidden(
-            N_("{ref} needs skills that are not in your profile."), ref=f"#{ticket_id}"
+            N_("{ref} needs skills that are not in your profile."),
+            ref=tickets.ticket_ref(ticket_id),
         )
     when = literal(now, UTCDateTime())
     result = cast(

@@ -27,6 +27,11 @@ from storage.models import (
 )
 
 
+def ticket_ref(ticket: Ticket | int) -> str:
+    """``#42`` in every language: how people see a ticket's number."""
+    return f"#{ticket if isinstance(ticket, int) else ticket.id}"
+
+
 @dataclass(frozen=True)
 class NewTicket:
     customer_id: int
