@@ -28,6 +28,7 @@ STATUS = {
     TicketStatus.EN_ROUTE: N_("Engineer on the way"),
     TicketStatus.ON_SITE: N_("Engineer on site"),
     TicketStatus.WAITING_PARTS: N_("Waiting for spare parts"),
+    TicketStatus.WAITING_CUSTOMER: N_("Waiting for the customer's reply"),
     TicketStatus.RESOLVED: N_("Resolved, waiting for your confirmation"),
     TicketStatus.CLOSED: N_("Closed"),
     TicketStatus.CANCELLED: N_("Cancelled"),
@@ -152,7 +153,7 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
         return ctx._("Rated {stars}", stars="⭐" * int(event.data.get("rating") or 0))
     if kind is TimelineKind.STATUS and event.status is not None:
         return ctx._(STATUS[event.status])
-    if kind is TimelineKind.PHOTO:
+    if kind is TimelineKind.ATTACHMENT:
         return ctx._("Photo added")
     if kind is TimelineKind.TEST:
         return ctx._("Acceptance test logged")

@@ -78,6 +78,7 @@ class TicketStatus(StrEnum):
     EN_ROUTE = "en_route"
     ON_SITE = "on_site"
     WAITING_PARTS = "waiting_parts"
+    WAITING_CUSTOMER = "waiting_customer"
     RESOLVED = "resolved"
     CLOSED = "closed"
     CANCELLED = "cancelled"
@@ -90,8 +91,11 @@ OPEN_STATUSES = frozenset(
         TicketStatus.EN_ROUTE,
         TicketStatus.ON_SITE,
         TicketStatus.WAITING_PARTS,
+        TicketStatus.WAITING_CUSTOMER,
     }
 )
+# Open statuses whose SLA clock stands still: the ticket waits for someone outside the office.
+PAUSED_STATUSES = frozenset({TicketStatus.WAITING_PARTS, TicketStatus.WAITING_CUSTOMER})
 
 
 class Priority(StrEnum):
@@ -224,6 +228,9 @@ class Ticket(Base):
     preferred_date: Mapped[str | None] = mapped_column(String(100))
     sla_paused_at: Mapped[datetime | None] = mapped_column()
     sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # Pushes of a new job to engineers: 0 none yet, 1 the nearest few, 2 everyone matching.
+    push_wave: Mapped[int] = mapped_column(Integer, default=0)
+    pushed_at: Mapped[datetime | None] = mapped_column()
 
     equipment: Mapped[Equipment | None] = relationship(lazy="joined")
     engineer: Mapped[Person | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
@@ -233,11 +240,25 @@ class Ticket(Base):
         return self.status in OPEN_STATUSES
 
 
-class TicketPhoto(Base):
-    __tablename__ = "ticket_photos"
+class AttachmentKind(StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    VOICE = "voice"
+    VIDEO = "video"
+
+
+class TicketAttachment(Base):
+    """A photo, document, voice note or video on a ticket, kept as Telegram's file id so it
+    can be sent again without downloading it."""
+
+    __tablename__ = "ticket_attachments"
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[AttachmentKind] = mapped_column(
+        enum(AttachmentKind), default=AttachmentKind.PHOTO
+    )
     file_id: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str | None] = mapped_column(String(200))
     added_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -246,7 +267,10 @@ class TimelineKind(StrEnum):
     CREATED = "created"
     STATUS = "status"
     NOTE = "note"
-    PHOTO = "photo"
+    ATTACHMENT = "attachment"
+    # A message between the customer and staff; ``data`` says who wrote ("from": "customer" or
+    # "staff") and whether it was a question that waits for the customer.
+    MESSAGE = "message"
     ASSIGNED = "assigned"
     HANDED_BACK = "handed_back"
     TEST = "test"
@@ -399,18 +423,26 @@ class OutboxMessage(Base):
     change that caused it and delivered by the dispatcher."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_chat_message", "chat_id", "message_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     text: Mapped[str] = mapped_column(Text)
     markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    photo: Mapped[str | None] = mapped_column(String(200))
+    # Telegram file ids to send ([{"kind": "photo", "file_id": ...}, ...]), ``text`` the caption.
+    media: Mapped[list[Any] | None] = mapped_column(JSON)
     # An uploaded file (e.g. the digest chart PNG), sent as a document with ``text`` as caption.
     document: Mapped[bytes | None] = mapped_column(LargeBinary)
     document_name: Mapped[str | None] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(32), default="")
+    # The ticket the message is about: a Telegram reply to it is routed to that ticket.
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # Set on an edit: the row whose delivered message gets this text and keyboard.
+    edit_of: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     status: Mapped[OutboxStatus] = mapped_column(enum(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -418,6 +450,25 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column()
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class LivePurpose(StrEnum):
+    ALERT = "alert"  # the managers' alert about a ticket
+    PUSH = "push"  # a new job offered to an engineer
+
+
+class LiveMessage(Base):
+    """A message about a ticket that is edited as the ticket changes, so nobody acts on a
+    stale one: it points at the outbox row that sent it, and edits go out as outbox rows with
+    ``edit_of`` set to that row."""
+
+    __tablename__ = "live_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    purpose: Mapped[LivePurpose] = mapped_column(enum(LivePurpose))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Lease(Base):

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.clock import Clock
-from bot.core.events import Incoming
+from bot.core.events import Attachment, Incoming
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import (
     AnswerCallback,
@@ -61,8 +61,8 @@ class Context:
         self,
         text: str,
         markup: Markup | None = None,
-        photo: str | None = None,
         *,
+        media: tuple[Attachment, ...] = (),
         document: bytes | None = None,
         document_name: str | None = None,
     ) -> None:
@@ -70,7 +70,7 @@ class Context:
 
         A text over Telegram's limit goes out as several messages, the buttons under the last.
         """
-        if photo is None and document is None:
+        if not media and document is None:
             *head, text = split_text(text)
             for part in head:
                 self.replies.append(Send(self.event.chat_id, part, thread_id=self.event.thread_id))
@@ -79,7 +79,7 @@ class Context:
                 self.event.chat_id,
                 text,
                 markup,
-                photo=photo,
+                media=media,
                 document=document,
                 document_name=document_name,
                 thread_id=self.event.thread_id,

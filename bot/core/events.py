@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from storage.models import AttachmentKind
+
 
 class EventKind(StrEnum):
     TEXT = "text"
@@ -17,7 +19,7 @@ class EventKind(StrEnum):
     CALLBACK = "callback"
     CONTACT = "contact"
     LOCATION = "location"
-    PHOTO = "photo"
+    ATTACHMENT = "attachment"  # a photo, document, voice note or video, maybe with a caption
     OTHER = "other"
 
 
@@ -36,6 +38,15 @@ class Location:
     latitude: float
     longitude: float
     live: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file a person sent (or the bot sends again), by Telegram's file id."""
+
+    kind: AttachmentKind
+    file_id: str
+    file_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +70,10 @@ class Incoming:
     thread_id: int | None = None  # the forum topic the message was posted in
     contact: Contact | None = None
     location: Location | None = None
-    photo_file_ids: tuple[str, ...] = field(default_factory=tuple)
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    # The bot's message this one answers (a Telegram reply) and that message's text or caption.
+    reply_to_message_id: int | None = None
+    reply_to_text: str = ""
 
     @staticmethod
     def split_command(text: str) -> tuple[str, str] | None:

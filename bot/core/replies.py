@@ -5,8 +5,11 @@ Handlers return a list of these; a runtime turns each into one Bot API call.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from bot.core.events import Attachment
 
 CALLBACK_DATA_LIMIT = 64
 TEXT_LIMIT = 4096
@@ -57,12 +60,14 @@ Markup = InlineKeyboard | ReplyKeyboard | RemoveKeyboard
 
 @dataclass(frozen=True, slots=True)
 class Send:
-    """A new message. With ``photo`` (a file id) it is sent as a photo with a caption."""
+    """A new message. With ``media`` it is those files with ``text`` as the caption: one file
+    goes as a photo, document, voice note or video, several as one album (photos and videos,
+    or documents; at most 10, no keyboard)."""
 
     chat_id: int
     text: str
     markup: Markup | None = None
-    photo: str | None = None
+    media: tuple[Attachment, ...] = ()
     document: bytes | None = None
     document_name: str | None = None
     thread_id: int | None = None
@@ -137,6 +142,28 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 def shorten(text: str, limit: int = TEXT_LIMIT) -> str:
     """For an edit, which cannot become two messages: cut with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+ALBUM_LIMIT = 10
+# Kinds Telegram lets share an album: photos with videos, documents with documents; a voice
+# note always goes alone.
+_ALBUM_FAMILY = {"photo": "visual", "video": "visual", "document": "document"}
+
+
+def albums(attachments: Sequence[Attachment]) -> list[tuple[Attachment, ...]]:
+    """The attachments as the fewest messages Telegram accepts, in their order of kinds."""
+    groups: dict[str, list[list[Attachment]]] = {}
+    single: list[tuple[Attachment, ...]] = []
+    for item in attachments:
+        family = _ALBUM_FAMILY.get(item.kind.value)
+        if family is None:
+            single.append((item,))
+            continue
+        chunks = groups.setdefault(family, [[]])
+        if len(chunks[-1]) == ALBUM_LIMIT:
+            chunks.append([])
+        chunks[-1].append(item)
+    return [tuple(chunk) for chunks in groups.values() for chunk in chunks] + single
 
 
 def inline(*rows: list[Button] | tuple[Button, ...]) -> InlineKeyboard:

@@ -31,16 +31,17 @@ from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
-from bot.core.replies import Send
+from bot.core.replies import Edit, Send
 from bot.delivery.limits import Rate, SendLimits
 from bot.delivery.queue import Claimed, OutboxQueue
 from bot.runtimes.base import Rejected, RetryAfter, Transient, Unreachable
 from bot.services import leases
 from storage.db import Database
+from storage.models import OutboxStatus
 
 log = logging.getLogger(__name__)
 
-SendFunction = Callable[[Send], Awaitable[int | None]]
+SendFunction = Callable[[Send | Edit], Awaitable[int | None]]
 
 # The lease that makes one process at a time the claimer on SQLite.
 CLAIMER_LEASE = "outbox-claimer"
@@ -242,6 +243,8 @@ class Dispatcher:
                 return await self._attempt(row)
 
     async def _attempt(self, row: Claimed) -> _Pause | None:
+        if row.edit_of is not None and not row.edit_ready:
+            return await self._unready_edit(row)
         try:
             reply = row.reply()
         except (TypeError, ValueError, KeyError) as exc:  # a stored keyboard we cannot read
@@ -275,6 +278,16 @@ class Dispatcher:
             log.exception("unexpected error sending outbox message %s", row.id)
             return await self._retry(row, self._backoff(row.attempts + 1), f"error: {exc!r}")
         await self._record_sent(row, message_id)
+        return None
+
+    async def _unready_edit(self, row: Claimed) -> _Pause | None:
+        """An edit whose message is not out yet waits for it; one whose message never went out
+        (refused, or the person blocked the bot) has nothing to edit."""
+        original = row.original
+        if original is not None and original.status is OutboxStatus.PENDING:
+            return await self._retry(row, self._backoff(row.attempts + 1), "original not sent")
+        await self.queue.mark_failed(row, "the message to edit was never delivered")
+        log.info("outbox edit %s dropped: message %s was never delivered", row.id, row.edit_of)
         return None
 
     async def _retry(self, row: Claimed, seconds: float, error: str) -> _Pause:

@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.replies import Send, markup_from_json
+from bot.core.replies import Edit, InlineKeyboard, Send, markup_from_json
+from bot.services.outbox import media_from_json
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus, Person
 
@@ -30,37 +32,60 @@ class Claimed:
     person_id: int | None
     text: str
     markup: dict[str, Any] | None
-    photo: str | None
+    media: list[Any] | None
     thread_id: int | None
     attempts: int
     document: bytes | None = None
     document_name: str | None = None
+    # An edit: the row whose message it changes, and that row's state when this was claimed.
+    edit_of: int | None = None
+    original: Original | None = None
+
+    @property
+    def edit_ready(self) -> bool:
+        """An edit whose message has been delivered, so it has an id to edit."""
+        return self.original is not None and self.original.message_id is not None
 
     @classmethod
-    def of(cls, row: OutboxMessage) -> Claimed:
+    def of(cls, row: OutboxMessage, original: Original | None = None) -> Claimed:
         return cls(
             row.id,
             row.chat_id,
             row.person_id,
             row.text,
             row.markup,
-            row.photo,
+            row.media,
             row.thread_id,
             row.attempts,
             row.document,
             row.document_name,
+            row.edit_of,
+            original,
         )
 
-    def reply(self) -> Send:
+    def reply(self) -> Send | Edit:
+        markup = markup_from_json(self.markup)
+        if self.edit_of is not None:
+            assert self.original is not None and self.original.message_id is not None
+            assert markup is None or isinstance(markup, InlineKeyboard)
+            return Edit(self.chat_id, self.original.message_id, self.text, markup)
         return Send(
             self.chat_id,
             self.text,
-            markup_from_json(self.markup),
-            photo=self.photo,
+            markup,
+            media=tuple(media_from_json(item) for item in self.media or ()),
             document=self.document,
             document_name=self.document_name,
             thread_id=self.thread_id,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """The message an edit row changes: its id once delivered, and whether it still may be."""
+
+    status: OutboxStatus
+    message_id: int | None
 
 
 class OutboxQueue:
@@ -85,7 +110,9 @@ class OutboxQueue:
         if not self.db.is_sqlite:
             due = due.with_for_update(skip_locked=True)
         async with self.db.transaction() as session:
-            claimed = [Claimed.of(row) for row in (await session.scalars(due)).all()]
+            rows = (await session.scalars(due)).all()
+            originals = await _originals(session, [row.edit_of for row in rows if row.edit_of])
+            claimed = [Claimed.of(row, originals.get(row.edit_of or 0)) for row in rows]
             if claimed:
                 await session.execute(
                     update(OutboxMessage)
@@ -166,3 +193,14 @@ class OutboxQueue:
                 .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == PENDING)
                 .values(**values)
             )
+
+
+async def _originals(session: AsyncSession, ids: Sequence[int]) -> dict[int, Original]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.message_id).where(
+            OutboxMessage.id.in_(ids)
+        )
+    )
+    return {id_: Original(status, message_id) for id_, status, message_id in rows}

@@ -26,6 +26,9 @@ from aiogram.types import (
     BotCommandScopeUnion,
     BufferedInputFile,
     InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     TelegramObject,
@@ -41,10 +44,19 @@ log = logging.getLogger(__name__)
 
 # How long shutdown waits for the update being handled before cutting it off.
 SHUTDOWN_GRACE = 30.0
+# The album item class for each attachment kind that may be in a media group.
+ALBUM_ITEMS = {
+    "photo": InputMediaPhoto,
+    "video": InputMediaVideo,
+    "document": InputMediaDocument,
+}
 
 AIOGRAM = Framework(
     build=lambda kind, value: kind.model_validate(value),
     markups=(InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove),
+    input_media=lambda item: ALBUM_ITEMS[item["type"]](
+        media=item["media"], caption=item["caption"]
+    ),
     upload=lambda upload: BufferedInputFile(upload.data, upload.name),
     scope=TypeAdapter(BotCommandScopeUnion).validate_python,
     command=BotCommand,

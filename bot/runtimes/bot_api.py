@@ -50,8 +50,19 @@ class Upload:
 def api_call(reply: Reply) -> tuple[str, Arguments]:
     """The ``Bot`` method and its keyword arguments that perform ``reply``."""
     match reply:
-        case Send(photo=str() as photo):
-            return "send_photo", _send(reply, photo=photo, caption=reply.text or None)
+        case Send(media=(single,)):
+            kind = single.kind.value
+            return f"send_{kind}", _send(
+                reply, **{kind: single.file_id}, caption=reply.text or None
+            )
+        case Send(media=(_, _, *_)):
+            items = [
+                {"type": item.kind.value, "media": item.file_id, "caption": None}
+                for item in reply.media
+            ]
+            items[0]["caption"] = reply.text or None
+            group = {"chat_id": reply.chat_id, "media": items}
+            return "send_media_group", {**group, "message_thread_id": reply.thread_id}
         case Send(document=bytes() as data):
             upload = Upload(data, reply.document_name or DEFAULT_DOCUMENT_NAME)
             return "send_document", _send(reply, document=upload, caption=reply.text or None)
@@ -151,6 +162,7 @@ class Framework:
     build: Callable[[Any, dict[str, Any]], Any]  # one of its classes from a Bot API object
     markups: tuple[type, ...]  # its keyboard classes, in the order of MARKUP_KINDS
     upload: Callable[[Upload], Any]
+    input_media: Callable[[dict[str, Any]], Any]  # an album item: {"type", "media", "caption"}
     scope: Callable[[dict[str, Any]], Any]  # a BotCommandScope of the right subclass
     command: Callable[..., Any]  # BotCommand(command=..., description=...)
     errors: ErrorTable
@@ -160,7 +172,8 @@ class Framework:
         """The arguments with the framework's own objects where it wants them."""
         wrap: dict[str, Callable[[Any], Any]] = {
             "reply_markup": self._markup,
-            "document": self.upload,
+            "document": lambda value: self.upload(value) if isinstance(value, Upload) else value,
+            "media": lambda items: [self.input_media(item) for item in items],
             "scope": self.scope,
             "commands": lambda commands: [self.command(**command) for command in commands],
         }
@@ -226,6 +239,8 @@ class BotApiRuntime:
             raise
         if isinstance(reply, Edit):
             return reply.message_id
+        if isinstance(result, list | tuple):  # an album: the first message stands for it
+            result = result[0]
         return int(result.message_id) if isinstance(reply, Send) else None
 
     async def set_webhook(self, url: str, secret_token: str) -> None:

@@ -13,9 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from bot.core.events import Contact, EventKind, Incoming, Location
+from bot.core.events import Attachment, Contact, EventKind, Incoming, Location
 from bot.core.replies import Reply
 from bot.runtimes.base import DeliveryError, Rejected, RetryAfter, UpdateHandler
+from storage.models import AttachmentKind
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,13 @@ MAX_INLINE_RETRY_WAIT = 10.0
 # Update types that carry a person and a chat but nothing the core reads yet: they become
 # EventKind.OTHER so handlers can still see e.g. that somebody blocked the bot (my_chat_member).
 _OTHER_WITH_CHAT = ("edited_message", "my_chat_member")
+
+# Files a person may send besides photos; each is sent back with the method of its kind.
+_FILE_KINDS = (
+    ("document", AttachmentKind.DOCUMENT),
+    ("voice", AttachmentKind.VOICE),
+    ("video", AttachmentKind.VIDEO),
+)
 
 # What both runtimes ask Telegram for (polling and webhook alike): exactly what is converted.
 ALLOWED_UPDATES = ("message", "callback_query", *_OTHER_WITH_CHAT)
@@ -70,6 +78,9 @@ def _from_message(
         "message_id": message.get("message_id"),
         "thread_id": message.get("message_thread_id") if message.get("is_topic_message") else None,
     }
+    if (answered := message.get("reply_to_message")) and not _is_topic_root(message, answered):
+        fields["reply_to_message_id"] = answered.get("message_id")
+        fields["reply_to_text"] = answered.get("text") or answered.get("caption") or ""
 
     if contact := message.get("contact"):
         kind = EventKind.CONTACT
@@ -85,9 +96,9 @@ def _from_message(
             longitude=float(location["longitude"]),
             live=bool(location.get("live_period")),
         )
-    elif photo := message.get("photo"):
-        kind = EventKind.PHOTO
-        fields["photo_file_ids"] = tuple(p["file_id"] for p in sorted(photo, key=_photo_size))
+    elif attachment := _attachment(message):
+        kind = EventKind.ATTACHMENT
+        fields["attachments"] = (attachment,)
     elif has_text and (command := _command(text, bot_username)):
         kind = EventKind.COMMAND
         fields["command"], fields["args"] = command
@@ -148,6 +159,22 @@ def _sender(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def _photo_size(photo: Mapping[str, Any]) -> tuple[int, int]:
     return (photo.get("width", 0) * photo.get("height", 0), photo.get("file_size") or 0)
+
+
+def _attachment(message: Mapping[str, Any]) -> Attachment | None:
+    """The file a message carries (a photo as its largest size); None for anything else."""
+    if photo := message.get("photo"):
+        largest = max(photo, key=_photo_size)
+        return Attachment(AttachmentKind.PHOTO, str(largest["file_id"]))
+    for key, kind in _FILE_KINDS:
+        if file := message.get(key):
+            return Attachment(kind, str(file["file_id"]), file.get("file_name"))
+    return None
+
+
+def _is_topic_root(message: Mapping[str, Any], answered: Mapping[str, Any]) -> bool:
+    """In a forum, every message "replies" to its topic's opening service message."""
+    return bool(message.get("is_topic_message")) and "forum_topic_created" in answered
 
 
 def _command(text: str, bot_username: str | None) -> tuple[str, str] | None:

@@ -14,6 +14,9 @@ from telegram import (
     BotCommandScope,
     InlineKeyboardMarkup,
     InputFile,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -37,9 +40,19 @@ def _retry_seconds(exc: tg_error.RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+# The album item class for each attachment kind that may be in a media group.
+ALBUM_ITEMS = {
+    "photo": InputMediaPhoto,
+    "video": InputMediaVideo,
+    "document": InputMediaDocument,
+}
+
 PTB = Framework(
     build=lambda kind, value: kind.de_json(value),
     markups=(InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove),
+    input_media=lambda item: ALBUM_ITEMS[item["type"]](
+        media=item["media"], caption=item["caption"]
+    ),
     upload=lambda upload: InputFile(upload.data, filename=upload.name),
     scope=BotCommandScope.de_json,
     command=BotCommand,

@@ -15,6 +15,7 @@ from sqlalchemy import CursorResult, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.core.events import Attachment
 from bot.core.i18n import N_
 from bot.services import geo, sla, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
@@ -27,8 +28,8 @@ from storage.models import (
     Priority,
     Role,
     Ticket,
+    TicketAttachment,
     TicketEvent,
-    TicketPhoto,
     TicketStatus,
     TimelineKind,
 )
@@ -351,21 +352,23 @@ async def add_note(
     return event
 
 
-async def add_photo(
+async def add_attachment(
     session: AsyncSession,
     ticket: Ticket,
     engineer: Person,
-    file_id: str,
+    attachment: Attachment,
     now: datetime,
     caption: str | None = None,
-) -> TicketPhoto:
+) -> TicketAttachment:
     _require_workable(ticket, engineer)
-    photo = TicketPhoto(ticket_id=ticket.id, file_id=file_id, added_by=engineer.id, added_at=now)
-    session.add(photo)
-    session.add(_event(ticket, engineer, TimelineKind.PHOTO, now, note=caption or None))
+    row = tickets.stored(ticket, attachment, engineer, now)
+    session.add(row)
+    event = _event(ticket, engineer, TimelineKind.ATTACHMENT, now, note=caption or None)
+    event.data = {"kind": attachment.kind.value}
+    session.add(event)
     ticket.updated_at = now
     await session.flush()
-    return photo
+    return row
 
 
 # -- details for the job card --------------------------------------------------------------

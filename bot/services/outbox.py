@@ -6,12 +6,14 @@ exists exactly when the change does; the dispatcher delivers it afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.replies import Markup, markup_to_json, split_text
-from storage.models import OutboxMessage
+from bot.core.events import Attachment
+from bot.core.replies import Markup, markup_to_json, shorten, split_text
+from storage.models import AttachmentKind, OutboxMessage
 
 
 async def enqueue(
@@ -24,28 +26,71 @@ async def enqueue(
     person_id: int | None = None,
     kind: str = "",
     thread_id: int | None = None,
-    photo: str | None = None,
+    media: Sequence[Attachment] = (),
     document: bytes | None = None,
     document_name: str | None = None,
-) -> None:
+    ticket_id: int | None = None,
+) -> OutboxMessage:
     """Queue a message; a text over Telegram's limit becomes several rows, in order, with the
-    buttons under the last (a caption of a photo or file is the caller's to keep short)."""
-    parts = split_text(text) if photo is None and document is None else [text]
+    buttons under the last (a caption of a file is the caller's to keep short). Returns the
+    last row, flushed, so a live message can point at it."""
+    parts = split_text(text) if not media and document is None else [text]
+    row: OutboxMessage | None = None
     for number, part in enumerate(parts, start=1):
         last = number == len(parts)
-        session.add(
-            OutboxMessage(
-                chat_id=chat_id,
-                thread_id=thread_id,
-                person_id=person_id,
-                text=part,
-                markup=markup_to_json(markup) if last else None,
-                photo=photo,
-                document=document,
-                document_name=document_name,
-                kind=kind,
-                created_at=now,
-                next_attempt_at=now,
-            )
+        row = OutboxMessage(
+            chat_id=chat_id,
+            thread_id=thread_id,
+            person_id=person_id,
+            text=part,
+            markup=markup_to_json(markup) if last else None,
+            media=[media_to_json(item) for item in media] or None,
+            document=document,
+            document_name=document_name,
+            kind=kind,
+            ticket_id=ticket_id,
+            created_at=now,
+            next_attempt_at=now,
         )
+        session.add(row)
     await session.flush()
+    assert row is not None  # split_text gives at least one part
+    return row
+
+
+async def enqueue_edit(
+    session: AsyncSession,
+    original: OutboxMessage,
+    text: str,
+    now: datetime,
+    *,
+    markup: Markup | None = None,
+) -> None:
+    """Queue an edit of ``original``'s message: new text and keyboard (none removes it). It
+    goes out in the chat's order, after the original, whose message id it takes when sent."""
+    session.add(
+        OutboxMessage(
+            chat_id=original.chat_id,
+            thread_id=original.thread_id,
+            person_id=original.person_id,
+            text=shorten(text),
+            markup=markup_to_json(markup),
+            kind=original.kind,
+            ticket_id=original.ticket_id,
+            edit_of=original.id,
+            created_at=now,
+            next_attempt_at=now,
+        )
+    )
+    await session.flush()
+
+
+def media_to_json(attachment: Attachment) -> dict[str, str]:
+    data = {"kind": attachment.kind.value, "file_id": attachment.file_id}
+    if attachment.file_name:
+        data["file_name"] = attachment.file_name
+    return data
+
+
+def media_from_json(data: dict[str, str]) -> Attachment:
+    return Attachment(AttachmentKind(data["kind"]), data["file_id"], data.get("file_name"))

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.core.events import Attachment
 from bot.core.i18n import N_
 from bot.services import sla
 from bot.services.errors import Forbidden, NotFound
@@ -20,9 +21,9 @@ from storage.models import (
     Priority,
     Role,
     Ticket,
+    TicketAttachment,
     TicketEvent,
     TicketKind,
-    TicketPhoto,
     TimelineKind,
 )
 
@@ -39,7 +40,7 @@ class NewTicket:
     priority: Priority
     equipment_id: int | None = None
     equipment_text: str | None = None
-    photos: Sequence[str] = ()
+    attachments: Sequence[Attachment] = ()
     kind: TicketKind = TicketKind.BREAKDOWN
     order_ref: str | None = None
     preferred_date: str | None = None
@@ -75,10 +76,7 @@ async def create(
     )
     session.add(ticket)
     await session.flush()
-    session.add_all(
-        TicketPhoto(ticket_id=ticket.id, file_id=file_id, added_by=reporter.id, added_at=now)
-        for file_id in new.photos
-    )
+    session.add_all(stored(ticket, item, reporter, now) for item in new.attachments)
     session.add(
         TicketEvent(
             ticket_id=ticket.id,
@@ -86,7 +84,7 @@ async def create(
             actor_id=reporter.id,
             kind=TimelineKind.CREATED,
             status=ticket.status,
-            data={"priority": new.priority.value, "photos": len(new.photos)},
+            data={"priority": new.priority.value, "attachments": len(new.attachments)},
         )
     )
     await session.flush()
@@ -148,10 +146,23 @@ async def timeline(session: AsyncSession, ticket_id: int) -> list[TicketEvent]:
     return list(rows)
 
 
-async def photos(session: AsyncSession, ticket_id: int) -> list[str]:
-    rows = await session.scalars(
-        select(TicketPhoto.file_id)
-        .where(TicketPhoto.ticket_id == ticket_id)
-        .order_by(TicketPhoto.id)
+def stored(ticket: Ticket, item: Attachment, by: Person, now: datetime) -> TicketAttachment:
+    """The row that keeps ``item`` on ``ticket``."""
+    return TicketAttachment(
+        ticket_id=ticket.id,
+        kind=item.kind,
+        file_id=item.file_id,
+        file_name=item.file_name,
+        added_by=by.id,
+        added_at=now,
     )
-    return list(rows)
+
+
+async def attachments(session: AsyncSession, ticket_id: int) -> list[Attachment]:
+    """The ticket's files, oldest first, ready to be sent again."""
+    rows = await session.scalars(
+        select(TicketAttachment)
+        .where(TicketAttachment.ticket_id == ticket_id)
+        .order_by(TicketAttachment.id)
+    )
+    return [Attachment(row.kind, row.file_id, row.file_name) for row in rows]

@@ -122,7 +122,7 @@ class Draft:
         def decorator(handler: TextStep) -> TextStep:
             async def route(ctx: Context) -> None:
                 event, text = ctx.event, ctx.event.text.strip()
-                if event.kind is EventKind.PHOTO and photo is not None:
+                if event.kind is EventKind.ATTACHMENT and photo is not None:
                     await photo(ctx, text)
                 elif event.kind is not EventKind.TEXT or not text:
                     ctx.send(ctx._("Please answer with text or use the buttons."))

@@ -15,6 +15,7 @@ from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.services import tickets
 from bot.services.matching import fold
+from bot.services.outbox import media_from_json, media_to_json
 from handlers import notices
 from handlers.client import buttons
 from handlers.client.buttons import EquipmentLink, PhotosDone, ReportOther, Urgency
@@ -120,7 +121,7 @@ def keep_photo(ctx: Context) -> int | None:
     if len(photos) >= MAX_PHOTOS:
         ctx.send(ctx._("That's the maximum number of photos, thank you. Press Done to continue."))
         return None
-    photos.append(ctx.event.photo_file_ids[-1])
+    photos.append(media_to_json(ctx.event.attachments[0]))
     dialogs.move(ctx, REPORT.require(ctx), photos=photos)
     return len(photos)
 
@@ -239,7 +240,7 @@ async def send_report(ctx: Context) -> None:
         priority=Priority(values["priority"]),
         equipment_id=values.get("equipment_id"),
         equipment_text=values.get("equipment_text"),
-        photos=tuple(values.get("photos", [])),
+        attachments=tuple(media_from_json(item) for item in values.get("photos", [])),
     )
     ticket = await tickets.create(ctx.session, ctx.person, new, ctx.now(), ctx.settings)
     await notices.new_ticket(ctx, ticket)

@@ -83,7 +83,7 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     if ticket.is_open and ticket.response_due and ticket.resolution_due:
         lines.append(ctx._("To be resolved by {due}", due=ctx.t.datetime(ticket.resolution_due)))
     lines.append(ctx._("Problem: {description}", description=ticket.description))
-    photo_count = len(await tickets.photos(ctx.session, ticket.id))
+    photo_count = len(await tickets.attachments(ctx.session, ticket.id))
     if photo_count:
         lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
     lines += ["", ctx._("Timeline:")]

@@ -90,7 +90,7 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
 async def progress_lines(ctx: Context, ticket: Ticket) -> list[str]:
     """Photos, the ETA and the deadline: what has happened on the job so far."""
     lines = []
-    photo_count = len(await tickets.photos(ctx.session, ticket.id))
+    photo_count = len(await tickets.attachments(ctx.session, ticket.id))
     if photo_count:
         lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:

@@ -113,12 +113,12 @@ async def add_photos(ctx: Context, button: AddPhotos) -> None:
 @job_step(router, "photos")
 async def photo_sent(ctx: Context, ticket: Ticket) -> None:
     event = ctx.event
-    if event.kind is not EventKind.PHOTO:
+    if event.kind is not EventKind.ATTACHMENT:
         ask_for_photos(ctx, ticket)
         return
     caption = event.text.strip() or None
-    await jobs.add_photo(
-        ctx.session, ticket, ctx.person, event.photo_file_ids[-1], ctx.now(), caption
+    await jobs.add_attachment(
+        ctx.session, ticket, ctx.person, event.attachments[0], ctx.now(), caption
     )
     count = int(ctx.dialog.data.get("count", 0)) + 1 if ctx.dialog else 1
     dialogs.move(ctx, "photos", count=count)

@@ -25,7 +25,7 @@ EVENT_LABELS = {
     TimelineKind.CREATED: N_("Registered"),
     TimelineKind.STATUS: N_("Status"),
     TimelineKind.NOTE: N_("Note"),
-    TimelineKind.PHOTO: N_("Photo"),
+    TimelineKind.ATTACHMENT: N_("Photo"),
     TimelineKind.ASSIGNED: N_("Assigned"),
     TimelineKind.HANDED_BACK: N_("Handed back"),
     TimelineKind.TEST: N_("Test"),

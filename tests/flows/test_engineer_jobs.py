@@ -11,7 +11,7 @@ from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.core.events import EventKind, Location
 from bot.core.replies import ReplyKeyboard
-from storage.models import Priority, TicketPhoto, TicketStatus, TimelineKind
+from storage.models import Priority, TicketAttachment, TicketStatus, TimelineKind
 from tests.support.chat import FlowChat
 from tests.support.jobs import events, load_ticket, make_job
 from tests.support.outbox import outbox
@@ -255,7 +255,7 @@ async def test_note_and_photos(client: FlowChat, clock: FrozenClock) -> None:
     [note] = await events(client.app, job, TimelineKind.NOTE)
     assert note.note == "Descaled the boiler"
     async with client.app.db.transaction() as session:
-        photos = list(await session.scalars(select(TicketPhoto.file_id)))
+        photos = list(await session.scalars(select(TicketAttachment.file_id)))
     assert len(photos) == 2
 
 
@@ -377,7 +377,9 @@ async def test_cancel_says_whether_anything_was_kept(client: FlowChat, clock: Fr
     await chat.say("/cancel")
     assert "What you had already saved is kept." in chat.joined()
     async with client.app.db.transaction() as session:
-        photos = await session.scalars(select(TicketPhoto).where(TicketPhoto.ticket_id == job))
+        photos = await session.scalars(
+            select(TicketAttachment).where(TicketAttachment.ticket_id == job)
+        )
         assert len(list(photos)) == 1
     await chat.press_data(f"mj:note:{job}")  # a note is a draft until it is sent
     await chat.say("/cancel")

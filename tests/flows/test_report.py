@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from bot.core.events import EventKind
 from bot.core.replies import AnswerCallback
-from storage.models import Dialog, Priority, TicketPhoto
+from storage.models import Dialog, Priority, TicketAttachment
 from tests.support.chat import FlowChat
 from tests.support.jobs import tickets
 from tests.support.people import client_chat
@@ -35,7 +35,7 @@ async def test_report_with_buttons_photo_and_confirm(client: FlowChat) -> None:
     assert ticket.priority is Priority.URGENT and ticket.equipment is not None
     assert ticket.description.startswith("Steam wand leaks")
     async with client.app.db.transaction() as session:
-        assert await session.scalar(select(func.count()).select_from(TicketPhoto)) == 1
+        assert await session.scalar(select(func.count()).select_from(TicketAttachment)) == 1
         assert await session.scalar(select(func.count()).select_from(Dialog)) == 0
 
 

@@ -133,7 +133,7 @@ KINDS = [
     (EventKind.CALLBACK, 42),
     (EventKind.TEXT, 22),
     (EventKind.COMMAND, 16),
-    (EventKind.PHOTO, 6),
+    (EventKind.ATTACHMENT, 6),
     (EventKind.LOCATION, 6),
     (EventKind.CONTACT, 5),
     (EventKind.OTHER, 3),
@@ -420,7 +420,7 @@ class Fuzzer:
             pool = self.labels if self.labels and self.rng.random() < 0.15 else TEXTS
             text = self.rng.choice(pool)
             await chat.deliver(chat.event(EventKind.TEXT, text=text))
-        elif kind is EventKind.PHOTO:
+        elif kind is EventKind.ATTACHMENT:
             await chat.send_photo(self.rng.choice(["", *TEXTS]))
         elif kind is EventKind.LOCATION:
             latitude, longitude = self.rng.choice(

@@ -8,8 +8,9 @@ import pytest
 import telegram
 from aiogram.types import Update as AiogramUpdate
 
-from bot.core.events import Contact, EventKind, Incoming, Location
+from bot.core.events import Attachment, Contact, EventKind, Incoming, Location
 from bot.runtimes.convert import incoming_from_update
+from storage.models import AttachmentKind
 
 USER = {
     "id": 42,
@@ -136,8 +137,8 @@ def test_location_static_and_live_edit() -> None:
 def test_photo_ids_largest_last_with_caption_as_text() -> None:
     incoming = incoming_from_update(SAMPLES["photo"])
     assert incoming is not None
-    assert incoming.kind is EventKind.PHOTO
-    assert incoming.photo_file_ids == ("small", "mid", "big")
+    assert incoming.kind is EventKind.ATTACHMENT
+    assert incoming.attachments == (Attachment(AttachmentKind.PHOTO, "big"),)
     assert incoming.text == "broken valve"
 
 
@@ -145,7 +146,7 @@ def test_contact_wins_over_text_and_photo_over_command_caption() -> None:
     both = message(text="+7 900", contact={"phone_number": "+7900"})
     assert incoming_from_update(both).kind is EventKind.CONTACT  # type: ignore[union-attr]
     captioned = message(photo=photo_sizes(), caption="/report")
-    assert incoming_from_update(captioned).kind is EventKind.PHOTO  # type: ignore[union-attr]
+    assert incoming_from_update(captioned).kind is EventKind.ATTACHMENT  # type: ignore[union-attr]
 
 
 def test_callback_takes_chat_and_message_from_the_pressed_message() -> None:

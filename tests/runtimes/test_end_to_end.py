@@ -84,7 +84,7 @@ async def test_reply_keyboard_contact_location_photo_document(running: Running) 
     sent = user.send_photo()
     echoed = await user.wait_for("nice photo", WAIT)
     largest = max(sent.photo, key=lambda size: size["width"] * size["height"])
-    assert running.echo.seen[-1].photo_file_ids[-1] == largest["file_id"]
+    assert running.echo.seen[-1].attachments[0].file_id == largest["file_id"]
     assert echoed.photo
 
     user.send_command("/doc")

@@ -8,7 +8,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from bot.app import App
-from bot.core.events import Contact, EventKind, Incoming, Location
+from bot.core.events import Attachment, Contact, EventKind, Incoming, Location
 from bot.core.replies import (
     AnswerCallback,
     Edit,
@@ -18,6 +18,7 @@ from bot.core.replies import (
     ReplyKeyboard,
     Send,
 )
+from storage.models import AttachmentKind
 
 _update_ids = itertools.count(1)
 _message_ids = itertools.count(1000)
@@ -31,7 +32,7 @@ class Shown:
     message_id: int
     text: str
     markup: Markup | None = None
-    photo: str | None = None
+    media: tuple[Attachment, ...] = ()
 
     def buttons(self) -> list[tuple[str, str]]:
         if not isinstance(self.markup, InlineKeyboard):
@@ -72,14 +73,15 @@ class FlowChat:
             self._apply(reply)
         return replies
 
-    async def say(self, text: str) -> list[Reply]:
+    async def say(self, text: str, reply_to: Shown | None = None) -> list[Reply]:
+        """Type ``text``; with ``reply_to``, as a Telegram reply to that bot message."""
         split = Incoming.split_command(text)
         if split is not None:
             name, args = split
             return await self.deliver(
                 self.event(EventKind.COMMAND, text=text, command=name, args=args)
             )
-        return await self.deliver(self.event(EventKind.TEXT, text=text))
+        return await self.deliver(self.event(EventKind.TEXT, text=text, **_reply(reply_to)))
 
     async def press(self, label: str) -> list[Reply]:
         """Press the newest on-screen button whose text contains ``label``."""
@@ -110,15 +112,23 @@ class FlowChat:
         return await self.deliver(self.event(EventKind.LOCATION, location=location))
 
     async def send_photo(self, caption: str = "") -> list[Reply]:
-        file_id = f"photo-{next(_file_ids)}"
+        return await self.send_file(AttachmentKind.PHOTO, caption)
+
+    async def send_file(
+        self, kind: AttachmentKind, caption: str = "", reply_to: Shown | None = None
+    ) -> list[Reply]:
+        """A photo, document, voice note or video, as a Telegram reply to ``reply_to`` if given."""
+        attachment = Attachment(kind, f"{kind.value}-{next(_file_ids)}")
         return await self.deliver(
-            self.event(EventKind.PHOTO, text=caption, photo_file_ids=(f"{file_id}-s", file_id))
+            self.event(
+                EventKind.ATTACHMENT, text=caption, attachments=(attachment,), **_reply(reply_to)
+            )
         )
 
     # -- reading ------------------------------------------------------------------------------
     def _apply(self, reply: Reply) -> None:
         if isinstance(reply, Send) and reply.chat_id in (self.user_id, self.group_id):
-            self.shown.append(Shown(next(_message_ids), reply.text, reply.markup, reply.photo))
+            self.shown.append(Shown(next(_message_ids), reply.text, reply.markup, reply.media))
         elif isinstance(reply, Edit):
             for shown in self.shown:
                 if shown.message_id == reply.message_id:
@@ -156,3 +166,10 @@ class FlowChat:
             if isinstance(reply, Send) and isinstance(reply.markup, ReplyKeyboard):
                 return reply.markup
         return None
+
+
+def _reply(shown: Shown | None) -> dict[str, object]:
+    """The event fields of a Telegram reply to ``shown``."""
+    if shown is None:
+        return {}
+    return {"reply_to_message_id": shown.message_id, "reply_to_text": shown.text}

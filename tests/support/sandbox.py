@@ -69,8 +69,8 @@ class EchoBot:
                 assert incoming.location is not None
                 where = f"{incoming.location.latitude},{incoming.location.longitude}"
                 return [Send(chat, f"location {where}")]
-            case EventKind.PHOTO:
-                return [Send(chat, "nice photo", photo=incoming.photo_file_ids[-1])]
+            case EventKind.ATTACHMENT:
+                return [Send(chat, "nice photo", media=incoming.attachments)]
         return [Send(chat, f"echo: {incoming.text}")]
 
     async def _command(self, incoming: Incoming) -> list[Reply]:

@@ -8,9 +8,18 @@ import pytest
 
 from bot.app import App
 from bot.core.clock import FrozenClock
+from bot.core.events import Attachment
 from bot.services import jobs
 from bot.services.errors import Forbidden, InvalidState, NotFound
-from storage.models import Person, Priority, Role, TicketPhoto, TicketStatus, TimelineKind
+from storage.models import (
+    AttachmentKind,
+    Person,
+    Priority,
+    Role,
+    TicketAttachment,
+    TicketStatus,
+    TimelineKind,
+)
 from tests.support.jobs import events, load_ticket, make_job
 from tests.support.people import make_engineer
 from tests.support.seed import PLOVDIV_CENTRE, SOFIA_CENTRE
@@ -240,12 +249,13 @@ async def test_notes_and_photos(seeded: App, clock: FrozenClock) -> None:
         me = await session.get_one(Person, engineer)
         ticket = await jobs.get_my_job(session, job, me)
         await jobs.add_note(session, ticket, me, "Pump replaced", clock.now())
-        await jobs.add_photo(session, ticket, me, "file-1", clock.now(), caption="before")
-        await jobs.add_photo(session, ticket, me, "file-2", clock.now())
+        for file_id, caption in (("file-1", "before"), ("file-2", None)):
+            photo = Attachment(AttachmentKind.PHOTO, file_id)
+            await jobs.add_attachment(session, ticket, me, photo, clock.now(), caption=caption)
         photos = await session.scalars(
-            TicketPhoto.__table__.select().where(TicketPhoto.ticket_id == job)
+            TicketAttachment.__table__.select().where(TicketAttachment.ticket_id == job)
         )
         assert len(list(photos)) == 2
     [note] = await events(seeded, job, TimelineKind.NOTE)
     assert note.note == "Pump replaced"
-    assert [e.note for e in await events(seeded, job, TimelineKind.PHOTO)] == ["before", None]
+    assert [e.note for e in await events(seeded, job, TimelineKind.ATTACHMENT)] == ["before", None]

@@ -16,14 +16,14 @@ from bot.core import dialogs
 from bot.core.buttons import ButtonData, DeepLink
 from bot.core.context import Context
 from bot.core.engine import Engine
-from bot.core.events import EventKind, Incoming
+from bot.core.events import Attachment, EventKind, Incoming
 from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
 from bot.core.replies import AnswerCallback, Button, Reply, Send, inline
 from bot.core.router import Router
 from bot.services.errors import NotFound
 from bot.services.people import identify
-from storage.models import Customer, Dialog, Person, ProcessedUpdate, Role
+from storage.models import AttachmentKind, Customer, Dialog, Person, ProcessedUpdate, Role
 from tests.support.databases import count
 from tests.support.people import make_engineer
 
@@ -188,7 +188,9 @@ async def test_dialog_messages_go_to_their_step_or_the_dialogs_any_step_route(
     await tiny.handle(CLIENT, EventKind.TEXT, text="It leaks")
     assert tiny.last() == ("report:description", None)
     await tiny.command(CLIENT, "step", "photos")
-    await tiny.handle(CLIENT, EventKind.PHOTO, photo_file_ids=("a", "b"))
+    await tiny.handle(
+        CLIENT, EventKind.ATTACHMENT, attachments=(Attachment(AttachmentKind.PHOTO, "b"),)
+    )
     assert tiny.last() == ("report:any", None)
     await tiny.press(CLIENT, "mj:eta:1")  # buttons win over the dialog
     assert tiny.last() == ("eta", Eta(ticket=1))
