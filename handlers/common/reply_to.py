@@ -20,7 +20,8 @@ async def replied(ctx: Context) -> bool:
     if ctx.event.reply_to_message_id is None:
         return False
     if ctx.person.role is Role.CLIENT:
-        return await customer_replied(ctx)
+        # customers talk to the bot in private; in a group a reply is not addressed to it
+        return ctx.event.chat_type == "private" and await customer_replied(ctx)
     return await staff_replied(ctx)
 
 
