@@ -10,6 +10,7 @@ from bot.core.i18n import N_
 from bot.core.replies import albums
 from bot.services import conversation, tickets
 from bot.services.conversation import Said
+from handlers import notices
 from handlers.notices import conversation as relayed
 from handlers.texts import ticket_ref
 from storage.models import Ticket
@@ -34,6 +35,8 @@ async def relay(ctx: Context, said: Said) -> None:
     """Send what was said on to the other side, and tell the author it went; when its
     recipient is known to have blocked the bot, that it is kept on the ticket."""
     await relayed.said(ctx, said)
+    if said.moved is not None:  # the job waits for the customer, or their answer resumed it
+        await notices.job_moved(ctx, said.moved)
     ref = ticket_ref(said.ticket)
     recipient = said.recipient
     if said.from_customer and said.to_managers:

@@ -5,9 +5,11 @@ nobody sees or reaches what is not theirs."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from bot.app import App
@@ -376,3 +378,29 @@ async def test_a_person_unknown_to_the_engineer_app(seeded: App) -> None:
     chat = await engineer_chat(seeded, 3200, "Ivo")
     await chat.say("hello", reply_to=Shown(82001, "#1"))
     assert "not sure what you mean" in chat.joined()
+
+
+async def test_stats_and_export_show_the_conversation(
+    client: FlowChat, engineer: FlowChat, manager: FlowChat, clock: FrozenClock
+) -> None:
+    job = await job_of(client, clock)
+    await engineer.press_data(f"mj:ask:{job}")
+    await engineer.say("Which model of grinder?")
+    await client.press_data(f"tk:w:{job}")
+    await client.send_file(AttachmentKind.VOICE, "An old one")
+    await manager.say("/stats week")
+    assert "something went wrong" not in manager.joined()
+    await manager.say("/export week")
+    [xlsx] = [
+        reply.document
+        for reply in manager.last_replies
+        if isinstance(reply, Send) and (reply.document_name or "").endswith(".xlsx")
+    ]
+    assert xlsx is not None
+    book = load_workbook(io.BytesIO(xlsx))
+    rows = [row[2:] for row in book["Timeline"].iter_rows(values_only=True)]
+    assert ("Status", "Waiting for the customer's reply", "Petar", None) in rows
+    assert ("Message", None, "Petar", "Which model of grinder?") in rows
+    assert ("Message", None, "Maria", "An old one") in rows
+    assert ("Voice note", None, "Maria", None) in rows
+    assert ("Status", "Engineer on site", "Maria", None) in rows
