@@ -34,12 +34,14 @@ def message(ctx: Context) -> tuple[str, Attachment | None] | None:
 async def relay(ctx: Context, said: Said) -> None:
     """Send what was said on to the other side, and tell the author it went; when its
     recipient is known to have blocked the bot, that it is kept on the ticket."""
-    await relayed.said(ctx, said)
+    passed = await relayed.said(ctx, said)
     if said.moved is not None:  # the job waits for the customer, or their answer resumed it
         await notices.job_moved(ctx, said.moved)
     ref = ticket_ref(said.ticket)
     recipient = said.recipient
-    if said.from_customer and said.to_managers:
+    if not passed:
+        text = ctx._("✅ Added to {ref}.", ref=ref)
+    elif said.from_customer and said.to_managers:
         text = ctx._("✅ Added to {ref} and passed to our service team.", ref=ref)
     elif said.from_customer:
         text = ctx._("✅ Added to {ref} and passed to the engineer.", ref=ref)

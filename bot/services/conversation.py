@@ -24,7 +24,6 @@ from bot.services import jobs, tickets
 from bot.services.errors import InvalidState, NotFound
 from bot.services.jobs import JobMoved
 from storage.models import (
-    OPEN_STATUSES,
     OutboxMessage,
     Person,
     Role,
@@ -190,7 +189,7 @@ async def customer_writes(
     moved = await jobs.customer_answered(session, ticket, person, now, settings)
     await session.flush()
     engineer = None
-    if ticket.engineer_id is not None and ticket.status in OPEN_STATUSES | {TicketStatus.RESOLVED}:
+    if ticket.engineer_id is not None:  # open or resolved: closed tickets were refused
         engineer = await session.get(Person, ticket.engineer_id)
     return Said(
         ticket,

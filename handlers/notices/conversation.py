@@ -104,8 +104,9 @@ def from_staff(said: Said) -> Render:
     return render
 
 
-async def said(speaker: Speaker, said: Said) -> None:
-    """Relay what was said on a ticket to the other side, with its file."""
+async def said(speaker: Speaker, said: Said) -> bool:
+    """Relay what was said on a ticket to the other side, with its file; False when there is
+    nobody to relay it to (no managers' chat is configured)."""
     media = (said.attachment,) if said.attachment is not None else ()
     ticket_id = said.ticket.id
     if said.from_customer:
@@ -115,10 +116,12 @@ async def said(speaker: Speaker, said: Said) -> None:
             await to_person(
                 speaker, said.recipient, render, CUSTOMER_MESSAGE, ticket_id=ticket_id, media=media
             )
-        else:
-            await to_managers(speaker, render, CUSTOMER_MESSAGE, ticket_id=ticket_id, media=media)
-        return
+            return True
+        return await to_managers(
+            speaker, render, CUSTOMER_MESSAGE, ticket_id=ticket_id, media=media
+        )
     assert said.recipient is not None
     await to_person(
         speaker, said.recipient, from_staff(said), STAFF_MESSAGE, ticket_id=ticket_id, media=media
     )
+    return True
