@@ -233,7 +233,7 @@ class Dispatcher:
             return _Pause(paused)
         while True:
             now = time.monotonic()
-            wait = self.limits.wait(row.chat_id, now)
+            wait = self.limits.wait(row.chat_id, now, row.messages)
             stopping = self._stop is not None and self._stop.is_set()
             if stopping or wait > self.settings.max_inline_wait or now + wait > deadline:
                 until = self.clock.now() + timedelta(seconds=wait)
@@ -244,7 +244,7 @@ class Dispatcher:
                 await asyncio.sleep(wait)
                 continue
             async with self._slots:
-                if self.limits.wait(row.chat_id, time.monotonic()) > 0:
+                if self.limits.wait(row.chat_id, time.monotonic(), row.messages) > 0:
                     continue  # another chat took the bot-wide slot while we queued
                 return await self._attempt(row)
 
@@ -259,12 +259,12 @@ class Dispatcher:
         except (TypeError, ValueError, KeyError) as exc:  # a stored keyboard we cannot read
             await self._rejected(row, f"unreadable outbox row: {exc!r}")
             return None
-        self.limits.start(row.chat_id)  # no await since the limits said yes
+        self.limits.start(row.chat_id, row.messages)  # no await since the limits said yes
         try:
             try:
                 message_id = await self.send(reply)
             finally:
-                self.limits.finish(row.chat_id, time.monotonic())
+                self.limits.finish(row.chat_id, time.monotonic(), row.messages)
         except RetryAfter as exc:
             if self.limits.retry_after(row.chat_id, exc.seconds, time.monotonic()):
                 log.warning("429 from several chats: holding all sends for %ss", exc.seconds)

@@ -5,12 +5,13 @@ through a scripted ``send`` and through both real runtimes against the sandbox."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
 from bot.core.events import Attachment, Incoming
 from bot.core.replies import Button, Edit, Reply, Send, inline
-from bot.delivery import Dispatcher
+from bot.delivery import Dispatcher, Rate
 from bot.runtimes.base import Rejected, Runtime, Transient, Unreachable
 from bot.sandbox import SandboxServer
 from bot.services.outbox import enqueue, enqueue_edit
@@ -20,7 +21,7 @@ from tests.support.delivery import FAST, FakeTelegram, now
 from tests.support.outbox import outbox
 from tests.support.sandbox import RUNTIME_CLASSES
 
-ALICE, BOB = 601, 602
+ALICE, BOB, GROUP = 601, 602, -100601
 KEYBOARD = inline([Button("Take", data="take:1")])
 
 
@@ -189,3 +190,17 @@ async def test_rows_go_out_with_the_method_of_their_kind(
     assert voice_message is not None and voice_message.voice is not None
     assert voice_message.caption == "Listen"
     assert maria.last is not None and maria.last.document_name == "c.png"
+
+
+async def test_an_album_counts_as_its_messages_against_the_chats_limit(db: Database) -> None:
+    photos = [Attachment(AttachmentKind.PHOTO, f"photo-{n}") for n in range(10)]
+    async with db.transaction() as session:
+        await enqueue(session, GROUP, "Ten photos", now(), media=photos)
+        await enqueue(session, GROUP, "Two more", now(), media=photos[:2])
+        await enqueue(session, GROUP, "Too many", now())
+    paced = replace(FAST, per_group=Rate(12, 60.0))
+    telegram = FakeTelegram()
+    await Dispatcher(db, telegram, paced).drain(until_empty=False, timeout=10)
+    assert [reply.text for reply in telegram.sent] == ["Ten photos", "Two more"]
+    last = (await outbox(db))[-1]
+    assert last.status is OutboxStatus.PENDING and last.next_attempt_at > now()

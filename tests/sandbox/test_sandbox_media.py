@@ -293,3 +293,20 @@ async def test_control_api_sends_files_and_replies(
         "ok": False,
         "error": "no message 999 in chat 42 to reply to",
     }
+
+
+async def test_each_message_of_an_album_counts_against_the_group_limit(
+    sandbox: SandboxServer, http: aiohttp.ClientSession
+) -> None:
+    team = sandbox.group(-100500, "Service managers")
+    user = sandbox.user(42)
+    photo = {"type": "photo", "media": user.send_photo().photo[-1]["file_id"]}
+    sandbox.flood.enable(per_group_minute=20)
+    for _ in range(2):
+        status, _ = await api(
+            http, sandbox, "sendMediaGroup", chat_id=team.chat_id, media=[photo] * 10
+        )
+        assert status == 200
+    status, body = await api(http, sandbox, "sendMessage", chat_id=team.chat_id, text="one more")
+    assert status == 429 and body["parameters"]["retry_after"] > 0
+    assert len(team.messages) == 20
