@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import Markup
 from bot.services import outbox
-from storage.models import Person
+from storage.models import OutboxMessage, Person
 
 Render = Callable[[Translator], tuple[str, Markup | None]]
 
@@ -123,3 +123,41 @@ def topic_for(settings: Settings, kind: str) -> int | None:
         if key in topics:
             return topics[key]
     return None
+
+
+async def live_to_person(
+    speaker: Speaker, person: Person, render: Render, kind: str, ticket_id: int
+) -> OutboxMessage:
+    """:func:`to_person` about a ticket, returning the row so it can be kept live (edited as
+    the ticket changes; :mod:`handlers.notices.live`)."""
+    text, markup = render(speaker.catalogs.get(person.locale))
+    return await outbox.enqueue(
+        speaker.session,
+        person.chat_id,
+        text,
+        speaker.now(),
+        markup=markup,
+        person_id=person.id,
+        kind=kind,
+        ticket_id=ticket_id,
+    )
+
+
+async def live_to_managers(
+    speaker: Speaker, render: Render, kind: str, ticket_id: int
+) -> OutboxMessage | None:
+    """:func:`to_managers` about a ticket, returning the row (None: no manager chat)."""
+    settings = speaker.settings
+    if settings.manager_chat_id is None:
+        return None
+    text, markup = render(manager_translator(settings, speaker.catalogs))
+    return await outbox.enqueue(
+        speaker.session,
+        settings.manager_chat_id,
+        text,
+        speaker.now(),
+        markup=markup,
+        kind=kind,
+        thread_id=topic_for(settings, kind),
+        ticket_id=ticket_id,
+    )
