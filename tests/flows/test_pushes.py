@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.runner import build_scheduler
 from handlers.notices.live import widen_waves
-from storage.models import OutboxMessage
+from handlers.notices.maintenance import plan_maintenance
+from storage.models import Contract, Equipment, OutboxMessage
 from tests.support.chat import FlowChat
 from tests.support.jobs import load_ticket
 from tests.support.outbox import alerts, buttons, edits, outbox
@@ -153,7 +155,7 @@ async def test_accepting_turns_the_pushes_and_the_alert_as_the_job_moves(
 
     await ana.press_data("mj:go:1")
     await ana.press("30 min")
-    text, keys = await last_words(app, alert)
+    text, _ = await last_words(app, alert)
     assert text.endswith("🚗 Now: Ana is on the way")
     assert len(await edits(app, to_boris)) == 1  # nothing new to say to Boris
 
@@ -215,3 +217,49 @@ async def test_handing_back_alerts_the_managers_and_pushes_again(
     assert await last_words(app, again[0]) == ("#1 was taken by Filip.", [])
     text, _ = await last_words(app, back)
     assert text.endswith("👷 Now: taken by Filip")
+
+
+async def test_escalations_and_the_automatic_close_follow_the_ticket(
+    client: FlowChat, crew: dict[int, FlowChat], clock: FrozenClock
+) -> None:
+    app = client.app
+    await report(client, "Urgent")
+    scheduler = build_scheduler(app)
+    for _ in range(2):  # urgent: escalated after 10 minutes nobody took it
+        clock.advance(timedelta(minutes=5))
+        await scheduler.run_due()
+    [escalation] = await alerts(app, "sla_unaccepted")
+    [alert] = await alerts(app, "new_ticket")
+    await crew[ANA].press_data("jb:acc:1")
+    text, keys = await last_words(app, escalation)
+    assert text.startswith("⏰ #1 has waited 10 minutes") and text.endswith("taken by Ana")
+    assert keys == [("🔎 Open", "mg:t:1"), ("👷 Reassign", "mg:as:1")]
+    await crew[ANA].press_data("rs:1")
+    await crew[ANA].say("Replaced the steam wand gasket")
+    clock.advance(timedelta(days=4))
+    await scheduler.run_due()
+    assert (await load_ticket(app, 1)).status.value == "closed"
+    for message in (alert, escalation):
+        text, keys = await last_words(app, message)
+        assert text.endswith("☑️ Now: closed") and keys == []
+
+
+async def test_maintenance_jobs_are_pushed_and_alerted_live(
+    client: FlowChat, crew: dict[int, FlowChat], clock: FrozenClock
+) -> None:
+    app = client.app
+    async with app.db.transaction() as session:
+        for contract in await session.scalars(select(Contract)):
+            contract.maintenance_interval_days = 90
+            contract.valid_until = None
+        for item in (await session.scalars(select(Equipment))).unique():
+            item.installed_on = date(2026, 9, 1) if item.serial == "LM-PB-2231" else None
+    clock.advance(timedelta(days=1))  # due 30 Nov, 7 days ahead
+    async with app.db.transaction() as session:
+        assert await plan_maintenance(session, clock.now(), app.settings, app.catalogs) == 1
+    [alert] = await alerts(app, "maintenance_created")
+    assert [row.chat_id for row in await pushes(app)] == [ANA, BORIS]
+    await crew[BORIS].press_data("jb:acc:1")
+    text, keys = await last_words(app, alert)
+    assert text.startswith("🛠 Preventive maintenance #1") and text.endswith("taken by Boris")
+    assert keys == [("🔎 Open", "mg:t:1"), ("👷 Reassign", "mg:as:1")]
