@@ -56,8 +56,18 @@ async def resolve_button(ctx: Context, button: ResolveJob) -> None:
 
 @router.callback(CancelResolve, roles=ENGINEERS)
 async def cancel_button(ctx: Context, button: CancelResolve) -> None:
-    if dialogs.is_in(ctx, "resolve"):
-        await dialogs.end(ctx)
+    """Leave the note; pressed on a prompt already answered (the job resolved, or another one
+    being resolved), the prompt only loses its button."""
+    dialog = ctx.dialog
+    if (
+        dialog is None
+        or not dialogs.is_in(ctx, "resolve")
+        or dialog.data.get("ticket_id") != button.ticket
+    ):
+        ctx.answer()
+        ctx.edit(ctx._("{ref}: nothing to cancel any more.", ref=ticket_ref(button.ticket)))
+        return
+    await dialogs.end(ctx)
     ctx.edit(ctx._("Not resolved. The job stays open."))
 
 

@@ -76,7 +76,11 @@ async def test_resolving_redraws_the_card_without_its_steps(
 ) -> None:
     chat, job, card = await card_of(client.app, clock)
     await chat.press("Resolve")
+    prompt = chat.last
     await chat.say("Replaced the pressure switch")
     assert f"#{job} is resolved." in chat.last.text
     assert "Status: Resolved" in card.text and labels(card) == ["« My jobs"]
     assert len(cards(chat)) == 1
+    await chat.press_data(f"rs:cancel:{job}", prompt.message_id)  # the answered prompt
+    assert prompt.text == f"#{job}: nothing to cancel any more." and labels(prompt) == []
+    assert (await load_ticket(client.app, job)).status is TicketStatus.RESOLVED
