@@ -7,7 +7,7 @@ from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import tickets
-from handlers.client.buttons import StatusPage, TicketDetails
+from handlers.client.buttons import StatusPage, TicketDetails, WriteToTicket
 from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
@@ -19,7 +19,7 @@ from handlers.texts import (
     ticket_ref,
     timeline_line,
 )
-from storage.models import Role, Ticket
+from storage.models import Role, Ticket, TicketStatus
 
 router = Router()
 CLIENTS = (Role.CLIENT,)
@@ -97,5 +97,9 @@ async def details(ctx: Context, ticket: Ticket) -> str:
 async def ticket_pressed(ctx: Context, button: TicketDetails) -> None:
     """Any role may open a ticket it is allowed to see; for others it is not found."""
     ticket = await tickets.get_visible(ctx.session, button.ticket, ctx.person)
-    back = [Button(ctx._("« All requests"), StatusPage(offset=0).pack())]
-    ctx.send(await details(ctx, ticket), inline(back if ctx.person.role is Role.CLIENT else []))
+    rows: list[list[Button]] = []
+    if ctx.person.role is Role.CLIENT:
+        if ticket.status not in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
+            rows.append([Button(ctx._("💬 Write"), WriteToTicket(ticket=ticket.id).pack())])
+        rows.append([Button(ctx._("« All requests"), StatusPage(offset=0).pack())])
+    ctx.send(await details(ctx, ticket), inline(*rows))

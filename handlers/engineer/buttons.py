@@ -37,6 +37,12 @@ class OpenMyJob(ButtonData, prefix="mj:open"):
     ticket: int
 
 
+class BackToCard(ButtonData, prefix="mj:back"):
+    """« Back from a choice shown on the card, to the card's own buttons."""
+
+    ticket: int
+
+
 class Move(StrEnum):
     """A status step on the card: on site, waiting for parts, parts arrived."""
 
@@ -74,6 +80,24 @@ class PhotosDone(ButtonData, prefix="mj:pdone"):
 
 
 class HandBack(ButtonData, prefix="mj:hand"):
+    ticket: int
+
+
+class MessageCustomer(ButtonData, prefix="mj:msg"):
+    """💬 Message the customer: the engineer's next message goes to the job's customer."""
+
+    ticket: int
+
+
+class AskCustomer(ButtonData, prefix="mj:ask"):
+    """❓ Ask the customer: as :class:`MessageCustomer`, and the job waits for the answer."""
+
+    ticket: int
+
+
+class JobFiles(ButtonData, prefix="mj:files"):
+    """📎 Attachments: the job's files sent again."""
+
     ticket: int
 
 

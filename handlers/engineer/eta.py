@@ -13,7 +13,7 @@ from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from handlers.engineer.buttons import OnMyWay, OpenMyJob, SetEta
+from handlers.engineer.buttons import BackToCard, OnMyWay, SetEta
 from handlers.engineer.card import (
     DIALOG,
     ENGINEERS,
@@ -49,7 +49,7 @@ async def on_my_way(ctx: Context, button: OnMyWay) -> None:
         Button(labels[minutes], SetEta(ticket=ticket.id, minutes=minutes).pack())
         for minutes in ETA_CHOICES
     ]
-    back = Button(ctx._("« Back"), OpenMyJob(ticket=ticket.id).pack())
+    back = Button(ctx._("« Back"), BackToCard(ticket=ticket.id).pack())
     question = ctx._("When will you be there? Choose, or type minutes (45) or a time (14:30).")
     ctx.edit(f"{await card_text(ctx, ticket, mine=True)}\n\n{question}", inline(buttons, [back]))
 

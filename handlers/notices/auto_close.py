@@ -46,6 +46,12 @@ async def auto_close_job(
     speaker = Background(session, settings, catalogs, now)
     closed = await closing.auto_close(session, now, settings.auto_close_days)
     for event in closed:
-        await to_people(speaker, event.customers, auto_closed_note(event), AUTO_CLOSED)
+        await to_people(
+            speaker,
+            event.customers,
+            auto_closed_note(event),
+            AUTO_CLOSED,
+            ticket_id=event.ticket.id,
+        )
         await ticket_changed(speaker, event.ticket)
     return len(closed)

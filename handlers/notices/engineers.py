@@ -21,7 +21,7 @@ from bot.services.closing import Confirmed, Reopened
 from bot.services.pushes import Wave, waiting
 from handlers.engineer.buttons import AcceptJob, OpenMyJob
 from handlers.notices.facts import PRIORITY_MARK, brief
-from handlers.notices.outbox import Render, Speaker, live_to_person, to_person
+from handlers.notices.outbox import Render, Speaker, to_person
 from handlers.texts import PRIORITY, ticket_ref
 from storage.models import Customer, LivePurpose, Priority, Ticket, TicketStatus
 
@@ -102,7 +102,7 @@ async def push(speaker: Speaker, wave: Wave) -> int:
     job = await offer(speaker.session, wave.ticket, wave.number)
     for engineer in wave.engineers:
         render = push_render(job, jobs.distance_to(engineer, wave.ticket))
-        row = await live_to_person(speaker, engineer, render, JOB_PUSH, wave.ticket.id)
+        row = await to_person(speaker, engineer, render, JOB_PUSH, ticket_id=wave.ticket.id)
         await live_messages.record(
             speaker.session, wave.ticket.id, LivePurpose.PUSH, row, speaker.now(), engineer.id
         )

@@ -29,7 +29,7 @@ from handlers.notices.facts import (
     open_button,
     ticket_buttons,
 )
-from handlers.notices.outbox import Render, Speaker, live_to_managers, to_managers
+from handlers.notices.outbox import Render, Speaker, managers_row, to_managers
 from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
 from storage.models import Customer, LivePurpose, Person, Ticket, TicketStatus
 
@@ -59,7 +59,7 @@ NOW = {
 # -- live alerts ----------------------------------------------------------------------------------
 async def live_alert(speaker: Speaker, ticket_id: int, render: Render, kind: str) -> bool:
     """Queue an alert about a ticket and keep it live; False when no chat is configured."""
-    row = await live_to_managers(speaker, render, kind, ticket_id)
+    row = await managers_row(speaker, render, kind, ticket_id=ticket_id)
     if row is None:
         return False
     await live.record(speaker.session, ticket_id, LivePurpose.ALERT, row, speaker.now())

@@ -13,7 +13,7 @@ kind to its topic: the exact kind first, then its family (the part before the fi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -21,6 +21,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.core.events import Attachment
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import Markup
 from bot.services import outbox
@@ -59,10 +60,21 @@ class Background:
         return self.at
 
 
-async def to_person(speaker: Speaker, person: Person, render: Render, kind: str = "") -> None:
-    """Queue ``render``'s text for ``person``, rendered with their translator."""
+async def to_person(
+    speaker: Speaker,
+    person: Person,
+    render: Render,
+    kind: str = "",
+    *,
+    ticket_id: int | None = None,
+    media: Sequence[Attachment] = (),
+) -> OutboxMessage:
+    """Queue ``render``'s text for ``person``, rendered with their translator; about
+    ``ticket_id`` (a Telegram reply to it is routed to that ticket), with ``media`` attached
+    (the text as caption). Returns the row, so it can be kept live
+    (:mod:`handlers.notices.live`)."""
     text, markup = render(speaker.catalogs.get(person.locale))
-    await outbox.enqueue(
+    return await outbox.enqueue(
         speaker.session,
         person.chat_id,
         text,
@@ -70,15 +82,22 @@ async def to_person(speaker: Speaker, person: Person, render: Render, kind: str 
         markup=markup,
         person_id=person.id,
         kind=kind,
+        ticket_id=ticket_id,
+        media=media,
     )
 
 
 async def to_people(
-    speaker: Speaker, people: Iterable[Person], render: Render, kind: str = ""
+    speaker: Speaker,
+    people: Iterable[Person],
+    render: Render,
+    kind: str = "",
+    *,
+    ticket_id: int | None = None,
 ) -> None:
     """:func:`to_person` for each of ``people``, each in their own language."""
     for person in people:
-        await to_person(speaker, person, render, kind)
+        await to_person(speaker, person, render, kind, ticket_id=ticket_id)
 
 
 async def to_managers(
@@ -88,14 +107,40 @@ async def to_managers(
     *,
     document: bytes | None = None,
     document_name: str | None = None,
+    ticket_id: int | None = None,
+    media: Sequence[Attachment] = (),
 ) -> bool:
     """Queue a notice of ``kind`` for the manager chat (with a file attached when given, the
-    text as its caption); False when no chat is configured."""
+    text as its caption), about ``ticket_id`` if given; False when no chat is configured."""
+    row = await managers_row(
+        speaker,
+        render,
+        kind,
+        document=document,
+        document_name=document_name,
+        ticket_id=ticket_id,
+        media=media,
+    )
+    return row is not None
+
+
+async def managers_row(
+    speaker: Speaker,
+    render: Render,
+    kind: str,
+    *,
+    document: bytes | None = None,
+    document_name: str | None = None,
+    ticket_id: int | None = None,
+    media: Sequence[Attachment] = (),
+) -> OutboxMessage | None:
+    """:func:`to_managers`, returning the row queued (so it can be kept live); None when no
+    chat is configured."""
     settings = speaker.settings
     if settings.manager_chat_id is None:
-        return False
+        return None
     text, markup = render(manager_translator(settings, speaker.catalogs))
-    await outbox.enqueue(
+    return await outbox.enqueue(
         speaker.session,
         settings.manager_chat_id,
         text,
@@ -105,8 +150,9 @@ async def to_managers(
         thread_id=topic_for(settings, kind),
         document=document,
         document_name=document_name,
+        ticket_id=ticket_id,
+        media=media,
     )
-    return True
 
 
 def manager_translator(settings: Settings, catalogs: Catalogs) -> Translator:
@@ -123,41 +169,3 @@ def topic_for(settings: Settings, kind: str) -> int | None:
         if key in topics:
             return topics[key]
     return None
-
-
-async def live_to_person(
-    speaker: Speaker, person: Person, render: Render, kind: str, ticket_id: int
-) -> OutboxMessage:
-    """:func:`to_person` about a ticket, returning the row so it can be kept live (edited as
-    the ticket changes; :mod:`handlers.notices.live`)."""
-    text, markup = render(speaker.catalogs.get(person.locale))
-    return await outbox.enqueue(
-        speaker.session,
-        person.chat_id,
-        text,
-        speaker.now(),
-        markup=markup,
-        person_id=person.id,
-        kind=kind,
-        ticket_id=ticket_id,
-    )
-
-
-async def live_to_managers(
-    speaker: Speaker, render: Render, kind: str, ticket_id: int
-) -> OutboxMessage | None:
-    """:func:`to_managers` about a ticket, returning the row (None: no manager chat)."""
-    settings = speaker.settings
-    if settings.manager_chat_id is None:
-        return None
-    text, markup = render(manager_translator(settings, speaker.catalogs))
-    return await outbox.enqueue(
-        speaker.session,
-        settings.manager_chat_id,
-        text,
-        speaker.now(),
-        markup=markup,
-        kind=kind,
-        thread_id=topic_for(settings, kind),
-        ticket_id=ticket_id,
-    )

@@ -49,7 +49,7 @@ async def test_the_push_and_the_alert_follow_the_job(live: LiveBot) -> None:
     taken = await boris.wait_for(edit_of(to_boris, "taken by Ana"), timeout=TIMEOUT)
     assert taken.buttons == []
     now = await live.managers.wait_for(edit_of(alert, "Now: taken by Ana"), timeout=TIMEOUT)
-    assert now.button_texts == ["🔎 Open", "👷 Reassign"]
+    assert now.button_texts == ["🔎 Open", "👷 Reassign", "💬 Write to customer"]
     card = await ana.wait_for(has(f"mj:go:{job}"), timeout=TIMEOUT)
 
     ana.press(f"mj:site:{job}", card)

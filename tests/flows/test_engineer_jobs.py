@@ -300,7 +300,7 @@ async def test_hand_back_cancelled_keeps_job(client: FlowChat, clock: FrozenCloc
 async def test_someone_elses_job_is_refused(client: FlowChat, clock: FrozenClock) -> None:
     _, job = await taken_job(client, clock)
     other = await engineer_chat(client.app, 704, "Other")
-    actions = ("site", "wait", "resume", "open", "go", "note", "photo", "pdone", "hand")
+    actions = ("site", "wait", "resume", "open", "back", "go", "note", "photo", "pdone", "hand")
     for data in [f"mj:{action}:{job}" for action in actions] + [f"mj:eta:{job}:30"]:
         await other.press_data(data)
         assert other.answer().text == "This job is not yours or no longer open."

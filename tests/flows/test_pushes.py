@@ -29,6 +29,7 @@ pytestmark = pytest.mark.manager_chat(admins=MANAGERS, push_first_wave=2, push_w
 
 ANA, BORIS, VERA, DIMITAR, ELENA, FILIP = 801, 802, 803, 804, 805, 806
 MOSCOW = (55.75, 37.62)
+OPEN, WRITE = ("🔎 Open", "mg:t:1"), ("💬 Write to customer", "mg:w:1")
 
 
 @pytest.fixture
@@ -140,7 +141,7 @@ async def test_accepting_turns_the_pushes_and_the_alert_as_the_job_moves(
     app = client.app
     await report(client, "Urgent")
     [alert] = await alerts(app, "new_ticket")
-    assert buttons(alert) == [("🔎 Open", "mg:t:1"), ("👷 Assign", "mg:as:1")]
+    assert buttons(alert) == [OPEN, ("👷 Assign", "mg:as:1"), WRITE]
     to_ana, to_boris = await pushes(app)
 
     ana = crew[ANA]
@@ -151,7 +152,7 @@ async def test_accepting_turns_the_pushes_and_the_alert_as_the_job_moves(
     text, keys = await last_words(app, alert)
     assert text.startswith("🟠 New request #1 — Breakdown, Urgent")
     assert "Engineer: Ana" in text and text.endswith("👷 Now: taken by Ana")
-    assert keys == [("🔎 Open", "mg:t:1"), ("👷 Reassign", "mg:as:1")]
+    assert keys == [OPEN, ("👷 Reassign", "mg:as:1"), WRITE]
 
     await ana.press_data("mj:go:1")
     await ana.press("30 min")
@@ -200,10 +201,10 @@ async def test_handing_back_alerts_the_managers_and_pushes_again(
     [back] = await alerts(app, "handed_back")
     assert back.text.startswith("🔴 #1 was handed back by Ana — Production stopped")
     assert "Reason: Needs a pump I do not carry" in back.text
-    assert buttons(back) == [("🔎 Open", "mg:t:1"), ("👷 Assign", "mg:as:1")]
+    assert buttons(back) == [OPEN, ("👷 Assign", "mg:as:1"), WRITE]
     text, keys = await last_words(app, alert)  # the new-ticket alert waits again
     assert "Now:" not in text and "Engineer:" not in text
-    assert keys == [("🔎 Open", "mg:t:1"), ("👷 Assign", "mg:as:1")]
+    assert keys == [OPEN, ("👷 Assign", "mg:as:1"), WRITE]
 
     assert await last_words(app, first_ana) == ("#1 is no longer available.", [])
     assert await last_words(app, first_boris) == ("#1 is no longer available.", [])
@@ -233,7 +234,7 @@ async def test_escalations_and_the_automatic_close_follow_the_ticket(
     await crew[ANA].press_data("jb:acc:1")
     text, keys = await last_words(app, escalation)
     assert text.startswith("⏰ #1 has waited 10 minutes") and text.endswith("taken by Ana")
-    assert keys == [("🔎 Open", "mg:t:1"), ("👷 Reassign", "mg:as:1")]
+    assert keys == [OPEN, ("👷 Reassign", "mg:as:1"), WRITE]
     await crew[ANA].press_data("rs:1")
     await crew[ANA].say("Replaced the steam wand gasket")
     clock.advance(timedelta(days=4))
@@ -262,4 +263,4 @@ async def test_maintenance_jobs_are_pushed_and_alerted_live(
     await crew[BORIS].press_data("jb:acc:1")
     text, keys = await last_words(app, alert)
     assert text.startswith("🛠 Preventive maintenance #1") and text.endswith("taken by Boris")
-    assert keys == [("🔎 Open", "mg:t:1"), ("👷 Reassign", "mg:as:1")]
+    assert keys == [OPEN, ("👷 Reassign", "mg:as:1"), WRITE]
