@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     # Escalations, preventive maintenance and the daily digest (bot/services/escalations.py,
     # maintenance.py, digest.py).
     unaccepted_minutes: int = Field(default=30, ge=1)
+    # Pushing a new job to engineers (bot/services/pushes.py): the nearest few on-duty
+    # engineers with the skill first, everyone matching after this many minutes.
+    push_first_wave: int = Field(default=3, ge=1)
+    push_wave_minutes: int = Field(default=10, ge=1)
     sla_at_risk_percent: int = Field(default=75, ge=1, le=99)
     maintenance_lead_days: int = Field(default=7, ge=0)
     digest_time: time = time(8)

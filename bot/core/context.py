@@ -86,14 +86,16 @@ class Context:
             )
         )
 
-    def edit(self, text: str, markup: InlineKeyboard | None = None) -> None:
-        """Edit the message whose button was pressed; a plain send if there is none."""
-        if self.event.message_id is None:
+    def edit(
+        self, text: str, markup: InlineKeyboard | None = None, *, message_id: int | None = None
+    ) -> None:
+        """Edit the message whose button was pressed (or ``message_id``, an earlier message of
+        this chat); a plain send if there is none."""
+        message_id = message_id or self.event.message_id
+        if message_id is None:
             self.send(text, markup)
         else:
-            self.replies.append(
-                Edit(self.event.chat_id, self.event.message_id, shorten(text), markup)
-            )
+            self.replies.append(Edit(self.event.chat_id, message_id, shorten(text), markup))
 
     def answer(self, text: str | None = None, alert: bool = False) -> None:
         """Acknowledge the pressed button first, so the client stops its spinner."""

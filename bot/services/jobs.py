@@ -7,7 +7,7 @@ exactly one wins, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -75,8 +75,9 @@ class JobTaken(InvalidState):
 @dataclass(frozen=True)
 class JobMoved:
     """An engineer moved their job from ``previous`` to ``status``: took it, set out (expected
-    at ``eta``), arrived, waits for parts, is back at work, resolved it or handed it back.
-    ``reporter`` is who hears of it: whoever reported the job, unless that is the engineer."""
+    at ``eta``), arrived, waits for parts, is back at work, resolved it or handed it back
+    (saying why: ``reason``). ``reporter`` is who hears of it: whoever reported the job,
+    unless that is the engineer."""
 
     ticket: Ticket
     engineer: Person
@@ -84,6 +85,7 @@ class JobMoved:
     status: TicketStatus
     reporter: Person | None
     eta: datetime | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -388,7 +390,7 @@ async def hand_back(
     )
     await session.flush()
     await session.refresh(ticket)
-    return await _moved(session, ticket, engineer, previous)
+    return replace(await _moved(session, ticket, engineer, previous), reason=reason)
 
 
 def _require_workable(ticket: Ticket, engineer: Person) -> None:

@@ -86,19 +86,18 @@ async def board_page(ctx: Context, button: JobsPage) -> None:
 
 @router.callback(OpenJob, roles=ENGINEERS)
 async def open_job(ctx: Context, button: OpenJob) -> None:
+    """The job in place of the board; "« All jobs" brings the board back."""
     ticket = await jobs.board_job(ctx.session, button.ticket, ctx.person)
     ctx.answer()
+    back = [Button(ctx._("« All jobs"), JobsPage(offset=0).pack())]
     if ticket.engineer_id == ctx.person.id:
-        await show_card(ctx, ticket)
+        await show_card(ctx, ticket, in_place=True)
         return
     if ticket.status is not TicketStatus.NEW:
-        ctx.send(ctx._(jobs.GONE))
+        ctx.edit(ctx._(jobs.GONE), inline(back))
         return
-    rows = [
-        [Button(ctx._("✅ Accept"), AcceptJob(ticket=ticket.id).pack())],
-        [Button(ctx._("« All jobs"), JobsPage(offset=0).pack())],
-    ]
-    ctx.send(await card_text(ctx, ticket, mine=False), inline(*rows))
+    accept = [Button(ctx._("✅ Accept"), AcceptJob(ticket=ticket.id).pack())]
+    ctx.edit(await card_text(ctx, ticket, mine=False), inline(accept, back))
 
 
 @router.callback(AcceptJob, roles=ENGINEERS)

@@ -37,6 +37,12 @@ class OpenMyJob(ButtonData, prefix="mj:open"):
     ticket: int
 
 
+class BackToCard(ButtonData, prefix="mj:back"):
+    """« Back from a choice shown on the card, to the card's own buttons."""
+
+    ticket: int
+
+
 class Move(StrEnum):
     """A status step on the card: on site, waiting for parts, parts arrived."""
 

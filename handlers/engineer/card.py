@@ -4,6 +4,11 @@ status steps on it (on site, waiting for parts, parts arrived).
 Every button carries only a ticket id; the services re-check that the job is this engineer's
 and that the step fits its status, so a stale or forged button changes nothing. The job's
 typed dialog (ETA, note, photos, hand-back reason) is routed by step through :func:`job_step`.
+
+The card is one message, edited in place as the engineer works the job: a step pressed on it
+redraws it, and a dialog started from it remembers it (:data:`CARD` in the dialog's data), so
+what is typed in the dialog redraws that card too (:func:`refresh_card`) rather than posting a
+fresh copy.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
+from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
@@ -24,6 +31,7 @@ from handlers.engineer.buttons import (
     AddNote,
     AddPhotos,
     AskCustomer,
+    BackToCard,
     HandBack,
     JobFiles,
     JobsPage,
@@ -44,6 +52,7 @@ from storage.models import Role, Ticket, TicketStatus
 router = Router()
 ENGINEERS = (Role.ENGINEER,)
 DIALOG = "job"
+CARD = "card"  # in a dialog's data: the message id of the card it was started from
 NOT_YOURS = N_("This job is not yours or no longer open.")
 MOVES = {
     Move.SITE: TicketStatus.ON_SITE,
@@ -152,11 +161,31 @@ async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> Non
     )
 
 
+def card_message(ctx: Context) -> int | None:
+    """The card the current dialog was started from, if it was (read before ending it)."""
+    value = ctx.dialog.data.get(CARD) if ctx.dialog is not None else None
+    return value if isinstance(value, int) else None
+
+
+def from_card(ctx: Context) -> dict[str, Any]:
+    """Dialog data remembering the pressed card, for :func:`card_message`."""
+    return {CARD: ctx.event.message_id} if ctx.event.message_id is not None else {}
+
+
+async def refresh_card(ctx: Context, ticket: Ticket, message_id: int | None) -> None:
+    """Redraw the card in its own message (``message_id``); a new card when it is unknown."""
+    if message_id is None:
+        await show_card(ctx, ticket)
+        return
+    text = await card_text(ctx, ticket, mine=True)
+    ctx.edit(text, card_buttons(ctx, ticket), message_id=message_id)
+
+
 async def wrong_step(ctx: Context, ticket: Ticket) -> None:
     """A card button whose step does not fit the job's status (a stale button, or the job
-    moved on meanwhile): say so, and show the card as it is now."""
+    moved on meanwhile): say so, and redraw the card as it is now in place."""
     ctx.answer(ctx._("That step does not fit the job's current status."), alert=True)
-    await show_card(ctx, ticket)
+    await show_card(ctx, ticket, in_place=True)
 
 
 @asynccontextmanager
@@ -215,9 +244,21 @@ async def show_my_jobs(ctx: Context, offset: int = 0, in_place: bool = False) ->
 
 @router.callback(OpenMyJob, roles=ENGINEERS)
 async def open_my_job(ctx: Context, button: OpenMyJob) -> None:
+    """The card, as a message of its own: the list or notice it was opened from stays."""
     ticket = await my_job(ctx, button.ticket)
     ctx.answer()
     await show_card(ctx, ticket)
+
+
+@router.callback(BackToCard, roles=ENGINEERS)
+async def back_to_card(ctx: Context, button: BackToCard) -> None:
+    """« Back from a choice shown on the card (the ETA): the choice is left, the card's own
+    buttons come back in place."""
+    ticket = await my_job(ctx, button.ticket)
+    ctx.answer()
+    if dialogs.is_in(ctx, DIALOG):
+        await dialogs.end(ctx)
+    await show_card(ctx, ticket, in_place=True)
 
 
 # -- status steps -------------------------------------------------------------------------------

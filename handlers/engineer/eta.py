@@ -1,5 +1,6 @@
 """On my way: the engineer says when they will be there, by button or typed, and the customer
-hears it with the time in their own language."""
+hears it with the time in their own language. The choices replace the card's buttons; once
+the time is set (or the engineer goes back) the card is redrawn in place."""
 
 from __future__ import annotations
 
@@ -12,14 +13,17 @@ from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from handlers.engineer.buttons import OnMyWay, SetEta
+from handlers.engineer.buttons import BackToCard, OnMyWay, SetEta
 from handlers.engineer.card import (
     DIALOG,
     ENGINEERS,
+    card_message,
+    card_text,
     change_status,
+    from_card,
     job_step,
     my_job,
-    show_card,
+    refresh_card,
     step_fits,
     wrong_step,
 )
@@ -39,16 +43,15 @@ async def on_my_way(ctx: Context, button: OnMyWay) -> None:
         await wrong_step(ctx, ticket)
         return
     ctx.answer()
-    await dialogs.start(ctx, DIALOG, "eta", ticket_id=ticket.id)
+    await dialogs.start(ctx, DIALOG, "eta", ticket_id=ticket.id, **from_card(ctx))
     labels = {15: ctx._("15 min"), 30: ctx._("30 min"), 60: ctx._("1 h"), 120: ctx._("2 h")}
     buttons = [
         Button(labels[minutes], SetEta(ticket=ticket.id, minutes=minutes).pack())
         for minutes in ETA_CHOICES
     ]
-    ctx.send(
-        ctx._("When will you be there? Choose, or type minutes (45) or a time (14:30)."),
-        inline(buttons),
-    )
+    back = Button(ctx._("« Back"), BackToCard(ticket=ticket.id).pack())
+    question = ctx._("When will you be there? Choose, or type minutes (45) or a time (14:30).")
+    ctx.edit(f"{await card_text(ctx, ticket, mine=True)}\n\n{question}", inline(buttons, [back]))
 
 
 @router.callback(SetEta, roles=ENGINEERS)
@@ -90,15 +93,19 @@ def parse_eta(ctx: Context, text: str) -> datetime | None:
 
 
 async def set_eta(ctx: Context, ticket: Ticket, eta: datetime) -> None:
+    """On the way: the card shows it in place (the pressed one, or the one the typed time
+    answers), and the engineer is told the customer knows."""
+    card = ctx.event.message_id if ctx.event.callback_id is not None else card_message(ctx)
     await change_status(ctx, ticket, TicketStatus.EN_ROUTE, eta)
     if dialogs.is_in(ctx, DIALOG, "eta"):
         await dialogs.end(ctx)
-    ctx.answer()
-    ctx.send(
-        ctx._(
-            "{ref}: the customer knows you are on the way, expected at {time}.",
-            ref=ticket_ref(ticket),
-            time=ctx.t.datetime(eta),
-        )
+    told = ctx._(
+        "{ref}: the customer knows you are on the way, expected at {time}.",
+        ref=ticket_ref(ticket),
+        time=ctx.t.datetime(eta),
     )
-    await show_card(ctx, ticket)
+    if ctx.event.callback_id is not None:
+        ctx.answer(told)
+    else:
+        ctx.send(told)
+    await refresh_card(ctx, ticket, card)

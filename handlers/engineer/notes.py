@@ -2,7 +2,7 @@
 job back to the board.
 
 Photos are saved as they arrive (leaving the dialog keeps them); a note or a reason is a draft
-until it is sent.
+until it is sent. When it is done, the card the dialog was started from is redrawn in place.
 """
 
 from __future__ import annotations
@@ -16,8 +16,17 @@ from bot.core.router import Router
 from bot.services import jobs
 from handlers import notices
 from handlers.answers import typed
-from handlers.engineer.buttons import AddNote, AddPhotos, HandBack, PhotosDone
-from handlers.engineer.card import DIALOG, ENGINEERS, job_step, my_job, show_card, wrong_step
+from handlers.engineer.buttons import AddNote, AddPhotos, HandBack, MyJobs, PhotosDone
+from handlers.engineer.card import (
+    DIALOG,
+    ENGINEERS,
+    card_message,
+    from_card,
+    job_step,
+    my_job,
+    refresh_card,
+    wrong_step,
+)
 from handlers.texts import ticket_ref
 from storage.models import Ticket
 
@@ -46,7 +55,7 @@ async def ask_for_text(ctx: Context, ticket_id: int, step: str, prompt: str) -> 
     if ticket is None:
         return
     ctx.answer()
-    await dialogs.start(ctx, DIALOG, step, ticket_id=ticket.id)
+    await dialogs.start(ctx, DIALOG, step, ticket_id=ticket.id, **from_card(ctx))
     ctx.send(ctx._(prompt, ref=ticket_ref(ticket)))
 
 
@@ -62,9 +71,10 @@ async def note_typed(ctx: Context, ticket: Ticket) -> None:
     if text is None:
         return
     await jobs.add_note(ctx.session, ticket, ctx.person, text[:3000], ctx.now())
+    card = card_message(ctx)
     await dialogs.end(ctx)
     ctx.send(ctx._("Note added to {ref}.", ref=ticket_ref(ticket)))
-    await show_card(ctx, ticket)
+    await refresh_card(ctx, ticket, card)
 
 
 # -- handing the job back -------------------------------------------------------------------
@@ -81,11 +91,14 @@ async def reason_typed(ctx: Context, ticket: Ticket) -> None:
     moved = await jobs.hand_back(
         ctx.session, ticket, ctx.person, text[:1000], ctx.now(), ctx.settings
     )
+    card = card_message(ctx)
     await dialogs.end(ctx)
     await notices.job_moved(ctx, moved)
-    ctx.send(
-        ctx._("{ref} is back on the board. Thank you for saying why.", ref=ticket_ref(ticket))
-    )
+    ref = ticket_ref(ticket)
+    ctx.send(ctx._("{ref} is back on the board. Thank you for saying why.", ref=ref))
+    if card is not None:  # the card of a job no longer theirs
+        mine = inline([Button(ctx._("« My jobs"), MyJobs().pack())])
+        ctx.edit(ctx._("↩ {ref} was handed back.", ref=ref), mine, message_id=card)
 
 
 # -- photos ---------------------------------------------------------------------------------
@@ -106,7 +119,9 @@ async def add_photos(ctx: Context, button: AddPhotos) -> None:
     if ticket is None:
         return
     ctx.answer()
-    await dialogs.start(ctx, DIALOG, "photos", keeps_progress=True, ticket_id=ticket.id, count=0)
+    await dialogs.start(
+        ctx, DIALOG, "photos", keeps_progress=True, ticket_id=ticket.id, count=0, **from_card(ctx)
+    )
     ask_for_photos(ctx, ticket)
 
 
@@ -135,8 +150,21 @@ async def photo_sent(ctx: Context, ticket: Ticket) -> None:
 
 @router.callback(PhotosDone, roles=ENGINEERS)
 async def photos_finished(ctx: Context, button: PhotosDone) -> None:
+    """Done: the pressed message loses its button, and the card (redrawn in place when it is
+    known) counts the photos."""
     ticket = await my_job(ctx, button.ticket)
     ctx.answer()
+    card = None
     if dialogs.is_in(ctx, DIALOG, "photos"):
+        card = card_message(ctx)
+        count = int(ctx.dialog.data.get("count", 0)) if ctx.dialog else 0
         await dialogs.end(ctx)
-    await show_card(ctx, ticket)
+        ctx.edit(
+            ctx.ngettext(
+                "{n} photo added to {ref}.",
+                "{n} photos added to {ref}.",
+                count,
+                ref=ticket_ref(ticket),
+            )
+        )
+    await refresh_card(ctx, ticket, card)

@@ -2,7 +2,8 @@
 while required checks failed or are not logged, listing them; otherwise the dialog
 ``resolve`` asks for a note for the customer, who then gets it with the test summary and the
 sign-off buttons (:func:`handlers.notices.customers.resolved`; the sign-off itself is
-:mod:`handlers.client.sign_off`). :class:`CancelResolve` leaves the note.
+:mod:`handlers.client.sign_off`), and the card it was started from is redrawn in place.
+:class:`CancelResolve` leaves the note.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.services.closing import ChecksIncomplete
 from handlers import notices
 from handlers.answers import typed
 from handlers.engineer.buttons import LogTests, ResolveJob
+from handlers.engineer.card import card_message, from_card, refresh_card
 from handlers.engineer.outcomes import outcome_line
 from handlers.texts import ticket_ref
 from storage.models import Role
@@ -42,7 +44,7 @@ async def resolve_button(ctx: Context, button: ResolveJob) -> None:
     except ChecksIncomplete as blocked:
         show_blocked(ctx, button.ticket, blocked.outcomes)
         return
-    await dialogs.start(ctx, "resolve", "note", ticket_id=ticket.id)
+    await dialogs.start(ctx, "resolve", "note", ticket_id=ticket.id, **from_card(ctx))
     ctx.send(
         ctx._(
             "Resolving {ref}. What was done? Type a short note for the customer.",
@@ -54,8 +56,18 @@ async def resolve_button(ctx: Context, button: ResolveJob) -> None:
 
 @router.callback(CancelResolve, roles=ENGINEERS)
 async def cancel_button(ctx: Context, button: CancelResolve) -> None:
-    if dialogs.is_in(ctx, "resolve"):
-        await dialogs.end(ctx)
+    """Leave the note; pressed on a prompt already answered (the job resolved, or another one
+    being resolved), the prompt only loses its button."""
+    dialog = ctx.dialog
+    if (
+        dialog is None
+        or not dialogs.is_in(ctx, "resolve")
+        or dialog.data.get("ticket_id") != button.ticket
+    ):
+        ctx.answer()
+        ctx.edit(ctx._("{ref}: nothing to cancel any more.", ref=ticket_ref(button.ticket)))
+        return
+    await dialogs.end(ctx)
     ctx.edit(ctx._("Not resolved. The job stays open."))
 
 
@@ -81,6 +93,7 @@ async def resolution_note(ctx: Context) -> None:
     text = typed(ctx, N_("Please type a few words about what was done."), MIN_NOTE)
     if text is None:
         return
+    card = card_message(ctx)
     await dialogs.end(ctx)
     async with ending_dialog(N_("This job is no longer open. Nothing was changed.")):
         try:
@@ -97,3 +110,5 @@ async def resolution_note(ctx: Context) -> None:
             ref=ticket_ref(resolved.ticket),
         )
     )
+    if card is not None:  # the card it was resolved from, without the working steps
+        await refresh_card(ctx, resolved.ticket, card)

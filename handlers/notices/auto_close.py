@@ -13,6 +13,7 @@ from bot.core.replies import Markup
 from bot.services import closing
 from bot.services.closing import AutoClosed
 from handlers.notices.customers import rating_keyboard
+from handlers.notices.live import ticket_changed
 from handlers.notices.outbox import Background, Render, to_people
 from handlers.texts import ticket_ref
 
@@ -40,7 +41,8 @@ async def auto_close_job(
     session: AsyncSession, now: datetime, settings: Settings, catalogs: Catalogs
 ) -> int:
     """Close what customers did not confirm within ``auto_close_days`` and tell them, in their
-    language, with a last chance to rate the work; returns how many were closed."""
+    language, with a last chance to rate the work (the alerts about them say it is closed);
+    returns how many were closed."""
     speaker = Background(session, settings, catalogs, now)
     closed = await closing.auto_close(session, now, settings.auto_close_days)
     for event in closed:
@@ -51,4 +53,5 @@ async def auto_close_job(
             AUTO_CLOSED,
             ticket_id=event.ticket.id,
         )
+        await ticket_changed(speaker, event.ticket)
     return len(closed)

@@ -1,26 +1,139 @@
-"""What engineers hear of their jobs from others: a manager gave them one, or passed theirs to
-someone else; the customer confirmed the work, or says it is not fixed.
+"""What engineers hear of their jobs from others: a new job pushed to them (and what became of
+it), a manager gave them one, or passed theirs to someone else; the customer confirmed the
+work, or says it is not fixed.
 
-Each goes to the engineer the service named (``Assigned.engineer`` and ``.previous``,
-``Confirmed.engineer``, ``Reopened.engineer``), in their language.
+Each goes to the engineer the service named (``Wave.engineers``, ``Assigned.engineer`` and
+``.previous``, ``Confirmed.engineer``, ``Reopened.engineer``), in their language.
 """
 
 from __future__ import annotations
 
-from bot.core.i18n import Translator
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, Markup, inline
+from bot.services import jobs
+from bot.services import live as live_messages
 from bot.services.assignments import Assigned
 from bot.services.closing import Confirmed, Reopened
-from handlers.engineer.buttons import OpenMyJob
-from handlers.notices.facts import PRIORITY_MARK
-from handlers.notices.outbox import Speaker, to_person
+from bot.services.pushes import Wave, waiting
+from handlers.engineer.buttons import AcceptJob, OpenMyJob
+from handlers.notices.facts import PRIORITY_MARK, brief
+from handlers.notices.outbox import Render, Speaker, to_person
 from handlers.texts import PRIORITY, ticket_ref
-from storage.models import Customer
+from storage.models import Customer, LivePurpose, Priority, Ticket, TicketStatus
 
 ASSIGNED_BY_MANAGER = "job_assigned_by_manager"
 REASSIGNED = "job_reassigned"
 CONFIRMED = "confirmed"
 REOPENED = "reopened"
+JOB_PUSH = "job_push"
+NO_LONGER_AVAILABLE = N_("{ref} is no longer available.")
+
+
+# -- a new job pushed, in waves (bot/services/pushes.py) ------------------------------------------
+@dataclass(frozen=True)
+class Offer:
+    """A job as a push offers it; the distance is each engineer's own."""
+
+    ticket_id: int
+    kind_label: str
+    priority: Priority
+    customer: str
+    equipment: str | None
+    address: str | None
+    description: str
+    wave: int
+
+
+async def offer(session: AsyncSession, ticket: Ticket, wave: int) -> Offer:
+    facts = await brief(session, ticket)
+    site = ticket.equipment.site if ticket.equipment is not None else None
+    return Offer(
+        ticket.id,
+        facts.kind_label,
+        ticket.priority,
+        facts.customer,
+        facts.equipment,
+        site.address if site is not None and site.address else None,
+        ticket.description,
+        wave,
+    )
+
+
+def push_render(job: Offer, distance_km: float | None) -> Render:
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        values = {
+            "mark": PRIORITY_MARK[job.priority],
+            "ref": ticket_ref(job.ticket_id),
+            "kind": t._(job.kind_label),
+            "priority": t._(PRIORITY[job.priority]),
+        }
+        if job.wave == 1:
+            headline = t._("{mark} New job {ref} — {kind}, {priority}", **values)
+        else:
+            headline = t._("{mark} {ref} still needs an engineer — {kind}, {priority}", **values)
+        equipment = job.equipment or t._("equipment not specified")
+        lines = [
+            headline,
+            t._("Customer: {customer}", customer=job.customer),
+            t._("Equipment: {equipment}", equipment=equipment),
+        ]
+        if job.address:
+            lines.append(t._("Address: {address}", address=job.address))
+        if distance_km is not None:
+            distance = t._("{km} km", km=t.number(round(distance_km, 1)))
+            lines.append(t._("Distance: {distance}", distance=distance))
+        if job.description:
+            lines.append(t._("Problem: {description}", description=job.description[:500]))
+        accept = Button(t._("✅ Accept"), AcceptJob(ticket=job.ticket_id).pack())
+        return "\n".join(lines), inline([accept])
+
+    return render
+
+
+async def push(speaker: Speaker, wave: Wave) -> int:
+    """Offer the wave's job to each of its engineers, each push kept live (edited to say who
+    took it); returns how many were pushed."""
+    if not wave.engineers:
+        return 0
+    job = await offer(speaker.session, wave.ticket, wave.number)
+    for engineer in wave.engineers:
+        render = push_render(job, jobs.distance_to(engineer, wave.ticket))
+        row = await to_person(speaker, engineer, render, JOB_PUSH, ticket_id=wave.ticket.id)
+        await live_messages.record(
+            speaker.session, wave.ticket.id, LivePurpose.PUSH, row, speaker.now(), engineer.id
+        )
+    return len(wave.engineers)
+
+
+def push_now(ticket: Ticket, person_id: int | None, engineer: str | None) -> Render | None:
+    """What a push says once the job moved on: yours, taken by someone, or gone; None while
+    it is still waiting for an engineer (the offer stands as sent)."""
+    if waiting(ticket):
+        return None
+    ref = ticket_ref(ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        if ticket.engineer_id is not None and ticket.engineer_id == person_id:
+            job = Button(t._("Open the job"), OpenMyJob(ticket=ticket.id).pack())
+            return t._("Job {ref} is yours.", ref=ref), inline([job])
+        if engineer is not None and ticket.status is not TicketStatus.CANCELLED:
+            return t._("{ref} was taken by {name}.", ref=ref, name=engineer), None
+        return t._(NO_LONGER_AVAILABLE, ref=ref), None
+
+    return render
+
+
+def push_gone(ticket: Ticket) -> Render:
+    """A push withdrawn: the job was handed back and is offered anew."""
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        return t._(NO_LONGER_AVAILABLE, ref=ticket_ref(ticket)), None
+
+    return render
 
 
 async def assigned(speaker: Speaker, event: Assigned) -> None:

@@ -17,7 +17,8 @@ from bot.core.replies import Markup
 from bot.services import escalations
 from bot.services.escalations import Escalation, Kind
 from handlers.notices.facts import TicketBrief, brief, brief_lines, ticket_buttons
-from handlers.notices.outbox import Background, Render, to_managers
+from handlers.notices.managers import live_alert
+from handlers.notices.outbox import Background, Render
 from handlers.texts import PRIORITY, ticket_ref
 
 HEADLINE = {
@@ -62,5 +63,6 @@ async def escalate(
     sent = 0
     for escalation in await escalations.due(session, now, settings):
         render = escalation_render(escalation, await brief(session, escalation.ticket))
-        sent += await to_managers(speaker, render, outbox_kind(escalation.kind))
+        ticket_id = escalation.ticket.id
+        sent += await live_alert(speaker, ticket_id, render, outbox_kind(escalation.kind))
     return sent

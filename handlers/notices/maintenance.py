@@ -1,5 +1,5 @@
-"""New preventive maintenance jobs, told to the managers: a scheduler job
-(:mod:`handlers.notices.periodic`)."""
+"""New preventive maintenance jobs, told to the managers and pushed to the nearest engineers
+who fit them: a scheduler job (:mod:`handlers.notices.periodic`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import Markup
 from bot.services import maintenance
 from handlers.notices.facts import TicketBrief, brief, brief_lines, ticket_buttons
-from handlers.notices.outbox import Background, Render, to_managers
+from handlers.notices.live import first_wave
+from handlers.notices.managers import live_alert
+from handlers.notices.outbox import Background, Render
 from handlers.texts import ticket_ref
 
 MAINTENANCE_CREATED = "maintenance_created"
@@ -34,10 +36,12 @@ def maintenance_render(planned: maintenance.Planned, facts: TicketBrief) -> Rend
 async def plan_maintenance(
     session: AsyncSession, now: datetime, settings: Settings, catalogs: Catalogs
 ) -> int:
-    """Create due maintenance jobs and tell the managers; returns how many were created."""
+    """Create due maintenance jobs, tell the managers and push them to engineers; returns how
+    many were created."""
     speaker = Background(session, settings, catalogs, now)
     planned = await maintenance.create_due_jobs(session, now, settings)
     for item in planned:
         render = maintenance_render(item, await brief(session, item.ticket))
-        await to_managers(speaker, render, MAINTENANCE_CREATED)
+        await live_alert(speaker, item.ticket.id, render, MAINTENANCE_CREATED)
+        await first_wave(speaker, item.ticket)
     return len(planned)

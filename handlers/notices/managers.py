@@ -1,20 +1,24 @@
 """Alerts to the managers' chat about what customers and engineers did: new tickets, part
-requests and low stock, low ratings and their comments, reopened jobs, complaints.
+requests and low stock, low ratings and their comments, reopened and handed back jobs,
+complaints.
 
 Each takes what the service returned; the service has decided whether the managers hear of
 it (``Rated.low``, ``PartRequested.low_stock``). The outbox ``kind`` below is also the key of
-``FIELDBOT_MANAGER_TOPIC_IDS``.
+``FIELDBOT_MANAGER_TOPIC_IDS``. An alert about a ticket's state (new, reopened, handed back,
+and the escalations and maintenance jobs) is live (:func:`live_alert`): it is edited as the
+ticket moves, to say how it stands (:func:`alert_now`) with only the buttons that still apply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.i18n import Translator
-from bot.core.replies import Button, Markup, inline
-from bot.services import reports
+from bot.core.i18n import N_, Translator
+from bot.core.replies import Button, InlineKeyboard, Markup, inline
+from bot.services import live, reports
 from bot.services.closing import Commented, Rated, Reopened
 from bot.services.complaints import ComplaintFiled
+from bot.services.jobs import JobMoved
 from bot.services.parts import PartRequested
 from handlers.manager.buttons import CustomerTickets, OpenTicket
 from handlers.notices.facts import (
@@ -25,9 +29,9 @@ from handlers.notices.facts import (
     open_button,
     ticket_buttons,
 )
-from handlers.notices.outbox import Render, Speaker, to_managers
+from handlers.notices.outbox import Render, Speaker, managers_row, to_managers
 from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
-from storage.models import Customer, Person, Ticket
+from storage.models import Customer, LivePurpose, Person, Ticket, TicketStatus
 
 NEW_TICKET = "new_ticket"
 PART_REQUEST = "part_request"
@@ -35,7 +39,53 @@ LOW_STOCK = "low_stock"
 LOW_RATING = "low_rating"
 COMPLAINT = "complaint"
 REOPENED = "reopened"
+HANDED_BACK = "handed_back"
 HISTORY_SIZE = 5
+
+# How a live alert says where its ticket stands now; {name} is the engineer. A new ticket
+# nobody has taken says nothing more than the alert did.
+NOW = {
+    TicketStatus.ASSIGNED: N_("👷 Now: taken by {name}"),
+    TicketStatus.EN_ROUTE: N_("🚗 Now: {name} is on the way"),
+    TicketStatus.ON_SITE: N_("📍 Now: {name} is on site"),
+    TicketStatus.WAITING_PARTS: N_("⏸ Now: {name} is waiting for parts"),
+    TicketStatus.WAITING_CUSTOMER: N_("⏸ Now: {name} is waiting for the customer's reply"),
+    TicketStatus.RESOLVED: N_("✅ Now: resolved by {name}, waiting for the customer's sign-off"),
+    TicketStatus.CLOSED: N_("☑️ Now: closed"),
+    TicketStatus.CANCELLED: N_("✖ Now: cancelled"),
+}
+
+
+# -- live alerts ----------------------------------------------------------------------------------
+async def live_alert(speaker: Speaker, ticket_id: int, render: Render, kind: str) -> bool:
+    """Queue an alert about a ticket and keep it live; False when no chat is configured."""
+    row = await managers_row(speaker, render, kind, ticket_id=ticket_id)
+    if row is None:
+        return False
+    await live.record(speaker.session, ticket_id, LivePurpose.ALERT, row, speaker.now())
+    return True
+
+
+def alert_buttons(t: Translator, ticket: Ticket) -> InlineKeyboard | None:
+    """What managers can still do from an alert: open and (re)assign an open ticket; nothing
+    once it is resolved, closed or cancelled."""
+    return ticket_buttons(t, ticket.id, ticket.engineer_id is not None) if ticket.is_open else None
+
+
+def alert_now(
+    ticket: Ticket, engineer: str | None, sent: str, facts: TicketBrief | None = None
+) -> Render:
+    """A live alert as it should read now: the new-ticket alert written afresh from ``facts``
+    (else the words ``sent``), and a line saying where the ticket stands."""
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        text = new_ticket_render(facts)(t)[0] if facts is not None else sent
+        now = NOW.get(ticket.status)
+        if now is not None:
+            text = "\n".join([text, t._(now, name=engineer or "—")])
+        return text, alert_buttons(t, ticket)
+
+    return render
 
 
 # -- new ticket -----------------------------------------------------------------------------------
@@ -60,9 +110,31 @@ def new_ticket_render(facts: TicketBrief) -> Render:
 
 async def new_ticket(speaker: Speaker, ticket: Ticket) -> bool:
     """A client registered a ticket: urgent and production-stopped ones are marked 🟠/🔴."""
-    return await to_managers(
-        speaker, new_ticket_render(await brief(speaker.session, ticket)), NEW_TICKET
-    )
+    render = new_ticket_render(await brief(speaker.session, ticket))
+    return await live_alert(speaker, ticket.id, render, NEW_TICKET)
+
+
+async def handed_back(speaker: Speaker, moved: JobMoved) -> bool:
+    """An engineer gave a job back: why, and how urgent it is, with Assign."""
+    ticket = moved.ticket
+    facts = await brief(speaker.session, ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._(
+                "{mark} {ref} was handed back by {engineer} — {priority}",
+                mark=PRIORITY_MARK[ticket.priority],
+                ref=ticket_ref(ticket),
+                engineer=moved.engineer.name,
+                priority=t._(PRIORITY[ticket.priority]),
+            ),
+        ]
+        if moved.reason:
+            lines.append(t._("Reason: {reason}", reason=moved.reason[:1000]))
+        lines += brief_lines(t, facts, description=False)
+        return "\n".join(lines), alert_buttons(t, ticket)
+
+    return await live_alert(speaker, ticket.id, render, HANDED_BACK)
 
 
 # -- part requests and low stock ------------------------------------------------------------------
@@ -101,7 +173,7 @@ async def part_requested(speaker: Speaker, event: PartRequested) -> bool:
         )
         return text, inline([open_button(t, ticket.id)])
 
-    sent = await to_managers(speaker, render, PART_REQUEST)
+    sent = await live_alert(speaker, ticket.id, render, PART_REQUEST)
     if event.low_stock:
         await to_managers(speaker, render_low, LOW_STOCK)
     return sent
@@ -163,7 +235,7 @@ async def reopened(speaker: Speaker, event: Reopened) -> bool:
             lines.append(t._("What is still wrong: {reason}", reason=reason[:1000]))
         return "\n".join(lines), ticket_buttons(t, ticket.id, facts.engineer is not None)
 
-    return await to_managers(speaker, render, REOPENED)
+    return await live_alert(speaker, ticket.id, render, REOPENED)
 
 
 # -- complaints -----------------------------------------------------------------------------------

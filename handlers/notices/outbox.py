@@ -25,7 +25,7 @@ from bot.core.events import Attachment
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import Markup
 from bot.services import outbox
-from storage.models import Person
+from storage.models import OutboxMessage, Person
 
 Render = Callable[[Translator], tuple[str, Markup | None]]
 
@@ -68,12 +68,13 @@ async def to_person(
     *,
     ticket_id: int | None = None,
     media: Sequence[Attachment] = (),
-) -> None:
+) -> OutboxMessage:
     """Queue ``render``'s text for ``person``, rendered with their translator; about
     ``ticket_id`` (a Telegram reply to it is routed to that ticket), with ``media`` attached
-    (the text as caption)."""
+    (the text as caption). Returns the row, so it can be kept live
+    (:mod:`handlers.notices.live`)."""
     text, markup = render(speaker.catalogs.get(person.locale))
-    await outbox.enqueue(
+    return await outbox.enqueue(
         speaker.session,
         person.chat_id,
         text,
@@ -111,11 +112,35 @@ async def to_managers(
 ) -> bool:
     """Queue a notice of ``kind`` for the manager chat (with a file attached when given, the
     text as its caption), about ``ticket_id`` if given; False when no chat is configured."""
+    row = await managers_row(
+        speaker,
+        render,
+        kind,
+        document=document,
+        document_name=document_name,
+        ticket_id=ticket_id,
+        media=media,
+    )
+    return row is not None
+
+
+async def managers_row(
+    speaker: Speaker,
+    render: Render,
+    kind: str,
+    *,
+    document: bytes | None = None,
+    document_name: str | None = None,
+    ticket_id: int | None = None,
+    media: Sequence[Attachment] = (),
+) -> OutboxMessage | None:
+    """:func:`to_managers`, returning the row queued (so it can be kept live); None when no
+    chat is configured."""
     settings = speaker.settings
     if settings.manager_chat_id is None:
-        return False
+        return None
     text, markup = render(manager_translator(settings, speaker.catalogs))
-    await outbox.enqueue(
+    return await outbox.enqueue(
         speaker.session,
         settings.manager_chat_id,
         text,
@@ -128,7 +153,6 @@ async def to_managers(
         ticket_id=ticket_id,
         media=media,
     )
-    return True
 
 
 def manager_translator(settings: Settings, catalogs: Catalogs) -> Translator:

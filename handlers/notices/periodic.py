@@ -15,6 +15,7 @@ from bot.services.scheduler import Job
 from handlers.notices.auto_close import auto_close_job
 from handlers.notices.digest import send_digest
 from handlers.notices.escalations import escalate
+from handlers.notices.live import widen_waves
 from handlers.notices.maintenance import plan_maintenance
 
 PeriodicAction = Callable[[AsyncSession, datetime, Settings, Catalogs], Awaitable[int]]
@@ -29,6 +30,7 @@ def periodic_jobs(settings: Settings, catalogs: Catalogs) -> list[Job]:
 
     return [
         Job("sla_escalations", timedelta(minutes=5), bound(escalate)),
+        Job("push_waves", timedelta(minutes=1), bound(widen_waves)),
         Job("maintenance_plan", timedelta(hours=1), bound(plan_maintenance)),
         Job("daily_digest", timedelta(minutes=10), bound(send_digest)),
         Job("auto_close", timedelta(minutes=15), bound(auto_close_job)),

@@ -151,14 +151,22 @@ async def test_client_cannot_use_engineer_commands_or_buttons(
 # -- working the job -------------------------------------------------------------------------
 async def test_on_my_way_with_eta_button(client: FlowChat, clock: FrozenClock) -> None:
     chat, job = await taken_job(client, clock)
+    card = chat.last
     await chat.press("On my way")
-    assert "When will you be there?" in chat.joined()
+    assert chat.last is card  # the choices replace the card's buttons, in place
+    assert "When will you be there?" in card.text and "Problem: Does not start" in card.text
+    assert [label for label, _ in card.buttons()] == ["15 min", "30 min", "1 h", "2 h", "« Back"]
     await chat.press("30 min")
     ticket = await load_ticket(client.app, job)
     assert ticket.status is TicketStatus.EN_ROUTE and ticket.eta == clock.now() + timedelta(
         minutes=30
     )
-    assert "expected at Nov 22, 11:30 AM" in chat.joined()  # Sofia time
+    assert chat.answer().text == (  # Sofia time
+        f"#{job}: the customer knows you are on the way, expected at Nov 22, 11:30 AM."
+    )
+    assert chat.last is card and "Your ETA: Nov 22, 11:30 AM" in card.text
+    assert "When will you be there?" not in card.text and "30 min" not in chat.button_texts()
+    assert "📍 On site" in [label for label, _ in card.buttons()]
     message = (await outbox(client.app))[-1]
     assert message.chat_id == client.user_id and message.kind == "job_en_route"
     assert (
@@ -174,8 +182,13 @@ async def test_eta_typed_as_minutes_or_time(client: FlowChat, clock: FrozenClock
     assert "type minutes (45) or a time (14:30)" in chat.joined()
     await chat.say("99:99")
     assert "type minutes" in chat.joined()
+    [card] = [shown for shown in chat.shown if "When will you be there?" in shown.text]
+    assert "15 min" in [label for label, _ in card.buttons()]  # the card, with the choices
     await chat.say("45")
     assert (await load_ticket(client.app, job)).eta == clock.now() + timedelta(minutes=45)
+    assert "the customer knows you are on the way" in chat.last.text
+    assert "Status: Engineer on the way" in card.text  # redrawn in place, choices gone
+    assert "15 min" not in chat.button_texts()
     second = await make_job(client.app, clock.now(), reporter_user_id=client.user_id)
     await chat.press_data(f"jb:acc:{second}")
     await chat.press_data(f"mj:go:{second}")
@@ -251,7 +264,9 @@ async def test_note_and_photos(client: FlowChat, clock: FrozenClock) -> None:
     await chat.say("where is the button")
     assert "then press Done" in chat.joined()
     await chat.press("Done")
-    assert "2 photos attached" in chat.last.text
+    assert chat.last.text == f"2 photos added to #{job}." and chat.last.buttons() == []
+    [card] = [shown for shown in chat.shown if "Problem: Does not start" in shown.text]
+    assert "2 photos attached" in card.text  # the one card, redrawn in place
     [note] = await events(client.app, job, TimelineKind.NOTE)
     assert note.note == "Descaled the boiler"
     async with client.app.db.transaction() as session:
@@ -264,6 +279,7 @@ async def test_hand_back(client: FlowChat, clock: FrozenClock) -> None:
     await chat.press("Hand back")
     await chat.say("Needs a gas-certified engineer")
     assert f"#{job} is back on the board" in chat.joined()
+    assert f"↩ #{job} was handed back." in chat.joined()  # the card says so, in place
     ticket = await load_ticket(client.app, job)
     assert ticket.status is TicketStatus.NEW and ticket.engineer_id is None
     [event] = await events(client.app, job, TimelineKind.HANDED_BACK)
@@ -284,7 +300,7 @@ async def test_hand_back_cancelled_keeps_job(client: FlowChat, clock: FrozenCloc
 async def test_someone_elses_job_is_refused(client: FlowChat, clock: FrozenClock) -> None:
     _, job = await taken_job(client, clock)
     other = await engineer_chat(client.app, 704, "Other")
-    actions = ("site", "wait", "resume", "open", "go", "note", "photo", "pdone", "hand")
+    actions = ("site", "wait", "resume", "open", "back", "go", "note", "photo", "pdone", "hand")
     for data in [f"mj:{action}:{job}" for action in actions] + [f"mj:eta:{job}:30"]:
         await other.press_data(data)
         assert other.answer().text == "This job is not yours or no longer open."

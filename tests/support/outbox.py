@@ -1,5 +1,6 @@
 """What the bot queued to send, as the tests read it: outbox rows oldest first (to a chat, of
-a kind), the manager chat's alerts, and the buttons a row carries."""
+a kind; messages, not the edits of them), the edits queued for a message, the manager chat's
+alerts, and the buttons a row carries."""
 
 from __future__ import annotations
 
@@ -17,12 +18,20 @@ async def outbox(
     where: App | Database, chat_id: int | None = None, kind: str | None = None
 ) -> list[OutboxMessage]:
     async with database(where).transaction() as session:
-        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        query = select(OutboxMessage).where(OutboxMessage.edit_of.is_(None))
+        query = query.order_by(OutboxMessage.id)
         if chat_id is not None:
             query = query.where(OutboxMessage.chat_id == chat_id)
         if kind is not None:
             query = query.where(OutboxMessage.kind == kind)
         return list(await session.scalars(query))
+
+
+async def edits(where: App | Database, message: OutboxMessage) -> list[OutboxMessage]:
+    """The edits queued for ``message``, oldest first."""
+    async with database(where).transaction() as session:
+        query = select(OutboxMessage).where(OutboxMessage.edit_of == message.id)
+        return list(await session.scalars(query.order_by(OutboxMessage.id)))
 
 
 async def alerts(app: App, kind: str | None = None) -> list[OutboxMessage]:
@@ -31,7 +40,9 @@ async def alerts(app: App, kind: str | None = None) -> list[OutboxMessage]:
 
 
 def buttons(message: OutboxMessage) -> list[tuple[str, str]]:
-    """(text, callback data) of the row's inline buttons; it must have some."""
+    """(text, callback data) of the row's inline buttons; none for an edit that removes them."""
     markup = markup_from_json(message.markup)
+    if markup is None and message.edit_of is not None:
+        return []
     assert isinstance(markup, InlineKeyboard)
     return [(button.text, button.data or "") for row in markup.rows for button in row]
