@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.context import Context
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Translator
 from bot.services.equipment import Coverage, coverage
 from bot.services.tickets import ticket_ref
 from storage.models import (
@@ -66,20 +66,36 @@ def ticket_equipment(ctx: Context, ticket: Ticket) -> str:
 
 def coverage_lines(ctx: Context, item: Equipment, today: date) -> list[str]:
     """Warranty and contract status, as far as we know them."""
-    cover: Coverage = coverage(item, today)
+    return coverage_words(ctx.t, coverage(item, today))
+
+
+def coverage_line(
+    t: Translator, item: Equipment | Coverage, today: date | None = None
+) -> str | None:
+    """Warranty and contract status on one line (summaries, alerts), of ``item`` on ``today``
+    (or as already worked out); None when nothing is known of either."""
+    if isinstance(item, Coverage):
+        cover = item
+    else:
+        assert today is not None, "the coverage of equipment depends on the day"
+        cover = coverage(item, today)
+    return " · ".join(coverage_words(t, cover)) or None
+
+
+def coverage_words(t: Translator, cover: Coverage) -> list[str]:
     lines = []
     if cover.warranty_until is not None:
-        when = ctx.t.date(cover.warranty_until)
+        when = t.date(cover.warranty_until)
         lines.append(
-            ctx._("Warranty: valid until {date}", date=when)
+            t._("Warranty: valid until {date}", date=when)
             if cover.under_warranty
-            else ctx._("Warranty: expired on {date}", date=when)
+            else t._("Warranty: expired on {date}", date=when)
         )
     if cover.contract_number is not None:
-        until = ctx.t.date(cover.contract_until) if cover.contract_until else None
+        until = t.date(cover.contract_until) if cover.contract_until else None
         if not cover.under_contract and until:
             lines.append(
-                ctx._(
+                t._(
                     "Service contract {number}: expired on {date}",
                     number=cover.contract_number,
                     date=until,
@@ -87,7 +103,7 @@ def coverage_lines(ctx: Context, item: Equipment, today: date) -> list[str]:
             )
         elif until:
             lines.append(
-                ctx._(
+                t._(
                     "Service contract {number} ({tier}): valid until {date}",
                     number=cover.contract_number,
                     tier=cover.contract_tier,
@@ -96,7 +112,7 @@ def coverage_lines(ctx: Context, item: Equipment, today: date) -> list[str]:
             )
         else:
             lines.append(
-                ctx._(
+                t._(
                     "Service contract {number} ({tier})",
                     number=cover.contract_number,
                     tier=cover.contract_tier,

@@ -15,6 +15,7 @@ from bot.core.replies import Button, Markup, inline
 from bot.services import reports
 from bot.services.closing import Commented, Rated, Reopened
 from bot.services.complaints import ComplaintFiled
+from bot.services.equipment import Coverage, coverage
 from bot.services.parts import PartRequested
 from handlers.manager.buttons import CustomerTickets, OpenTicket
 from handlers.notices.facts import (
@@ -26,8 +27,8 @@ from handlers.notices.facts import (
     ticket_buttons,
 )
 from handlers.notices.outbox import Render, Speaker, to_managers
-from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
-from storage.models import Customer, Person, Ticket
+from handlers.texts import KIND, PRIORITY, STATUS, coverage_line, ticket_ref
+from storage.models import Customer, Equipment, Person, Ticket
 
 NEW_TICKET = "new_ticket"
 PART_REQUEST = "part_request"
@@ -39,7 +40,7 @@ HISTORY_SIZE = 5
 
 
 # -- new ticket -----------------------------------------------------------------------------------
-def new_ticket_render(facts: TicketBrief) -> Render:
+def new_ticket_render(facts: TicketBrief, cover: Coverage | None = None) -> Render:
     def render(t: Translator) -> tuple[str, Markup | None]:
         lines = [
             t._(
@@ -51,6 +52,9 @@ def new_ticket_render(facts: TicketBrief) -> Render:
             ),
             *brief_lines(t, facts),
         ]
+        covered = coverage_line(t, cover) if cover is not None else None
+        if covered:
+            lines.append(covered)
         if facts.response_due is not None:
             lines.append(t._("Respond by {due}", due=t.datetime(facts.response_due)))
         return "\n".join(lines), ticket_buttons(t, facts.ticket_id, facts.engineer is not None)
@@ -60,8 +64,12 @@ def new_ticket_render(facts: TicketBrief) -> Render:
 
 async def new_ticket(speaker: Speaker, ticket: Ticket) -> bool:
     """A client registered a ticket: urgent and production-stopped ones are marked 🟠/🔴."""
+    cover = None
+    if ticket.equipment_id is not None:
+        item = await speaker.session.get_one(Equipment, ticket.equipment_id)
+        cover = coverage(item, speaker.now().astimezone(speaker.settings.tz).date())
     return await to_managers(
-        speaker, new_ticket_render(await brief(speaker.session, ticket)), NEW_TICKET
+        speaker, new_ticket_render(await brief(speaker.session, ticket), cover), NEW_TICKET
     )
 
 
