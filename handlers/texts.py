@@ -10,6 +10,7 @@ from datetime import date
 
 from bot.core.context import Context
 from bot.core.i18n import N_, Translator
+from bot.services.cancelling import Reason
 from bot.services.equipment import Coverage, coverage
 from bot.services.tickets import ticket_ref
 from storage.models import (
@@ -44,6 +45,24 @@ KIND = {
     TicketKind.MAINTENANCE: N_("Maintenance"),
     TicketKind.UPGRADE: N_("Upgrade"),
 }
+
+CANCEL_REASON = {
+    Reason.FIXED: N_("It works again"),
+    Reason.DUPLICATE: N_("Reported twice"),
+    Reason.MISTAKE: N_("Reported by mistake"),
+    Reason.OTHER: N_("Other reason"),
+}
+
+
+def cancel_reason(t: Translator, reason: str | None, note: str | None) -> str:
+    """Why a ticket was cancelled, in the reader's language: the typed words, else the
+    label of the reason picked (``reason`` as stored in the timeline's data)."""
+    if note:
+        return note
+    try:
+        return t._(CANCEL_REASON[Reason(reason or Reason.OTHER)])
+    except ValueError:
+        return t._(CANCEL_REASON[Reason.OTHER])
 
 
 def equipment_label(item: Equipment) -> str:
@@ -167,6 +186,9 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
         return ctx._("Comment: {comment}", comment=event.note)
     if kind is TimelineKind.FEEDBACK:
         return ctx._("Rated {stars}", stars="⭐" * int(event.data.get("rating") or 0))
+    if kind is TimelineKind.STATUS and event.status is TicketStatus.CANCELLED:
+        reason = cancel_reason(ctx.t, event.data.get("reason"), event.note)
+        return ctx._("Cancelled: {reason}", reason=reason)
     if kind is TimelineKind.STATUS and event.status is not None:
         return ctx._(STATUS[event.status])
     if kind is TimelineKind.ATTACHMENT:

@@ -6,8 +6,8 @@ from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from bot.services import sla, tickets
-from handlers.client.buttons import StatusPage, TicketDetails
+from bot.services import cancelling, sla, tickets
+from handlers.client.buttons import CancelTicket, StatusPage, TicketDetails
 from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
@@ -128,5 +128,9 @@ def deadline_lines(ctx: Context, ticket: Ticket) -> list[str]:
 async def ticket_pressed(ctx: Context, button: TicketDetails) -> None:
     """Any role may open a ticket it is allowed to see; for others it is not found."""
     ticket = await tickets.get_visible(ctx.session, button.ticket, ctx.person)
-    back = [Button(ctx._("« All requests"), StatusPage(offset=0).pack())]
-    ctx.send(await details(ctx, ticket), inline(back if ctx.person.role is Role.CLIENT else []))
+    rows: list[list[Button]] = []
+    if ctx.person.role is Role.CLIENT:
+        if await cancelling.customer_may_cancel(ctx.session, ticket):
+            rows.append([Button(ctx._("✖ Cancel ticket"), CancelTicket(ticket=ticket.id).pack())])
+        rows.append([Button(ctx._("« All requests"), StatusPage(offset=0).pack())])
+    ctx.send(await details(ctx, ticket), inline(*rows))

@@ -120,3 +120,17 @@ class ExportPeriod(ButtonData, prefix="mx"):
 
 class Invite(ButtonData, prefix="mi"):
     role: Invitee
+
+
+class CancelTicketByManager(ButtonData, prefix="mg:cx"):
+    """On the ticket card: cancel ``ticket`` (asks why, then to confirm)."""
+
+    ticket: int
+
+
+class ConfirmCancel(ButtonData, prefix="mg:cx:ok"):
+    ticket: int
+
+
+class KeepTicket(ButtonData, prefix="mg:cx:no"):
+    ticket: int

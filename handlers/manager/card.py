@@ -17,7 +17,13 @@ from bot.services import assignments, tickets
 from bot.services.errors import InvalidState, NotFound
 from handlers import notices
 from handlers.keyboards import pager
-from handlers.manager.buttons import AssignTo, Candidates, OpenList, OpenTicket
+from handlers.manager.buttons import (
+    AssignTo,
+    CancelTicketByManager,
+    Candidates,
+    OpenList,
+    OpenTicket,
+)
 from handlers.manager.chat import MANAGERS, show
 from handlers.notices.facts import brief, brief_lines
 from handlers.texts import STATUS, ticket_heading, ticket_ref, timeline_line
@@ -102,6 +108,9 @@ def card_buttons(ctx: Context, ticket: Ticket) -> InlineKeyboard:
     if ticket.status in assignments.RESTART:
         label = ctx._("👷 Reassign") if ticket.engineer_id else ctx._("👷 Assign")
         rows.append([Button(label, Candidates(ticket=ticket.id).pack())])
+    if ticket.is_open:
+        cancel = CancelTicketByManager(ticket=ticket.id).pack()
+        rows.append([Button(ctx._("✖ Cancel request"), cancel)])
     rows.append([Button(ctx._("« Open requests"), OpenList().pack())])
     return inline(*rows)
 

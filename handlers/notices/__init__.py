@@ -16,11 +16,18 @@ engineers did); scheduler jobs, listed in :mod:`.periodic`, each have theirs
 from __future__ import annotations
 
 from bot.services.assignments import Assigned
+from bot.services.cancelling import Cancelled
 from bot.services.closing import Reopened
 from handlers.notices import customers, engineers, managers
 from handlers.notices.customers import job_moved, resolved
 from handlers.notices.engineers import confirmed
-from handlers.notices.managers import complaint, new_ticket, part_requested, rated, rating_comment
+from handlers.notices.managers import (
+    complaint,
+    new_ticket,
+    part_requested,
+    rated,
+    rating_comment,
+)
 from handlers.notices.outbox import Speaker
 
 
@@ -28,6 +35,17 @@ async def assigned(speaker: Speaker, event: Assigned) -> None:
     """A manager assigned a job: the engineer, the one who had it, and the customer hear."""
     await engineers.assigned(speaker, event)
     await customers.assigned(speaker, event)
+
+
+async def cancelled(speaker: Speaker, event: Cancelled) -> None:
+    """A ticket is cancelled: its engineer hears; the customer when a manager cancelled it,
+    the managers when the customer did; and the live alerts about it say so."""
+    await engineers.cancelled(speaker, event)
+    await customers.cancelled(speaker, event)
+    await managers.cancelled(speaker, event)
+    # LIVE (issue 9, helper "live"): the one call site for a cancelled ticket's live messages;
+    # wire it at merge, when handlers/notices/live.py exists:
+    # await live.ticket_changed(speaker, event.ticket)
 
 
 async def reopened(speaker: Speaker, event: Reopened) -> None:
@@ -38,6 +56,7 @@ async def reopened(speaker: Speaker, event: Reopened) -> None:
 
 __all__ = [
     "assigned",
+    "cancelled",
     "complaint",
     "confirmed",
     "job_moved",

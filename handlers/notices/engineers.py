@@ -10,17 +10,19 @@ from __future__ import annotations
 from bot.core.i18n import Translator
 from bot.core.replies import Button, Markup, inline
 from bot.services.assignments import Assigned
+from bot.services.cancelling import By, Cancelled
 from bot.services.closing import Confirmed, Reopened
 from handlers.engineer.buttons import OpenMyJob
 from handlers.notices.facts import PRIORITY_MARK
 from handlers.notices.outbox import Speaker, to_person
-from handlers.texts import PRIORITY, ticket_ref
+from handlers.texts import PRIORITY, cancel_reason, ticket_ref
 from storage.models import Customer
 
 ASSIGNED_BY_MANAGER = "job_assigned_by_manager"
 REASSIGNED = "job_reassigned"
 CONFIRMED = "confirmed"
 REOPENED = "reopened"
+CANCELLED = "job_cancelled"
 
 
 async def assigned(speaker: Speaker, event: Assigned) -> None:
@@ -73,3 +75,28 @@ async def reopened(speaker: Speaker, event: Reopened) -> None:
         return "\n".join(lines), None
 
     await to_person(speaker, event.engineer, render, REOPENED)
+
+
+async def cancelled(speaker: Speaker, event: Cancelled) -> None:
+    """The job is cancelled (by the customer or a manager): its engineer need not go."""
+    if event.engineer is None or event.engineer.id == event.by.id:
+        return
+    ref = ticket_ref(event.ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        reason = cancel_reason(t, event.reason, event.note)
+        if event.who is By.CUSTOMER:
+            text = t._(
+                "✖ The customer cancelled {ref}: {reason}. The job is no longer yours.",
+                ref=ref,
+                reason=reason,
+            )
+        else:
+            text = t._(
+                "✖ A manager cancelled {ref}: {reason}. The job is no longer yours.",
+                ref=ref,
+                reason=reason,
+            )
+        return text, None
+
+    await to_person(speaker, event.engineer, render, CANCELLED)

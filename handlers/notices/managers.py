@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from bot.core.i18n import Translator
 from bot.core.replies import Button, Markup, inline
 from bot.services import reports
+from bot.services.cancelling import Cancelled
 from bot.services.closing import Commented, Rated, Reopened
 from bot.services.complaints import ComplaintFiled
 from bot.services.equipment import Coverage, coverage
@@ -27,7 +28,7 @@ from handlers.notices.facts import (
     ticket_buttons,
 )
 from handlers.notices.outbox import Render, Speaker, to_managers
-from handlers.texts import KIND, PRIORITY, STATUS, coverage_line, ticket_ref
+from handlers.texts import KIND, PRIORITY, STATUS, cancel_reason, coverage_line, ticket_ref
 from storage.models import Customer, Equipment, Person, Ticket
 
 NEW_TICKET = "new_ticket"
@@ -36,6 +37,7 @@ LOW_STOCK = "low_stock"
 LOW_RATING = "low_rating"
 COMPLAINT = "complaint"
 REOPENED = "reopened"
+CANCELLED = "cancelled"
 HISTORY_SIZE = 5
 
 
@@ -172,6 +174,30 @@ async def reopened(speaker: Speaker, event: Reopened) -> bool:
         return "\n".join(lines), ticket_buttons(t, ticket.id, facts.engineer is not None)
 
     return await to_managers(speaker, render, REOPENED)
+
+
+# -- cancelled by the customer --------------------------------------------------------------------
+async def cancelled(speaker: Speaker, event: Cancelled) -> bool:
+    """The customer cancelled their request, saying why (the service decided the managers
+    hear: ``Cancelled.managers``)."""
+    if not event.managers:
+        return False
+    ticket = event.ticket
+    facts = await brief(speaker.session, ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._(
+                "✖ The customer cancelled {ref}: {reason}",
+                ref=ticket_ref(ticket),
+                reason=cancel_reason(t, event.reason, event.note),
+            ),
+            t._("Cancelled by {name}", name=contact_of(event.by)),
+            *brief_lines(t, facts, description=False),
+        ]
+        return "\n".join(lines), inline([open_button(t, ticket.id)])
+
+    return await to_managers(speaker, render, CANCELLED)
 
 
 # -- complaints -----------------------------------------------------------------------------------

@@ -61,3 +61,32 @@ async def test_forged_data_gets_an_answer_not_a_crash(seeded: App, prefix: str) 
         texts = [answer.text or "" for answer in answers] + chat.texts()
         assert not any("something went wrong" in text for text in texts), (role, data, texts)
         await chat.say("/cancel")
+
+
+async def test_forged_ids_in_cancel_buttons(seeded: App) -> None:
+    """Cancelling checks the ids in the service: another customer's request, one that does not
+    exist, a confirmation without its dialog."""
+    from storage.models import Ticket, TicketStatus
+    from tests.support.seed import NORD_PHONE
+
+    ticket_id = await make_job(seeded, seeded.engine.clock.now())
+    chats = await people(seeded)
+    nord = await client_chat(seeded, 3004, NORD_PHONE)
+    expected = [
+        (nord, f"cx:{ticket_id}", "Request not found."),
+        (chats["client"], "cx:999999", "Request not found."),
+        (chats["client"], f"cx:ok:{ticket_id}", "This button is no longer active."),
+        (chats["client"], f"cx:r:{ticket_id}:fixed", "This button is no longer active."),
+        (chats["manager"], "mg:cx:999999", "Request not found."),
+        (chats["manager"], f"mg:cx:ok:{ticket_id}", "This button is no longer active."),
+    ]
+    for chat, data, text in expected:
+        await chat.press_data(data)
+        assert chat.answer().text == text, data
+    for chat in (chats["engineer"], chats["stranger"]):
+        for data in (f"cx:{ticket_id}", f"mg:cx:{ticket_id}"):
+            await chat.press_data(data)
+            assert chat.answer().alert, data
+    async with seeded.db.transaction() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+        assert ticket.status is TicketStatus.NEW
