@@ -134,3 +134,22 @@ class ConfirmCancel(ButtonData, prefix="mg:cx:ok"):
 
 class KeepTicket(ButtonData, prefix="mg:cx:no"):
     ticket: int
+
+
+class ReviewLink(ButtonData, prefix="mg:rv:link"):
+    """On a new-customer alert: link its people to an existing customer (asks for the name)."""
+
+    customer: int
+
+
+class ReviewPick(ButtonData, prefix="mg:rv:to"):
+    """Link the people of the new ``customer`` to ``target``, one of the names found."""
+
+    customer: int
+    target: int
+
+
+class ReviewConfirm(ButtonData, prefix="mg:rv:new"):
+    """On a new-customer alert: it is a new customer indeed."""
+
+    customer: int

@@ -23,6 +23,7 @@ from handlers.notices.customers import job_moved, resolved
 from handlers.notices.engineers import confirmed
 from handlers.notices.managers import (
     complaint,
+    new_customer,
     new_ticket,
     part_requested,
     rated,
@@ -60,6 +61,7 @@ __all__ = [
     "complaint",
     "confirmed",
     "job_moved",
+    "new_customer",
     "new_ticket",
     "part_requested",
     "rated",

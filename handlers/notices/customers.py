@@ -18,6 +18,7 @@ from bot.services.assignments import Assigned
 from bot.services.cancelling import Cancelled
 from bot.services.closing import Resolved
 from bot.services.jobs import JobMoved
+from bot.services.review import Linked
 from handlers.client.buttons import ConfirmWork, NotFixed, Rate, TicketDetails
 from handlers.engineer.outcomes import summary_lines
 from handlers.notices.outbox import Render, Speaker, to_people, to_person
@@ -26,6 +27,7 @@ from storage.models import Ticket, TicketStatus
 
 JOB_ASSIGNED = "job_assigned"
 CANCELLED = "cancelled"
+LINKED = "customer_linked"
 RESOLVED = "resolved"
 
 # {name} is the engineer, {ref} the ticket.
@@ -145,3 +147,17 @@ async def cancelled(speaker: Speaker, event: Cancelled) -> None:
         return text, details_for_customer(t, ticket.id)
 
     await to_person(speaker, event.reporter, render, CANCELLED)
+
+
+# -- a manager linked a new customer to the company it is -----------------------------------------
+async def linked(speaker: Speaker, event: Linked) -> None:
+    """The people of a reviewed new customer hear which company they now belong to."""
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        text = t._(
+            "A manager has checked your details: you are registered as a contact of {customer}.",
+            customer=event.customer.name,
+        )
+        return text, None
+
+    await to_people(speaker, event.people, render, LINKED)

@@ -18,7 +18,7 @@ from bot.services.closing import Commented, Rated, Reopened
 from bot.services.complaints import ComplaintFiled
 from bot.services.equipment import Coverage, coverage
 from bot.services.parts import PartRequested
-from handlers.manager.buttons import CustomerTickets, OpenTicket
+from handlers.manager.buttons import CustomerTickets, OpenTicket, ReviewConfirm, ReviewLink
 from handlers.notices.facts import (
     PRIORITY_MARK,
     TicketBrief,
@@ -38,6 +38,7 @@ LOW_RATING = "low_rating"
 COMPLAINT = "complaint"
 REOPENED = "reopened"
 CANCELLED = "cancelled"
+NEW_CUSTOMER = "new_customer"
 HISTORY_SIZE = 5
 
 
@@ -198,6 +199,29 @@ async def cancelled(speaker: Speaker, event: Cancelled) -> bool:
         return "\n".join(lines), inline([open_button(t, ticket.id)])
 
     return await to_managers(speaker, render, CANCELLED)
+
+
+# -- a new customer to review ---------------------------------------------------------------------
+async def new_customer(speaker: Speaker, person: Person, customer: Customer) -> bool:
+    """Someone shared a phone number no customer has: a new customer was made for them,
+    which a manager links to an existing customer or confirms as new."""
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._("👤 New customer to review: {contact}", contact=contact_of(person)),
+            t._(
+                "Their phone number matched no customer; they are registered as “{name}”.",
+                name=customer.name,
+            ),
+            t._("Link them to an existing customer, or confirm them as a new one."),
+        ]
+        markup = inline(
+            [Button(t._("🔗 Link to existing customer"), ReviewLink(customer=customer.id).pack())],
+            [Button(t._("✅ Confirm as new"), ReviewConfirm(customer=customer.id).pack())],
+        )
+        return "\n".join(lines), markup
+
+    return await to_managers(speaker, render, NEW_CUSTOMER)
 
 
 # -- complaints -----------------------------------------------------------------------------------
