@@ -11,11 +11,11 @@ from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
-from bot.core.replies import Button, InlineKeyboard, inline
+from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import cancelling
 from bot.services.cancelling import Reason
-from bot.services.errors import InvalidState
+from handlers import cancelling as shared
 from handlers import notices
 from handlers.answers import typed
 from handlers.client.buttons import CancelConfirm, CancelKeep, CancelTicket, CancelWhy
@@ -26,16 +26,6 @@ from storage.models import Role
 router = Router()
 CLIENTS = (Role.CLIENT,)
 DIALOG = "cancelticket"
-STALE = N_("This button is no longer active.")
-
-
-def in_dialog_for(ctx: Context, ticket_id: int, *steps: str) -> bool:
-    dialog = ctx.dialog
-    return (
-        dialogs.is_in(ctx, DIALOG, *steps)
-        and dialog is not None
-        and dialog.data.get("ticket_id") == ticket_id
-    )
 
 
 @router.callback(CancelTicket, roles=CLIENTS)
@@ -51,23 +41,18 @@ async def cancel_pressed(ctx: Context, button: CancelTicket) -> None:
             "Why do you want to cancel {ref}? Choose a reason or type it.",
             ref=ticket_ref(ticket),
         ),
-        inline(*reasons, [keep_button(ctx, ticket.id)]),
+        inline(*reasons, [shared.keep_button(ctx, CancelKeep(ticket=ticket.id))]),
     )
-
-
-def keep_button(ctx: Context, ticket_id: int) -> Button:
-    return Button(ctx._("« Keep the request"), CancelKeep(ticket=ticket_id).pack())
 
 
 @router.callback(CancelWhy, roles=CLIENTS)
 async def reason_pressed(ctx: Context, button: CancelWhy) -> None:
-    if not in_dialog_for(ctx, button.ticket, "reason", "confirm"):
-        raise InvalidState(STALE, alert=False)
+    shared.require(ctx, DIALOG, button.ticket, "reason", "confirm")
     if button.reason is Reason.OTHER:
         dialogs.move(ctx, "reason")
         ctx.send(ctx._("Please type the reason in a few words."))
         return
-    await ask_to_confirm(ctx, button.ticket, button.reason, "")
+    ask_to_confirm(ctx, button.ticket, button.reason, "")
 
 
 @router.dialog(DIALOG, step="reason", roles=CLIENTS)
@@ -76,43 +61,31 @@ async def reason_typed(ctx: Context) -> None:
     text = typed(ctx, N_("Please type the reason, or choose one of the buttons."))
     if text is None:
         return
-    await ask_to_confirm(ctx, int(ctx.dialog.data["ticket_id"]), Reason.OTHER, text)
+    ask_to_confirm(ctx, int(ctx.dialog.data["ticket_id"]), Reason.OTHER, text)
+
+
+def ask_to_confirm(ctx: Context, ticket_id: int, reason: Reason, note: str) -> None:
+    note = note[: cancelling.MAX_REASON]
+    dialogs.move(ctx, "confirm", reason=reason.value, note=note)
+    shared.ask_to_confirm(
+        ctx,
+        ticket_id,
+        cancel_reason(ctx.t, reason, note),
+        CancelConfirm(ticket=ticket_id),
+        CancelKeep(ticket=ticket_id),
+    )
 
 
 @router.dialog(DIALOG, step="confirm", roles=CLIENTS)
 async def confirm_typed(ctx: Context) -> None:
     assert ctx.dialog is not None
     ticket_id = int(ctx.dialog.data["ticket_id"])
-    ctx.send(
-        ctx._("Press “Yes, cancel it” to cancel the request, or “Keep the request”."),
-        confirm_keyboard(ctx, ticket_id),
-    )
-
-
-async def ask_to_confirm(ctx: Context, ticket_id: int, reason: Reason, note: str) -> None:
-    dialogs.move(ctx, "confirm", reason=reason.value, note=note[: cancelling.MAX_REASON])
-    ctx.send(
-        ctx._(
-            "Cancel {ref}? Reason: {reason}",
-            ref=ticket_ref(ticket_id),
-            reason=cancel_reason(ctx.t, reason, note),
-        ),
-        confirm_keyboard(ctx, ticket_id),
-    )
-
-
-def confirm_keyboard(ctx: Context, ticket_id: int) -> InlineKeyboard:
-    return inline(
-        [Button(ctx._("✅ Yes, cancel it"), CancelConfirm(ticket=ticket_id).pack())],
-        [keep_button(ctx, ticket_id)],
-    )
+    shared.press_yes_or_keep(ctx, CancelConfirm(ticket=ticket_id), CancelKeep(ticket=ticket_id))
 
 
 @router.callback(CancelConfirm, roles=CLIENTS)
 async def confirm_pressed(ctx: Context, button: CancelConfirm) -> None:
-    dialog = ctx.dialog
-    if dialog is None or not in_dialog_for(ctx, button.ticket, "confirm"):
-        raise InvalidState(STALE, alert=False)
+    dialog = shared.require(ctx, DIALOG, button.ticket, "confirm")
     reason, note = Reason(dialog.data["reason"]), str(dialog.data.get("note") or "")
     await dialogs.end(ctx)
     async with ending_dialog():
@@ -120,15 +93,11 @@ async def confirm_pressed(ctx: Context, button: CancelConfirm) -> None:
             ctx.session, button.ticket, ctx.person, reason, note, ctx.now()
         )
     await notices.cancelled(ctx, cancelled)
-    ctx.edit(ctx._("✖ {ref} is cancelled.", ref=ticket_ref(cancelled.ticket)))
-    ctx.send(
-        ctx._("{ref} is cancelled; the service team is told.", ref=ticket_ref(cancelled.ticket)),
-        main_menu(ctx),
-    )
+    ref = ticket_ref(cancelled.ticket)
+    ctx.edit(ctx._("✖ {ref} is cancelled.", ref=ref))
+    ctx.send(ctx._("{ref} is cancelled; the service team is told.", ref=ref), main_menu(ctx))
 
 
 @router.callback(CancelKeep, roles=CLIENTS)
 async def keep_pressed(ctx: Context, button: CancelKeep) -> None:
-    if in_dialog_for(ctx, button.ticket):
-        await dialogs.end(ctx)
-    ctx.edit(ctx._("{ref} is kept as it is.", ref=ticket_ref(button.ticket)))
+    await shared.keep(ctx, DIALOG, button.ticket)

@@ -8,10 +8,10 @@ from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
-from bot.core.replies import Button, InlineKeyboard, inline
+from bot.core.replies import inline
 from bot.core.router import Router
 from bot.services import cancelling
-from bot.services.errors import InvalidState
+from handlers import cancelling as shared
 from handlers import notices
 from handlers.answers import typed
 from handlers.manager.buttons import CancelTicketByManager, ConfirmCancel, KeepTicket
@@ -20,20 +20,6 @@ from handlers.texts import ticket_ref
 
 router = Router()
 DIALOG = "mcancel"
-STALE = N_("This button is no longer active.")
-
-
-def in_dialog_for(ctx: Context, ticket_id: int, *steps: str) -> bool:
-    dialog = ctx.dialog
-    return (
-        dialogs.is_in(ctx, DIALOG, *steps)
-        and dialog is not None
-        and dialog.data.get("ticket_id") == ticket_id
-    )
-
-
-def keep_button(ctx: Context, ticket_id: int) -> Button:
-    return Button(ctx._("« Keep the request"), KeepTicket(ticket=ticket_id).pack())
 
 
 @router.callback(CancelTicketByManager, roles=MANAGERS)
@@ -45,7 +31,7 @@ async def cancel_pressed(ctx: Context, button: CancelTicketByManager) -> None:
             "Why is {ref} cancelled? Type the reason; the customer and the engineer will read it.",
             ref=ticket_ref(ticket),
         ),
-        inline([keep_button(ctx, ticket.id)]),
+        inline([shared.keep_button(ctx, KeepTicket(ticket=ticket.id))]),
     )
 
 
@@ -55,11 +41,10 @@ async def reason_typed(ctx: Context) -> None:
     text = typed(ctx, N_("Please type why the request is cancelled."))
     if text is None:
         return
-    ticket_id = int(ctx.dialog.data["ticket_id"])
-    dialogs.move(ctx, "confirm", note=text[: cancelling.MAX_REASON])
-    ctx.send(
-        ctx._("Cancel {ref}? Reason: {reason}", ref=ticket_ref(ticket_id), reason=text),
-        confirm_keyboard(ctx, ticket_id),
+    ticket_id, note = int(ctx.dialog.data["ticket_id"]), text[: cancelling.MAX_REASON]
+    dialogs.move(ctx, "confirm", note=note)
+    shared.ask_to_confirm(
+        ctx, ticket_id, note, ConfirmCancel(ticket=ticket_id), KeepTicket(ticket=ticket_id)
     )
 
 
@@ -67,24 +52,12 @@ async def reason_typed(ctx: Context) -> None:
 async def confirm_typed(ctx: Context) -> None:
     assert ctx.dialog is not None
     ticket_id = int(ctx.dialog.data["ticket_id"])
-    ctx.send(
-        ctx._("Press “Yes, cancel it” to cancel the request, or “Keep the request”."),
-        confirm_keyboard(ctx, ticket_id),
-    )
-
-
-def confirm_keyboard(ctx: Context, ticket_id: int) -> InlineKeyboard:
-    return inline(
-        [Button(ctx._("✅ Yes, cancel it"), ConfirmCancel(ticket=ticket_id).pack())],
-        [keep_button(ctx, ticket_id)],
-    )
+    shared.press_yes_or_keep(ctx, ConfirmCancel(ticket=ticket_id), KeepTicket(ticket=ticket_id))
 
 
 @router.callback(ConfirmCancel, roles=MANAGERS)
 async def confirm_pressed(ctx: Context, button: ConfirmCancel) -> None:
-    dialog = ctx.dialog
-    if dialog is None or not in_dialog_for(ctx, button.ticket, "confirm"):
-        raise InvalidState(STALE, alert=False)
+    dialog = shared.require(ctx, DIALOG, button.ticket, "confirm")
     note = str(dialog.data.get("note") or "")
     await dialogs.end(ctx)
     async with ending_dialog():
@@ -92,17 +65,10 @@ async def confirm_pressed(ctx: Context, button: ConfirmCancel) -> None:
             ctx.session, button.ticket, ctx.person, note, ctx.now()
         )
     await notices.cancelled(ctx, cancelled)
-    ctx.edit(
-        ctx._(
-            "✖ {ref} is cancelled: {reason}",
-            ref=ticket_ref(cancelled.ticket),
-            reason=cancelled.note,
-        )
-    )
+    ref = ticket_ref(cancelled.ticket)
+    ctx.edit(ctx._("✖ {ref} is cancelled: {reason}", ref=ref, reason=cancelled.note))
 
 
 @router.callback(KeepTicket, roles=MANAGERS)
 async def keep_pressed(ctx: Context, button: KeepTicket) -> None:
-    if in_dialog_for(ctx, button.ticket):
-        await dialogs.end(ctx)
-    ctx.edit(ctx._("{ref} is kept as it is.", ref=ticket_ref(button.ticket)))
+    await shared.keep(ctx, DIALOG, button.ticket)
