@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
-from bot.services import tickets
+from bot.services import jobs, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import (
     OPEN_STATUSES,
@@ -202,9 +202,7 @@ async def _cancel(
         )
     )
     await session.flush()
-    reporter = None
-    if ticket.reporter_id is not None and ticket.reporter_id != by.id:
-        reporter = await session.get(Person, ticket.reporter_id)
+    reporter = await jobs.reporter(session, ticket, unless=by)
     return Cancelled(
         ticket=ticket,
         by=by,
