@@ -14,6 +14,7 @@ from bot.services.cancelling import Reason
 from bot.services.equipment import Coverage, coverage
 from bot.services.tickets import ticket_ref
 from storage.models import (
+    AttachmentKind,
     Equipment,
     Priority,
     Ticket,
@@ -38,6 +39,13 @@ PRIORITY = {
     Priority.NORMAL: N_("Normal"),
     Priority.URGENT: N_("Urgent"),
     Priority.PRODUCTION_STOPPED: N_("Production stopped"),
+}
+# The timeline's line for a file added to a ticket, by the file's kind.
+ATTACHMENT_ADDED = {
+    AttachmentKind.PHOTO: N_("Photo added"),
+    AttachmentKind.DOCUMENT: N_("Document added"),
+    AttachmentKind.VOICE: N_("Voice note added"),
+    AttachmentKind.VIDEO: N_("Video added"),
 }
 KIND = {
     TicketKind.BREAKDOWN: N_("Breakdown"),
@@ -192,7 +200,9 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
     if kind is TimelineKind.STATUS and event.status is not None:
         return ctx._(STATUS[event.status])
     if kind is TimelineKind.ATTACHMENT:
-        return ctx._("Photo added")
+        return ctx._(ATTACHMENT_ADDED[attachment_kind(event)])
+    if kind is TimelineKind.MESSAGE:
+        return _message(ctx, event, staff)
     if kind is TimelineKind.TEST:
         return ctx._("Acceptance test logged")
     if kind is TimelineKind.PARTS:
@@ -202,3 +212,28 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
     if staff:
         return ctx._("Note: {note}", note=event.note or "")
     return ctx._("Engineer's note added")
+
+
+def attachment_kind(event: TicketEvent) -> AttachmentKind:
+    """The kind of file an ATTACHMENT line is about (a photo in lines written before files of
+    other kinds were kept)."""
+    value = str((event.data or {}).get("kind") or "")
+    known = {kind.value: kind for kind in AttachmentKind}
+    return known.get(value, AttachmentKind.PHOTO)
+
+
+def _message(ctx: Context, event: TicketEvent, staff: bool) -> str:
+    """A message through the ticket: the customer's, or one from the service team to them
+    (both sides saw it, so neither is an internal note)."""
+    data, text = event.data or {}, event.note or ""
+    if data.get("from") == "customer":
+        if staff:
+            return ctx._("💬 Customer: {text}", text=text)
+        return ctx._("💬 Your message: {text}", text=text)
+    if data.get("question"):
+        if staff:
+            return ctx._("❓ Question to the customer: {text}", text=text)
+        return ctx._("❓ Question from the service team: {text}", text=text)
+    if staff:
+        return ctx._("💬 To the customer: {text}", text=text)
+    return ctx._("💬 Service team: {text}", text=text)

@@ -12,7 +12,9 @@ message id or raises one of the errors in :mod:`bot.runtimes.base`. What each an
 - 400 ``Rejected``: ``failed``, logged as our bug.
 
 Rows for one chat go out in the order they were queued; a failed row holds back the later ones
-for that chat so a "technician on the way" never overtakes the "job assigned" before it.
+for that chat so a "technician on the way" never overtakes the "job assigned" before it. An edit
+row goes out as an edit of its original's delivered message, once that message is out (at once
+when both were claimed together); if the original was never delivered, the edit is dropped.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.replies import Edit, Send
 from bot.delivery.limits import Rate, SendLimits
-from bot.delivery.queue import Claimed, OutboxQueue
+from bot.delivery.queue import Claimed, Original, OutboxQueue
 from bot.runtimes.base import Rejected, RetryAfter, Transient, Unreachable
 from bot.services import leases
 from storage.db import Database
@@ -140,6 +142,9 @@ class Dispatcher:
         self._has_lease = False
         # Chats whose earlier row waits for a retry: their later rows wait until then too.
         self._paused: dict[int, datetime] = {}
+        # Rows delivered in this batch and their message ids: an edit claimed together with its
+        # message goes out right after it instead of waiting for the next claim.
+        self._delivered: dict[int, int] = {}
 
     # -- loops ---------------------------------------------------------------------------------
 
@@ -186,6 +191,7 @@ class Dispatcher:
         rows = await self.queue.claim(self.clock.now(), self.settings.batch_size, claim)
         if not rows:
             return 0
+        self._delivered.clear()
         # No send starts after half the claim, so every send ends well before the claim does.
         deadline = time.monotonic() + self.settings.claim_seconds / 2
         by_chat: dict[int, list[Claimed]] = {}
@@ -227,7 +233,7 @@ class Dispatcher:
             return _Pause(paused)
         while True:
             now = time.monotonic()
-            wait = self.limits.wait(row.chat_id, now)
+            wait = self.limits.wait(row.chat_id, now, row.messages)
             stopping = self._stop is not None and self._stop.is_set()
             if stopping or wait > self.settings.max_inline_wait or now + wait > deadline:
                 until = self.clock.now() + timedelta(seconds=wait)
@@ -238,24 +244,27 @@ class Dispatcher:
                 await asyncio.sleep(wait)
                 continue
             async with self._slots:
-                if self.limits.wait(row.chat_id, time.monotonic()) > 0:
+                if self.limits.wait(row.chat_id, time.monotonic(), row.messages) > 0:
                     continue  # another chat took the bot-wide slot while we queued
                 return await self._attempt(row)
 
     async def _attempt(self, row: Claimed) -> _Pause | None:
         if row.edit_of is not None and not row.edit_ready:
-            return await self._unready_edit(row)
+            delivered = self._delivered.get(row.edit_of)
+            if delivered is None:
+                return await self._unready_edit(row)
+            row = replace(row, original=Original(OutboxStatus.SENT, delivered))
         try:
             reply = row.reply()
         except (TypeError, ValueError, KeyError) as exc:  # a stored keyboard we cannot read
             await self._rejected(row, f"unreadable outbox row: {exc!r}")
             return None
-        self.limits.start(row.chat_id)  # no await since the limits said yes
+        self.limits.start(row.chat_id, row.messages)  # no await since the limits said yes
         try:
             try:
                 message_id = await self.send(reply)
             finally:
-                self.limits.finish(row.chat_id, time.monotonic())
+                self.limits.finish(row.chat_id, time.monotonic(), row.messages)
         except RetryAfter as exc:
             if self.limits.retry_after(row.chat_id, exc.seconds, time.monotonic()):
                 log.warning("429 from several chats: holding all sends for %ss", exc.seconds)
@@ -315,6 +324,8 @@ class Dispatcher:
             try:
                 await self.queue.mark_sent(row, message_id, self.clock.now())
                 self.stats.sent += 1
+                if message_id is not None:
+                    self._delivered[row.id] = message_id
                 return
             except Exception:
                 if attempt == MARK_SENT_TRIES:

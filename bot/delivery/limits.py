@@ -5,6 +5,8 @@ second" in a private chat and "no more than 20 messages per minute" in a group. 
 sliding windows (at most N sends in any window of W seconds), so that is what is counted here:
 a token bucket with a burst would allow twice the rate across a window's edge.
 
+An album counts as the messages it makes: Telegram counts each against the limits.
+
 The windows live in one process. Several processes sharing a bot each keep their own, so on
 PostgreSQL with several dispatchers the bot-wide rate is per process (see README notes).
 """
@@ -43,22 +45,25 @@ class SlidingWindow:
         self._times: deque[float] = deque()  # when finished sends ended, oldest first
         self._in_flight = 0
 
-    def wait(self, now: float) -> float:
+    def wait(self, now: float, messages: int = 1) -> float:
         self._trim(now)
-        # How many counted sends must leave the window before one more fits.
-        excess = len(self._times) + self._in_flight - self.rate.count + 1
+        # How many counted sends must leave the window before these fit (an album larger than
+        # the window waits for an empty one).
+        excess = (
+            len(self._times) + self._in_flight - self.rate.count + min(messages, self.rate.count)
+        )
         if excess <= 0:
             return 0.0
         if excess > len(self._times):  # only a send still in flight can make room
             return IN_FLIGHT_POLL
         return self._times[excess - 1] + self._span - now
 
-    def start(self) -> None:
-        self._in_flight += 1
+    def start(self, messages: int = 1) -> None:
+        self._in_flight += messages
 
-    def finish(self, now: float) -> None:
-        self._in_flight -= 1
-        self._times.append(now)
+    def finish(self, now: float, messages: int = 1) -> None:
+        self._in_flight -= messages
+        self._times.extend([now] * messages)
 
     def idle(self, now: float) -> bool:
         self._trim(now)
@@ -94,31 +99,31 @@ class SendLimits:
         self._global_429_window = global_429_window
         self._recent_429: deque[tuple[float, int]] = deque()
 
-    def wait(self, chat_id: int, now: float) -> float:
-        """Seconds until a send to ``chat_id`` is allowed; 0 when it may go now."""
+    def wait(self, chat_id: int, now: float, messages: int = 1) -> float:
+        """Seconds until a send of ``messages`` to ``chat_id`` is allowed; 0 when it may go."""
         chat = self._chats.get(chat_id)
         return max(
             0.0,
-            self._bot.wait(now),
-            chat.wait(now) if chat else 0.0,
+            self._bot.wait(now, messages),
+            chat.wait(now, messages) if chat else 0.0,
             self._chat_holds.get(chat_id, 0.0) - now,
             self._bot_hold - now,
         )
 
-    def start(self, chat_id: int) -> None:
-        """A send to ``chat_id`` is leaving now; it holds a slot until :meth:`finish`."""
-        self._bot.start()
+    def start(self, chat_id: int, messages: int = 1) -> None:
+        """A send to ``chat_id`` is leaving now; it holds its slots until :meth:`finish`."""
+        self._bot.start(messages)
         chat = self._chats.get(chat_id)
         if chat is None:
             chat = self._chats[chat_id] = SlidingWindow(
                 self.per_private_chat if chat_id > 0 else self.per_group
             )
-        chat.start()
+        chat.start(messages)
 
-    def finish(self, chat_id: int, now: float) -> None:
+    def finish(self, chat_id: int, now: float, messages: int = 1) -> None:
         """The send came back (failed ones count too: Telegram may have seen them)."""
-        self._bot.finish(now)
-        self._chats[chat_id].finish(now)
+        self._bot.finish(now, messages)
+        self._chats[chat_id].finish(now, messages)
 
     def retry_after(self, chat_id: int, seconds: float, now: float) -> bool:
         """Hold the chat after a 429; returns True when it looks bot-wide and holds the bot too.

@@ -42,6 +42,11 @@ class Claimed:
     original: Original | None = None
 
     @property
+    def messages(self) -> int:
+        """How many messages Telegram counts for this row: an album is one per file."""
+        return len(self.media) if self.media and len(self.media) > 1 else 1
+
+    @property
     def edit_ready(self) -> bool:
         """An edit whose message has been delivered, so it has an id to edit."""
         return self.original is not None and self.original.message_id is not None

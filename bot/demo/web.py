@@ -3,7 +3,8 @@
 The page plays the people's side through the sandbox's own control API (``/sandbox/...``),
 mounted here on the sandbox's state so the page needs one origin and no proxy. A few
 ``/demo/...`` routes add what only the demo knows: who the panes are, switching a pane's
-language through the bot's own /language flow, sending the stock photo, and showing photos.
+language through the bot's own /language flow, sending the stock photo, document and voice
+note (as a Telegram reply when the person chose one), and serving the chat's files.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.core.router import Router
 from bot.demo.data import CUSTOMER, ENGINEER, GROUP, MANAGER, DemoPerson
 from bot.demo.picture import breakdown_png
+from bot.demo.stock import DOCUMENT_NAME, VOICE_SECONDS, voice_note_wav, warranty_pdf
 from bot.sandbox import SandboxMessage, SandboxServer, actions, control
 from bot.sandbox.state import BotState
 from storage.models import Role
@@ -65,6 +67,18 @@ def commands_for(router: Router, role: Role) -> list[str]:
     ]
 
 
+def stock_file(bot: BotState, kind: str) -> dict[str, Any]:
+    """A new copy of the stock file of this kind in the bot's store, as message fields."""
+    if kind == "photo":
+        sizes = bot.files.add_photo(breakdown_png())
+        return {"photo": tuple(size.as_photo_size() for size in sizes)}
+    if kind == "document":
+        stored = bot.files.add_document(warranty_pdf(), DOCUMENT_NAME, "application/pdf")
+        return {"document": stored.as_document(), "document_bytes": stored.data}
+    voice = bot.files.add_voice(voice_note_wav(), VOICE_SECONDS, mime_type="audio/wav")
+    return {"voice": voice.as_voice()}
+
+
 def sniff(data: bytes) -> str | None:
     """The type of an image by its first bytes (the stock photo is a PNG stored as a photo)."""
     if data.startswith(b"\x89PNG"):
@@ -107,7 +121,7 @@ class DemoPage:
         app.router.add_get("/", self.index)
         app.router.add_get("/demo/config", self.config)
         app.router.add_post("/demo/panes/{pane}/language", self.language)
-        app.router.add_post("/demo/panes/{pane}/photo", self.photo)
+        app.router.add_post("/demo/panes/{pane}/{kind:photo|document|voice}", self.attach)
         app.router.add_get("/demo/files/{file_id}", self.file)
         app.router.add_static("/static/", STATIC)
         return app
@@ -196,23 +210,33 @@ class DemoPage:
             await bot.changed.wait(deadline - time.monotonic())
         return None
 
-    async def photo(self, request: web.Request) -> web.Response:
-        """The person sends the stock photo (a real picture, so both sides can show it)."""
+    async def attach(self, request: web.Request) -> web.Response:
+        """The person sends the stock photo, document or voice note (real files, so both sides
+        can show, open or play them), with the caption typed and as a reply if one was chosen."""
         pane = self._pane(request)
         body = await _json(request)
         state, bot = self.sandbox.state, self.bot
         person = state.person(pane.person.user_id, language_code=body.get("language_code"))
-        sizes = tuple(size.as_photo_size() for size in bot.files.add_photo(breakdown_png()))
         caption = str(body.get("caption") or "") or None
-        message, update_id = actions.post(
-            state, bot, person, pane.chat_ref, photo=sizes, caption=caption
-        )
+        reply_to = body.get("reply_to")
+        try:
+            message, update_id = actions.post(
+                state,
+                bot,
+                person,
+                pane.chat_ref,
+                reply_to=None if reply_to is None else int(reply_to),
+                caption=caption,
+                **stock_file(bot, request.match_info["kind"]),
+            )
+        except (LookupError, ValueError) as exc:
+            return web.json_response({"ok": False, "error": str(exc)}, status=400)
         return web.json_response(
             {"ok": True, "result": {"message": message.to_json(), "update_id": update_id}}
         )
 
     async def file(self, request: web.Request) -> web.Response:
-        """A photo or document from the chat, so the page can show or offer it."""
+        """A file from the chat, so the page can show, play or offer it."""
         stored = self.bot.files.get(request.match_info["file_id"])
         if stored is None:
             raise web.HTTPNotFound(text="no such file")

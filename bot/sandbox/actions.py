@@ -54,7 +54,9 @@ def post(
 ) -> tuple[SandboxMessage, int | None]:
     """Store a message a person sent and queue it as an update; returns it and the update id.
 
-    The update id is None when privacy mode hides a group message from the bot.
+    ``reply_to`` makes it a Telegram reply to that message of the chat (the update carries the
+    replied message, text or caption included). The update id is None when privacy mode hides a
+    group message from the bot.
     """
     chat = chat_for(state, person, chat_id)
     if chat["type"] == PRIVATE:
@@ -65,8 +67,9 @@ def post(
     extra: dict[str, Any] = {}
     if reply_to is not None:
         original = bot.message(int(chat["id"]), reply_to)
-        if original is not None:
-            extra["reply_to_message"] = original.to_api()
+        if original is None:
+            raise LookupError(f"no message {reply_to} in chat {chat['id']} to reply to")
+        extra["reply_to_message"] = original.as_replied()
     group = state.groups.get(int(chat["id"]))
     message = SandboxMessage(
         message_id=bot.new_message_id(int(chat["id"])),

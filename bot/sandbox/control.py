@@ -6,6 +6,7 @@ chosen by a ``bot`` query or body field (token or id); with one bot connected it
 
 from __future__ import annotations
 
+import mimetypes
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -77,14 +78,25 @@ def _message_result(posted: tuple[Any, int | None]) -> dict[str, Any]:
     return {"message": message.to_json(), "update_id": update_id}
 
 
+def _where(body: dict[str, Any]) -> dict[str, int | None]:
+    """The chat (None: the person's private chat) and the message answered with Reply."""
+    chat_id, reply_to = body.get("chat_id"), body.get("reply_to")
+    return {
+        "chat_id": None if chat_id is None else int(chat_id),
+        "reply_to": None if reply_to is None else int(reply_to),
+    }
+
+
+def _caption(body: dict[str, Any]) -> str | None:
+    return str(body.get("caption") or "") or None
+
+
 @_user_action
 def user_text(state: SandboxState, bot: BotState, person: Person, body: dict[str, Any]) -> Any:
     text = str(body.get("text", ""))
     if not text:
         raise ValueError("text is required")
-    chat_id = body.get("chat_id")
-    chat = None if chat_id is None else int(chat_id)
-    return _message_result(actions.post(state, bot, person, chat, text=text))
+    return _message_result(actions.post(state, bot, person, **_where(body), text=text))
 
 
 @_user_action
@@ -125,8 +137,44 @@ def user_location(state: SandboxState, bot: BotState, person: Person, body: dict
 @_user_action
 def user_photo(state: SandboxState, bot: BotState, person: Person, body: dict[str, Any]) -> Any:
     sizes = tuple(size.as_photo_size() for size in bot.files.add_photo())
-    caption = str(body.get("caption") or "") or None
-    return _message_result(actions.post(state, bot, person, photo=sizes, caption=caption))
+    return _message_result(
+        actions.post(state, bot, person, **_where(body), photo=sizes, caption=_caption(body))
+    )
+
+
+@_user_action
+def user_document(state: SandboxState, bot: BotState, person: Person, body: dict[str, Any]) -> Any:
+    name = str(body.get("file_name") or "document.pdf")
+    stored = bot.files.add_document(
+        f"sandbox document {name}".encode(), name, mimetypes.guess_type(name)[0]
+    )
+    return _message_result(
+        actions.post(
+            state,
+            bot,
+            person,
+            **_where(body),
+            document=stored.as_document(),
+            document_bytes=stored.data,
+            caption=_caption(body),
+        )
+    )
+
+
+@_user_action
+def user_voice(state: SandboxState, bot: BotState, person: Person, body: dict[str, Any]) -> Any:
+    voice = bot.files.add_voice(duration=int(body.get("duration") or 3)).as_voice()
+    return _message_result(
+        actions.post(state, bot, person, **_where(body), voice=voice, caption=_caption(body))
+    )
+
+
+@_user_action
+def user_video(state: SandboxState, bot: BotState, person: Person, body: dict[str, Any]) -> Any:
+    video = bot.files.add_video(duration=int(body.get("duration") or 5)).as_video()
+    return _message_result(
+        actions.post(state, bot, person, **_where(body), video=video, caption=_caption(body))
+    )
 
 
 async def chat_messages(request: web.Request) -> web.Response:
@@ -197,6 +245,9 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/sandbox/users/{user_id}/contact", user_contact)
     app.router.add_post("/sandbox/users/{user_id}/location", user_location)
     app.router.add_post("/sandbox/users/{user_id}/photo", user_photo)
+    app.router.add_post("/sandbox/users/{user_id}/document", user_document)
+    app.router.add_post("/sandbox/users/{user_id}/voice", user_voice)
+    app.router.add_post("/sandbox/users/{user_id}/video", user_video)
     app.router.add_get("/sandbox/chats", list_chats)
     app.router.add_get("/sandbox/chats/{chat_id}/messages", chat_messages)
     app.router.add_post("/sandbox/groups", register_group)

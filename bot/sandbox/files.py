@@ -1,7 +1,8 @@
-"""Files a bot can see: uploads it made and photos users sent, addressable by file id.
+"""Files a bot can see: uploads it made and files users sent, addressable by file id.
 
 File ids are per bot in Telegram, so each bot owns one store. Photos are kept as sets of sizes
-because Telegram answers a photo with every size, and any size's id may be re-sent.
+because Telegram answers a photo with every size, and any size's id may be re-sent. Documents,
+voice notes and videos are one file each, described by the object of their kind.
 """
 
 from __future__ import annotations
@@ -11,6 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 PHOTO_SIZES = ((90, 67), (320, 240), (800, 600))
+# How Telegram's file ids of each kind begin, and where getFile puts them.
+_PREFIX = {
+    "photo": "AgACAgIAAxkBAAI",
+    "document": "BQACAgIAAxkBAAI",
+    "voice": "AwACAgIAAxkBAAI",
+    "video": "BAACAgIAAxkBAAI",
+}
+_FOLDER = {"photo": "photos", "document": "documents", "voice": "voice", "video": "videos"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +33,7 @@ class StoredFile:
     mime_type: str | None = None
     width: int | None = None
     height: int | None = None
+    duration: int | None = None
 
     def as_file(self) -> dict[str, Any]:
         """The ``File`` object ``getFile`` returns."""
@@ -55,6 +65,42 @@ class StoredFile:
             document["mime_type"] = self.mime_type
         return document
 
+    def as_voice(self) -> dict[str, Any]:
+        voice: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "duration": self.duration or 0,
+            "file_size": len(self.data),
+        }
+        if self.mime_type:
+            voice["mime_type"] = self.mime_type
+        return voice
+
+    def as_video(self) -> dict[str, Any]:
+        return self.as_document() | {
+            "width": self.width or 0,
+            "height": self.height or 0,
+            "duration": self.duration or 0,
+        }
+
+    def as_object(self) -> dict[str, Any]:
+        """The Telegram object a message carries for this file, by its kind."""
+        if self.kind == "voice":
+            return self.as_voice()
+        if self.kind == "video":
+            return self.as_video()
+        return self.as_document()
+
+
+def fake_ogg(label: str) -> bytes:
+    """A small Ogg-looking blob (the capture pattern and a comment), unique per label."""
+    return b"OggS\x00\x02" + f"fieldbot sandbox voice {label}".encode()
+
+
+def fake_mp4(label: str) -> bytes:
+    """A small MP4-looking blob (an ``ftyp`` box and a comment), unique per label."""
+    return b"\x00\x00\x00\x18ftypmp42" + f"fieldbot sandbox video {label}".encode()
+
 
 def fake_jpeg(label: str) -> bytes:
     """A small JPEG-looking blob (SOI, JFIF header, a comment, EOI), unique per label."""
@@ -80,10 +126,9 @@ class FileStore:
 
     def _new(self, kind: str, data: bytes, ext: str, **extra: Any) -> StoredFile:
         self._counter += 1
-        prefix = {"photo": "AgACAgIAAxkBAAI", "document": "BQACAgIAAxkBAAI"}.get(kind, "CAAC")
-        folder = {"photo": "photos", "document": "documents"}.get(kind, "files")
+        folder = _FOLDER.get(kind, "files")
         stored = StoredFile(
-            file_id=prefix + secrets.token_urlsafe(24),
+            file_id=_PREFIX.get(kind, "CAAC") + secrets.token_urlsafe(24),
             file_unique_id="AQAD" + secrets.token_urlsafe(9),
             kind=kind,
             data=data,
@@ -114,6 +159,34 @@ class FileStore:
     def add_document(self, data: bytes, file_name: str, mime_type: str | None) -> StoredFile:
         ext = file_name.rsplit(".", 1)[-1] if "." in file_name else "bin"
         return self._new("document", data, ext, file_name=file_name, mime_type=mime_type)
+
+    def add_voice(
+        self, data: bytes | None = None, duration: int = 3, mime_type: str = "audio/ogg"
+    ) -> StoredFile:
+        """A voice note (generated Ogg-looking bytes unless given)."""
+        data = data if data is not None else fake_ogg(str(self._counter + 1))
+        return self._new("voice", data, "oga", duration=duration, mime_type=mime_type)
+
+    def add_video(
+        self,
+        data: bytes | None = None,
+        duration: int = 5,
+        width: int = 640,
+        height: int = 360,
+        file_name: str | None = None,
+    ) -> StoredFile:
+        """A video (generated MP4-looking bytes unless given)."""
+        data = data if data is not None else fake_mp4(str(self._counter + 1))
+        return self._new(
+            "video",
+            data,
+            "mp4",
+            duration=duration,
+            width=width,
+            height=height,
+            file_name=file_name,
+            mime_type="video/mp4",
+        )
 
     def get(self, file_id: str) -> StoredFile | None:
         return self._by_id.get(file_id)

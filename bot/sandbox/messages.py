@@ -48,6 +48,9 @@ class SandboxMessage:
     photo: tuple[dict[str, Any], ...] = ()
     document: dict[str, Any] | None = None
     document_bytes: bytes | None = None
+    voice: dict[str, Any] | None = None
+    video: dict[str, Any] | None = None
+    media_group_id: str | None = None
     location: dict[str, Any] | None = None
     contact: dict[str, Any] | None = None
     thread_id: int | None = None
@@ -65,6 +68,13 @@ class SandboxMessage:
     def content(self) -> str:
         """Text or caption, whichever the message has."""
         return self.text if self.text is not None else (self.caption or "")
+
+    @property
+    def has_media(self) -> bool:
+        """A photo, document, voice note or video: what a caption may be edited on."""
+        return bool(self.photo) or any(
+            part is not None for part in (self.document, self.voice, self.video)
+        )
 
     @property
     def document_name(self) -> str | None:
@@ -107,6 +117,8 @@ class SandboxMessage:
             message["message_thread_id"] = self.thread_id
             if self.is_topic_message:
                 message["is_topic_message"] = True
+        if self.media_group_id is not None:
+            message["media_group_id"] = self.media_group_id
         if self.edit_date is not None:
             message["edit_date"] = self.edit_date
         if self.text is not None:
@@ -121,6 +133,10 @@ class SandboxMessage:
             message["photo"] = list(self.photo)
         if self.document is not None:
             message["document"] = dict(self.document)
+        if self.voice is not None:
+            message["voice"] = dict(self.voice)
+        if self.video is not None:
+            message["video"] = dict(self.video)
         if self.location is not None:
             message["location"] = dict(self.location)
         if self.contact is not None:
@@ -129,6 +145,13 @@ class SandboxMessage:
         markup = inline_only(self.reply_markup)
         if markup is not None:
             message["reply_markup"] = markup
+        return message
+
+    def as_replied(self) -> dict[str, Any]:
+        """The message as another one's ``reply_to_message``: Telegram never nests a further
+        ``reply_to_message`` in it."""
+        message = self.to_api()
+        message.pop("reply_to_message", None)
         return message
 
     def to_json(self) -> dict[str, Any]:

@@ -7,13 +7,14 @@ Telegram for the same reasons only.
 from __future__ import annotations
 
 import mimetypes
+import secrets
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlparse
 
 from bot.sandbox.errors import bad_request, forbidden
-from bot.sandbox.files import StoredFile
+from bot.sandbox.files import FileStore, StoredFile
 from bot.sandbox.markup import inline_only, normalize_markup
 from bot.sandbox.messages import SandboxMessage
 from bot.sandbox.params import Upload, chat_ref, get_bool, get_float, get_int, get_json, get_str
@@ -21,6 +22,9 @@ from bot.sandbox.registry import Call, method
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+ALBUM_LIMIT = 10
+# What the sandbox's sendMediaGroup accepts (Telegram's audio albums are not simulated).
+ALBUM_KINDS = ("photo", "video", "document")
 PARSE_MODES = ("html", "markdown", "markdownv2")
 CHAT_ACTIONS = frozenset(
     {
@@ -48,6 +52,9 @@ _BLOCKED = {
     "supergroup": "bot was kicked from the supergroup chat",
     "channel": "bot is not a member of the channel chat",
 }
+
+
+Files = tuple[StoredFile, ...]  # a photo's sizes, or the one file of any other kind
 
 
 def target_chat(call: Call) -> dict[str, Any]:
@@ -79,7 +86,10 @@ def _caption(raw: str | None) -> str | None:
 
 
 def _parse_mode(call: Call) -> str | None:
-    mode = get_str(call.params, "parse_mode")
+    return _checked_parse_mode(get_str(call.params, "parse_mode"))
+
+
+def _checked_parse_mode(mode: str | None) -> str | None:
     if mode and mode.lower() not in PARSE_MODES:
         raise bad_request(f"unsupported parse_mode {mode}")
     return mode or None
@@ -120,14 +130,24 @@ def _reply_to(call: Call, chat: dict[str, Any]) -> dict[str, Any]:
         if allowed:
             return {}
         raise bad_request("message to be replied not found")
-    return {"reply_to_message": original.to_api()}
+    return {"reply_to_message": original.as_replied()}
 
 
 def _send(call: Call, chat: dict[str, Any], **content: Any) -> dict[str, Any]:
     """Store a new bot message in ``chat`` and return its Telegram form."""
     markup = normalize_markup(get_json(call.params, "reply_markup"))
+    message = _store(call, chat, markup, _parse_mode(call), **content)
+    return message.to_api()
+
+
+def _store(
+    call: Call,
+    chat: dict[str, Any],
+    markup: dict[str, Any] | None,
+    parse_mode: str | None,
+    **content: Any,
+) -> SandboxMessage:
     thread_id, is_topic = _thread(call, chat)
-    extra = _reply_to(call, chat)
     message = SandboxMessage(
         message_id=call.bot.new_message_id(int(chat["id"])),
         chat=chat,
@@ -137,12 +157,12 @@ def _send(call: Call, chat: dict[str, Any], **content: Any) -> dict[str, Any]:
         reply_markup=markup,
         thread_id=thread_id,
         is_topic_message=is_topic,
-        parse_mode=_parse_mode(call),
-        extra=extra,
+        parse_mode=parse_mode,
+        extra=_reply_to(call, chat),
         **content,
     )
     call.bot.store(message)
-    return message.to_api()
+    return message
 
 
 def _upload(call: Call, name: str) -> Upload | str | None:
@@ -161,6 +181,69 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
+def _new_file(files: FileStore, kind: str, upload: Upload | None, url: str = "") -> Files:
+    """Store what the bot uploads (or what Telegram would fetch from ``url``) as ``kind``."""
+    name = upload.filename if upload else urlparse(url).path.rsplit("/", 1)[-1] or "file"
+    data = upload.data if upload else None
+    if kind == "photo":
+        return files.add_photo(data)
+    if kind == "voice":
+        mime = upload.content_type if upload and upload.content_type.startswith("audio/") else None
+        return (files.add_voice(data, mime_type=mime or "audio/ogg"),)
+    if kind == "video":
+        return (files.add_video(data, file_name=name),)
+    guessed = mimetypes.guess_type(name)[0] or (upload.content_type if upload else None)
+    return (files.add_document(data or b"", name, guessed),)
+
+
+def _known_file(files: FileStore, kind: str, file_id: str) -> Files:
+    """A file the bot may send again by its id, if it is of this kind (Telegram's way)."""
+    found = files.photo_set(file_id) if kind == "photo" else None
+    stored = files.get(file_id)
+    if found is not None:
+        return found
+    if stored is None:
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    if stored.kind != kind:
+        raise bad_request("type of file mismatch")
+    return (stored,)
+
+
+def _file(call: Call, kind: str, value: Upload | str) -> Files:
+    if isinstance(value, Upload):
+        return _new_file(call.bot.files, kind, value)
+    if _is_url(value):
+        return _new_file(call.bot.files, kind, None, value)
+    return _known_file(call.bot.files, kind, value)
+
+
+def _file_content(kind: str, files: Files) -> dict[str, Any]:
+    """What a message carrying these files holds, as :class:`SandboxMessage` fields."""
+    if kind == "photo":
+        return {"photo": tuple(size.as_photo_size() for size in files)}
+    stored = files[0]
+    if kind == "document":
+        return {"document": stored.as_document(), "document_bytes": stored.data}
+    return {kind: stored.as_object()}
+
+
+async def _send_file(call: Call, kind: str) -> dict[str, Any]:
+    """sendPhoto, sendDocument, sendVoice and sendVideo: one file with an optional caption."""
+    chat = target_chat(call)
+    value = _upload(call, kind)
+    if value is None:
+        raise bad_request(f"there is no {kind} in the request")
+    files = _file(call, kind, value)
+    caption = _caption(get_str(call.params, "caption"))
+    return _send(
+        call,
+        chat,
+        caption=caption,
+        entities=_entities(call, "caption_entities"),
+        **_file_content(kind, files),
+    )
+
+
 @method("sendMessage")
 async def send_message(call: Call) -> dict[str, Any]:
     chat = target_chat(call)
@@ -170,61 +253,98 @@ async def send_message(call: Call) -> dict[str, Any]:
 
 @method("sendPhoto")
 async def send_photo(call: Call) -> dict[str, Any]:
-    chat = target_chat(call)
-    photo = _upload(call, "photo")
-    if photo is None:
-        raise bad_request("there is no photo in the request")
-    if isinstance(photo, Upload):
-        sizes = call.bot.files.add_photo(photo.data)
-    elif _is_url(photo):
-        sizes = call.bot.files.add_photo()
-    else:
-        found = call.bot.files.photo_set(photo)
-        if found is None:
-            if call.bot.files.get(photo) is not None:
-                raise bad_request("type of file mismatch")
-            raise bad_request("wrong file identifier/HTTP URL specified")
-        sizes = found
-    caption = _caption(get_str(call.params, "caption"))
-    return _send(
-        call,
-        chat,
-        caption=caption,
-        entities=_entities(call, "caption_entities"),
-        photo=tuple(size.as_photo_size() for size in sizes),
-    )
+    return await _send_file(call, "photo")
 
 
 @method("sendDocument")
 async def send_document(call: Call) -> dict[str, Any]:
-    chat = target_chat(call)
-    document = _upload(call, "document")
-    stored: StoredFile | None
-    if document is None:
-        raise bad_request("there is no document in the request")
-    if isinstance(document, Upload):
-        guessed = mimetypes.guess_type(document.filename)[0]
-        stored = call.bot.files.add_document(
-            document.data, document.filename, guessed or document.content_type
-        )
-    elif _is_url(document):
-        name = urlparse(document).path.rsplit("/", 1)[-1] or "file"
-        stored = call.bot.files.add_document(b"", name, mimetypes.guess_type(name)[0])
-    else:
-        stored = call.bot.files.get(document)
-        if stored is None:
-            raise bad_request("wrong file identifier/HTTP URL specified")
-        if stored.kind != "document":
-            raise bad_request("type of file mismatch")
-    caption = _caption(get_str(call.params, "caption"))
-    return _send(
-        call,
-        chat,
-        caption=caption,
-        entities=_entities(call, "caption_entities"),
-        document=stored.as_document(),
-        document_bytes=stored.data,
+    return await _send_file(call, "document")
+
+
+@method("sendVoice")
+async def send_voice(call: Call) -> dict[str, Any]:
+    return await _send_file(call, "voice")
+
+
+@method("sendVideo")
+async def send_video(call: Call) -> dict[str, Any]:
+    return await _send_file(call, "video")
+
+
+@dataclass(frozen=True, slots=True)
+class _AlbumItem:
+    kind: str
+    media: Upload | str
+    caption: str | None
+    entities: tuple[dict[str, Any], ...]
+    parse_mode: str | None
+
+
+def _album_item(call: Call, raw: Any) -> _AlbumItem:
+    """One ``InputMedia`` of sendMediaGroup, refused with the Bot API's words."""
+    if not isinstance(raw, dict):
+        raise bad_request("can't parse InputMedia: object expected")
+    kind = str(raw.get("type", ""))
+    if kind not in ALBUM_KINDS:
+        raise bad_request(f'can\'t parse InputMedia: type "{kind}" is unsupported')
+    media = raw.get("media")
+    if isinstance(media, str) and media.startswith("attach://"):
+        media = call.params.get(media.removeprefix("attach://"))
+    if not isinstance(media, Upload | str) or not media:
+        raise bad_request("can't parse InputMedia: media not found")
+    entities = raw.get("caption_entities") or ()
+    if not isinstance(entities, list | tuple):
+        raise bad_request("can't parse InputMedia: caption_entities must be an array")
+    mode, caption = raw.get("parse_mode"), raw.get("caption")
+    return _AlbumItem(
+        kind,
+        media,
+        _caption(None if caption is None else str(caption)),
+        tuple(entities),
+        _checked_parse_mode(mode if isinstance(mode, str) else None),
     )
+
+
+def _album(call: Call) -> list[_AlbumItem]:
+    raw = get_json(call.params, "media")
+    if raw is None:
+        raise bad_request('parameter "media" is required')
+    if not isinstance(raw, list):
+        raise bad_request("expected an Array of InputMedia")
+    if not raw:
+        raise bad_request("there are no messages to send")
+    if len(raw) > ALBUM_LIMIT:
+        raise bad_request("too many messages to send as an album")
+    items = [_album_item(call, item) for item in raw]
+    kinds = {item.kind for item in items}
+    if "document" in kinds and len(kinds) > 1:  # photos and videos mix; documents do not
+        raise bad_request("document can't be mixed with other media types")
+    return items
+
+
+@method("sendMediaGroup")
+async def send_media_group(call: Call) -> list[dict[str, Any]]:
+    """An album: 2–10 photos and videos, or documents, each with its own caption; Telegram
+    takes no keyboard here. The messages share a ``media_group_id`` (one item is sent as an
+    ordinary message)."""
+    items = _album(call)
+    chat = target_chat(call)
+    contents = [_file_content(item.kind, _file(call, item.kind, item.media)) for item in items]
+    group_id = str(secrets.randbits(62)) if len(items) > 1 else None
+    sent = [
+        _store(
+            call,
+            chat,
+            None,
+            item.parse_mode,
+            caption=item.caption,
+            entities=item.entities if item.caption else (),
+            media_group_id=group_id,
+            **content,
+        )
+        for item, content in zip(items, contents, strict=True)
+    ]
+    return [message.to_api() for message in sent]
 
 
 @method("sendLocation")
@@ -301,7 +421,7 @@ async def edit_message_text(call: Call) -> dict[str, Any]:
 @method("editMessageCaption")
 async def edit_message_caption(call: Call) -> dict[str, Any]:
     _, old = _editable(call)
-    if not old.photo and old.document is None:
+    if not old.has_media:
         raise bad_request("there is no caption in the message to edit")
     caption = _caption(get_str(call.params, "caption"))
     new = replace(

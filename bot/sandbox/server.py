@@ -233,7 +233,9 @@ class SandboxServer:
             self._record(bot_id, name, chat, 500)
             return _reply(ApiError(500, f"Internal Server Error: sandbox bug: {exc!r}"))
         if counted and chat_type is not None and isinstance(chat, int):
-            state.flood.record(bot_id, chat, chat_type, time.monotonic())
+            # Telegram counts each message of an album against the limits.
+            for _ in range(len(result) if isinstance(result, list) else 1):
+                state.flood.record(bot_id, chat, chat_type, time.monotonic())
         self._record(bot_id, name, chat, 200)
         return web.json_response({"ok": True, "result": result})
 

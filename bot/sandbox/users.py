@@ -7,6 +7,7 @@ step through the conversation, edits included.
 
 from __future__ import annotations
 
+import mimetypes
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,11 @@ from bot.sandbox.messages import SandboxMessage
 from bot.sandbox.state import BotState, CallbackQueryRecord, NoBotYet, SandboxState
 
 Match = str | Callable[[SandboxMessage], bool] | None
+Replied = SandboxMessage | int | None  # the message a person answers with Telegram's Reply
+
+
+def _message_id(message: Replied) -> int | None:
+    return message.message_id if isinstance(message, SandboxMessage) else message
 
 
 class SandboxTimeout(TimeoutError):
@@ -218,13 +224,19 @@ class SandboxUser(ChatView):
         it its own command list) without a new update being queued now."""
         self.bot.started.add(self.user_id)
 
-    def _post(self, **content: Any) -> SandboxMessage:
-        message, _ = actions.post(self._state, self.bot, self.person, **content)
+    def _post(self, reply_to: Replied = None, **content: Any) -> SandboxMessage:
+        message, _ = actions.post(
+            self._state, self.bot, self.person, reply_to=_message_id(reply_to), **content
+        )
         return message
 
-    def send_text(self, text: str) -> SandboxMessage:
-        """Type and send a message; pressing a reply-keyboard button is the same."""
-        return self._post(text=text)
+    def send_text(self, text: str, reply_to: Replied = None) -> SandboxMessage:
+        """Type and send a message; pressing a reply-keyboard button is the same.
+
+        Every ``send_*`` takes ``reply_to``: a message of this chat (or its id) that the person
+        answers with Telegram's Reply, so the update carries it as ``reply_to_message``.
+        """
+        return self._post(reply_to, text=text)
 
     def send_command(self, command: str = "/start", args: str = "") -> SandboxMessage:
         """Send ``/command args``; Telegram marks the command with a bot_command entity."""
@@ -268,20 +280,48 @@ class SandboxUser(ChatView):
             location["live_period"] = live_period
         return self._post(location=location)
 
-    def send_photo(self, caption: str = "", data: bytes | None = None) -> SandboxMessage:
+    def send_photo(
+        self, caption: str = "", data: bytes | None = None, reply_to: Replied = None
+    ) -> SandboxMessage:
         """Send a photo (generated JPEG bytes unless given), downloadable by the bot."""
         sizes = self.bot.files.add_photo(data)
         return self._post(
-            photo=tuple(size.as_photo_size() for size in sizes), caption=caption or None
+            reply_to, photo=tuple(size.as_photo_size() for size in sizes), caption=caption or None
         )
 
     def send_document(
-        self, data: bytes, file_name: str = "file.pdf", caption: str = ""
+        self,
+        data: bytes = b"%PDF-1.4 sandbox document",
+        file_name: str = "file.pdf",
+        caption: str = "",
+        reply_to: Replied = None,
     ) -> SandboxMessage:
-        stored = self.bot.files.add_document(data, file_name, None)
+        stored = self.bot.files.add_document(data, file_name, mimetypes.guess_type(file_name)[0])
         return self._post(
-            document=stored.as_document(), document_bytes=data, caption=caption or None
+            reply_to, document=stored.as_document(), document_bytes=data, caption=caption or None
         )
+
+    def send_voice(
+        self,
+        caption: str = "",
+        data: bytes | None = None,
+        duration: int = 3,
+        reply_to: Replied = None,
+    ) -> SandboxMessage:
+        """Record and send a voice note (generated Ogg bytes unless given)."""
+        stored = self.bot.files.add_voice(data, duration)
+        return self._post(reply_to, voice=stored.as_voice(), caption=caption or None)
+
+    def send_video(
+        self,
+        caption: str = "",
+        data: bytes | None = None,
+        duration: int = 5,
+        reply_to: Replied = None,
+    ) -> SandboxMessage:
+        """Send a video (generated MP4 bytes unless given)."""
+        stored = self.bot.files.add_video(data, duration)
+        return self._post(reply_to, video=stored.as_video(), caption=caption or None)
 
     def block_bot(self) -> None:
         """Block the bot: sends get 403 and the bot gets a ``my_chat_member`` update."""
@@ -322,15 +362,21 @@ class SandboxGroup(ChatView):
         return thread_id
 
     def send_text(
-        self, user: SandboxUser | Person | int, text: str, thread_id: int | None = None
+        self,
+        user: SandboxUser | Person | int,
+        text: str,
+        thread_id: int | None = None,
+        reply_to: Replied = None,
     ) -> SandboxMessage:
-        """A member writes here; privacy mode hides plain text from a non-admin bot."""
+        """A member writes here; privacy mode hides plain text from a non-admin bot, unless
+        it is a reply to one of the bot's messages."""
         message, _ = actions.post(
             self._state,
             self.bot,
             self._person(user),
             chat_id=self.chat_id,
             thread_id=thread_id,
+            reply_to=_message_id(reply_to),
             text=text,
         )
         return message

@@ -29,14 +29,15 @@ from storage.models import (
 )
 from storage.types import UTCDateTime
 
-# A reassigned job starts over with its new engineer, except that one waiting for parts
-# keeps waiting (and its SLA pause) until they arrive.
+# A reassigned job starts over with its new engineer, except that one waiting for parts or
+# for the customer keeps waiting (and its SLA pause) until they arrive or answer.
 RESTART = {
     TicketStatus.NEW: TicketStatus.ASSIGNED,
     TicketStatus.ASSIGNED: TicketStatus.ASSIGNED,
     TicketStatus.EN_ROUTE: TicketStatus.ASSIGNED,
     TicketStatus.ON_SITE: TicketStatus.ASSIGNED,
     TicketStatus.WAITING_PARTS: TicketStatus.WAITING_PARTS,
+    TicketStatus.WAITING_CUSTOMER: TicketStatus.WAITING_CUSTOMER,
 }
 
 

@@ -21,6 +21,7 @@ from bot.services import geo, sla, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import (
     OPEN_STATUSES,
+    PAUSED_STATUSES,
     Customer,
     CustomerContact,
     EquipmentModel,
@@ -35,14 +36,27 @@ from storage.models import (
 )
 from storage.types import UTCDateTime
 
-# Where an engineer may move their job. ``resolved`` is set only by the resolve flow.
+# Where an engineer may move their job. ``resolved`` is set only by the resolve flow;
+# ``waiting_customer`` by a question to the customer, whose answer (or the engineer going on
+# without it) moves the job back to where it was.
+ASKING = frozenset({TicketStatus.ASSIGNED, TicketStatus.EN_ROUTE, TicketStatus.ON_SITE})
 TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     TicketStatus.ASSIGNED: frozenset(
-        {TicketStatus.EN_ROUTE, TicketStatus.ON_SITE, TicketStatus.RESOLVED}
+        {
+            TicketStatus.EN_ROUTE,
+            TicketStatus.ON_SITE,
+            TicketStatus.RESOLVED,
+            TicketStatus.WAITING_CUSTOMER,
+        }
     ),
-    TicketStatus.EN_ROUTE: frozenset({TicketStatus.ON_SITE, TicketStatus.RESOLVED}),
-    TicketStatus.ON_SITE: frozenset({TicketStatus.WAITING_PARTS, TicketStatus.RESOLVED}),
+    TicketStatus.EN_ROUTE: frozenset(
+        {TicketStatus.ON_SITE, TicketStatus.RESOLVED, TicketStatus.WAITING_CUSTOMER}
+    ),
+    TicketStatus.ON_SITE: frozenset(
+        {TicketStatus.WAITING_PARTS, TicketStatus.RESOLVED, TicketStatus.WAITING_CUSTOMER}
+    ),
     TicketStatus.WAITING_PARTS: frozenset({TicketStatus.ON_SITE, TicketStatus.RESOLVED}),
+    TicketStatus.WAITING_CUSTOMER: frozenset({*ASKING, TicketStatus.RESOLVED}),
 }
 WORKING_STATUSES = frozenset(TRANSITIONS)
 URGENCY_RANK = {Priority.PRODUCTION_STOPPED: 0, Priority.URGENT: 1, Priority.NORMAL: 2}
@@ -284,14 +298,15 @@ async def set_status(
     note: str | None = None,
 ) -> JobMoved:
     """Move the engineer's job along ``TRANSITIONS``; the SLA clocks stop while waiting for
-    parts (counted in the ticket's own calendar: business hours or 24/7)."""
+    parts or for the customer (counted in the ticket's own calendar: business hours or 24/7).
+    Waiting for the customer remembers the status it came from (``data["back_to"]``)."""
     _require_own(ticket, engineer)
     previous = ticket.status
     if new_status not in TRANSITIONS.get(previous, frozenset()):
         raise InvalidState(f"ticket {ticket.id}: {previous} → {new_status} is not allowed")
-    if previous is TicketStatus.WAITING_PARTS:
+    if previous in PAUSED_STATUSES:
         sla.resume(ticket, now, sla.calendar_for(ticket, settings))
-    if new_status is TicketStatus.WAITING_PARTS:
+    if new_status in PAUSED_STATUSES:
         sla.pause(ticket, now)
     if new_status is TicketStatus.EN_ROUTE:
         ticket.eta = eta
@@ -299,12 +314,53 @@ async def set_status(
         ticket.resolved_at = now
     ticket.status = new_status
     ticket.updated_at = now
-    data = {"eta": eta.isoformat()} if eta is not None else {}
+    data: dict[str, Any] = {"eta": eta.isoformat()} if eta is not None else {}
+    if new_status is TicketStatus.WAITING_CUSTOMER:
+        data["back_to"] = previous.value
     session.add(
         _event(ticket, engineer, TimelineKind.STATUS, now, status=new_status, note=note, data=data)
     )
     await session.flush()
     return await _moved(session, ticket, engineer, previous)
+
+
+async def customer_answered(
+    session: AsyncSession, ticket: Ticket, customer: Person, now: datetime, settings: Settings
+) -> JobMoved | None:
+    """The customer answered a job waiting for them: it goes back to the status it was asked
+    from and the SLA clocks run again; None when the job was not waiting for them."""
+    if ticket.status is not TicketStatus.WAITING_CUSTOMER or ticket.engineer_id is None:
+        return None
+    engineer = await session.get(Person, ticket.engineer_id)
+    if engineer is None:
+        return None
+    asked = await session.scalar(
+        select(TicketEvent)
+        .where(
+            TicketEvent.ticket_id == ticket.id,
+            TicketEvent.kind == TimelineKind.STATUS,
+            TicketEvent.status == TicketStatus.WAITING_CUSTOMER,
+        )
+        .order_by(TicketEvent.at.desc(), TicketEvent.id.desc())
+        .limit(1)
+    )
+    back = str(asked.data.get("back_to", "")) if asked is not None else ""
+    status = TicketStatus(back) if back in ASKING else TicketStatus.ASSIGNED
+    sla.resume(ticket, now, sla.calendar_for(ticket, settings))
+    ticket.status = status
+    ticket.updated_at = now
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=customer.id,
+            kind=TimelineKind.STATUS,
+            status=status,
+            data={"answered": True},
+        )
+    )
+    await session.flush()
+    return JobMoved(ticket, engineer, TicketStatus.WAITING_CUSTOMER, status, None, ticket.eta)
 
 
 async def hand_back(

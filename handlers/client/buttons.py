@@ -208,3 +208,16 @@ class EquipmentLink(DeepLink, prefix="eq"):
     """``/start eq_<equipment id>``: the QR sticker on a machine."""
 
     equipment: int
+
+
+# -- talking through a ticket (handlers.client.conversation) ---------------------------------
+class WriteToTicket(ButtonData, prefix="tk:w"):
+    """💬 Write: the client's next message goes to ``ticket``."""
+
+    ticket: int
+
+
+class PickTicket(ButtonData, prefix="tk:pick"):
+    """Which of the tickets a reply named the held message is about."""
+
+    ticket: int

@@ -8,9 +8,12 @@ QR sticker on a machine (``/start eq_<id>``) starts with that machine chosen.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from bot.core import dialogs
 from bot.core.buttons import parse_int
 from bot.core.context import Context
+from bot.core.events import Attachment
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.services import tickets
@@ -23,7 +26,7 @@ from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
 from handlers.client.equipment_picker import EQUIPMENT, Picker, show_equipment
 from handlers.common.help import main_menu
 from handlers.texts import PRIORITY, ticket_ref
-from storage.models import Priority
+from storage.models import AttachmentKind, Priority
 
 MAX_PHOTOS = 10
 MIN_DESCRIPTION = 3
@@ -33,9 +36,34 @@ def show_description(ctx: Context, values: Values) -> str:
     return ctx._("Problem: {description}", description=values.get("description", ""))
 
 
+def attached(values: Values) -> list[Attachment]:
+    """The files kept in the draft (``photos``: media_to_json dicts; a plain string is a photo's
+    file id, as drafts begun before other files were accepted kept them)."""
+    return [
+        Attachment(AttachmentKind.PHOTO, item) if isinstance(item, str) else media_from_json(item)
+        for item in values.get("photos", [])
+    ]
+
+
+def files_text(ctx: Context, files: list[Attachment]) -> str:
+    """``2 photos, 1 voice note``: the files by kind."""
+    counts = Counter(item.kind for item in files)
+    n = counts[AttachmentKind.PHOTO], counts[AttachmentKind.VIDEO]
+    parts = [
+        ctx.ngettext("{n} photo", "{n} photos", n[0]) if n[0] else "",
+        ctx.ngettext("{n} video", "{n} videos", n[1]) if n[1] else "",
+    ]
+    documents, voice = counts[AttachmentKind.DOCUMENT], counts[AttachmentKind.VOICE]
+    if documents:
+        parts.append(ctx.ngettext("{n} document", "{n} documents", documents))
+    if voice:
+        parts.append(ctx.ngettext("{n} voice note", "{n} voice notes", voice))
+    return ", ".join(part for part in parts if part)
+
+
 def show_photos(ctx: Context, values: Values) -> str:
-    photos = len(values.get("photos", []))
-    return ctx.ngettext("{n} photo", "{n} photos", photos) if photos else ctx._("No photos")
+    files = attached(values)
+    return files_text(ctx, files) if files else ctx._("No photos or files")
 
 
 def show_urgency(ctx: Context, values: Values) -> str:
@@ -48,7 +76,7 @@ REPORT = Draft(
     parts=(
         Part(EQUIPMENT, N_("Change equipment"), show_equipment),
         Part("description", N_("Change description"), show_description),
-        Part("photos", N_("Add photos"), show_photos),
+        Part("photos", N_("Add photos or files"), show_photos),
         Part("urgency", N_("Change urgency"), show_urgency),
     ),
     rows=((EQUIPMENT, "description"), ("photos", "urgency")),
@@ -115,15 +143,16 @@ def done_row(ctx: Context) -> list[Button]:
     return [Button(ctx._("Done"), PhotosDone().pack())]
 
 
-def keep_photo(ctx: Context) -> int | None:
-    """Keep the photo just sent: how many there are now; None when there are enough."""
-    photos = list(REPORT.values(ctx).get("photos", []))
-    if len(photos) >= MAX_PHOTOS:
-        ctx.send(ctx._("That's the maximum number of photos, thank you. Press Done to continue."))
+def keep_photo(ctx: Context) -> list[Attachment] | None:
+    """Keep the photo, document, voice note or video just sent: the files there are now; None
+    when there are enough."""
+    files = attached(REPORT.values(ctx))
+    if len(files) >= MAX_PHOTOS:
+        ctx.send(ctx._("That's the maximum number of files, thank you. Press Done to continue."))
         return None
-    photos.append(media_to_json(ctx.event.attachments[0]))
-    dialogs.move(ctx, REPORT.require(ctx), photos=photos)
-    return len(photos)
+    files.append(ctx.event.attachments[0])
+    dialogs.move(ctx, REPORT.require(ctx), photos=[media_to_json(item) for item in files])
+    return files
 
 
 @REPORT.asks("description")
@@ -131,7 +160,7 @@ async def ask_description(ctx: Context) -> None:
     ctx.send(
         ctx._(
             "Describe the problem: what happens, since when, any error codes on the display. "
-            "You can attach a photo with the text."
+            "You can attach a photo, a document, a voice note or a video with the text."
         )
     )
 
@@ -142,7 +171,7 @@ async def photo_with_description(ctx: Context, caption: str) -> None:
     if len(caption) >= MIN_DESCRIPTION:
         await REPORT.answered(ctx, "description", description=caption[:3000])
     else:
-        ctx.send(ctx._("Photo received. Now describe the problem in a few words."))
+        ctx.send(ctx._("File received. Now describe the problem in a few words."))
 
 
 @REPORT.answers("description", photo=photo_with_description)
@@ -156,19 +185,19 @@ async def description_typed(ctx: Context, text: str) -> None:
 @REPORT.asks("photos")
 async def ask_photos(ctx: Context) -> None:
     ctx.send(
-        ctx._("Send photos of the problem if you can, then press Done."), inline(done_row(ctx))
+        ctx._(
+            "Send photos of the problem if you can (documents, voice notes and videos are "
+            "welcome too), then press Done."
+        ),
+        inline(done_row(ctx)),
     )
 
 
 async def photo_added(ctx: Context, caption: str) -> None:
-    count = keep_photo(ctx)
-    if count is not None:
+    files = keep_photo(ctx)
+    if files is not None:
         ctx.send(
-            ctx.ngettext(
-                "{n} photo received. Send more or press Done.",
-                "{n} photos received. Send more or press Done.",
-                count,
-            ),
+            ctx._("Received: {files}. Send more or press Done.", files=files_text(ctx, files)),
             inline(done_row(ctx)),
         )
 
@@ -240,7 +269,7 @@ async def send_report(ctx: Context) -> None:
         priority=Priority(values["priority"]),
         equipment_id=values.get("equipment_id"),
         equipment_text=values.get("equipment_text"),
-        attachments=tuple(media_from_json(item) for item in values.get("photos", [])),
+        attachments=tuple(attached(values)),
     )
     ticket = await tickets.create(ctx.session, ctx.person, new, ctx.now(), ctx.settings)
     await notices.new_ticket(ctx, ticket)

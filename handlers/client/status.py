@@ -7,7 +7,7 @@ from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import cancelling, sla, tickets
-from handlers.client.buttons import CancelTicket, StatusPage, TicketDetails
+from handlers.client.buttons import CancelTicket, StatusPage, TicketDetails, WriteToTicket
 from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
@@ -130,6 +130,8 @@ async def ticket_pressed(ctx: Context, button: TicketDetails) -> None:
     ticket = await tickets.get_visible(ctx.session, button.ticket, ctx.person)
     rows: list[list[Button]] = []
     if ctx.person.role is Role.CLIENT:
+        if ticket.status not in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
+            rows.append([Button(ctx._("💬 Write"), WriteToTicket(ticket=ticket.id).pack())])
         if await cancelling.customer_may_cancel(ctx.session, ticket):
             rows.append([Button(ctx._("✖ Cancel ticket"), CancelTicket(ticket=ticket.id).pack())])
         rows.append([Button(ctx._("« All requests"), StatusPage(offset=0).pack())])

@@ -12,6 +12,6 @@ def modules() -> tuple[ModuleType, ...]:
     Their order is the order of the everyone-commands in /help and in the "/" menu:
     /language, /cancel, /help.
     """
-    from handlers.common import cancel, fallback, help, language, start
+    from handlers.common import cancel, fallback, help, language, reply_to, start
 
-    return (start, language, cancel, help, fallback)
+    return (start, language, cancel, help, fallback, reply_to)

@@ -7,6 +7,17 @@ from types import ModuleType
 
 def modules() -> tuple[ModuleType, ...]:
     """The flows whose routers :func:`handlers.build_router` includes (imported only then)."""
-    from handlers.engineer import board, card, checklist, duty, eta, join, notes, parts, resolve
+    from handlers.engineer import (
+        board,
+        card,
+        checklist,
+        conversation,
+        duty,
+        eta,
+        join,
+        notes,
+        parts,
+        resolve,
+    )
 
-    return (join, board, card, eta, notes, duty, checklist, parts, resolve)
+    return (join, board, card, eta, notes, conversation, duty, checklist, parts, resolve)

@@ -77,6 +77,24 @@ class HandBack(ButtonData, prefix="mj:hand"):
     ticket: int
 
 
+class MessageCustomer(ButtonData, prefix="mj:msg"):
+    """💬 Message the customer: the engineer's next message goes to the job's customer."""
+
+    ticket: int
+
+
+class AskCustomer(ButtonData, prefix="mj:ask"):
+    """❓ Ask the customer: as :class:`MessageCustomer`, and the job waits for the answer."""
+
+    ticket: int
+
+
+class JobFiles(ButtonData, prefix="mj:files"):
+    """📎 Attachments: the job's files sent again."""
+
+    ticket: int
+
+
 class ResolveJob(ButtonData, prefix="rs"):
     """Start resolving the job (answered by :mod:`handlers.engineer.resolve`)."""
 

@@ -23,9 +23,12 @@ from handlers import notices
 from handlers.engineer.buttons import (
     AddNote,
     AddPhotos,
+    AskCustomer,
     HandBack,
+    JobFiles,
     JobsPage,
     LogTests,
+    MessageCustomer,
     Move,
     MoveJob,
     MyJobs,
@@ -95,20 +98,23 @@ async def progress_lines(ctx: Context, ticket: Ticket) -> list[str]:
         lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
         lines.append(ctx._("Your ETA: {time}", time=ctx.t.datetime(ticket.eta)))
-    if ticket.sla_paused_at is not None:
+    if ticket.sla_paused_at is not None and ticket.status is TicketStatus.WAITING_CUSTOMER:
+        lines.append(ctx._("Deadline paused while waiting for the customer's reply"))
+    elif ticket.sla_paused_at is not None:
         lines.append(ctx._("Deadline paused while waiting for parts"))
     elif ticket.resolution_due is not None and ticket.is_open:
         lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
     return lines
 
 
-def card_buttons(ctx: Context, ticket: Ticket) -> InlineKeyboard:
-    """Actions that fit the job's status, plus the tests/parts/resolve flows."""
+def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard:
+    """Actions that fit the job's status, plus the tests/parts/resolve flows, talking to the
+    customer and the job's ``files``."""
     tid, status = ticket.id, ticket.status
     rows: list[list[Button]] = []
     if status is TicketStatus.ASSIGNED:
         rows.append([Button(ctx._("🚗 On my way"), OnMyWay(ticket=tid).pack())])
-    if status in (TicketStatus.ASSIGNED, TicketStatus.EN_ROUTE):
+    if status in (TicketStatus.ASSIGNED, TicketStatus.EN_ROUTE, TicketStatus.WAITING_CUSTOMER):
         rows.append([Button(ctx._("📍 On site"), MoveJob(step=Move.SITE, ticket=tid).pack())])
     if status is TicketStatus.ON_SITE:
         wait = MoveJob(step=Move.WAIT, ticket=tid).pack()
@@ -126,15 +132,23 @@ def card_buttons(ctx: Context, ticket: Ticket) -> InlineKeyboard:
                 Button(ctx._("📷 Add photo"), AddPhotos(ticket=tid).pack()),
             ]
         )
+        talk = [Button(ctx._("💬 Message the customer"), MessageCustomer(ticket=tid).pack())]
+        if status in jobs.ASKING:
+            talk.append(Button(ctx._("❓ Ask the customer"), AskCustomer(ticket=tid).pack()))
+        rows.append(talk)
         rows.append([Button(ctx._("✅ Resolve"), ResolveJob(ticket=tid).pack())])
         rows.append([Button(ctx._("↩ Hand back"), HandBack(ticket=tid).pack())])
+    if files:
+        label = ctx._("📎 Attachments ({n})", n=files)
+        rows.append([Button(label, JobFiles(ticket=tid).pack())])
     rows.append([Button(ctx._("« My jobs"), MyJobs().pack())])
     return inline(*rows)
 
 
 async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
+    files = len(await tickets.attachments(ctx.session, ticket.id))
     (ctx.edit if in_place else ctx.send)(
-        await card_text(ctx, ticket, mine=True), card_buttons(ctx, ticket)
+        await card_text(ctx, ticket, mine=True), card_buttons(ctx, ticket, files)
     )
 
 

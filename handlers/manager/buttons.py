@@ -93,6 +93,18 @@ class OpenTicket(ButtonData, prefix="mg:t"):
     ticket: int
 
 
+class WriteCustomer(ButtonData, prefix="mg:w"):
+    """💬 Write to customer: the manager's next message goes to the ticket's customer."""
+
+    ticket: int
+
+
+class TicketFiles(ButtonData, prefix="mg:files"):
+    """📎 Attachments: the ticket's files sent again."""
+
+    ticket: int
+
+
 class Candidates(ButtonData, prefix="mg:as", compact=True):
     """Whom to assign ``ticket`` to, a page from ``offset``; the first page is ``mg:as:12``
     (the alerts' Assign button), and ``mg:as:12:0`` reads the same."""

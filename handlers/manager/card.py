@@ -23,11 +23,13 @@ from handlers.manager.buttons import (
     Candidates,
     OpenList,
     OpenTicket,
+    TicketFiles,
+    WriteCustomer,
 )
 from handlers.manager.chat import MANAGERS, show
 from handlers.notices.facts import brief, brief_lines
 from handlers.texts import STATUS, ticket_heading, ticket_ref, timeline_line
-from storage.models import Person, Ticket, TicketEvent
+from storage.models import Person, Ticket, TicketEvent, TicketStatus
 
 router = Router()
 TIMELINE_TAIL = 6
@@ -80,7 +82,9 @@ async def card_text(ctx: Context, ticket: Ticket) -> str:
     ]
     if ticket.is_open and ticket.responded_at is None and ticket.response_due is not None:
         lines.append(ctx._("Respond by {due}", due=ctx.t.datetime(ticket.response_due)))
-    if ticket.sla_paused_at is not None:
+    if ticket.sla_paused_at is not None and ticket.status is TicketStatus.WAITING_CUSTOMER:
+        lines.append(ctx._("Deadline paused while waiting for the customer's reply"))
+    elif ticket.sla_paused_at is not None:
         lines.append(ctx._("Deadline paused while waiting for parts"))
     elif ticket.is_open and ticket.resolution_due is not None:
         lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
@@ -103,11 +107,17 @@ async def actor_names(ctx: Context, events: list[TicketEvent]) -> dict[int, str]
     return {person_id: name for person_id, name in rows.all()}
 
 
-def card_buttons(ctx: Context, ticket: Ticket) -> InlineKeyboard:
+def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard:
     rows: list[list[Button]] = []
     if ticket.status in assignments.RESTART:
         label = ctx._("👷 Reassign") if ticket.engineer_id else ctx._("👷 Assign")
         rows.append([Button(label, Candidates(ticket=ticket.id).pack())])
+    if ticket.status not in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
+        write = WriteCustomer(ticket=ticket.id).pack()
+        rows.append([Button(ctx._("💬 Write to customer"), write)])
+    if files:
+        label = ctx._("📎 Attachments ({n})", n=files)
+        rows.append([Button(label, TicketFiles(ticket=ticket.id).pack())])
     if ticket.is_open:
         cancel = CancelTicketByManager(ticket=ticket.id).pack()
         rows.append([Button(ctx._("✖ Cancel request"), cancel)])
@@ -116,7 +126,8 @@ def card_buttons(ctx: Context, ticket: Ticket) -> InlineKeyboard:
 
 
 async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
-    show(ctx, await card_text(ctx, ticket), card_buttons(ctx, ticket), in_place)
+    files = len(await tickets.attachments(ctx.session, ticket.id))
+    show(ctx, await card_text(ctx, ticket), card_buttons(ctx, ticket, files), in_place)
 
 
 # -- choosing the engineer ------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from bot.services import checklists, exports, reports
 from bot.services.exports import Cell, Sheet
 from handlers.manager.buttons import ExportPeriod, Span
 from handlers.manager.chat import MANAGERS
-from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
-from storage.models import TestResult, TimelineKind
+from handlers.texts import KIND, PRIORITY, STATUS, attachment_kind, ticket_ref
+from storage.models import AttachmentKind, TestResult, TicketEvent, TimelineKind
 
 router = Router()
 DEFAULT_PERIOD = "month"
@@ -25,13 +25,20 @@ EVENT_LABELS = {
     TimelineKind.CREATED: N_("Registered"),
     TimelineKind.STATUS: N_("Status"),
     TimelineKind.NOTE: N_("Note"),
-    TimelineKind.ATTACHMENT: N_("Photo"),
+    TimelineKind.ATTACHMENT: N_("Attachment"),
+    TimelineKind.MESSAGE: N_("Message"),
     TimelineKind.ASSIGNED: N_("Assigned"),
     TimelineKind.HANDED_BACK: N_("Handed back"),
     TimelineKind.TEST: N_("Test"),
     TimelineKind.PARTS: N_("Parts"),
     TimelineKind.FEEDBACK: N_("Feedback"),
     TimelineKind.REOPENED: N_("Reopened"),
+}
+ATTACHMENT_LABELS = {
+    AttachmentKind.PHOTO: N_("Photo"),
+    AttachmentKind.DOCUMENT: N_("Document"),
+    AttachmentKind.VOICE: N_("Voice note"),
+    AttachmentKind.VIDEO: N_("Video"),
 }
 TICKET_HEADERS = (
     N_("Number"),
@@ -100,13 +107,20 @@ def test_value(ctx: Context, result: TestResult) -> str:
     return result.value_text
 
 
+def event_label(ctx: Context, event: TicketEvent) -> str:
+    """What a timeline line is, for the export; a file by its kind."""
+    if event.kind is TimelineKind.ATTACHMENT:
+        return ctx._(ATTACHMENT_LABELS[attachment_kind(event)])
+    return ctx._(EVENT_LABELS[event.kind])
+
+
 def timeline_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]]:
     ref = ticket_ref(record.ticket)
     return [
         [
             ref,
             local(ctx, event.at),
-            ctx._(EVENT_LABELS[event.kind]),
+            event_label(ctx, event),
             ctx._(STATUS[event.status]) if event.status else "",
             actor,
             event.note or "",

@@ -44,5 +44,11 @@ async def auto_close_job(
     speaker = Background(session, settings, catalogs, now)
     closed = await closing.auto_close(session, now, settings.auto_close_days)
     for event in closed:
-        await to_people(speaker, event.customers, auto_closed_note(event), AUTO_CLOSED)
+        await to_people(
+            speaker,
+            event.customers,
+            auto_closed_note(event),
+            AUTO_CLOSED,
+            ticket_id=event.ticket.id,
+        )
     return len(closed)

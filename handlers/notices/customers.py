@@ -94,7 +94,7 @@ async def job_moved(speaker: Speaker, moved: JobMoved) -> None:
         return
     message, kind = told
     render = progress_render(message, moved.ticket, moved.engineer.name, moved.eta)
-    await to_person(speaker, moved.reporter, render, kind)
+    await to_person(speaker, moved.reporter, render, kind, ticket_id=moved.ticket.id)
 
 
 async def assigned(speaker: Speaker, event: Assigned) -> None:
@@ -102,7 +102,7 @@ async def assigned(speaker: Speaker, event: Assigned) -> None:
     if event.reporter is None:
         return
     render = progress_render(PUSH_ASSIGNED, event.ticket, event.engineer.name)
-    await to_person(speaker, event.reporter, render, JOB_ASSIGNED)
+    await to_person(speaker, event.reporter, render, JOB_ASSIGNED, ticket_id=event.ticket.id)
 
 
 # -- resolved: please sign it off -----------------------------------------------------------------
@@ -128,7 +128,9 @@ def sign_off_request(event: Resolved) -> Render:
 
 async def resolved(speaker: Speaker, event: Resolved) -> None:
     """The job is resolved: the customers confirm the work, or say it is not fixed."""
-    await to_people(speaker, event.customers, sign_off_request(event), RESOLVED)
+    await to_people(
+        speaker, event.customers, sign_off_request(event), RESOLVED, ticket_id=event.ticket.id
+    )
 
 
 # -- cancelled by the service desk ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import Translator
 from bot.core.replies import Button, InlineKeyboard, inline
-from handlers.manager.buttons import Candidates, OpenTicket
+from handlers.manager.buttons import Candidates, OpenTicket, WriteCustomer
 from handlers.texts import KIND, equipment_label
 from storage.models import Customer, Equipment, Person, Priority, Ticket
 
@@ -70,7 +70,14 @@ def open_button(t: Translator, ticket_id: int) -> Button:
     return Button(t._("🔎 Open"), OpenTicket(ticket=ticket_id).pack())
 
 
+def write_button(t: Translator, ticket_id: int) -> Button:
+    return Button(t._("💬 Write to customer"), WriteCustomer(ticket=ticket_id).pack())
+
+
 def ticket_buttons(t: Translator, ticket_id: int, assigned: bool) -> InlineKeyboard:
-    """🔎 Open and 👷 Assign (👷 Reassign once an engineer has it)."""
+    """🔎 Open and 👷 Assign (👷 Reassign once an engineer has it), 💬 Write to customer."""
     assign = t._("👷 Reassign") if assigned else t._("👷 Assign")
-    return inline([open_button(t, ticket_id), Button(assign, Candidates(ticket=ticket_id).pack())])
+    return inline(
+        [open_button(t, ticket_id), Button(assign, Candidates(ticket=ticket_id).pack())],
+        [write_button(t, ticket_id)],
+    )

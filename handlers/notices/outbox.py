@@ -13,7 +13,7 @@ kind to its topic: the exact kind first, then its family (the part before the fi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -21,6 +21,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.core.events import Attachment
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import Markup
 from bot.services import outbox
@@ -59,8 +60,18 @@ class Background:
         return self.at
 
 
-async def to_person(speaker: Speaker, person: Person, render: Render, kind: str = "") -> None:
-    """Queue ``render``'s text for ``person``, rendered with their translator."""
+async def to_person(
+    speaker: Speaker,
+    person: Person,
+    render: Render,
+    kind: str = "",
+    *,
+    ticket_id: int | None = None,
+    media: Sequence[Attachment] = (),
+) -> None:
+    """Queue ``render``'s text for ``person``, rendered with their translator; about
+    ``ticket_id`` (a Telegram reply to it is routed to that ticket), with ``media`` attached
+    (the text as caption)."""
     text, markup = render(speaker.catalogs.get(person.locale))
     await outbox.enqueue(
         speaker.session,
@@ -70,15 +81,22 @@ async def to_person(speaker: Speaker, person: Person, render: Render, kind: str 
         markup=markup,
         person_id=person.id,
         kind=kind,
+        ticket_id=ticket_id,
+        media=media,
     )
 
 
 async def to_people(
-    speaker: Speaker, people: Iterable[Person], render: Render, kind: str = ""
+    speaker: Speaker,
+    people: Iterable[Person],
+    render: Render,
+    kind: str = "",
+    *,
+    ticket_id: int | None = None,
 ) -> None:
     """:func:`to_person` for each of ``people``, each in their own language."""
     for person in people:
-        await to_person(speaker, person, render, kind)
+        await to_person(speaker, person, render, kind, ticket_id=ticket_id)
 
 
 async def to_managers(
@@ -88,9 +106,11 @@ async def to_managers(
     *,
     document: bytes | None = None,
     document_name: str | None = None,
+    ticket_id: int | None = None,
+    media: Sequence[Attachment] = (),
 ) -> bool:
     """Queue a notice of ``kind`` for the manager chat (with a file attached when given, the
-    text as its caption); False when no chat is configured."""
+    text as its caption), about ``ticket_id`` if given; False when no chat is configured."""
     settings = speaker.settings
     if settings.manager_chat_id is None:
         return False
@@ -105,6 +125,8 @@ async def to_managers(
         thread_id=topic_for(settings, kind),
         document=document,
         document_name=document_name,
+        ticket_id=ticket_id,
+        media=media,
     )
     return True
 

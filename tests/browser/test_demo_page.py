@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
+from bot.core.events import Attachment
+from bot.core.replies import Button, inline
+from bot.demo import data
 from bot.demo.data import GROUP
+from bot.demo.picture import breakdown_png
 from bot.demo.run import Demo, DemoOptions, running_demo
+from bot.demo.stock import voice_note_wav, warranty_pdf
+from bot.services.outbox import enqueue, enqueue_edit
+from storage.models import AttachmentKind
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -157,4 +165,99 @@ async def test_reply_keyboard_shares_the_demo_location(browser: Browser, demo: D
     await expect(engineer.locator(".msg.user", has_text="📍 42.6977, 23.3219")).to_be_visible()
     await sees(engineer, "Location updated.")
     await expect(engineer.locator(".keyboard")).to_be_hidden()
+    await page.close()
+
+
+async def test_reply_to_a_bot_message_with_a_document_and_a_voice_message(
+    browser: Browser, demo: Demo
+) -> None:
+    page = await browser.new_page(viewport={"width": 1500, "height": 900})
+    await page.goto(demo.page_url)
+    customer = pane(page, "customer")
+    await customer.locator(".chips button", has_text="/status").click()
+    answered = customer.locator(".msg.bot").last
+    await expect(answered).to_be_visible(timeout=TIMEOUT_MS)
+    answered_id = int(await answered.get_attribute("data-message-id") or 0)
+    answered_text = (await answered.locator(".text").inner_text()).split("\n")[0]
+
+    # "↩ Reply" under the bot's message, then the document button: a Telegram reply.
+    await answered.locator("button.reply").click()
+    bar = customer.locator(".replying")
+    await expect(bar).to_be_visible()
+    await expect(bar).to_contain_text(answered_text)
+    await customer.locator("input.text").fill("Our warranty card")
+    await customer.locator("button.document").click()
+    sent = customer.locator(".msg.user", has_text="warranty-card.pdf").last
+    await expect(sent).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(sent.locator(".quote")).to_contain_text(answered_text)
+    await expect(sent).to_contain_text("Our warranty card")
+    await expect(bar).to_be_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "demo-reply.png"))
+    link = sent.locator("a.file")
+    async with page.context.expect_page() as opened:
+        await link.click()
+    document = await opened.value
+    await document.close()
+
+    # The next message is no reply; a reply again with a voice message.
+    await customer.locator(".msg.bot").last.locator("button.reply").click()
+    await customer.locator("button.voice").click()
+    voice = customer.locator(".msg.user audio").last
+    await expect(voice).to_be_visible(timeout=TIMEOUT_MS)
+    await say(customer, "thanks")
+    await sees(customer, "thanks")
+
+    # What the bot received: Telegram replies carrying the answered message.
+    chat = demo.sandbox.chat(data.CUSTOMER.user_id)
+    mine = [message for message in chat.history if not message.from_bot]
+    card, recording, thanks = mine[-3:]
+    assert card.document_name == "warranty-card.pdf" and card.caption == "Our warranty card"
+    assert card.extra["reply_to_message"]["message_id"] == answered_id
+    assert recording.voice is not None and "reply_to_message" in recording.extra
+    assert thanks.text == "thanks" and "reply_to_message" not in thanks.extra
+    await page.close()
+
+
+async def test_files_albums_and_edits_the_bot_sends(browser: Browser, demo: Demo) -> None:
+    page = await browser.new_page(viewport={"width": 1500, "height": 900})
+    await page.goto(demo.page_url)
+    engineer = pane(page, "engineer")
+    await expect(page.locator("#status")).to_have_text("connected", timeout=TIMEOUT_MS)
+    # Files the customer sent, which the bot passes on by file id through the outbox.
+    bot = demo.sandbox.state.resolve_bot(None)
+    photos = [bot.files.add_photo(breakdown_png())[-1].file_id for _ in range(2)]
+    voice = bot.files.add_voice(voice_note_wav(), 2, mime_type="audio/wav").file_id
+    card = bot.files.add_document(warranty_pdf(), "warranty-card.pdf", "application/pdf").file_id
+    kind = AttachmentKind
+    chat_id = data.ENGINEER.user_id
+    async with demo.app.db.transaction() as session:
+        alert = await enqueue(
+            session, chat_id, "New job #9", datetime.now(UTC), markup=inline([Button("Take", "t")])
+        )
+        album = [Attachment(kind.PHOTO, photo) for photo in photos]
+        await enqueue(session, chat_id, "Maria's photos", datetime.now(UTC), media=album)
+        await enqueue(
+            session, chat_id, "", datetime.now(UTC), media=[Attachment(kind.VOICE, voice)]
+        )
+        await enqueue(
+            session, chat_id, "", datetime.now(UTC), media=[Attachment(kind.DOCUMENT, card)]
+        )
+        await enqueue_edit(session, alert, "Job #9: taken by Petar", datetime.now(UTC))
+
+    await expect(engineer.locator(".album.bot img")).to_have_count(2, timeout=TIMEOUT_MS)
+    await expect(engineer.locator(".album.bot")).to_contain_text("Maria's photos")
+    await expect(engineer.locator(".msg.bot audio")).to_have_count(1)
+    await expect(engineer.locator(".msg.bot a.file", has_text="warranty-card.pdf")).to_be_visible()
+    edited = await sees(engineer, "Job #9: taken by Petar")
+    await expect(edited).to_contain_text("edited")
+    await expect(engineer.locator(".bubble", has_text="New job #9")).to_have_count(0)
+    await expect(engineer.locator(".inline button", has_text="Take")).to_have_count(0)
+    # The voice message plays from the sandbox's copy of the file.
+    source = await engineer.locator(".msg.bot audio").get_attribute("src")
+    response = await page.request.get(demo.page_url.rstrip("/") + (source or ""))
+    assert response.headers["content-type"] == "audio/wav"
+    assert (await response.body()).startswith(b"RIFF")
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "demo-files.png"))
     await page.close()

@@ -121,3 +121,46 @@ async def test_page_and_its_api_are_served(tmp_path: Path) -> None:
             assert (await response.read()).startswith(b"\x89PNG")
         async with http.get(f"{demo.page_url}demo/files/nope") as response:
             assert response.status == 404
+
+
+async def test_stock_document_and_voice_as_replies(tmp_path: Path) -> None:
+    options = DemoOptions(database=tmp_path / "demo.sqlite3", port=0)
+    async with running_demo(options) as demo, aiohttp.ClientSession() as http:
+        user = data.CUSTOMER.user_id
+        await call(http, demo, f"sandbox/users/{user}/text", {"text": "/start"})
+        hello = await wait_for_text(http, demo, user, "Hello, Maria")
+        reply_to = {"reply_to": hello["message_id"]}
+
+        sent = await call(
+            http, demo, "demo/panes/customer/document", {"caption": "card", **reply_to}
+        )
+        message = sent["message"]
+        assert message["document"]["file_name"] == "warranty-card.pdf"
+        assert message["caption"] == "card"
+        assert message["reply_to_message"]["text"] == hello["text"]
+        async with http.get(f"{demo.page_url}demo/files/{message['document']['file_id']}") as got:
+            assert got.content_type == "application/pdf"
+            assert (await got.read()).startswith(b"%PDF-1.4")
+
+        voice = (await call(http, demo, "demo/panes/customer/voice", reply_to))["message"]
+        assert (
+            voice["voice"]["duration"] == 2
+            and voice["reply_to_message"]["message_id"] == (hello["message_id"])
+        )
+        async with http.get(f"{demo.page_url}demo/files/{voice['voice']['file_id']}") as got:
+            assert got.content_type == "audio/wav"
+            assert (await got.read())[:4] == b"RIFF"
+
+        # The bot received both as Telegram replies to its greeting.
+        chat = demo.sandbox.chat(user)
+        card, recording = [m for m in chat.history if not m.from_bot][-2:]
+        assert card.extra["reply_to_message"]["message_id"] == hello["message_id"]
+        assert recording.voice is not None
+
+        async with http.post(
+            f"{demo.page_url}demo/panes/customer/document", json={"reply_to": 9999}
+        ) as refused:
+            assert refused.status == 400
+            assert "no message 9999" in (await refused.json())["error"]
+        async with http.post(f"{demo.page_url}demo/panes/customer/video", json={}) as unknown:
+            assert unknown.status in (404, 405)

@@ -8,12 +8,14 @@ import itertools
 import pytest
 
 from bot.app import App
-from bot.core.replies import AnswerCallback
+from bot.core.clock import FrozenClock
+from bot.core.replies import AnswerCallback, Send
 from handlers import build_router
-from tests.support.chat import FlowChat
-from tests.support.jobs import make_job
-from tests.support.people import client_chat, engineer_chat
-from tests.support.seed import ACME_PHONE
+from storage.models import AttachmentKind, TicketStatus, TimelineKind
+from tests.support.chat import FlowChat, Shown
+from tests.support.jobs import add_files, events, make_job
+from tests.support.people import ENGINEER_ID, client_chat, engineer_chat
+from tests.support.seed import ACME_PHONE, NORD_PHONE
 
 PREFIXES = sorted(build_router().callbacks)
 PAYLOADS = [
@@ -97,3 +99,37 @@ async def test_forged_ids_in_cancel_and_review_buttons(seeded: App) -> None:
     async with seeded.db.transaction() as session:
         ticket = await session.get_one(Ticket, ticket_id)
         assert ticket.status is TicketStatus.NEW
+
+
+# -- talking through a ticket: valid data, someone else's ticket --------------------------------
+async def test_forged_ticket_ids_are_refused(
+    client: FlowChat, engineer: FlowChat, other_engineer: FlowChat, clock: FrozenClock
+) -> None:
+    job = await make_job(
+        client.app,
+        clock.now(),
+        reporter_user_id=client.user_id,
+        status=TicketStatus.ON_SITE,
+        engineer_user_id=ENGINEER_ID,
+    )
+    await add_files(client.app, job, [AttachmentKind.PHOTO])
+    stranger = await client_chat(client.app, 3100, NORD_PHONE, name="Nikolai")
+    for data in (f"tk:w:{job}", f"tk:pick:{job}"):
+        await stranger.press_data(data)
+        assert isinstance(stranger.last_replies[0], AnswerCallback)
+        assert not [r for r in stranger.last_replies if isinstance(r, Send) and r.media]
+    await stranger.press_data(f"tk:w:{job}")
+    assert stranger.answer().text == "Request not found."
+    for data in (f"mj:msg:{job}", f"mj:ask:{job}", f"mj:files:{job}"):
+        await other_engineer.press_data(data)
+        assert other_engineer.answer().alert
+        assert not [r for r in other_engineer.last_replies if isinstance(r, Send)]
+    for data in (f"mg:w:{job}", f"mg:files:{job}"):
+        await client.press_data(data)
+        assert "not available to you" in (client.answer().text or "")
+    await client.press_data(f"mj:files:{job}")
+    assert "not available to you" in (client.answer().text or "")
+    # a reply naming another customer's ticket goes nowhere
+    await stranger.say("mine?", reply_to=Shown(81001, f"#{job}"))
+    assert "not sure what you mean" in stranger.joined()
+    assert await events(client.app, job, TimelineKind.MESSAGE) == []

@@ -30,7 +30,11 @@ async def test_new_urgent_and_stopped_tickets_are_marked(client: FlowChat) -> No
     assert "Equipment: Linea PB · LM-PB-2231 (Vitosha blvd)" in urgent.text
     assert "Problem: Steam wand leaks" in urgent.text
     assert "Respond by" in urgent.text
-    assert buttons(urgent) == [("🔎 Open", "mg:t:1"), ("👷 Assign", "mg:as:1")]
+    assert buttons(urgent) == [
+        ("🔎 Open", "mg:t:1"),
+        ("👷 Assign", "mg:as:1"),
+        ("💬 Write to customer", "mg:w:1"),
+    ]
 
 
 async def test_alerts_use_the_manager_chat_language(client: FlowChat) -> None:
@@ -125,7 +129,11 @@ async def test_reopened_job(engineer: FlowChat, client: FlowChat) -> None:
     [reopened] = await alerts(client.app, "reopened")
     assert reopened.text.startswith(f"🔁 #{job} is reopened")
     assert "What is still wrong: Still leaking under the group head" in reopened.text
-    assert buttons(reopened) == [("🔎 Open", f"mg:t:{job}"), ("👷 Reassign", f"mg:as:{job}")]
+    assert buttons(reopened) == [
+        ("🔎 Open", f"mg:t:{job}"),
+        ("👷 Reassign", f"mg:as:{job}"),
+        ("💬 Write to customer", f"mg:w:{job}"),
+    ]
 
 
 async def test_manager_buttons_refused_to_others(

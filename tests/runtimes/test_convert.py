@@ -40,6 +40,24 @@ def photo_sizes() -> list[dict[str, Any]]:
     ]
 
 
+BOT = {"id": 123456, "is_bot": True, "first_name": "fieldbot", "username": "fieldbot"}
+# Bot messages a person answers with Telegram's Reply: a question, and a photo with a caption.
+BOT_QUESTION = {
+    "message_id": 5,
+    "date": 1_700_000_000,
+    "chat": PRIVATE,
+    "from": BOT,
+    "text": "#12: which floor is the machine on?",
+}
+BOT_PHOTO = {
+    "message_id": 6,
+    "date": 1_700_000_000,
+    "chat": PRIVATE,
+    "from": BOT,
+    "photo": photo_sizes(),
+    "caption": "#12: is this the one?",
+}
+
 CALLBACK: dict[str, Any] = {
     "update_id": 9,
     "callback_query": {
@@ -61,6 +79,21 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "photo": message(photo=photo_sizes(), caption="broken valve"),
     "callback": CALLBACK,
     "group_text": message(chat=GROUP, text="hi all"),
+    "document": message(
+        document={
+            "file_id": "doc",
+            "file_unique_id": "d",
+            "file_name": "act.pdf",
+            "mime_type": "application/pdf",
+        },
+        caption="signed act",
+    ),
+    "voice": message(voice={"file_id": "voc", "file_unique_id": "v", "duration": 4}),
+    "video": message(
+        video={"file_id": "vid", "file_unique_id": "w", "width": 640, "height": 360, "duration": 5}
+    ),
+    "reply": message(text="The second floor", reply_to_message=BOT_QUESTION),
+    "photo_reply": message(photo=photo_sizes(), reply_to_message=BOT_PHOTO),
 }
 
 
@@ -140,6 +173,40 @@ def test_photo_ids_largest_last_with_caption_as_text() -> None:
     assert incoming.kind is EventKind.ATTACHMENT
     assert incoming.attachments == (Attachment(AttachmentKind.PHOTO, "big"),)
     assert incoming.text == "broken valve"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "text"),
+    [
+        ("document", Attachment(AttachmentKind.DOCUMENT, "doc", "act.pdf"), "signed act"),
+        ("voice", Attachment(AttachmentKind.VOICE, "voc"), ""),
+        ("video", Attachment(AttachmentKind.VIDEO, "vid"), ""),
+    ],
+)
+def test_documents_voice_notes_and_videos_are_attachments(
+    name: str, expected: Attachment, text: str
+) -> None:
+    incoming = incoming_from_update(SAMPLES[name])
+    assert incoming is not None
+    assert (incoming.kind, incoming.attachments, incoming.text) == (
+        EventKind.ATTACHMENT,
+        (expected,),
+        text,
+    )
+    assert (incoming.reply_to_message_id, incoming.reply_to_text) == (None, "")
+
+
+def test_a_reply_carries_the_answered_message_and_its_text_or_caption() -> None:
+    reply = incoming_from_update(SAMPLES["reply"])
+    assert reply is not None
+    assert (reply.kind, reply.text) == (EventKind.TEXT, "The second floor")
+    assert (reply.reply_to_message_id, reply.reply_to_text) == (
+        5,
+        "#12: which floor is the machine on?",
+    )
+    photo = incoming_from_update(SAMPLES["photo_reply"])
+    assert photo is not None and photo.kind is EventKind.ATTACHMENT
+    assert (photo.reply_to_message_id, photo.reply_to_text) == (6, "#12: is this the one?")
 
 
 def test_contact_wins_over_text_and_photo_over_command_caption() -> None:

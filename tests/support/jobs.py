@@ -11,11 +11,13 @@ from bot.app import App
 from bot.services import checklists
 from bot.services.tickets import NewTicket, create
 from storage.models import (
+    AttachmentKind,
     Customer,
     Equipment,
     Person,
     Priority,
     Ticket,
+    TicketAttachment,
     TicketEvent,
     TicketKind,
     TicketStatus,
@@ -137,6 +139,22 @@ async def open_ticket(chat: FlowChat, serial: str | None, text: str = "Broken") 
             chat.app.settings,
         )
         return ticket.id
+
+
+async def add_files(app: App, ticket_id: int, kinds: list[AttachmentKind]) -> None:
+    """Files of ``kinds`` on the ticket, as if the Acme client had sent them."""
+    async with app.db.transaction() as session:
+        reporter = await session.scalar(select(Person).where(Person.tg_user_id == CLIENT_ID))
+        assert reporter is not None
+        for number, kind in enumerate(kinds):
+            session.add(
+                TicketAttachment(
+                    ticket_id=ticket_id,
+                    kind=kind,
+                    file_id=f"{kind.value}-file-{number}",
+                    added_by=reporter.id,
+                )
+            )
 
 
 async def load_ticket(app: App, ticket_id: int) -> Ticket:

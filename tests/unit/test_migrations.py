@@ -57,9 +57,11 @@ def schema(connection: Connection) -> dict[str, Any]:
     found = inspect(connection)
     return {
         table: {
-            "columns": [
+            # Sorted: a downgrade that re-adds a dropped column can only append it (PostgreSQL
+            # has no column positions), and the order means nothing to the code.
+            "columns": sorted(
                 (c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)
-            ],
+            ),
             "primary key": found.get_pk_constraint(table)["constrained_columns"],
             "indexes": sorted(
                 (i["name"] or "", tuple(i["column_names"]), bool(i["unique"]))

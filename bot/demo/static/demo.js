@@ -1,6 +1,7 @@
 // The demo page: three chats with the bot, played through the sandbox's control API.
-// Each pane long-polls its chat's event log and renders messages, edits, inline buttons and
-// reply keyboards as Telegram would. Plain JavaScript, no build step, no network beyond this
+// Each pane long-polls its chat's event log and renders messages, edits, files, albums, inline
+// buttons and reply keyboards as Telegram would; "↩ Reply" on a bot message makes the next
+// message sent a Telegram reply to it. Plain JavaScript, no build step, no network beyond this
 // page's own server.
 "use strict";
 
@@ -34,6 +35,21 @@ function element(tag, className, text) {
   return node;
 }
 
+// A message in one line, as Telegram shows what a reply answers.
+function summary(message) {
+  const text = message.text !== undefined ? message.text : message.caption;
+  if (text) return text.split("\n")[0];
+  if (message.photo && message.photo.length) return "📷 Photo";
+  if (message.voice) return "🎤 Voice message";
+  if (message.video) return "🎬 Video";
+  if (message.document) return `📄 ${message.document.file_name || "File"}`;
+  return "Message";
+}
+
+function fileUrl(file) {
+  return `/demo/files/${encodeURIComponent(file.file_id)}`;
+}
+
 function clock(seconds) {
   const date = new Date(seconds * 1000);
   return date.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
@@ -45,6 +61,8 @@ class Pane {
     this.language = config.language;
     this.after = 0;
     this.bubbles = new Map();  // message_id -> .msg element
+    this.albums = new Map();  // media_group_id -> .album element holding its messages
+    this.replyTo = null;  // {id, text}: the bot message the next message answers
     this.oneTimeKeyboard = false;
     const template = document.getElementById("pane-template");
     this.root = template.content.firstElementChild.cloneNode(true);
@@ -53,6 +71,7 @@ class Pane {
     this.keyboard = this.root.querySelector(".keyboard");
     this.input = this.root.querySelector(".text");
     this.toastBox = this.root.querySelector(".toast");
+    this.replyBar = this.root.querySelector(".replying");
     this.root.querySelector(".title").textContent = config.title;
     this.root.querySelector(".subtitle").textContent = config.subtitle;
     this.root.querySelector(".avatar").textContent = config.title.slice(0, 1);
@@ -67,9 +86,12 @@ class Pane {
     return {first_name: this.config.first_name, language_code: this.language};
   }
 
-  async act(path, body) {
+  async act(path, body, asReply = false) {
+    const reply = asReply && this.replyTo ? {reply_to: this.replyTo.id} : {};
     try {
-      return await api(path, {...this.who(), ...body});
+      const result = await api(path, {...this.who(), ...body, ...reply});
+      if (asReply) this.setReply(null);
+      return result;
     } catch (error) {
       this.toast(`Could not send: ${error.message}`);
       return null;
@@ -78,7 +100,22 @@ class Pane {
 
   sendText(text) {
     const user = this.config.user_id;
-    return this.act(`/sandbox/users/${user}/text`, {text, chat_id: this.config.chat_id});
+    return this.act(`/sandbox/users/${user}/text`, {text, chat_id: this.config.chat_id}, true);
+  }
+
+  // The stock photo, document or voice note, with the typed text as its caption.
+  sendFile(kind) {
+    const caption = this.input.value.trim();
+    this.input.value = "";
+    return this.act(`/demo/panes/${this.config.key}/${kind}`, {caption}, true);
+  }
+
+  setReply(message) {
+    this.replyTo = message ? {id: message.message_id, text: summary(message)} : null;
+    this.replyBar.hidden = !message;
+    if (!message) return;
+    this.replyBar.querySelector(".quoted").textContent = this.replyTo.text;
+    this.input.focus();
   }
 
   press(messageId, data) {
@@ -95,10 +132,6 @@ class Pane {
   shareLocation() {
     const [latitude, longitude] = this.config.location;
     return this.act(`/sandbox/users/${this.config.user_id}/location`, {latitude, longitude});
-  }
-
-  sendPhoto(caption) {
-    return this.act(`/demo/panes/${this.config.key}/photo`, {caption});
   }
 
   async switchLanguage(code) {
@@ -154,11 +187,10 @@ class Pane {
     location.hidden = this.config.group || !this.config.location;
     contact.addEventListener("click", () => this.shareContact());
     location.addEventListener("click", () => this.shareLocation());
-    this.root.querySelector(".photo").addEventListener("click", () => {
-      const caption = this.input.value.trim();
-      this.input.value = "";
-      this.sendPhoto(caption);
-    });
+    for (const kind of ["photo", "document", "voice"]) {
+      this.root.querySelector(`.${kind}`).addEventListener("click", () => this.sendFile(kind));
+    }
+    this.replyBar.querySelector(".cancel").addEventListener("click", () => this.setReply(null));
   }
 
   toast(text, alert = false) {
@@ -213,12 +245,25 @@ class Pane {
     if (existing) {
       existing.replaceWith(rendered);
       rendered.querySelector(".bubble").classList.add("flash");
+    } else if (message.media_group_id) {
+      this.album(message).append(rendered);
     } else {
       this.log.append(rendered);
     }
     this.bubbles.set(message.message_id, rendered);
     if (event.kind === "message" && message.from_bot) this.updateKeyboard(message.reply_markup);
     this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  // The block an album's messages share, as Telegram groups them.
+  album(message) {
+    let album = this.albums.get(message.media_group_id);
+    if (!album) {
+      album = element("div", `album ${message.from_bot ? "bot" : "user"}`);
+      this.albums.set(message.media_group_id, album);
+      this.log.append(album);
+    }
+    return album;
   }
 
   render(message, edited) {
@@ -230,6 +275,14 @@ class Pane {
       const name = message.from_bot ? "fieldbot" : (message.from || {}).first_name;
       bubble.append(element("span", "sender", name || ""));
     }
+    const answered = message.reply_to_message;
+    if (answered) {
+      const quote = element("div", "quote");
+      const from = answered.from || {};
+      quote.append(element("strong", "", from.is_bot ? "fieldbot" : from.first_name || ""));
+      quote.append(element("span", "", summary(answered)));
+      bubble.append(quote);
+    }
     if (message.photo && message.photo.length) {
       const largest = message.photo[message.photo.length - 1];
       const image = element("img");
@@ -239,10 +292,28 @@ class Pane {
       bubble.append(image);
     }
     if (message.document) {
-      const link = element("a", "", `📄 ${message.document.file_name || "file"}`);
-      link.href = `/demo/files/${encodeURIComponent(message.document.file_id)}`;
-      link.download = message.document.file_name || "file";
-      bubble.append(link, document.createElement("br"));
+      const link = element("a", "file", `📄 ${message.document.file_name || "file"}`);
+      link.href = fileUrl(message.document);
+      link.target = "_blank";
+      bubble.append(link);
+    }
+    if (message.voice) {
+      const voice = element("div", "voice");
+      voice.append(element("span", "", `🎤 ${message.voice.duration || 0}s`));
+      const audio = element("audio");
+      audio.controls = true;
+      audio.preload = "none";
+      audio.src = fileUrl(message.voice);
+      voice.append(audio);
+      bubble.append(voice);
+    }
+    if (message.video) {
+      const video = element("video");
+      video.controls = true;
+      video.preload = "metadata";
+      video.src = fileUrl(message.video);
+      video.addEventListener("error", () => video.replaceWith(element("span", "", "🎬 Video")));
+      bubble.append(video);
     }
     if (message.contact) {
       bubble.append(element("span", "", `📱 ${message.contact.phone_number}`));
@@ -258,6 +329,13 @@ class Pane {
     wrapper.append(bubble);
     const markup = message.reply_markup;
     if (markup && markup.inline_keyboard) wrapper.append(this.inlineKeyboard(message, markup));
+    if (message.from_bot) {
+      const reply = element("button", "reply", "↩ Reply");
+      reply.type = "button";
+      reply.title = "Answer this message with Telegram's Reply";
+      reply.addEventListener("click", () => this.setReply(message));
+      wrapper.append(reply);
+    }
     return wrapper;
   }
 
