@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.context import Context
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Translator
+from bot.services.cancelling import Reason
 from bot.services.equipment import Coverage, coverage
 from bot.services.tickets import ticket_ref
 from storage.models import (
@@ -53,6 +54,24 @@ KIND = {
     TicketKind.UPGRADE: N_("Upgrade"),
 }
 
+CANCEL_REASON = {
+    Reason.FIXED: N_("It works again"),
+    Reason.DUPLICATE: N_("Reported twice"),
+    Reason.MISTAKE: N_("Reported by mistake"),
+    Reason.OTHER: N_("Other reason"),
+}
+
+
+def cancel_reason(t: Translator, reason: str | None, note: str | None) -> str:
+    """Why a ticket was cancelled, in the reader's language: the typed words, else the
+    label of the reason picked (``reason`` as stored in the timeline's data)."""
+    if note:
+        return note
+    try:
+        return t._(CANCEL_REASON[Reason(reason or Reason.OTHER)])
+    except ValueError:
+        return t._(CANCEL_REASON[Reason.OTHER])
+
 
 def equipment_label(item: Equipment) -> str:
     site = f" ({item.site.name})" if item.site else ""
@@ -74,20 +93,36 @@ def ticket_equipment(ctx: Context, ticket: Ticket) -> str:
 
 def coverage_lines(ctx: Context, item: Equipment, today: date) -> list[str]:
     """Warranty and contract status, as far as we know them."""
-    cover: Coverage = coverage(item, today)
+    return coverage_words(ctx.t, coverage(item, today))
+
+
+def coverage_line(
+    t: Translator, item: Equipment | Coverage, today: date | None = None
+) -> str | None:
+    """Warranty and contract status on one line (summaries, alerts), of ``item`` on ``today``
+    (or as already worked out); None when nothing is known of either."""
+    if isinstance(item, Coverage):
+        cover = item
+    else:
+        assert today is not None, "the coverage of equipment depends on the day"
+        cover = coverage(item, today)
+    return " · ".join(coverage_words(t, cover)) or None
+
+
+def coverage_words(t: Translator, cover: Coverage) -> list[str]:
     lines = []
     if cover.warranty_until is not None:
-        when = ctx.t.date(cover.warranty_until)
+        when = t.date(cover.warranty_until)
         lines.append(
-            ctx._("Warranty: valid until {date}", date=when)
+            t._("Warranty: valid until {date}", date=when)
             if cover.under_warranty
-            else ctx._("Warranty: expired on {date}", date=when)
+            else t._("Warranty: expired on {date}", date=when)
         )
     if cover.contract_number is not None:
-        until = ctx.t.date(cover.contract_until) if cover.contract_until else None
+        until = t.date(cover.contract_until) if cover.contract_until else None
         if not cover.under_contract and until:
             lines.append(
-                ctx._(
+                t._(
                     "Service contract {number}: expired on {date}",
                     number=cover.contract_number,
                     date=until,
@@ -95,7 +130,7 @@ def coverage_lines(ctx: Context, item: Equipment, today: date) -> list[str]:
             )
         elif until:
             lines.append(
-                ctx._(
+                t._(
                     "Service contract {number} ({tier}): valid until {date}",
                     number=cover.contract_number,
                     tier=cover.contract_tier,
@@ -104,7 +139,7 @@ def coverage_lines(ctx: Context, item: Equipment, today: date) -> list[str]:
             )
         else:
             lines.append(
-                ctx._(
+                t._(
                     "Service contract {number} ({tier})",
                     number=cover.contract_number,
                     tier=cover.contract_tier,
@@ -159,6 +194,9 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
         return ctx._("Comment: {comment}", comment=event.note)
     if kind is TimelineKind.FEEDBACK:
         return ctx._("Rated {stars}", stars="⭐" * int(event.data.get("rating") or 0))
+    if kind is TimelineKind.STATUS and event.status is TicketStatus.CANCELLED:
+        reason = cancel_reason(ctx.t, event.data.get("reason"), event.note)
+        return ctx._("Cancelled: {reason}", reason=reason)
     if kind is TimelineKind.STATUS and event.status is not None:
         return ctx._(STATUS[event.status])
     if kind is TimelineKind.ATTACHMENT:

@@ -101,6 +101,24 @@ class Translator:
         """A rounded duration such as ``3 hours`` / ``3 часа``."""
         return format_timedelta(value, threshold=1.1, locale=self.locale)
 
+    def span(self, value: timedelta) -> str:
+        """A duration to the minute in its two largest units, e.g. ``2 hr 15 min`` /
+        ``1 day 3 hr`` / ``2 ч 15 мин`` (at least a minute; the sign is ignored)."""
+        minutes = max(1, int(abs(value).total_seconds()) // 60)
+        days, rest = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        units = [
+            timedelta(days=days),
+            timedelta(hours=hours),
+            timedelta(minutes=minutes),
+        ]
+        first = next(index for index, unit in enumerate(units) if unit)
+        return " ".join(
+            format_timedelta(unit, format="short", threshold=1, locale=self.locale)
+            for unit in units[first : first + 2]
+            if unit
+        )
+
     def age(self, value: timedelta) -> str:
         """How old something is: a duration, or "just now" under a minute."""
         return self._("just now") if value < timedelta(minutes=1) else self.duration(value)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,15 +81,39 @@ class Coverage:
 
 
 def coverage(item: Equipment, today: date) -> Coverage:
+    return coverage_of(coverage_facts(item), today)
+
+
+def coverage_facts(item: Equipment) -> dict[str, str | None]:
+    """The equipment's warranty and contract as plain values (ISO dates), for a draft to keep
+    in its dialog and :func:`coverage_of` to read back."""
     contract = item.contract
+    return {
+        "warranty_until": item.warranty_until.isoformat() if item.warranty_until else None,
+        "contract": contract.number if contract else None,
+        "tier": contract.tier if contract else None,
+        "contract_until": (
+            contract.valid_until.isoformat() if contract and contract.valid_until else None
+        ),
+    }
+
+
+def coverage_of(facts: Mapping[str, Any], today: date) -> Coverage:
+    """The coverage on ``today`` of the equipment described by :func:`coverage_facts`."""
+
+    def day(key: str) -> date | None:
+        value = facts.get(key)
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+    warranty_until, contract_until = day("warranty_until"), day("contract_until")
+    number = facts.get("contract") or None
     return Coverage(
-        warranty_until=item.warranty_until,
-        under_warranty=item.warranty_until is not None and item.warranty_until >= today,
-        contract_number=contract.number if contract else None,
-        contract_tier=contract.tier if contract else None,
-        contract_until=contract.valid_until if contract else None,
-        under_contract=contract is not None
-        and (contract.valid_until is None or contract.valid_until >= today),
+        warranty_until=warranty_until,
+        under_warranty=warranty_until is not None and warranty_until >= today,
+        contract_number=str(number) if number else None,
+        contract_tier=str(facts.get("tier") or "") if number else None,
+        contract_until=contract_until if number else None,
+        under_contract=number is not None and (contract_until is None or contract_until >= today),
     )
 
 

@@ -153,3 +153,42 @@ def clock_state(
     if left <= allowed * (100 - at_risk_percent) / 100:
         return ClockState.AT_RISK
     return ClockState.ON_TRACK
+
+
+# -- what is left, as the customer reads it --------------------------------------------------
+class Clock(StrEnum):
+    RESPONSE = "response"
+    RESOLUTION = "resolution"
+
+
+@dataclass(frozen=True, slots=True)
+class Remaining:
+    """A running clock of an open ticket: ``left`` is the time until ``due`` counted in the
+    ticket's calendar (business hours or 24/7); ``overdue`` once ``due`` has passed, and then
+    ``left`` is how long ago, in the same calendar."""
+
+    clock: Clock
+    due: datetime
+    left: timedelta
+    overdue: bool
+
+
+def remaining(ticket: Ticket, now: datetime, settings: Settings) -> list[Remaining]:
+    """The clocks still running on an open, unpaused ticket: the response clock until the
+    first response, the resolution clock until it is resolved. Empty while paused."""
+    if ticket.sla_paused_at is not None:
+        return []
+    running = []
+    if ticket.response_due is not None and ticket.responded_at is None:
+        running.append((Clock.RESPONSE, ticket.response_due))
+    if ticket.resolution_due is not None and ticket.resolved_at is None:
+        running.append((Clock.RESOLUTION, ticket.resolution_due))
+    calendar = calendar_for(ticket, settings) if running else None
+    found = []
+    for clock, due in running:
+        assert calendar is not None
+        if now >= due:
+            found.append(Remaining(clock, due, business_time_between(due, now, calendar), True))
+        else:
+            found.append(Remaining(clock, due, business_time_between(now, due, calendar), False))
+    return found

@@ -7,6 +7,14 @@ from types import ModuleType
 
 def modules() -> tuple[ModuleType, ...]:
     """The flows whose routers :func:`handlers.build_router` includes (imported only then)."""
-    from handlers.client import complaint, conversation, report, request, sign_off, status
+    from handlers.client import (
+        cancelling,
+        complaint,
+        conversation,
+        report,
+        request,
+        sign_off,
+        status,
+    )
 
-    return (report, request, status, conversation, sign_off, complaint)
+    return (report, request, status, conversation, cancelling, sign_off, complaint)

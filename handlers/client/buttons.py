@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from bot.core.buttons import ButtonData, DeepLink
+from bot.services.cancelling import Reason
 from storage.models import Priority, TicketKind
 
 B = TypeVar("B", bound=ButtonData)
@@ -149,6 +150,30 @@ class StatusPage(ButtonData, prefix="st"):
 
 class TicketDetails(ButtonData, prefix="tk"):
     """One ticket's details and timeline, for whoever may see it (client, engineer, manager)."""
+
+    ticket: int
+
+
+# -- cancelling a request (handlers.client.cancelling) -------------------------------------------
+class CancelTicket(ButtonData, prefix="cx"):
+    """On /status details: cancel ``ticket`` (asks why, then to confirm)."""
+
+    ticket: int
+
+
+class CancelWhy(ButtonData, prefix="cx:r"):
+    """One of the reasons offered; ``other`` asks to type it."""
+
+    ticket: int
+    reason: Reason
+
+
+class CancelConfirm(ButtonData, prefix="cx:ok"):
+    ticket: int
+
+
+class CancelKeep(ButtonData, prefix="cx:no"):
+    """Changed their mind: the request stays as it is."""
 
     ticket: int
 

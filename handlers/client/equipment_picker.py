@@ -18,7 +18,7 @@ from bot.services.equipment import Found
 from handlers.client.buttons import Page, PickEquipment, PickModel, UseTyped
 from handlers.client.draft import CLIENTS, Draft, Values
 from handlers.keyboards import page_note, pager
-from handlers.texts import equipment_label
+from handlers.texts import coverage_line, equipment_label
 from storage.models import Equipment
 
 EQUIPMENT = "equipment"  # the draft step and part that the customer's own equipment answers
@@ -30,8 +30,16 @@ def no_rows(ctx: Context) -> Rows:
 
 
 def show_equipment(ctx: Context, values: Values) -> str:
-    """The equipment's line on a draft's summary."""
-    return ctx._("Equipment: {equipment}", equipment=values.get("equipment_label", ""))
+    """The equipment's line on a draft's summary, and its warranty and contract (for one of
+    the customer's own machines)."""
+    line = ctx._("Equipment: {equipment}", equipment=values.get("equipment_label", ""))
+    facts = values.get("coverage")
+    if values.get("equipment_id") and isinstance(facts, dict):
+        today = ctx.now().astimezone(ctx.t.tz).date()
+        cover = coverage_line(ctx.t, equipment_service.coverage_of(facts, today))
+        if cover:
+            line += "\n" + cover
+    return line
 
 
 class Picker:
@@ -112,12 +120,19 @@ class Picker:
     # -- picking ------------------------------------------------------------------------------
     async def picked(self, ctx: Context, part: str, chosen: Equipment | str) -> None:
         """Keep the chosen equipment, one of theirs or a name, and go on from ``part``."""
+        cover = None
         if isinstance(chosen, Equipment):
             label, equipment_id, text = equipment_label(chosen), chosen.id, None
+            cover = equipment_service.coverage_facts(chosen)
         else:
             label, equipment_id, text = chosen[:200], None, chosen[:200]
         await self.draft.answered(
-            ctx, part, equipment_id=equipment_id, equipment_text=text, equipment_label=label
+            ctx,
+            part,
+            equipment_id=equipment_id,
+            equipment_text=text,
+            equipment_label=label,
+            coverage=cover,
         )
 
     async def choose_own(self, ctx: Context, equipment_id: int) -> bool:

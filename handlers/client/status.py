@@ -6,8 +6,8 @@ from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from bot.services import tickets
-from handlers.client.buttons import StatusPage, TicketDetails, WriteToTicket
+from bot.services import cancelling, sla, tickets
+from handlers.client.buttons import CancelTicket, StatusPage, TicketDetails, WriteToTicket
 from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
@@ -80,8 +80,9 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     lines.append(ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])))
     if ticket.engineer is not None:
         lines.append(ctx._("Engineer: {name}", name=ticket.engineer.name))
-    if ticket.is_open and ticket.response_due and ticket.resolution_due:
-        lines.append(ctx._("To be resolved by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+    if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
+        lines.append(ctx._("Expected at {time}", time=ctx.t.datetime(ticket.eta)))
+    lines += deadline_lines(ctx, ticket)
     lines.append(ctx._("Problem: {description}", description=ticket.description))
     photo_count = len(await tickets.attachments(ctx.session, ticket.id))
     if photo_count:
@@ -93,6 +94,36 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     return "\n".join(lines)
 
 
+# {left} is a duration ("2 hr 15 min"), {due} a date and time.
+CLOCK_WORDS = {
+    (sla.Clock.RESPONSE, False): N_("Answer due in {left} (by {due})"),
+    (sla.Clock.RESPONSE, True): N_("Answer overdue by {left}"),
+    (sla.Clock.RESOLUTION, False): N_("Resolution due in {left} (by {due})"),
+    (sla.Clock.RESOLUTION, True): N_("Resolution overdue by {left}"),
+}
+PAUSED_WORDS = {
+    TicketStatus.WAITING_PARTS: N_("Deadline paused — waiting for spare parts"),
+    TicketStatus.WAITING_CUSTOMER: N_("Deadline paused — waiting for your reply"),
+}
+
+
+def deadline_lines(ctx: Context, ticket: Ticket) -> list[str]:
+    """How the open ticket's clocks stand: time left (or overdue) in its own calendar, or
+    why they are paused."""
+    if not ticket.is_open:
+        return []
+    if ticket.status in PAUSED_WORDS:
+        return [ctx._(PAUSED_WORDS[ticket.status])]
+    return [
+        ctx._(
+            CLOCK_WORDS[clock.clock, clock.overdue],
+            left=ctx.t.span(clock.left),
+            due=ctx.t.datetime(clock.due),
+        )
+        for clock in sla.remaining(ticket, ctx.now(), ctx.settings)
+    ]
+
+
 @router.callback(TicketDetails)
 async def ticket_pressed(ctx: Context, button: TicketDetails) -> None:
     """Any role may open a ticket it is allowed to see; for others it is not found."""
@@ -101,5 +132,7 @@ async def ticket_pressed(ctx: Context, button: TicketDetails) -> None:
     if ctx.person.role is Role.CLIENT:
         if ticket.status not in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
             rows.append([Button(ctx._("💬 Write"), WriteToTicket(ticket=ticket.id).pack())])
+        if await cancelling.customer_may_cancel(ctx.session, ticket):
+            rows.append([Button(ctx._("✖ Cancel ticket"), CancelTicket(ticket=ticket.id).pack())])
         rows.append([Button(ctx._("« All requests"), StatusPage(offset=0).pack())])
     ctx.send(await details(ctx, ticket), inline(*rows))

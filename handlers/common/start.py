@@ -9,6 +9,7 @@ from bot.core.events import EventKind
 from bot.core.replies import KeyButton, RemoveKeyboard, ReplyKeyboard
 from bot.core.router import Router
 from bot.services import people
+from handlers import notices
 from handlers.common.commands import own_menu
 from handlers.common.help import command_router, send_help
 from storage.models import Role
@@ -85,6 +86,7 @@ async def contact_shared(ctx: Context) -> None:
             RemoveKeyboard(),
         )
     else:
+        await notices.new_customer(ctx, ctx.person, link.customer)
         ctx.send(
             ctx._(
                 "Thank you! We did not find your number among our customers, so we have "

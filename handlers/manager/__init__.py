@@ -7,6 +7,15 @@ from types import ModuleType
 
 def modules() -> tuple[ModuleType, ...]:
     """The flows whose routers :func:`handlers.build_router` includes (imported only then)."""
-    from handlers.manager import card, conversation, export, invite, open, stats
+    from handlers.manager import (
+        cancelling,
+        card,
+        conversation,
+        export,
+        invite,
+        open,
+        review,
+        stats,
+    )
 
-    return (open, card, conversation, stats, export, invite)
+    return (open, card, conversation, cancelling, review, stats, export, invite)

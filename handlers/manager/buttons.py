@@ -132,3 +132,36 @@ class ExportPeriod(ButtonData, prefix="mx"):
 
 class Invite(ButtonData, prefix="mi"):
     role: Invitee
+
+
+class CancelTicketByManager(ButtonData, prefix="mg:cx"):
+    """On the ticket card: cancel ``ticket`` (asks why, then to confirm)."""
+
+    ticket: int
+
+
+class ConfirmCancel(ButtonData, prefix="mg:cx:ok"):
+    ticket: int
+
+
+class KeepTicket(ButtonData, prefix="mg:cx:no"):
+    ticket: int
+
+
+class ReviewLink(ButtonData, prefix="mg:rv:link"):
+    """On a new-customer alert: link its people to an existing customer (asks for the name)."""
+
+    customer: int
+
+
+class ReviewPick(ButtonData, prefix="mg:rv:to"):
+    """Link the people of the new ``customer`` to ``target``, one of the names found."""
+
+    customer: int
+    target: int
+
+
+class ReviewConfirm(ButtonData, prefix="mg:rv:new"):
+    """On a new-customer alert: it is a new customer indeed."""
+
+    customer: int

@@ -19,6 +19,7 @@ from handlers import notices
 from handlers.keyboards import pager
 from handlers.manager.buttons import (
     AssignTo,
+    CancelTicketByManager,
     Candidates,
     OpenList,
     OpenTicket,
@@ -117,6 +118,9 @@ def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard
     if files:
         label = ctx._("📎 Attachments ({n})", n=files)
         rows.append([Button(label, TicketFiles(ticket=ticket.id).pack())])
+    if ticket.is_open:
+        cancel = CancelTicketByManager(ticket=ticket.id).pack()
+        rows.append([Button(ctx._("✖ Cancel request"), cancel)])
     rows.append([Button(ctx._("« Open requests"), OpenList().pack())])
     return inline(*rows)
 

@@ -18,11 +18,18 @@ managers read it.
 from __future__ import annotations
 
 from bot.services.assignments import Assigned
+from bot.services.cancelling import Cancelled
 from bot.services.closing import Confirmed, Reopened, Resolved
 from bot.services.jobs import JobMoved
 from handlers.notices import customers, engineers, live, managers
 from handlers.notices.live import ticket_changed
-from handlers.notices.managers import complaint, part_requested, rated, rating_comment
+from handlers.notices.managers import (
+    complaint,
+    new_customer,
+    part_requested,
+    rated,
+    rating_comment,
+)
 from handlers.notices.outbox import Speaker
 from storage.models import Ticket, TicketStatus
 
@@ -64,6 +71,15 @@ async def confirmed(speaker: Speaker, event: Confirmed) -> None:
     await ticket_changed(speaker, event.ticket)
 
 
+async def cancelled(speaker: Speaker, event: Cancelled) -> None:
+    """A ticket is cancelled: its engineer hears; the customer when a manager cancelled it,
+    the managers when the customer did; and the live alerts about it say so."""
+    await engineers.cancelled(speaker, event)
+    await customers.cancelled(speaker, event)
+    await managers.cancelled(speaker, event)
+    await ticket_changed(speaker, event.ticket)
+
+
 async def reopened(speaker: Speaker, event: Reopened) -> None:
     """The customer says the job is not fixed: its engineer and the managers hear."""
     await engineers.reopened(speaker, event)
@@ -73,9 +89,11 @@ async def reopened(speaker: Speaker, event: Reopened) -> None:
 
 __all__ = [
     "assigned",
+    "cancelled",
     "complaint",
     "confirmed",
     "job_moved",
+    "new_customer",
     "new_ticket",
     "part_requested",
     "rated",

@@ -15,15 +15,19 @@ from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
 from bot.services import closing
 from bot.services.assignments import Assigned
+from bot.services.cancelling import Cancelled
 from bot.services.closing import Resolved
 from bot.services.jobs import JobMoved
+from bot.services.review import Linked
 from handlers.client.buttons import ConfirmWork, NotFixed, Rate, TicketDetails
 from handlers.engineer.outcomes import summary_lines
 from handlers.notices.outbox import Render, Speaker, to_people, to_person
-from handlers.texts import ticket_ref
+from handlers.texts import cancel_reason, ticket_ref
 from storage.models import Ticket, TicketStatus
 
 JOB_ASSIGNED = "job_assigned"
+CANCELLED = "cancelled"
+LINKED = "customer_linked"
 RESOLVED = "resolved"
 
 # {name} is the engineer, {ref} the ticket.
@@ -127,3 +131,35 @@ async def resolved(speaker: Speaker, event: Resolved) -> None:
     await to_people(
         speaker, event.customers, sign_off_request(event), RESOLVED, ticket_id=event.ticket.id
     )
+
+
+# -- cancelled by the service desk ----------------------------------------------------------------
+async def cancelled(speaker: Speaker, event: Cancelled) -> None:
+    """A manager cancelled the request: whoever reported it hears why."""
+    if event.reporter is None:
+        return
+    ticket = event.ticket
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        text = t._(
+            "Your request {ref} is cancelled by the service desk: {reason}",
+            ref=ticket_ref(ticket),
+            reason=cancel_reason(t, event.reason, event.note),
+        )
+        return text, details_for_customer(t, ticket.id)
+
+    await to_person(speaker, event.reporter, render, CANCELLED, ticket_id=event.ticket.id)
+
+
+# -- a manager linked a new customer to the company it is -----------------------------------------
+async def linked(speaker: Speaker, event: Linked) -> None:
+    """The people of a reviewed new customer hear which company they now belong to."""
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        text = t._(
+            "A manager has checked your details: you are registered as a contact of {customer}.",
+            customer=event.customer.name,
+        )
+        return text, None
+
+    await to_people(speaker, event.people, render, LINKED)

@@ -17,18 +17,20 @@ from bot.core.replies import Button, Markup, inline
 from bot.services import jobs
 from bot.services import live as live_messages
 from bot.services.assignments import Assigned
+from bot.services.cancelling import By, Cancelled
 from bot.services.closing import Confirmed, Reopened
 from bot.services.pushes import Wave, waiting
 from handlers.engineer.buttons import AcceptJob, OpenMyJob
 from handlers.notices.facts import PRIORITY_MARK, brief
 from handlers.notices.outbox import Render, Speaker, to_person
-from handlers.texts import PRIORITY, ticket_ref
+from handlers.texts import PRIORITY, cancel_reason, ticket_ref
 from storage.models import Customer, LivePurpose, Priority, Ticket, TicketStatus
 
 ASSIGNED_BY_MANAGER = "job_assigned_by_manager"
 REASSIGNED = "job_reassigned"
 CONFIRMED = "confirmed"
 REOPENED = "reopened"
+CANCELLED = "job_cancelled"
 JOB_PUSH = "job_push"
 NO_LONGER_AVAILABLE = N_("{ref} is no longer available.")
 
@@ -156,9 +158,13 @@ async def assigned(speaker: Speaker, event: Assigned) -> None:
         text = t._("A manager passed {ref} to another engineer; it is no longer yours.", ref=ref)
         return text, None
 
-    await to_person(speaker, event.engineer, to_engineer, ASSIGNED_BY_MANAGER)
+    await to_person(
+        speaker, event.engineer, to_engineer, ASSIGNED_BY_MANAGER, ticket_id=event.ticket.id
+    )
     if event.previous is not None:
-        await to_person(speaker, event.previous, to_previous, REASSIGNED)
+        await to_person(
+            speaker, event.previous, to_previous, REASSIGNED, ticket_id=event.ticket.id
+        )
 
 
 async def confirmed(speaker: Speaker, event: Confirmed) -> None:
@@ -170,7 +176,7 @@ async def confirmed(speaker: Speaker, event: Confirmed) -> None:
     def render(t: Translator) -> tuple[str, Markup | None]:
         return t._("The customer confirmed {ref}: it is closed.", ref=ref), None
 
-    await to_person(speaker, event.engineer, render, CONFIRMED)
+    await to_person(speaker, event.engineer, render, CONFIRMED, ticket_id=event.ticket.id)
 
 
 async def reopened(speaker: Speaker, event: Reopened) -> None:
@@ -185,4 +191,29 @@ async def reopened(speaker: Speaker, event: Reopened) -> None:
             lines.append(t._("What is still wrong: {reason}", reason=event.reason))
         return "\n".join(lines), None
 
-    await to_person(speaker, event.engineer, render, REOPENED)
+    await to_person(speaker, event.engineer, render, REOPENED, ticket_id=event.ticket.id)
+
+
+async def cancelled(speaker: Speaker, event: Cancelled) -> None:
+    """The job is cancelled (by the customer or a manager): its engineer need not go."""
+    if event.engineer is None or event.engineer.id == event.by.id:
+        return
+    ref = ticket_ref(event.ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        reason = cancel_reason(t, event.reason, event.note)
+        if event.who is By.CUSTOMER:
+            text = t._(
+                "✖ The customer cancelled {ref}: {reason}. The job is no longer yours.",
+                ref=ref,
+                reason=reason,
+            )
+        else:
+            text = t._(
+                "✖ A manager cancelled {ref}: {reason}. The job is no longer yours.",
+                ref=ref,
+                reason=reason,
+            )
+        return text, None
+
+    await to_person(speaker, event.engineer, render, CANCELLED, ticket_id=event.ticket.id)

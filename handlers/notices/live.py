@@ -19,7 +19,6 @@ from bot.core.i18n import Catalogs, Translator
 from bot.services import live, pushes
 from bot.services.jobs import JobMoved
 from handlers.notices import engineers, managers
-from handlers.notices.facts import TicketBrief, brief
 from handlers.notices.outbox import Background, Render, Speaker, manager_translator
 from storage.models import LivePurpose, Person, Ticket
 
@@ -33,7 +32,7 @@ async def ticket_changed(speaker: Speaker, ticket: Ticket) -> None:
         return
     engineer = await session.get(Person, ticket.engineer_id) if ticket.engineer_id else None
     name = engineer.name if engineer is not None else None
-    facts: TicketBrief | None = None
+    fresh: Render | None = None
     for item in messages:
         if item.message.purpose is LivePurpose.PUSH:
             render = engineers.push_now(ticket, item.person_id, name)
@@ -42,11 +41,11 @@ async def ticket_changed(speaker: Speaker, ticket: Ticket) -> None:
                 continue
             t = speaker.catalogs.get(reader.locale)
         else:
-            fresh = None
+            rewrite = None
             if item.original.kind == managers.NEW_TICKET:
-                facts = facts or await brief(session, ticket)
-                fresh = facts
-            render = managers.alert_now(ticket, name, item.original.text, fresh)
+                fresh = fresh or await managers.new_ticket_alert(speaker, ticket)
+                rewrite = fresh
+            render = managers.alert_now(ticket, name, item.original.text, rewrite)
             t = manager_translator(speaker.settings, speaker.catalogs)
         await _edit(speaker, item, render, t)
 

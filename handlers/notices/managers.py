@@ -16,11 +16,13 @@ from collections.abc import Sequence
 from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
 from bot.services import live, reports
+from bot.services.cancelling import Cancelled
 from bot.services.closing import Commented, Rated, Reopened
 from bot.services.complaints import ComplaintFiled
+from bot.services.equipment import Coverage, coverage
 from bot.services.jobs import JobMoved
 from bot.services.parts import PartRequested
-from handlers.manager.buttons import CustomerTickets, OpenTicket
+from handlers.manager.buttons import CustomerTickets, OpenTicket, ReviewConfirm, ReviewLink
 from handlers.notices.facts import (
     PRIORITY_MARK,
     TicketBrief,
@@ -30,8 +32,8 @@ from handlers.notices.facts import (
     ticket_buttons,
 )
 from handlers.notices.outbox import Render, Speaker, managers_row, to_managers
-from handlers.texts import KIND, PRIORITY, STATUS, ticket_ref
-from storage.models import Customer, LivePurpose, Person, Ticket, TicketStatus
+from handlers.texts import KIND, PRIORITY, STATUS, cancel_reason, coverage_line, ticket_ref
+from storage.models import Customer, Equipment, LivePurpose, Person, Ticket, TicketStatus
 
 NEW_TICKET = "new_ticket"
 PART_REQUEST = "part_request"
@@ -40,6 +42,8 @@ LOW_RATING = "low_rating"
 COMPLAINT = "complaint"
 REOPENED = "reopened"
 HANDED_BACK = "handed_back"
+CANCELLED = "cancelled"
+NEW_CUSTOMER = "new_customer"
 HISTORY_SIZE = 5
 
 # How a live alert says where its ticket stands now; {name} is the engineer. A new ticket
@@ -73,13 +77,13 @@ def alert_buttons(t: Translator, ticket: Ticket) -> InlineKeyboard | None:
 
 
 def alert_now(
-    ticket: Ticket, engineer: str | None, sent: str, facts: TicketBrief | None = None
+    ticket: Ticket, engineer: str | None, sent: str, fresh: Render | None = None
 ) -> Render:
-    """A live alert as it should read now: the new-ticket alert written afresh from ``facts``
-    (else the words ``sent``), and a line saying where the ticket stands."""
+    """A live alert as it should read now: written afresh by ``fresh`` (the new-ticket alert)
+    or else the words ``sent``, and a line saying where the ticket stands."""
 
     def render(t: Translator) -> tuple[str, Markup | None]:
-        text = new_ticket_render(facts)(t)[0] if facts is not None else sent
+        text = fresh(t)[0] if fresh is not None else sent
         now = NOW.get(ticket.status)
         if now is not None:
             text = "\n".join([text, t._(now, name=engineer or "—")])
@@ -89,7 +93,7 @@ def alert_now(
 
 
 # -- new ticket -----------------------------------------------------------------------------------
-def new_ticket_render(facts: TicketBrief) -> Render:
+def new_ticket_render(facts: TicketBrief, cover: Coverage | None = None) -> Render:
     def render(t: Translator) -> tuple[str, Markup | None]:
         lines = [
             t._(
@@ -101,6 +105,9 @@ def new_ticket_render(facts: TicketBrief) -> Render:
             ),
             *brief_lines(t, facts),
         ]
+        covered = coverage_line(t, cover) if cover is not None else None
+        if covered:
+            lines.append(covered)
         if facts.response_due is not None:
             lines.append(t._("Respond by {due}", due=t.datetime(facts.response_due)))
         return "\n".join(lines), ticket_buttons(t, facts.ticket_id, facts.engineer is not None)
@@ -110,8 +117,19 @@ def new_ticket_render(facts: TicketBrief) -> Render:
 
 async def new_ticket(speaker: Speaker, ticket: Ticket) -> bool:
     """A client registered a ticket: urgent and production-stopped ones are marked 🟠/🔴."""
-    render = new_ticket_render(await brief(speaker.session, ticket))
-    return await live_alert(speaker, ticket.id, render, NEW_TICKET)
+    return await live_alert(
+        speaker, ticket.id, await new_ticket_alert(speaker, ticket), NEW_TICKET
+    )
+
+
+async def new_ticket_alert(speaker: Speaker, ticket: Ticket) -> Render:
+    """The new-ticket alert as of now, with the equipment's warranty or contract (what a live
+    edit writes afresh, too)."""
+    cover = None
+    if ticket.equipment_id is not None:
+        item = await speaker.session.get_one(Equipment, ticket.equipment_id)
+        cover = coverage(item, speaker.now().astimezone(speaker.settings.tz).date())
+    return new_ticket_render(await brief(speaker.session, ticket), cover)
 
 
 async def handed_back(speaker: Speaker, moved: JobMoved) -> bool:
@@ -236,6 +254,53 @@ async def reopened(speaker: Speaker, event: Reopened) -> bool:
         return "\n".join(lines), ticket_buttons(t, ticket.id, facts.engineer is not None)
 
     return await live_alert(speaker, ticket.id, render, REOPENED)
+
+
+# -- cancelled by the customer --------------------------------------------------------------------
+async def cancelled(speaker: Speaker, event: Cancelled) -> bool:
+    """The customer cancelled their request, saying why (the service decided the managers
+    hear: ``Cancelled.managers``)."""
+    if not event.managers:
+        return False
+    ticket = event.ticket
+    facts = await brief(speaker.session, ticket)
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._(
+                "✖ The customer cancelled {ref}: {reason}",
+                ref=ticket_ref(ticket),
+                reason=cancel_reason(t, event.reason, event.note),
+            ),
+            t._("Cancelled by {name}", name=contact_of(event.by)),
+            *brief_lines(t, facts, description=False),
+        ]
+        return "\n".join(lines), inline([open_button(t, ticket.id)])
+
+    return await to_managers(speaker, render, CANCELLED, ticket_id=event.ticket.id)
+
+
+# -- a new customer to review ---------------------------------------------------------------------
+async def new_customer(speaker: Speaker, person: Person, customer: Customer) -> bool:
+    """Someone shared a phone number no customer has: a new customer was made for them,
+    which a manager links to an existing customer or confirms as new."""
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t._("👤 New customer to review: {contact}", contact=contact_of(person)),
+            t._(
+                "Their phone number matched no customer; they are registered as “{name}”.",
+                name=customer.name,
+            ),
+            t._("Link them to an existing customer, or confirm them as a new one."),
+        ]
+        markup = inline(
+            [Button(t._("🔗 Link to existing customer"), ReviewLink(customer=customer.id).pack())],
+            [Button(t._("✅ Confirm as new"), ReviewConfirm(customer=customer.id).pack())],
+        )
+        return "\n".join(lines), markup
+
+    return await to_managers(speaker, render, NEW_CUSTOMER)
 
 
 # -- complaints -----------------------------------------------------------------------------------

@@ -65,6 +65,42 @@ async def test_forged_data_gets_an_answer_not_a_crash(seeded: App, prefix: str) 
         await chat.say("/cancel")
 
 
+async def test_forged_ids_in_cancel_and_review_buttons(seeded: App) -> None:
+    """Cancelling and reviewing check the ids in the service: another customer's request, one
+    that does not exist, a customer already reviewed, a confirmation without its dialog."""
+    from sqlalchemy import select
+
+    from storage.models import Customer, Ticket, TicketStatus
+    from tests.support.seed import NORD_PHONE
+
+    ticket_id = await make_job(seeded, seeded.engine.clock.now())
+    chats = await people(seeded)
+    nord = await client_chat(seeded, 3004, NORD_PHONE)
+    async with seeded.db.transaction() as session:
+        acme = await session.scalar(select(Customer.id).where(Customer.external_ref == "ACME"))
+    expected = [
+        (nord, f"cx:{ticket_id}", "Request not found."),
+        (chats["client"], "cx:999999", "Request not found."),
+        (chats["client"], f"cx:ok:{ticket_id}", "This button is no longer active."),
+        (chats["client"], f"cx:r:{ticket_id}:fixed", "This button is no longer active."),
+        (chats["manager"], "mg:cx:999999", "Request not found."),
+        (chats["manager"], f"mg:cx:ok:{ticket_id}", "This button is no longer active."),
+        (chats["manager"], f"mg:rv:new:{acme}", "This new customer has already been reviewed."),
+        (chats["manager"], f"mg:rv:link:{acme}", "This new customer has already been reviewed."),
+        (chats["manager"], "mg:rv:to:999999:1", "This new customer has already been reviewed."),
+    ]
+    for chat, data, text in expected:
+        await chat.press_data(data)
+        assert chat.answer().text == text, data
+    for chat in (chats["engineer"], chats["stranger"]):
+        for data in (f"cx:{ticket_id}", f"mg:cx:{ticket_id}", f"mg:rv:new:{acme}"):
+            await chat.press_data(data)
+            assert chat.answer().alert, data
+    async with seeded.db.transaction() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+        assert ticket.status is TicketStatus.NEW
+
+
 # -- talking through a ticket: valid data, someone else's ticket --------------------------------
 async def test_forged_ticket_ids_are_refused(
     client: FlowChat, engineer: FlowChat, other_engineer: FlowChat, clock: FrozenClock

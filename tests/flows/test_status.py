@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback
 from storage.models import TicketStatus
 from tests.support.chat import FlowChat
 from tests.support.jobs import open_ticket
-from tests.support.people import client_chat
+from tests.support.people import MANAGERS, client_chat
 from tests.support.seed import NORD_PHONE
 
 
@@ -130,3 +132,133 @@ async def test_a_new_request_is_just_now(client: FlowChat) -> None:
     await open_ticket(client, "LM-PB-2231")
     await client.say("/status")
     assert "Registered, waiting for an engineer · just now" in client.joined()
+
+
+# -- who, when, and how the deadlines stand ----------------------------------------------------
+async def client_job(client: FlowChat, status: TicketStatus, engineer: bool = False) -> int:
+    """The client's request opened now (8 h to answer, 48 h to resolve, 24/7)."""
+    from tests.support.jobs import make_job
+    from tests.support.people import ENGINEER_ID
+
+    return await make_job(
+        client.app,
+        client.app.engine.clock.now(),
+        reporter_user_id=client.user_id,
+        status=status,
+        engineer_user_id=ENGINEER_ID if engineer else None,
+    )
+
+
+async def test_details_show_engineer_and_eta_on_the_way(
+    client: FlowChat, engineer: FlowChat, clock: FrozenClock
+) -> None:
+    from sqlalchemy import update
+
+    from storage.models import Ticket
+
+    ticket_id = await client_job(client, TicketStatus.EN_ROUTE, engineer=True)
+    async with client.app.db.transaction() as session:
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(eta=clock.now() + timedelta(minutes=40), responded_at=clock.now())
+        )
+    await client.press_data(f"tk:{ticket_id}")
+    text = client.joined()
+    assert "Engineer: Petar" in text
+    assert "Expected at Nov 22, 11:40\u202fAM" in text
+    assert "Answer due" not in text  # answered already
+    assert "Resolution due in 2 days (by Nov 24, 11:00\u202fAM)" in text
+
+
+async def test_details_show_time_left_in_words_then_overdue(
+    client: FlowChat, clock: FrozenClock
+) -> None:
+    ticket_id = await client_job(client, TicketStatus.NEW)
+    clock.advance(timedelta(hours=5, minutes=45))
+    await client.press_data(f"tk:{ticket_id}")
+    text = client.joined()
+    assert "Answer due in 2 hr 15 min (by Nov 22, 7:00\u202fPM)" in text
+    assert "Resolution due in 1 day 18 hr (by Nov 24, 11:00\u202fAM)" in text
+    clock.advance(timedelta(hours=43, minutes=15))  # 49 hours after opening
+    await client.press_data(f"tk:{ticket_id}")
+    text = client.joined()
+    assert "Answer overdue by 1 day 17 hr" in text
+    assert "Resolution overdue by 1 hr" in text
+
+
+async def test_time_left_in_russian(client: FlowChat, clock: FrozenClock) -> None:
+    ticket_id = await client_job(client, TicketStatus.NEW)
+    clock.advance(timedelta(hours=5, minutes=45))
+    await client.say("/language")
+    await client.press("Русский")
+    await client.press_data(f"tk:{ticket_id}")
+    assert "2 ч 15 мин" in client.joined()
+
+
+async def test_time_left_counts_business_hours(client: FlowChat, clock: FrozenClock) -> None:
+    """On the business-hours calendar the weekend does not count: opened on Sunday, the 8
+    hours to answer start on Monday morning."""
+    client.app.settings.default_business_hours = True
+    from bot.services import sla
+    from storage.models import Ticket
+
+    ticket_id = await client_job(client, TicketStatus.NEW)
+    async with client.app.db.transaction() as session:
+        ticket = await session.get_one(Ticket, ticket_id)
+        due = sla.due_times(clock.now(), ticket.priority, None, client.app.settings)
+        ticket.response_due, ticket.resolution_due = due.response, due.resolution
+    await client.press_data(f"tk:{ticket_id}")
+    assert "Answer due in 8 hr (by Nov 23," in client.joined()
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (TicketStatus.WAITING_PARTS, "Deadline paused — waiting for spare parts"),
+        (TicketStatus.WAITING_CUSTOMER, "Deadline paused — waiting for your reply"),
+    ],
+)
+async def test_paused_deadline_says_why(
+    client: FlowChat, engineer: FlowChat, status: TicketStatus, words: str
+) -> None:
+    ticket_id = await client_job(client, status, engineer=True)
+    await client.press_data(f"tk:{ticket_id}")
+    text = client.joined()
+    assert words in text
+    assert "due in" not in text and "overdue" not in text
+
+
+async def test_report_summary_shows_warranty_and_contract(client: FlowChat) -> None:
+    await client.say("/report")
+    await client.press("Linea PB")
+    await client.say("Steam wand leaks")
+    await client.press("Done")
+    await client.press("Normal")
+    assert (
+        "Equipment: Linea PB · LM-PB-2231 (Vitosha blvd)\n"
+        "Warranty: valid until Mar 1, 2027 · "
+        "Service contract C-100 (gold): valid until Dec 31, 2027"
+    ) in client.joined()
+
+
+async def test_report_summary_shows_an_expired_warranty(client: FlowChat) -> None:
+    await client.say("/report")
+    await client.press("FTXM35R")
+    await client.say("Does not cool")
+    await client.press("Done")
+    await client.press("Normal")
+    assert "Warranty: expired on May 10, 2024" in client.joined()
+
+
+@pytest.mark.manager_chat(admins=MANAGERS)
+async def test_new_ticket_alert_shows_coverage(client: FlowChat) -> None:
+    from tests.support.outbox import alerts
+    from tests.support.steps import report
+
+    await report(client, "Normal")
+    [alert] = await alerts(client.app, "new_ticket")
+    assert (
+        "Warranty: valid until Mar 1, 2027 · Service contract C-100 (gold): valid until "
+        "Dec 31, 2027"
+    ) in alert.text
