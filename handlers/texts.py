@@ -35,6 +35,14 @@ STATUS = {
     TicketStatus.CLOSED: N_("Closed"),
     TicketStatus.CANCELLED: N_("Cancelled"),
 }
+# What a customer reads for a status that speaks of them.
+CUSTOMER_STATUS = {TicketStatus.WAITING_CUSTOMER: N_("Waiting for your reply")}
+
+
+def status_label(t: Translator, status: TicketStatus, staff: bool = True) -> str:
+    return t._(STATUS[status] if staff else CUSTOMER_STATUS.get(status, STATUS[status]))
+
+
 PRIORITY = {
     Priority.NORMAL: N_("Normal"),
     Priority.URGENT: N_("Urgent"),
@@ -198,7 +206,7 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
         reason = cancel_reason(ctx.t, event.data.get("reason"), event.note)
         return ctx._("Cancelled: {reason}", reason=reason)
     if kind is TimelineKind.STATUS and event.status is not None:
-        return ctx._(STATUS[event.status])
+        return status_label(ctx.t, event.status, staff)
     if kind is TimelineKind.ATTACHMENT:
         return ctx._(ATTACHMENT_ADDED[attachment_kind(event)])
     if kind is TimelineKind.MESSAGE:

@@ -11,8 +11,8 @@ from handlers.client.buttons import CancelTicket, StatusPage, TicketDetails, Wri
 from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
-    STATUS,
     coverage_lines,
+    status_label,
     ticket_equipment,
     ticket_heading,
     ticket_line,
@@ -77,7 +77,7 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     ]
     if ticket.equipment is not None:
         lines += coverage_lines(ctx, ticket.equipment, ctx.now().astimezone(ctx.t.tz).date())
-    lines.append(ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])))
+    lines.append(ctx._("Status: {status}", status=status_label(ctx.t, ticket.status, staff=False)))
     if ticket.engineer is not None:
         lines.append(ctx._("Engineer: {name}", name=ticket.engineer.name))
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
