@@ -142,7 +142,8 @@ def parser() -> argparse.ArgumentParser:
         "import", help="import a CSV file (columns in README); checklists also from YAML"
     )
     imports.add_argument(
-        "kind", choices=["customers", "equipment", "checklists", "parts", "contracts"]
+        "kind",
+        choices=["customers", "equipment", "checklists", "parts", "contracts", "holidays"],
     )
     imports.add_argument("file", type=Path)
     invite = commands.add_parser(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     default_business_hours: bool = False
     business_hours: Annotated[tuple[time, time], NoDecode] = (time(9), time(18))
     business_days: Annotated[frozenset[int], NoDecode] = frozenset(range(5))
+    # Company holidays besides those imported (`fieldbot import holidays`), e.g.
+    # "2026-12-24,2026-12-25".
+    holidays: Annotated[frozenset[date], NoDecode] = frozenset()
+    # Agreed visits (bot/services/visits.py): the standard slots offered on each working day,
+    # how many working days ahead, and when the evening-before reminder goes out.
+    visit_slots: Annotated[tuple[time, ...], NoDecode] = (time(9), time(11), time(14), time(16))
+    visit_days: int = Field(default=3, ge=1, le=10)
+    visit_reminder_evening: time = time(18)
     # Escalations, preventive maintenance and the daily digest (bot/services/escalations.py,
     # maintenance.py, digest.py).
     unaccepted_minutes: int = Field(default=30, ge=1)
@@ -134,6 +142,31 @@ class Settings(BaseSettings):
         if not days:
             raise ValueError("FIELDBOT_BUSINESS_DAYS names no day")
         return frozenset(days)
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _parse_holidays(cls, value: object) -> object:
+        """``"2026-12-24, 2026-12-25"`` → those days."""
+        if not isinstance(value, str):
+            return value
+        try:
+            return frozenset(
+                date.fromisoformat(part.strip()) for part in value.split(",") if part.strip()
+            )
+        except ValueError:
+            raise ValueError("FIELDBOT_HOLIDAYS looks like 2026-12-24,2026-12-25") from None
+
+    @field_validator("visit_slots", mode="before")
+    @classmethod
+    def _parse_visit_slots(cls, value: object) -> object:
+        """``"09:00,11:00,14:00"`` → those times, in order."""
+        if not isinstance(value, str):
+            return value
+        try:
+            slots = sorted({time.fromisoformat(part.strip()) for part in value.split(",")})
+        except ValueError:
+            raise ValueError("FIELDBOT_VISIT_SLOTS looks like 09:00,11:00,14:00,16:00") from None
+        return tuple(slots)
 
     @field_validator("runtime")
     @classmethod

@@ -6,7 +6,11 @@ language.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from babel.dates import format_skeleton, format_time
+from sqlalchemy import inspect
 
 from bot.core.context import Context
 from bot.core.i18n import N_, Translator
@@ -16,6 +20,7 @@ from bot.services.tickets import ticket_ref
 from storage.models import (
     AttachmentKind,
     Equipment,
+    MaintenancePlan,
     Priority,
     Ticket,
     TicketEvent,
@@ -217,9 +222,80 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
         if staff:
             return ctx._("Parts requested: {parts}", parts=event.note or "")
         return ctx._("Spare parts ordered")
+    visit = _visit(ctx, event.data or {})
+    if visit:
+        return visit
     if staff:
         return ctx._("Note: {note}", note=event.note or "")
     return ctx._("Engineer's note added")
+
+
+def visit_time(t: Translator, at: datetime) -> str:
+    """A visit's time with its weekday, in the company's zone: ``Fri, Dec 4, 9:00 AM``."""
+    day = format_skeleton("MMMEd", at, tzinfo=t.tz, locale=t.locale)
+    return f"{day}, {format_time(at, 'short', tzinfo=t.tz, locale=t.locale)}"
+
+
+def _visit(ctx: Context, data: dict[str, Any]) -> str:
+    """A timeline line about the visit (bot/services/visits.py), or "" for another note."""
+    if data.get("visit_offered"):
+        times = [visit_time(ctx.t, datetime.fromisoformat(at)) for at in data["visit_offered"]]
+        return ctx._("📅 Visit times offered: {times}", times="; ".join(times))
+    if data.get("visit_agreed"):
+        at = datetime.fromisoformat(data["visit_agreed"])
+        return ctx._("📅 Visit agreed: {time}", time=visit_time(ctx.t, at))
+    if "visit_declined" in data:
+        return ctx._("🔁 The customer asked for another visit time")
+    return ""
+
+
+def visit_line(t: Translator, ticket: Ticket) -> str | None:
+    """``📅 Visit: Fri, Dec 4, 9:00 AM`` for an open ticket with an agreed visit."""
+    if ticket.visit_at is None or not ticket.is_open:
+        return None
+    return t._("📅 Visit: {time}", time=visit_time(t, ticket.visit_at))
+
+
+def ticket_description(t: Translator, ticket: Ticket) -> str:
+    """What the job is about: the customer's words, or for a planned maintenance job the
+    contract and interval it was planned under, in the reader's language."""
+    plan = maintenance_plan(ticket)
+    if plan is None or ticket.description:
+        return ticket.description
+    return maintenance_words(t, plan, due_day(ticket.resolution_due, plan, t.tz))
+
+
+def maintenance_plan(ticket: Ticket) -> MaintenancePlan | None:
+    """The plan of a maintenance job as loaded with it (never loaded here: no I/O)."""
+    if ticket.kind is not TicketKind.MAINTENANCE or "plan" in inspect(ticket).unloaded:
+        return None
+    return ticket.plan
+
+
+def due_day(deadline: datetime | None, plan: MaintenancePlan, tz: tzinfo) -> date:
+    """The working day a maintenance job is due: the day its ``deadline`` (the end of that
+    day) closes."""
+    if deadline is None:
+        return plan.due_on
+    return (deadline.astimezone(tz) - timedelta(seconds=1)).date()
+
+
+def maintenance_words(t: Translator, plan: MaintenancePlan, due: date) -> str:
+    """``Preventive maintenance under contract C-100, every 180 days, due Dec 1, 2026``."""
+    contract, interval = plan.contract_number or "", plan.interval_days
+    if interval:
+        return t.ngettext(
+            "Preventive maintenance under contract {contract}, every {n} day, due {date}",
+            "Preventive maintenance under contract {contract}, every {n} days, due {date}",
+            interval,
+            contract=contract,
+            date=t.date(due),
+        )
+    return t._(
+        "Preventive maintenance under contract {contract}, due {date}",
+        contract=contract,
+        date=t.date(due),
+    )
 
 
 def attachment_kind(event: TicketEvent) -> AttachmentKind:

@@ -231,9 +231,18 @@ class Ticket(Base):
     # Pushes of a new job to engineers: 0 none yet, 1 the nearest few, 2 everyone matching.
     push_wave: Mapped[int] = mapped_column(Integer, default=0)
     pushed_at: Mapped[datetime | None] = mapped_column()
+    # The visit agreed with the customer (bot/services/visits.py); None until one is agreed.
+    visit_at: Mapped[datetime | None] = mapped_column()
 
     equipment: Mapped[Equipment | None] = relationship(lazy="joined")
     engineer: Mapped[Person | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
+    # A preventive maintenance job's plan: the contract and interval it was planned under.
+    plan: Mapped[MaintenancePlan | None] = relationship(
+        primaryjoin="Ticket.id == foreign(MaintenancePlan.ticket_id)",
+        lazy="joined",
+        viewonly=True,
+        uselist=False,
+    )
 
     @property
     def is_open(self) -> bool:
@@ -527,3 +536,35 @@ class MaintenancePlan(Base):
     due_on: Mapped[date] = mapped_column(Date, primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     created_at: Mapped[datetime] = mapped_column()
+    # What the job was planned under, kept as planned (the contract may change later).
+    contract_number: Mapped[str | None] = mapped_column(String(64))
+    interval_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class VisitState(StrEnum):
+    PROPOSED = "proposed"  # offered to the customer, not answered yet
+    AGREED = "agreed"  # the customer picked it: it is the ticket's ``visit_at``
+    WITHDRAWN = "withdrawn"  # replaced by a newer proposal, or another slot was picked
+    DECLINED = "declined"  # the customer asked for another time
+
+
+class VisitSlot(Base):
+    """A time offered for a visit to the customer; the one they pick becomes the ticket's
+    ``visit_at``. ``proposed_by`` is None for the slots offered with a maintenance notice."""
+
+    __tablename__ = "visit_slots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column()
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[VisitState] = mapped_column(enum(VisitState), default=VisitState.PROPOSED)
+    decided_at: Mapped[datetime | None] = mapped_column()
+
+
+class Holiday(Base):
+    """A company holiday: no business-hours clock runs, no visit is made, nothing is due."""
+
+    __tablename__ = "holidays"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")

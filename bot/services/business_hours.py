@@ -4,7 +4,8 @@ A business-hours calendar counts only the working windows (e.g. 09:00–18:00, M
 in the company's time zone, so a ticket opened on Friday evening starts its clock on Monday
 morning. Windows are built from local wall-clock times and then turned into UTC instants, so
 a daylight-saving change moves them with the clock on the wall; a 24/7 calendar counts real
-elapsed time, so the night the clocks go forward has 23 hours, not 24.
+elapsed time, so the night the clocks go forward has 23 hours, not 24. Company holidays
+(``Calendar.holidays``) have no working window: a business-hours clock stands still on them.
 
 All functions take and return aware datetimes; results are in UTC.
 """
@@ -23,11 +24,13 @@ ZERO = timedelta(0)
 
 @dataclass(frozen=True, slots=True)
 class Calendar:
-    """Working ``hours`` on ``days`` (Monday is 0) in ``tz``; no ``hours`` means 24/7."""
+    """Working ``hours`` on ``days`` (Monday is 0) in ``tz``, except ``holidays``; no
+    ``hours`` means 24/7 (holidays included)."""
 
     tz: tzinfo
     hours: tuple[time, time] | None = None
     days: frozenset[int] = ALL_DAYS
+    holidays: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
         if self.hours is not None and (not self.days or self.hours[0] >= self.hours[1]):
@@ -37,17 +40,23 @@ class Calendar:
     def around_the_clock(self) -> bool:
         return self.hours is None
 
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.days and day not in self.holidays
+
 
 def local_instant(day: date, at: time, tz: tzinfo) -> datetime:
     """``day`` at wall-clock ``at`` in ``tz`` (the company's zone), as a UTC instant."""
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
-def from_settings(settings: Settings, business_hours: bool) -> Calendar:
-    """The company's working-hours calendar, or 24/7 in its time zone."""
+def from_settings(
+    settings: Settings, business_hours: bool, holidays: frozenset[date] = frozenset()
+) -> Calendar:
+    """The company's working-hours calendar without its ``holidays``, or 24/7 in its time
+    zone (``bot.services.holidays.days`` gives the holidays)."""
     if not business_hours:
         return Calendar(settings.tz)
-    return Calendar(settings.tz, settings.business_hours, settings.business_days)
+    return Calendar(settings.tz, settings.business_hours, settings.business_days, holidays)
 
 
 def windows(start: datetime, calendar: Calendar) -> Iterator[tuple[datetime, datetime]]:
@@ -56,7 +65,7 @@ def windows(start: datetime, calendar: Calendar) -> Iterator[tuple[datetime, dat
     opens, closes = calendar.hours
     day = start.astimezone(calendar.tz).date()
     while True:
-        if day.weekday() in calendar.days:
+        if calendar.is_working_day(day):
             yield (
                 local_instant(day, opens, calendar.tz),
                 local_instant(day, closes, calendar.tz),

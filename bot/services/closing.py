@@ -22,6 +22,7 @@ from bot.core.i18n import N_
 from bot.services import checklists, jobs, sla, tickets
 from bot.services.checklists import CheckOutcome
 from bot.services.errors import InvalidState, NotFound
+from bot.services.holidays import days as company_holidays
 from storage.models import (
     Feedback,
     Person,
@@ -186,7 +187,8 @@ async def not_fixed(
         raise InvalidState(N_("This request is not waiting for your confirmation."))
     ticket.status = TicketStatus.ASSIGNED
     ticket.resolved_at = None
-    sla.restart_resolution(ticket, now, sla.terms_for(ticket, settings))
+    holidays = await company_holidays(session, settings)
+    sla.restart_resolution(ticket, now, sla.terms_for(ticket, settings, holidays))
     ticket.updated_at = now
     reason = reason.strip()[:MAX_NOTE]
     session.add(

@@ -9,7 +9,7 @@ nothing; maintenance jobs are planned work, so only their deadline (the due date
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.services import sla
 from bot.services.business_hours import Calendar, business_time_between
+from bot.services.holidays import days as company_holidays
 from bot.services.leases import insert_for
 from storage.models import (
     OPEN_STATUSES,
@@ -86,7 +87,9 @@ def _maintenance_calendar(ticket: Ticket, settings: Settings) -> tuple[timedelta
     return ticket.resolution_due - ticket.created_at, Calendar(settings.tz)
 
 
-def candidates(ticket: Ticket, now: datetime, settings: Settings) -> list[Escalation]:
+def candidates(
+    ticket: Ticket, now: datetime, settings: Settings, holidays: frozenset[date] = frozenset()
+) -> list[Escalation]:
     """The escalations ``ticket`` qualifies for at ``now`` (before checking what was sent)."""
     if ticket.status not in OPEN_STATUSES or ticket.sla_paused_at is not None:
         return []
@@ -102,7 +105,7 @@ def candidates(ticket: Ticket, now: datetime, settings: Settings) -> list[Escala
                     Escalation(ticket, kind, ticket.resolution_due, now - ticket.created_at)
                 )
         return found
-    promised = sla.terms_for(ticket, settings)
+    promised = sla.terms_for(ticket, settings, holidays)
     waited = business_time_between(ticket.created_at, now, promised.calendar)
     if (
         ticket.status is TicketStatus.NEW
@@ -136,8 +139,9 @@ async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[
         .order_by(Ticket.id)
     )
     escalations = []
+    holidays = await company_holidays(session, settings)
     for ticket in open_tickets.unique():
-        for escalation in candidates(ticket, now, settings):
+        for escalation in candidates(ticket, now, settings, holidays):
             subject = f"ticket:{ticket.id}"
             if await record(session, escalation.kind, subject, now, ticket_id=ticket.id):
                 escalations.append(escalation)

@@ -1,5 +1,5 @@
-"""CSV import of customers, equipment, checklists and parts: good rows are kept, bad rows
-reported by line.
+"""CSV import of customers, equipment, checklists, parts, contracts and holidays: good rows
+are kept, bad rows reported by line.
 
 Columns are documented in the README. Re-importing a file updates rows by their key (customer
 ``ref``, equipment ``serial``) instead of duplicating them.
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import phones
 from bot.services.checklists import import_check
 from bot.services.contracts import import_contract_row
+from bot.services.holidays import import_holiday_row
 from bot.services.import_rows import (
     ImportReport,
     Row,
@@ -88,6 +89,7 @@ CONTRACT_COLUMNS = (
     "maintenance_interval_days",
     "valid_until",
 )
+HOLIDAY_COLUMNS = ("date", "name")
 
 
 async def _site(
@@ -185,6 +187,7 @@ IMPORTERS: dict[str, tuple[tuple[str, ...], RowImporter]] = {
     "checklists": (CHECKLIST_COLUMNS, import_check),
     "parts": (PART_COLUMNS, import_stock_row),
     "contracts": (CONTRACT_COLUMNS, import_contract_row),
+    "holidays": (HOLIDAY_COLUMNS, import_holiday_row),
 }
 
 

@@ -18,7 +18,9 @@ from bot.config import Settings
 from bot.core.events import Attachment
 from bot.core.i18n import N_
 from bot.services import geo, sla, tickets
+from bot.services.business_hours import Calendar
 from bot.services.errors import Forbidden, InvalidState, NotFound
+from bot.services.holidays import days as company_holidays
 from storage.models import (
     OPEN_STATUSES,
     PAUSED_STATUSES,
@@ -35,6 +37,12 @@ from storage.models import (
     TimelineKind,
 )
 from storage.types import UTCDateTime
+
+
+async def _calendar(session: AsyncSession, ticket: Ticket, settings: Settings) -> Calendar:
+    """The ticket's SLA calendar, without the company holidays."""
+    return sla.calendar_for(ticket, settings, await company_holidays(session, settings))
+
 
 # Where an engineer may move their job. ``resolved`` is set only by the resolve flow;
 # ``waiting_customer`` by a question to the customer, whose answer (or the engineer going on
@@ -307,7 +315,7 @@ async def set_status(
     if new_status not in TRANSITIONS.get(previous, frozenset()):
         raise InvalidState(f"ticket {ticket.id}: {previous} → {new_status} is not allowed")
     if previous in PAUSED_STATUSES:
-        sla.resume(ticket, now, sla.calendar_for(ticket, settings))
+        sla.resume(ticket, now, await _calendar(session, ticket, settings))
     if new_status in PAUSED_STATUSES:
         sla.pause(ticket, now)
     if new_status is TicketStatus.EN_ROUTE:
@@ -348,7 +356,7 @@ async def customer_answered(
     )
     back = str(asked.data.get("back_to", "")) if asked is not None else ""
     status = TicketStatus(back) if back in ASKING else TicketStatus.ASSIGNED
-    sla.resume(ticket, now, sla.calendar_for(ticket, settings))
+    sla.resume(ticket, now, await _calendar(session, ticket, settings))
     ticket.status = status
     ticket.updated_at = now
     session.add(
@@ -378,7 +386,7 @@ async def hand_back(
     previous = ticket.status
     if previous not in WORKING_STATUSES:
         raise InvalidState(f"ticket {ticket.id} is {previous}")
-    sla.resume(ticket, now, sla.calendar_for(ticket, settings))
+    sla.resume(ticket, now, await _calendar(session, ticket, settings))
     ticket.status = TicketStatus.NEW
     ticket.engineer_id = None
     ticket.eta = None

@@ -6,7 +6,10 @@ creation day if it was cancelled) or else the installation day, plus the contrac
 is due (at once if it is overdue), as a new maintenance ticket on the engineers' board with the
 end of the due day as its deadline. Equipment with a maintenance job still open gets no second
 one, and each (equipment, due date) is claimed in ``maintenance_plans`` first, so concurrent
-runs create each job once. Contracts that end before the due date plan nothing.
+runs create each job once. Contracts that end before the due date plan nothing. A due date
+on a day off or a company holiday moves to the next working day (the plan keeps the date the
+interval gives). The job's description is left empty: the plan keeps the contract and the
+interval, and each reader sees them in their own language (``handlers.texts``).
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services.business_hours import local_instant
+from bot.services.business_hours import Calendar, local_instant
 from bot.services.escalations import insert_once
+from bot.services.holidays import company_calendar
 from bot.services.sla import active_contract
 from storage.models import (
     OPEN_STATUSES,
@@ -39,7 +43,10 @@ from storage.models import (
 class Planned:
     ticket: Ticket
     equipment: Equipment
-    due_on: date
+    due_on: date  # as the interval gives it
+    contract: str
+    interval_days: int
+    deadline_on: date  # the working day it is due (``due_on``, or the next working day)
 
 
 def _local_day(moment: datetime, settings: Settings) -> date:
@@ -94,6 +101,7 @@ async def create_due_jobs(
     )
     fleet = list(rows.unique())
     busy, last = await _history(session, [item.id for item in fleet], settings)
+    calendar = await company_calendar(session, settings)
     planned: list[Planned] = []
     for item in fleet:
         contract = item.contract
@@ -110,12 +118,35 @@ async def create_due_jobs(
             session, MaintenancePlan, equipment_id=item.id, due_on=due_on, created_at=now
         ):
             continue
-        ticket = await _create_job(session, item, contract, due_on, now, settings)
+        working_due = next_working_day(due_on, calendar)
+        ticket = await _create_job(session, item, contract, working_due, now, settings)
         plan = await session.get_one(MaintenancePlan, (item.id, due_on))
         plan.ticket_id = ticket.id
-        planned.append(Planned(ticket, item, due_on))
+        plan.contract_number = contract.number
+        plan.interval_days = contract.maintenance_interval_days
+        planned.append(
+            Planned(
+                ticket,
+                item,
+                due_on,
+                contract.number,
+                contract.maintenance_interval_days,
+                working_due,
+            )
+        )
     await session.flush()
+    for done in planned:
+        await session.refresh(done.ticket, ["plan"])
     return planned
+
+
+def next_working_day(day: date, calendar: Calendar) -> date:
+    """``day`` itself if the company works then, else the next day it does."""
+    for _ in range(366):
+        if calendar.is_working_day(day):
+            return day
+        day += timedelta(days=1)
+    return day
 
 
 async def _create_job(
@@ -130,7 +161,7 @@ async def _create_job(
         kind=TicketKind.MAINTENANCE,
         status=TicketStatus.NEW,
         priority=Priority.NORMAL,
-        description=f"{contract.number}: {due_on.isoformat()}",
+        description="",
         customer_id=item.customer_id,
         equipment_id=item.id,
         created_at=now,

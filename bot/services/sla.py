@@ -68,13 +68,21 @@ def _scaled(hours: int, priority: Priority) -> timedelta:
     return max(MIN_TIME, timedelta(hours=hours * PRIORITY_FACTOR[priority]))
 
 
-def terms(priority: Priority, contract: Contract | None, on: date, settings: Settings) -> Terms:
+def terms(
+    priority: Priority,
+    contract: Contract | None,
+    on: date,
+    settings: Settings,
+    holidays: frozenset[date] = frozenset(),
+) -> Terms:
+    """The promise for a ticket of ``priority`` opened ``on`` that day; a business-hours
+    calendar skips ``holidays`` (``bot.services.holidays.days``)."""
     active = active_contract(contract, on)
     if active is None:
         return Terms(
             _scaled(settings.default_response_hours, priority),
             _scaled(settings.default_resolution_hours, priority),
-            from_settings(settings, settings.default_business_hours),
+            from_settings(settings, settings.default_business_hours, holidays),
         )
     business = (
         settings.default_business_hours if active.business_hours is None else active.business_hours
@@ -82,30 +90,39 @@ def terms(priority: Priority, contract: Contract | None, on: date, settings: Set
     return Terms(
         _scaled(active.response_hours, priority),
         _scaled(active.resolution_hours, priority),
-        from_settings(settings, business),
+        from_settings(settings, business, holidays),
     )
 
 
 def due_times(
-    created: datetime, priority: Priority, contract: Contract | None, settings: Settings
+    created: datetime,
+    priority: Priority,
+    contract: Contract | None,
+    settings: Settings,
+    holidays: frozenset[date] = frozenset(),
 ) -> DueTimes:
     """Response and resolution due times for a ticket opened at ``created``."""
-    promised = terms(priority, contract, created.astimezone(settings.tz).date(), settings)
+    on = created.astimezone(settings.tz).date()
+    promised = terms(priority, contract, on, settings, holidays)
     return DueTimes(
         response=add_business_time(created, promised.response, promised.calendar),
         resolution=add_business_time(created, promised.resolution, promised.calendar),
     )
 
 
-def terms_for(ticket: Ticket, settings: Settings) -> Terms:
+def terms_for(
+    ticket: Ticket, settings: Settings, holidays: frozenset[date] = frozenset()
+) -> Terms:
     """The terms of a loaded ticket (its equipment and contract are eagerly loaded)."""
     contract = ticket.equipment.contract if ticket.equipment is not None else None
     on = ticket.created_at.astimezone(settings.tz).date()
-    return terms(ticket.priority, contract, on, settings)
+    return terms(ticket.priority, contract, on, settings, holidays)
 
 
-def calendar_for(ticket: Ticket, settings: Settings) -> Calendar:
-    return terms_for(ticket, settings).calendar
+def calendar_for(
+    ticket: Ticket, settings: Settings, holidays: frozenset[date] = frozenset()
+) -> Calendar:
+    return terms_for(ticket, settings, holidays).calendar
 
 
 # -- the clocks of one ticket -------------------------------------------------------------------
@@ -165,15 +182,19 @@ class Clock(StrEnum):
 class Remaining:
     """A running clock of an open ticket: ``left`` is the time until ``due`` counted in the
     ticket's calendar (business hours or 24/7); ``overdue`` once ``due`` has passed, and then
-    ``left`` is how long ago, in the same calendar."""
+    ``left`` is how long ago, in the same calendar. ``holidays`` are the company holidays
+    between now and ``due`` that stop the clock (business-hours calendars only)."""
 
     clock: Clock
     due: datetime
     left: timedelta
     overdue: bool
+    holidays: tuple[date, ...] = ()
 
 
-def remaining(ticket: Ticket, now: datetime, settings: Settings) -> list[Remaining]:
+def remaining(
+    ticket: Ticket, now: datetime, settings: Settings, holidays: frozenset[date] = frozenset()
+) -> list[Remaining]:
     """The clocks still running on an open, unpaused ticket: the response clock until the
     first response, the resolution clock until it is resolved. Empty while paused."""
     if ticket.sla_paused_at is not None:
@@ -183,12 +204,21 @@ def remaining(ticket: Ticket, now: datetime, settings: Settings) -> list[Remaini
         running.append((Clock.RESPONSE, ticket.response_due))
     if ticket.resolution_due is not None and ticket.resolved_at is None:
         running.append((Clock.RESOLUTION, ticket.resolution_due))
-    calendar = calendar_for(ticket, settings) if running else None
+    calendar = calendar_for(ticket, settings, holidays) if running else None
     found = []
     for clock, due in running:
         assert calendar is not None
         if now >= due:
             found.append(Remaining(clock, due, business_time_between(due, now, calendar), True))
         else:
-            found.append(Remaining(clock, due, business_time_between(now, due, calendar), False))
+            left = business_time_between(now, due, calendar)
+            found.append(Remaining(clock, due, left, False, holidays_before(now, due, calendar)))
     return found
+
+
+def holidays_before(now: datetime, due: datetime, calendar: Calendar) -> tuple[date, ...]:
+    """The holidays from today to the day of ``due`` that a business-hours clock skips."""
+    if calendar.around_the_clock or not calendar.holidays:
+        return ()
+    first, last = now.astimezone(calendar.tz).date(), due.astimezone(calendar.tz).date()
+    return tuple(sorted(day for day in calendar.holidays if first <= day <= last))

@@ -14,6 +14,7 @@ from bot.core.events import Attachment
 from bot.core.i18n import N_
 from bot.services import sla
 from bot.services.errors import Forbidden, NotFound
+from bot.services.holidays import days as company_holidays
 from storage.models import (
     OPEN_STATUSES,
     Equipment,
@@ -58,7 +59,8 @@ async def create(
         if equipment is None or equipment.customer_id != new.customer_id:
             raise NotFound(f"equipment {new.equipment_id}")
         contract = equipment.contract
-    due = sla.due_times(now, new.priority, contract, settings)
+    holidays = await company_holidays(session, settings)
+    due = sla.due_times(now, new.priority, contract, settings, holidays)
     ticket = Ticket(
         kind=new.kind,
         priority=new.priority,

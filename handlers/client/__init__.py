@@ -15,6 +15,7 @@ def modules() -> tuple[ModuleType, ...]:
         request,
         sign_off,
         status,
+        visits,
     )
 
-    return (report, request, status, conversation, cancelling, sign_off, complaint)
+    return (report, request, status, conversation, cancelling, sign_off, complaint, visits)

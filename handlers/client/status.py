@@ -6,18 +6,22 @@ from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from bot.services import cancelling, sla, tickets
+from bot.services import cancelling, holidays, sla, tickets, visits
 from handlers.client.buttons import CancelTicket, StatusPage, TicketDetails, WriteToTicket
+from handlers.common.buttons import AnotherVisitTime, PickVisit
 from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
     coverage_lines,
     status_label,
+    ticket_description,
     ticket_equipment,
     ticket_heading,
     ticket_line,
     ticket_ref,
     timeline_line,
+    visit_line,
+    visit_time,
 )
 from storage.models import Role, Ticket, TicketStatus
 
@@ -82,8 +86,12 @@ async def details(ctx: Context, ticket: Ticket) -> str:
         lines.append(ctx._("Engineer: {name}", name=ticket.engineer.name))
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
         lines.append(ctx._("Expected at {time}", time=ctx.t.datetime(ticket.eta)))
-    lines += deadline_lines(ctx, ticket)
-    lines.append(ctx._("Problem: {description}", description=ticket.description))
+    visit = visit_line(ctx.t, ticket)
+    if visit:
+        lines.append(visit)
+    lines += await deadline_lines(ctx, ticket)
+    description = ticket_description(ctx.t, ticket)
+    lines.append(ctx._("Problem: {description}", description=description))
     photo_count = len(await tickets.attachments(ctx.session, ticket.id))
     if photo_count:
         lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
@@ -107,21 +115,30 @@ PAUSED_WORDS = {
 }
 
 
-def deadline_lines(ctx: Context, ticket: Ticket) -> list[str]:
+async def deadline_lines(ctx: Context, ticket: Ticket) -> list[str]:
     """How the open ticket's clocks stand: time left (or overdue) in its own calendar, or
-    why they are paused."""
+    why they are paused; a company holiday that moves a deadline is named in its line."""
     if not ticket.is_open:
         return []
     if ticket.status in PAUSED_WORDS:
         return [ctx._(PAUSED_WORDS[ticket.status])]
-    return [
-        ctx._(
+    days_off = await holidays.days(ctx.session, ctx.settings)
+    lines = []
+    for clock in sla.remaining(ticket, ctx.now(), ctx.settings, days_off):
+        line = ctx._(
             CLOCK_WORDS[clock.clock, clock.overdue],
             left=ctx.t.span(clock.left),
             due=ctx.t.datetime(clock.due),
         )
-        for clock in sla.remaining(ticket, ctx.now(), ctx.settings)
-    ]
+        if clock.holidays:
+            # {line} is a deadline line, {day} the holiday's date.
+            line = ctx._(
+                "{line}, paused for the holiday on {day}",
+                line=line,
+                day=", ".join(ctx.t.date(day) for day in clock.holidays),
+            )
+        lines.append(line)
+    return lines
 
 
 @router.callback(TicketDetails)
@@ -130,9 +147,26 @@ async def ticket_pressed(ctx: Context, button: TicketDetails) -> None:
     ticket = await tickets.get_visible(ctx.session, button.ticket, ctx.person)
     rows: list[list[Button]] = []
     if ctx.person.role is Role.CLIENT:
+        rows += await visit_rows(ctx, ticket)
         if ticket.status not in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
             rows.append([Button(ctx._("💬 Write"), WriteToTicket(ticket=ticket.id).pack())])
         if await cancelling.customer_may_cancel(ctx.session, ticket):
             rows.append([Button(ctx._("✖ Cancel ticket"), CancelTicket(ticket=ticket.id).pack())])
         rows.append([Button(ctx._("« All requests"), StatusPage(offset=0).pack())])
     ctx.send(await details(ctx, ticket), inline(*rows))
+
+
+async def visit_rows(ctx: Context, ticket: Ticket) -> list[list[Button]]:
+    """The visit times still offered, to pick one, and "🔁 Another time" while a visit is
+    offered or agreed."""
+    if not ticket.is_open:
+        return []
+    offered = await visits.offered(ctx.session, ticket.id)
+    rows = [
+        [Button(visit_time(ctx.t, slot.starts_at), PickVisit(slot=slot.id).pack())]
+        for slot in offered
+    ]
+    if offered or ticket.visit_at is not None:
+        label = ctx._("🔁 Another time") if offered else ctx._("🔁 Change the visit time")
+        rows.append([Button(label, AnotherVisitTime(ticket=ticket.id).pack())])
+    return rows

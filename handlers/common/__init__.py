@@ -12,6 +12,6 @@ def modules() -> tuple[ModuleType, ...]:
     Their order is the order of the everyone-commands in /help and in the "/" menu:
     /language, /cancel, /help.
     """
-    from handlers.common import cancel, fallback, help, language, reply_to, start
+    from handlers.common import cancel, fallback, help, language, reply_to, start, visits
 
-    return (start, language, cancel, help, fallback, reply_to)
+    return (start, language, cancel, help, fallback, reply_to, visits)

@@ -15,3 +15,33 @@ class ChooseLanguage(ButtonData, prefix="lang"):
     """A language in the /language chooser: ``lang:bg``."""
 
     locale: str
+
+
+# -- agreed visits (handlers/common/visits.py, handlers/client/visits.py) ---------------------
+class ProposeVisit(ButtonData, prefix="vs:new"):
+    """📅 Propose a visit, on the job card or the ticket card (staff)."""
+
+    ticket: int
+
+
+class ToggleVisitSlot(ButtonData, prefix="vs:t"):
+    """A standard time in the staff's picker, chosen or not; ``minute`` since the epoch (UTC)."""
+
+    ticket: int
+    minute: int
+
+
+class SendVisitSlots(ButtonData, prefix="vs:send"):
+    ticket: int
+
+
+class PickVisit(ButtonData, prefix="vs:pick"):
+    """The customer takes an offered time."""
+
+    slot: int
+
+
+class AnotherVisitTime(ButtonData, prefix="vs:other"):
+    """The customer wants another time (none of those offered, or to move the agreed one)."""
+
+    ticket: int

@@ -19,7 +19,7 @@ from handlers import notices
 from handlers.engineer.buttons import AcceptJob, JobsPage, OpenJob
 from handlers.engineer.card import ENGINEERS, card_text, distance_text, show_card
 from handlers.keyboards import PAGE_SIZE, page_note, pager
-from handlers.texts import PRIORITY, ticket_model, ticket_ref
+from handlers.texts import PRIORITY, ticket_model, ticket_ref, visit_time
 from storage.models import Ticket, TicketStatus
 
 router = Router()
@@ -39,12 +39,16 @@ def board_line(ctx: Context, item: jobs.BoardItem) -> str:
         "priority": ctx._(PRIORITY[ticket.priority]),
         "age": ctx.t.age(ctx.now() - ticket.created_at),
     }
+    visit = f" · 📅 {visit_time(ctx.t, ticket.visit_at)}" if ticket.visit_at else ""
     if item.distance_km is None:
-        return ctx._("{ref} · {equipment} · {place} · {priority} · {age}", **values)
-    return ctx._(
-        "{ref} · {equipment} · {place} · {priority} · {distance} · {age}",
-        distance=distance_text(ctx, item.distance_km),
-        **values,
+        return ctx._("{ref} · {equipment} · {place} · {priority} · {age}", **values) + visit
+    return (
+        ctx._(
+            "{ref} · {equipment} · {place} · {priority} · {distance} · {age}",
+            distance=distance_text(ctx, item.distance_km),
+            **values,
+        )
+        + visit
     )
 
 

@@ -27,6 +27,7 @@ from bot.core.router import Router
 from bot.services import jobs, tickets
 from bot.services.errors import InvalidState
 from handlers import notices
+from handlers.common.buttons import ProposeVisit
 from handlers.engineer.buttons import (
     AddNote,
     AddPhotos,
@@ -46,7 +47,16 @@ from handlers.engineer.buttons import (
     ResolveJob,
 )
 from handlers.keyboards import PAGE_SIZE, page_note, pager
-from handlers.texts import STATUS, coverage_lines, ticket_heading, ticket_model, ticket_ref
+from handlers.texts import (
+    STATUS,
+    coverage_lines,
+    ticket_description,
+    ticket_heading,
+    ticket_model,
+    ticket_ref,
+    visit_line,
+    visit_time,
+)
 from storage.models import Role, Ticket, TicketStatus
 
 router = Router()
@@ -94,7 +104,7 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
         phone = await jobs.contact_phone(ctx.session, ticket)
         if phone:
             lines.append(ctx._("Contact phone: +{phone}", phone=phone.lstrip("+")))
-    lines.append(ctx._("Problem: {description}", description=ticket.description))
+    lines.append(ctx._("Problem: {description}", description=ticket_description(ctx.t, ticket)))
     lines += await progress_lines(ctx, ticket)
     return "\n".join(lines)
 
@@ -107,6 +117,9 @@ async def progress_lines(ctx: Context, ticket: Ticket) -> list[str]:
         lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
         lines.append(ctx._("Your ETA: {time}", time=ctx.t.datetime(ticket.eta)))
+    visit = visit_line(ctx.t, ticket)
+    if visit:
+        lines.append(visit)
     if ticket.sla_paused_at is not None and ticket.status is TicketStatus.WAITING_CUSTOMER:
         lines.append(ctx._("Deadline paused while waiting for the customer's reply"))
     elif ticket.sla_paused_at is not None:
@@ -145,6 +158,7 @@ def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard
         if status in jobs.ASKING:
             talk.append(Button(ctx._("❓ Ask the customer"), AskCustomer(ticket=tid).pack()))
         rows.append(talk)
+        rows.append([Button(ctx._("📅 Propose a visit"), ProposeVisit(ticket=tid).pack())])
         rows.append([Button(ctx._("✅ Resolve"), ResolveJob(ticket=tid).pack())])
         rows.append([Button(ctx._("↩ Hand back"), HandBack(ticket=tid).pack())])
     if files:
@@ -232,6 +246,7 @@ async def show_my_jobs(ctx: Context, offset: int = 0, in_place: bool = False) ->
             equipment=ticket_model(ctx, ticket),
             status=ctx._(STATUS[ticket.status]),
         )
+        + (f" · 📅 {visit_time(ctx.t, ticket.visit_at)}" if ticket.visit_at else "")
         for ticket in page
     ]
     note = page_note(ctx, offset, len(mine))

@@ -16,6 +16,7 @@ from bot.core.router import Router
 from bot.services import assignments, tickets
 from bot.services.errors import InvalidState, NotFound
 from handlers import notices
+from handlers.common.buttons import ProposeVisit
 from handlers.keyboards import pager
 from handlers.manager.buttons import (
     AssignTo,
@@ -119,6 +120,8 @@ def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard
         label = ctx._("📎 Attachments ({n})", n=files)
         rows.append([Button(label, TicketFiles(ticket=ticket.id).pack())])
     if ticket.is_open:
+        propose = ProposeVisit(ticket=ticket.id).pack()
+        rows.append([Button(ctx._("📅 Propose a visit"), propose)])
         cancel = CancelTicketByManager(ticket=ticket.id).pack()
         rows.append([Button(ctx._("✖ Cancel request"), cancel)])
     rows.append([Button(ctx._("« Open requests"), OpenList().pack())])

@@ -16,7 +16,14 @@ from bot.services import checklists, exports, reports
 from bot.services.exports import Cell, Sheet
 from handlers.manager.buttons import ExportPeriod, Span
 from handlers.manager.chat import MANAGERS
-from handlers.texts import KIND, PRIORITY, STATUS, attachment_kind, ticket_ref
+from handlers.texts import (
+    KIND,
+    PRIORITY,
+    STATUS,
+    attachment_kind,
+    ticket_description,
+    ticket_ref,
+)
 from storage.models import AttachmentKind, TestResult, TicketEvent, TimelineKind
 
 router = Router()
@@ -51,6 +58,7 @@ TICKET_HEADERS = (
     N_("Serial number"),
     N_("Engineer"),
     N_("Description"),
+    N_("Visit"),
     N_("Respond by"),
     N_("Responded"),
     N_("Resolve by"),
@@ -170,7 +178,8 @@ def ticket_row(ctx: Context, record: reports.TicketRecord) -> list[Cell]:
         item.model.name if item else ticket.equipment_text or "",
         item.serial if item else "",
         ticket.engineer.name if ticket.engineer else "",
-        ticket.description,
+        ticket_description(ctx.t, ticket),
+        local(ctx, ticket.visit_at),
         local(ctx, ticket.response_due),
         local(ctx, ticket.responded_at),
         local(ctx, ticket.resolution_due),

@@ -25,7 +25,7 @@ from handlers.manager.buttons import (
 )
 from handlers.manager.chat import MANAGERS, show
 from handlers.notices.facts import PRIORITY_MARK
-from handlers.texts import PRIORITY, STATUS, ticket_model, ticket_ref
+from handlers.texts import PRIORITY, STATUS, ticket_model, ticket_ref, visit_time
 from storage.models import OPEN_STATUSES, Customer, Person, Priority, Ticket, TicketStatus
 
 router = Router()
@@ -73,6 +73,11 @@ async def engineer_label(ctx: Context, engineer_id: int | None) -> str:
 
 
 def ticket_row(ctx: Context, ticket: Ticket, customer: str) -> str:
+    visit = f" · 📅 {visit_time(ctx.t, ticket.visit_at)}" if ticket.visit_at else ""
+    return ticket_summary(ctx, ticket, customer) + visit
+
+
+def ticket_summary(ctx: Context, ticket: Ticket, customer: str) -> str:
     return ctx._(
         "{mark} {ref} · {equipment} · {customer} · {status} · {engineer} · {age}",
         mark=PRIORITY_MARK[ticket.priority],

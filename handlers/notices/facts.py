@@ -13,8 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import Translator
 from bot.core.replies import Button, InlineKeyboard, inline
 from handlers.manager.buttons import Candidates, OpenTicket, WriteCustomer
-from handlers.texts import KIND, equipment_label
-from storage.models import Customer, Equipment, Person, Priority, Ticket
+from handlers.texts import (
+    KIND,
+    due_day,
+    equipment_label,
+    maintenance_plan,
+    maintenance_words,
+    visit_time,
+)
+from storage.models import Customer, Equipment, MaintenancePlan, Person, Priority, Ticket
 
 PRIORITY_MARK = {Priority.PRODUCTION_STOPPED: "🔴", Priority.URGENT: "🟠", Priority.NORMAL: "🆕"}
 
@@ -32,6 +39,9 @@ class TicketBrief:
     description: str
     engineer: str | None
     response_due: datetime | None
+    plan: MaintenancePlan | None = None  # a planned maintenance job's contract and interval
+    resolution_due: datetime | None = None
+    visit_at: datetime | None = None  # the agreed visit of an open ticket
 
 
 async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
@@ -49,6 +59,9 @@ async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
         ticket.description,
         engineer.name if engineer is not None else None,
         ticket.response_due,
+        maintenance_plan(ticket),
+        ticket.resolution_due,
+        ticket.visit_at if ticket.is_open else None,
     )
 
 
@@ -61,8 +74,13 @@ def brief_lines(t: Translator, facts: TicketBrief, *, description: bool = True) 
     )
     if description and facts.description:
         lines.append(t._("Problem: {description}", description=facts.description[:500]))
+    elif description and facts.plan is not None:
+        due = due_day(facts.resolution_due, facts.plan, t.tz)
+        lines.append(maintenance_words(t, facts.plan, due))
     if facts.engineer:
         lines.append(t._("Engineer: {name}", name=facts.engineer))
+    if facts.visit_at is not None:
+        lines.append(t._("📅 Visit: {time}", time=visit_time(t, facts.visit_at)))
     return lines
 
 

@@ -17,6 +17,7 @@ from handlers.notices.digest import send_digest
 from handlers.notices.escalations import escalate
 from handlers.notices.live import widen_waves
 from handlers.notices.maintenance import plan_maintenance
+from handlers.notices.visits import remind_visits
 
 PeriodicAction = Callable[[AsyncSession, datetime, Settings, Catalogs], Awaitable[int]]
 
@@ -34,4 +35,5 @@ def periodic_jobs(settings: Settings, catalogs: Catalogs) -> list[Job]:
         Job("maintenance_plan", timedelta(hours=1), bound(plan_maintenance)),
         Job("daily_digest", timedelta(minutes=10), bound(send_digest)),
         Job("auto_close", timedelta(minutes=15), bound(auto_close_job)),
+        Job("visit_reminders", timedelta(minutes=5), bound(remind_visits)),
     ]

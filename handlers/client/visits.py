@@ -1,0 +1,44 @@
+"""The customer's answer to the visit times offered (:mod:`handlers.common.visits`): one of
+them, or "🔁 Another time" (also on /status for an agreed visit, to move it)."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.router import Router
+from bot.services import visits
+from handlers.common.buttons import AnotherVisitTime, PickVisit
+from handlers.notices import visits as visit_notices
+from handlers.texts import ticket_ref, visit_time
+from storage.models import Role
+
+router = Router()
+CLIENTS = (Role.CLIENT,)
+
+
+@router.callback(PickVisit, roles=CLIENTS)
+async def pick_button(ctx: Context, button: PickVisit) -> None:
+    done = await visits.agree(ctx.session, button.slot, ctx.person, ctx.now(), ctx.settings)
+    await visit_notices.agreed(ctx, done)
+    ctx.answer()
+    ctx.edit(
+        ctx._(
+            "✅ The visit for {ref} is agreed: {time}. We will remind you the evening before "
+            "and an hour before.",
+            ref=ticket_ref(done.ticket),
+            time=visit_time(ctx.t, done.at),
+        )
+    )
+
+
+@router.callback(AnotherVisitTime, roles=CLIENTS)
+async def another_button(ctx: Context, button: AnotherVisitTime) -> None:
+    asked = await visits.another_time(ctx.session, button.ticket, ctx.person, ctx.now())
+    await visit_notices.another(ctx, asked)
+    ctx.answer()
+    ctx.edit(
+        ctx._(
+            "🔁 We asked for another time for the visit for {ref}; you will get new times "
+            "to choose from. You can also write to us which times suit you.",
+            ref=ticket_ref(asked.ticket),
+        )
+    )
