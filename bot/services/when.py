@@ -65,7 +65,9 @@ FILLERS = frozenset(
     }
 )
 TIME = re.compile(r"(?<![\d.:/-])(\d{1,2}):(\d{2})(?:\s*(am|pm))?(?![\d:])", re.IGNORECASE)
-HOUR_ONLY = re.compile(r"(?<![\d.:/-])(\d{1,2})\s*(am|pm|h|ч(?:аса|\.)?)(?![\w])", re.IGNORECASE)
+HOUR_ONLY = re.compile(
+    r"(?<![\d.:/-])(\d{1,2})\s*(am|pm|h|ч(?:ас(?:а|ов)?|\.)?)(?![\w])", re.IGNORECASE
+)
 ISO_DATE = re.compile(r"(?<![\d.])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 DATE = re.compile(r"(?<![\d.:/])(\d{1,2})([./])(\d{1,2})(?:\2(\d{2}|\d{4}))?\.?(?![\d:])")
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")

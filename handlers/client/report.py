@@ -208,7 +208,7 @@ async def photos_typed(ctx: Context, text: str) -> None:
     if fold(text) in DONE_WORDS:
         await REPORT.step_done(ctx, "photos")
         return
-    description = f"{REPORT.values(ctx)['description']}\n{text}"[:3000]
+    description = f"{REPORT.values(ctx).get('description', '')}\n{text}".lstrip("\n")[:3000]
     dialogs.move(ctx, "photos", description=description)
     ctx.send(ctx._("Added to the description. Send photos or press Done."), inline(done_row(ctx)))
 

@@ -523,6 +523,14 @@ def setups() -> dict[str, Setup]:
         await chat.press_data(f"mj:{action}:{ticket}")
         return chat
 
+    async def visiting(f: Fuzzer) -> FuzzChat:
+        """An engineer offering visit times: a button pressed, a time typed, or nothing yet."""
+        chat, ticket = await engineer(f, "engineer/visit")
+        await chat.press_data(f"vs:new:{ticket}")
+        if f.rng.random() < 0.5:
+            await chat.say(f.rng.choice(["tomorrow 10:00", "утре 9:30", "12.12 10:00", "soon"]))
+        return chat
+
     async def resolving(f: Fuzzer) -> FuzzChat:
         chat, ticket = await engineer(f, "engineer/resolve", serial=None)
         await chat.press_data(f"rs:{ticket}")
@@ -630,6 +638,7 @@ def setups() -> dict[str, Setup]:
         "engineer": on_the_job,
         "engineer/job": job_dialog,
         "engineer/resolve": resolving,
+        "engineer/visit": visiting,
         "engineer/tests": testing,
         "engineer/parts": ordering,
         "engineer/join": joining,
