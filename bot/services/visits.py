@@ -28,6 +28,7 @@ from bot.services.business_hours import Calendar, local_instant
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.escalations import record
 from bot.services.holidays import company_calendar
+from bot.services.tickets import locked
 from storage.models import (
     OPEN_STATUSES,
     Person,
@@ -156,6 +157,7 @@ async def propose(
     settings: Settings,
 ) -> Proposed:
     """Offer ``times`` to the customer instead of whatever was still offered."""
+    ticket = await locked(session, ticket.id) or ticket
     if not ticket.is_open:
         raise InvalidState(NOT_OPEN, ref=f"#{ticket.id}")
     if by is not None and not may_offer(ticket, by):
@@ -225,7 +227,7 @@ class Agreed:
 
 
 async def _customers_ticket(session: AsyncSession, ticket_id: int, person: Person) -> Ticket:
-    ticket = await session.get(Ticket, ticket_id, with_for_update=True)
+    ticket = await locked(session, ticket_id)
     if ticket is None or person.customer_id is None or ticket.customer_id != person.customer_id:
         raise NotFound(N_("Request not found."))
     if ticket.status not in OPEN_STATUSES:
