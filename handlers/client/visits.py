@@ -1,5 +1,6 @@
 """The customer's answer to the visit times offered (:mod:`handlers.common.visits`): one of
-them, or "🔁 Another time" (also on /status for an agreed visit, to move it)."""
+them, or "🔁 Another time" (also on /status for an agreed visit, to move it). The answer is
+confirmed in a message of its own; the offers are edited to say how they ended."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from bot.core.router import Router
 from bot.services import visits
 from handlers.common.buttons import AnotherVisitTime, PickVisit
 from handlers.notices import visits as visit_notices
+from handlers.notices.visits import Outcome
 from handlers.texts import ticket_ref, visit_time
 from storage.models import Role
 
@@ -19,8 +21,9 @@ CLIENTS = (Role.CLIENT,)
 async def pick_button(ctx: Context, button: PickVisit) -> None:
     done = await visits.agree(ctx.session, button.slot, ctx.person, ctx.now(), ctx.settings)
     await visit_notices.agreed(ctx, done)
+    await visit_notices.close_offers(ctx, done.ticket.id, Outcome.AGREED, done.at)
     ctx.answer()
-    ctx.edit(
+    ctx.send(
         ctx._(
             "✅ The visit for {ref} is agreed: {time}. We will remind you the evening before "
             "and an hour before.",
@@ -34,8 +37,9 @@ async def pick_button(ctx: Context, button: PickVisit) -> None:
 async def another_button(ctx: Context, button: AnotherVisitTime) -> None:
     asked = await visits.another_time(ctx.session, button.ticket, ctx.person, ctx.now())
     await visit_notices.another(ctx, asked)
+    await visit_notices.close_offers(ctx, asked.ticket.id, Outcome.DECLINED)
     ctx.answer()
-    ctx.edit(
+    ctx.send(
         ctx._(
             "🔁 We asked for another time for the visit for {ref}; you will get new times "
             "to choose from. You can also write to us which times suit you.",

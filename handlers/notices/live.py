@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
 from bot.services import live, pushes
 from bot.services.jobs import JobMoved
-from handlers.notices import engineers, managers
+from handlers.notices import engineers, managers, visits
 from handlers.notices.outbox import Background, Render, Speaker, manager_translator
 from storage.models import LivePurpose, Person, Ticket
 
@@ -27,6 +27,8 @@ async def ticket_changed(speaker: Speaker, ticket: Ticket) -> None:
     """The ticket moved (taken, assigned, en route, resolved, closed, cancelled…): bring every
     live message about it up to date. Call it after the change, in the same transaction."""
     session = speaker.session
+    if not ticket.is_open:
+        await visits.close_offers(speaker, ticket.id, visits.Outcome.CLOSED)
     messages = await live.of_ticket(session, ticket.id)
     if not messages:
         return

@@ -21,7 +21,7 @@ from handlers.notices.outbox import Background, Render, to_people
 from handlers.texts import ticket_ref
 
 MAINTENANCE_CREATED = "maintenance_created"
-MAINTENANCE_CUSTOMER = "maintenance_customer"
+MAINTENANCE_CUSTOMER = visit_notices.MAINTENANCE_CUSTOMER
 
 
 def maintenance_render(planned: maintenance.Planned, facts: TicketBrief) -> Render:

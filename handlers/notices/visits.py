@@ -1,27 +1,34 @@
 """What each side hears about a visit: the customer gets the times offered as buttons (and the
 reminders); the engineer and whoever offered the times hear which one was agreed, or that the
 customer wants another; the reminders are a scheduler job (:mod:`handlers.notices.periodic`).
+
+An offer stays current: once it is answered, replaced by newer times, or its ticket is closed,
+:func:`close_offers` edits it to say so and takes its buttons away.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.i18n import N_, Catalogs, Translator
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
-from bot.services import visits
+from bot.services import outbox, visits
 from bot.services.jobs import customer_name
 from bot.services.visits import Agreed, AnotherTime, Proposed, Reminder
 from handlers.common.buttons import AnotherVisitTime, PickVisit, ProposeVisit
 from handlers.notices.outbox import Background, Render, Speaker, to_managers, to_people
 from handlers.texts import ticket_ref, visit_time
-from storage.models import Person, Ticket, VisitSlot
+from storage.models import OutboxMessage, Person, Ticket, VisitSlot
 
 VISIT_OFFERED = "visit_offered"
+MAINTENANCE_CUSTOMER = "maintenance_customer"
+OFFER_KINDS = (VISIT_OFFERED, MAINTENANCE_CUSTOMER)
 VISIT_AGREED = "visit_agreed"
 VISIT_ANOTHER = "visit_another"
 
@@ -70,7 +77,51 @@ async def proposed(speaker: Speaker, offer: Proposed) -> None:
             )
         return text, offer_keyboard(t, ticket.id, offer.slots)
 
+    await close_offers(speaker, ticket.id, Outcome.REPLACED)
     await to_people(speaker, offer.customers, render, VISIT_OFFERED, ticket_id=ticket.id)
+
+
+class Outcome(StrEnum):
+    AGREED = "agreed"
+    DECLINED = "declined"
+    REPLACED = "replaced"
+    CLOSED = "closed"
+
+
+# The line added under an offer that no longer stands; {time} is the agreed time.
+OUTCOME_WORDS = {
+    Outcome.AGREED: N_("✅ Agreed: {time}"),
+    Outcome.DECLINED: N_("🔁 You asked for another time."),
+    Outcome.REPLACED: N_("These times were replaced by new ones."),
+    Outcome.CLOSED: N_("The request is closed; these times no longer apply."),
+}
+
+
+async def close_offers(
+    speaker: Speaker, ticket_id: int, outcome: Outcome, at: datetime | None = None
+) -> None:
+    """Edit every offer of times for the ticket that still has its buttons: the outcome is
+    added under its text, in its reader's language, and the buttons go."""
+    session = speaker.session
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.ticket_id == ticket_id, OutboxMessage.kind.in_(OFFER_KINDS))
+        .order_by(OutboxMessage.id)
+    )
+    latest: dict[int, OutboxMessage] = {}
+    originals: list[OutboxMessage] = []
+    for row in rows:
+        latest[row.edit_of or row.id] = row
+        if row.edit_of is None:
+            originals.append(row)
+    for original in originals:
+        if PickVisit.prefix + ":" not in str(latest[original.id].markup or ""):
+            continue
+        reader = await session.get(Person, original.person_id) if original.person_id else None
+        t = speaker.catalogs.get(reader.locale if reader is not None else None)
+        line = t._(OUTCOME_WORDS[outcome], time=visit_time(t, at) if at is not None else "")
+        text = f"{original.text}\n\n{line}"
+        await outbox.enqueue_edit(session, original, text, speaker.now(), markup=None)
 
 
 async def _to_staff(

@@ -6,6 +6,8 @@ offers times the same way."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,6 +16,7 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from bot.core.clock import FrozenClock
+from bot.core.replies import Send
 from bot.runner import build_scheduler
 from handlers.notices.maintenance import plan_maintenance
 from storage.models import (
@@ -29,7 +32,7 @@ from storage.models import (
 )
 from tests.support.chat import FlowChat
 from tests.support.jobs import assigned_job, load_ticket, make_job
-from tests.support.outbox import alerts, buttons, outbox
+from tests.support.outbox import alerts, buttons, edits, outbox
 from tests.support.people import CLIENT_ID, ENGINEER_ID, MANAGERS
 
 pytestmark = pytest.mark.manager_chat(admins=MANAGERS)
@@ -126,6 +129,20 @@ async def test_engineer_offers_two_times_and_the_customer_picks_one(
     await manager.press_data(f"mg:t:{ticket_id}")
     assert shown in manager.last.text
     assert "📅 Visit times offered" in manager.last.text and "📅 Visit agreed" in manager.last.text
+
+    async with app.db.transaction() as session:  # opened this week, for /export week
+        await session.execute(
+            update(Ticket).where(Ticket.id == ticket_id).values(created_at=monday.now())
+        )
+    await manager.say("/export week")
+    [sheet] = [
+        reply.document
+        for reply in manager.last_replies
+        if isinstance(reply, Send) and (reply.document_name or "").endswith(".csv")
+    ]
+    assert sheet is not None
+    [row] = csv.DictReader(io.StringIO(sheet.decode("utf-8-sig")))
+    assert row["Visit"] == "2026-11-24 14:00"
 
 
 async def test_manager_types_a_time_on_a_new_ticket_and_it_shows_on_the_board(
@@ -238,7 +255,11 @@ async def test_rescheduling_by_either_side_tells_the_other(
     app = client.app
     ticket_id = await assigned_job(app, status=TicketStatus.ASSIGNED)
     await engineer_offers(engineer, ticket_id, "Tue, Nov 24, 9:00\u202fAM")
-    await pick(client, await offered_to(app, CLIENT_ID), "Tue, Nov 24, 9:00\u202fAM")
+    first = await offered_to(app, CLIENT_ID)
+    await pick(client, first, "Tue, Nov 24, 9:00\u202fAM")
+    [answered] = await edits(app, first)  # the offer says how it ended, without buttons
+    assert answered.text.endswith("\n\n✅ Agreed: Tue, Nov 24, 9:00\u202fAM")
+    assert answered.markup is None
 
     # the engineer moves it: the customer is asked, and the old time stands until they answer
     await engineer_offers(engineer, ticket_id, "Wed, Nov 25, 11:00\u202fAM")
@@ -270,9 +291,33 @@ async def test_rescheduling_by_either_side_tells_the_other(
 
     # none of the times offered suits: "Another time" under the offer
     await engineer_offers(engineer, ticket_id, "Wed, Nov 25, 2:00\u202fPM")
-    await pick(client, await offered_to(app, CLIENT_ID), "🔁 Another time")
+    declined = await offered_to(app, CLIENT_ID)
+    await pick(client, declined, "🔁 Another time")
+    assert (await edits(app, declined))[-1].text.endswith("🔁 You asked for another time.")
     last = (await outbox(app, ENGINEER_ID, "visit_another"))[-1]
     assert last.text == f"🔁 Maria asks for another time for the visit for #{ticket_id}."
+
+
+async def test_offers_are_closed_when_replaced_or_the_request_is_cancelled(
+    client: FlowChat, manager: FlowChat, monday: FrozenClock
+) -> None:
+    app = client.app
+    ticket_id = await make_job(app, reporter_user_id=CLIENT_ID)
+    for typed in ("tomorrow 10:00", "tomorrow 11:00"):
+        await manager.press_data(f"vs:new:{ticket_id}")
+        await manager.say(typed)
+        await manager.press("📨 Offer 1 time")
+    first, second = await outbox(app, CLIENT_ID, "visit_offered")
+    [replaced] = await edits(app, first)
+    assert replaced.text.endswith("These times were replaced by new ones.")
+    assert await edits(app, second) == []
+    await client.press_data(f"tk:{ticket_id}")
+    await client.press("Cancel ticket")
+    await client.press("Reported twice")
+    await client.press("Yes, cancel it")
+    [closed] = await edits(app, second)
+    assert closed.text.endswith("The request is closed; these times no longer apply.")
+    assert len(await edits(app, first)) == 1
 
 
 # -- reminders ----------------------------------------------------------------------------------

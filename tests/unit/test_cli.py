@@ -79,3 +79,14 @@ def test_bad_configuration_is_one_clear_line(
     assert main(["db", "upgrade"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("configuration: ") and says in err and "Traceback" not in err
+
+
+def test_fieldbot_import_holidays(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = workdir / "holidays.csv"
+    path.write_text("date,name\n2026-12-24,Christmas Eve\nsoon,Wrong\n", encoding="utf-8")
+    assert main(["import", "holidays", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "holidays: 1 row imported, 1 rejected" in captured.out
+    assert f"{path}:3:" in captured.err
+    rows = sqlite3.connect(workdir / "cli.sqlite3").execute("SELECT day, name FROM holidays")
+    assert list(rows) == [("2026-12-24", "Christmas Eve")]
