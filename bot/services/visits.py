@@ -280,7 +280,8 @@ class AnotherTime:
 async def another_time(
     session: AsyncSession, ticket_id: int, customer: Person, now: datetime
 ) -> AnotherTime:
-    """The customer wants none of the times offered, or to move the agreed visit."""
+    """The customer wants none of the times offered (an agreed visit stands), or, with none
+    offered, to move the agreed visit (then there is none until a new time is agreed)."""
     ticket = await _customers_ticket(session, ticket_id, customer)
     slots = await session.scalars(
         select(VisitSlot).where(
@@ -288,14 +289,17 @@ async def another_time(
             VisitSlot.state.in_((VisitState.PROPOSED, VisitState.AGREED)),
         )
     )
-    pending = list(slots)
+    found = list(slots)
+    offered = [slot for slot in found if slot.state is VisitState.PROPOSED]
+    pending = offered or found
     if not pending:
         raise InvalidState(N_("There is no visit time to change."))
     offered_by = [slot.proposed_by for slot in pending]
     for slot in pending:
         slot.state, slot.decided_at = VisitState.DECLINED, now
-    cancelled = ticket.visit_at
-    ticket.visit_at = None
+    cancelled = None
+    if not offered:  # the agreed visit itself is off
+        cancelled, ticket.visit_at = ticket.visit_at, None
     ticket.updated_at = now
     session.add(
         TicketEvent(

@@ -276,26 +276,28 @@ async def test_rescheduling_by_either_side_tells_the_other(
         "to Wed, Nov 25, 11:00\u202fAM."
     )
 
-    # the customer cannot make it after all: the engineer hears, with a button to offer again
-    await client.press_data(f"tk:{ticket_id}")
-    await client.press("🔁 Change the visit time")
-    assert client.joined().startswith(
-        f"🔁 We asked for another time for the visit for #{ticket_id}"
-    )
-    [asked] = await outbox(app, ENGINEER_ID, "visit_another")
-    assert asked.text.startswith(
-        f"🔁 Maria cannot make the visit for #{ticket_id} on Wed, Nov 25, 11:00\u202fAM"
-    )
-    assert ("📅 Propose a visit", f"vs:new:{ticket_id}") in buttons(asked)
-    assert (await load_ticket(app, ticket_id)).visit_at is None
-
-    # none of the times offered suits: "Another time" under the offer
+    # none of the new times suits: the engineer hears, and the agreed visit stands
     await engineer_offers(engineer, ticket_id, "Wed, Nov 25, 2:00\u202fPM")
     declined = await offered_to(app, CLIENT_ID)
     await pick(client, declined, "🔁 Another time")
     assert (await edits(app, declined))[-1].text.endswith("🔁 You asked for another time.")
     last = (await outbox(app, ENGINEER_ID, "visit_another"))[-1]
     assert last.text == f"🔁 Maria asks for another time for the visit for #{ticket_id}."
+    wednesday = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    assert (await load_ticket(app, ticket_id)).visit_at == wednesday
+
+    # the customer cannot make it after all: the engineer hears, with a button to offer again
+    await client.press_data(f"tk:{ticket_id}")
+    await client.press("🔁 Change the visit time")
+    assert client.joined().startswith(
+        f"🔁 We asked for another time for the visit for #{ticket_id}"
+    )
+    asked = (await outbox(app, ENGINEER_ID, "visit_another"))[-1]
+    assert asked.text.startswith(
+        f"🔁 Maria cannot make the visit for #{ticket_id} on Wed, Nov 25, 11:00\u202fAM"
+    )
+    assert ("📅 Propose a visit", f"vs:new:{ticket_id}") in buttons(asked)
+    assert (await load_ticket(app, ticket_id)).visit_at is None
 
 
 async def test_offers_are_closed_when_replaced_or_the_request_is_cancelled(
