@@ -170,3 +170,19 @@ async def test_holidays_csv_import_and_the_configured_days(app: App) -> None:
     async with app.db.transaction() as session:
         report = await import_csv(session, "holidays", "day,name\n2026-12-31,Eve\n")
     assert report.errors == [(1, "missing columns: date")]
+
+
+def test_reminders_across_the_dst_change() -> None:
+    """A Monday visit after Sofia leaves summer time: recalled on Friday at 18:00 summer time
+    (15:00 UTC) and at 09:00 winter time on the day (07:00 UTC)."""
+    calendar = Calendar(SOFIA, (time(9), time(18)), frozenset(range(5)))
+    visit = local(2026, 10, 26, 10)
+    assert visit == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
+    evening = visits.evening_before(visit, calendar, time(18))
+    assert evening == datetime(2026, 10, 23, 15, 0, tzinfo=UTC)
+    agreed = local(2026, 10, 20, 12)
+    hour = datetime(2026, 10, 26, 7, 0, tzinfo=UTC)
+    assert visits.reminder_due(visit, agreed, hour - H / 60, calendar, time(18)) is (
+        visits.Reminder.EVENING
+    )
+    assert visits.reminder_due(visit, agreed, hour, calendar, time(18)) is visits.Reminder.HOUR
