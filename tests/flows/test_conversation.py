@@ -179,7 +179,7 @@ async def test_question_waits_for_the_customer_with_the_sla_paused(
     assert asked.data == {"from": "staff", "question": True}
     # the customer sees it in /status, and the manager's card says the deadline is paused
     await client.press_data(f"tk:{job}")
-    assert "Waiting for the customer's reply" in client.joined()
+    assert "Waiting for your reply" in client.joined()
     assert "Question from the service team: Is the water tap open?" in client.joined()
 
     clock.advance(timedelta(hours=3))
