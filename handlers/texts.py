@@ -6,9 +6,11 @@ language.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from bot.core.context import Context
+from bot.core.events import Attachment
 from bot.core.i18n import N_, Translator
 from bot.services.cancelling import Reason
 from bot.services.equipment import Coverage, coverage
@@ -31,12 +33,15 @@ STATUS = {
     TicketStatus.ON_SITE: N_("Engineer on site"),
     TicketStatus.WAITING_PARTS: N_("Waiting for spare parts"),
     TicketStatus.WAITING_CUSTOMER: N_("Waiting for the customer's reply"),
-    TicketStatus.RESOLVED: N_("Resolved, waiting for your confirmation"),
+    TicketStatus.RESOLVED: N_("Resolved, waiting for the customer's confirmation"),
     TicketStatus.CLOSED: N_("Closed"),
     TicketStatus.CANCELLED: N_("Cancelled"),
 }
 # What a customer reads for a status that speaks of them.
-CUSTOMER_STATUS = {TicketStatus.WAITING_CUSTOMER: N_("Waiting for your reply")}
+CUSTOMER_STATUS = {
+    TicketStatus.WAITING_CUSTOMER: N_("Waiting for your reply"),
+    TicketStatus.RESOLVED: N_("Resolved, waiting for your confirmation"),
+}
 
 
 def status_label(t: Translator, status: TicketStatus, staff: bool = True) -> str:
@@ -157,13 +162,13 @@ def coverage_words(t: Translator, cover: Coverage) -> list[str]:
 
 
 def ticket_line(ctx: Context, ticket: Ticket) -> str:
-    """One line per ticket in a list: number, equipment, status, age."""
+    """One line per ticket in the customer's list: number, equipment, status, age."""
     age = ctx.t.age(ctx.now() - ticket.created_at)
     return ctx._(
         "{ref} · {equipment} · {status} · {age}",
         ref=ticket_ref(ticket),
         equipment=ticket_equipment(ctx, ticket),
-        status=ctx._(STATUS[ticket.status]),
+        status=status_label(ctx.t, ticket.status, staff=False),
         age=age,
     )
 
@@ -217,9 +222,7 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
         if staff:
             return ctx._("Parts requested: {parts}", parts=event.note or "")
         return ctx._("Spare parts ordered")
-    if staff:
-        return ctx._("Note: {note}", note=event.note or "")
-    return ctx._("Engineer's note added")
+    return ctx._("Note: {note}", note=event.note or "")
 
 
 def attachment_kind(event: TicketEvent) -> AttachmentKind:
@@ -245,3 +248,24 @@ def _message(ctx: Context, event: TicketEvent, staff: bool) -> str:
     if staff:
         return ctx._("💬 To the customer: {text}", text=text)
     return ctx._("💬 Service team: {text}", text=text)
+
+
+def files_text(ctx: Context, files: list[Attachment]) -> str:
+    """``2 photos, 1 voice note``: the files by kind."""
+    counts = Counter(item.kind for item in files)
+    n = counts[AttachmentKind.PHOTO], counts[AttachmentKind.VIDEO]
+    parts = [
+        ctx.ngettext("{n} photo", "{n} photos", n[0]) if n[0] else "",
+        ctx.ngettext("{n} video", "{n} videos", n[1]) if n[1] else "",
+    ]
+    documents, voice = counts[AttachmentKind.DOCUMENT], counts[AttachmentKind.VOICE]
+    if documents:
+        parts.append(ctx.ngettext("{n} document", "{n} documents", documents))
+    if voice:
+        parts.append(ctx.ngettext("{n} voice note", "{n} voice notes", voice))
+    return ", ".join(part for part in parts if part)
+
+
+def files_line(ctx: Context, files: list[Attachment]) -> str | None:
+    """``Attached: 1 photo, 1 voice note`` on a card; None without files."""
+    return ctx._("Attached: {files}", files=files_text(ctx, files)) if files else None

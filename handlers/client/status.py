@@ -12,6 +12,7 @@ from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
     coverage_lines,
+    files_line,
     status_label,
     ticket_equipment,
     ticket_heading,
@@ -19,7 +20,7 @@ from handlers.texts import (
     ticket_ref,
     timeline_line,
 )
-from storage.models import Role, Ticket, TicketStatus
+from storage.models import Role, Ticket, TicketStatus, TimelineKind
 
 router = Router()
 CLIENTS = (Role.CLIENT,)
@@ -84,13 +85,13 @@ async def details(ctx: Context, ticket: Ticket) -> str:
         lines.append(ctx._("Expected at {time}", time=ctx.t.datetime(ticket.eta)))
     lines += deadline_lines(ctx, ticket)
     lines.append(ctx._("Problem: {description}", description=ticket.description))
-    photo_count = len(await tickets.attachments(ctx.session, ticket.id))
-    if photo_count:
-        lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
+    if files := files_line(ctx, await tickets.attachments(ctx.session, ticket.id)):
+        lines.append(files)
     lines += ["", ctx._("Timeline:")]
-    lines += [
-        timeline_line(ctx, event) for event in await tickets.timeline(ctx.session, ticket.id)
-    ]
+    # The engineers' notes are the service team's own: the customer sees neither their words
+    # nor that one was written.
+    events = await tickets.timeline(ctx.session, ticket.id)
+    lines += [timeline_line(ctx, event) for event in events if event.kind is not TimelineKind.NOTE]
     return "\n".join(lines)
 
 

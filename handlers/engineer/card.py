@@ -46,7 +46,14 @@ from handlers.engineer.buttons import (
     ResolveJob,
 )
 from handlers.keyboards import PAGE_SIZE, page_note, pager
-from handlers.texts import STATUS, coverage_lines, ticket_heading, ticket_model, ticket_ref
+from handlers.texts import (
+    STATUS,
+    coverage_lines,
+    files_line,
+    ticket_heading,
+    ticket_model,
+    ticket_ref,
+)
 from storage.models import Role, Ticket, TicketStatus
 
 router = Router()
@@ -102,9 +109,8 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
 async def progress_lines(ctx: Context, ticket: Ticket) -> list[str]:
     """Photos, the ETA and the deadline: what has happened on the job so far."""
     lines = []
-    photo_count = len(await tickets.attachments(ctx.session, ticket.id))
-    if photo_count:
-        lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
+    if files := files_line(ctx, await tickets.attachments(ctx.session, ticket.id)):
+        lines.append(files)
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
         lines.append(ctx._("Your ETA: {time}", time=ctx.t.datetime(ticket.eta)))
     if ticket.sla_paused_at is not None and ticket.status is TicketStatus.WAITING_CUSTOMER:
