@@ -4,6 +4,8 @@ reply, and sending a ticket's files again."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.events import Attachment, EventKind
@@ -37,14 +39,14 @@ def message(ctx: Context) -> tuple[str, Attachment | None] | None:
 
 
 async def start_writing(
-    ctx: Context, ticket: Ticket, step: str, prompt: str, dialog: str = DIALOG
+    ctx: Context, ticket: Ticket, step: str, prompt: str, dialog: str = DIALOG, **data: Any
 ) -> None:
     """Start writing about ``ticket`` (if it still takes messages) at ``step`` of ``dialog``
-    and ask for the message."""
-    conversation.may_talk(ticket)
+    (with ``data`` kept in it) and ask for the message."""
+    conversation.may_talk(ticket, ctx.person)
     ctx.answer()
-    await dialogs.start(ctx, dialog, step, ticket_id=ticket.id)
-    ctx.send(ctx._(prompt, ref=ticket_ref(ticket)))
+    await dialogs.start(ctx, dialog, step, ticket_id=ticket.id, **data)
+    ctx.ask(ctx._(prompt, ref=ticket_ref(ticket)))
 
 
 def message_or_ask(ctx: Context) -> tuple[str, Attachment | None] | None:

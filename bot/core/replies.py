@@ -55,7 +55,15 @@ class RemoveKeyboard:
     pass
 
 
-Markup = InlineKeyboard | ReplyKeyboard | RemoveKeyboard
+@dataclass(frozen=True, slots=True)
+class ForceReply:
+    """Opens the reply to this message in the person's app. In a group it is how a typed answer
+    reaches the bot at all: with privacy mode on, a bot sees only commands and replies to it."""
+
+    placeholder: str | None = None
+
+
+Markup = InlineKeyboard | ReplyKeyboard | RemoveKeyboard | ForceReply
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +185,8 @@ def markup_to_json(markup: Markup | None) -> dict[str, Any] | None:
         return None
     if isinstance(markup, RemoveKeyboard):
         return {"remove": True}
+    if isinstance(markup, ForceReply):
+        return {"force_reply": True, "placeholder": markup.placeholder}
     if isinstance(markup, ReplyKeyboard):
         return {
             "keyboard": [[asdict(button) for button in row] for row in markup.rows],
@@ -190,6 +200,8 @@ def markup_from_json(data: dict[str, Any] | None) -> Markup | None:
         return None
     if data.get("remove"):
         return RemoveKeyboard()
+    if data.get("force_reply"):
+        return ForceReply(data.get("placeholder"))
     if "keyboard" in data:
         rows = tuple(tuple(KeyButton(**button) for button in row) for row in data["keyboard"])
         return ReplyKeyboard(rows, one_time=bool(data.get("one_time", True)))

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from bot.core.replies import (
     AnswerCallback,
     Edit,
+    ForceReply,
     InlineKeyboard,
     Markup,
     Reply,
@@ -32,7 +33,7 @@ from bot.runtimes.convert import ALLOWED_UPDATES
 DEFAULT_DOCUMENT_NAME = "document"
 
 # The kinds of keyboard, by the first key of their payload; each framework has a class for each.
-MARKUP_KINDS = ("inline_keyboard", "keyboard", "remove_keyboard")
+MARKUP_KINDS = ("inline_keyboard", "keyboard", "remove_keyboard", "force_reply")
 
 Arguments = dict[str, Any]
 # Which of a framework's exceptions mean which of ours, most specific first.
@@ -146,6 +147,11 @@ def markup_payload(markup: Markup | None) -> dict[str, Any] | None:
                 "resize_keyboard": True,
                 "one_time_keyboard": markup.one_time,
             }
+        case ForceReply():
+            placeholder = {"input_field_placeholder": markup.placeholder}
+            return {"force_reply": True, "selective": True} | (
+                placeholder if markup.placeholder else {}
+            )
         case _:
             return {"remove_keyboard": True}
 

@@ -184,7 +184,8 @@ async def refresh_card(ctx: Context, ticket: Ticket, message_id: int | None) -> 
         await show_card(ctx, ticket)
         return
     text = await card_text(ctx, ticket, mine=True)
-    ctx.edit(text, card_buttons(ctx, ticket), message_id=message_id)
+    files = len(await tickets.attachments(ctx.session, ticket.id))
+    ctx.edit(text, card_buttons(ctx, ticket, files), message_id=message_id)
 
 
 async def wrong_step(ctx: Context, ticket: Ticket) -> None:

@@ -10,7 +10,16 @@ from bot.core.i18n import N_
 from bot.core.router import Router
 from bot.services import conversation, jobs
 from handlers.engineer.buttons import AskCustomer, JobFiles, MessageCustomer
-from handlers.engineer.card import DIALOG, ENGINEERS, job_step, my_job, show_card, wrong_step
+from handlers.engineer.card import (
+    DIALOG,
+    ENGINEERS,
+    card_message,
+    from_card,
+    job_step,
+    my_job,
+    refresh_card,
+    wrong_step,
+)
 from handlers.talk import MESSAGE_PROMPT, message_or_ask, relay, send_files, start_writing
 from storage.models import Ticket
 
@@ -27,7 +36,7 @@ async def start_on_job(ctx: Context, ticket_id: int, step: str, prompt: str) -> 
     if ticket.status not in fits:
         await wrong_step(ctx, ticket)
         return
-    await start_writing(ctx, ticket, step, prompt, dialog=DIALOG)
+    await start_writing(ctx, ticket, step, prompt, dialog=DIALOG, **from_card(ctx))
 
 
 @router.callback(MessageCustomer, roles=ENGINEERS)
@@ -45,6 +54,7 @@ async def write(ctx: Context, ticket: Ticket, question: bool) -> None:
     if said is None:
         return
     text, attachment = said
+    card = card_message(ctx)
     await dialogs.end(ctx)
     done = await conversation.staff_writes(
         ctx.session,
@@ -57,8 +67,7 @@ async def write(ctx: Context, ticket: Ticket, question: bool) -> None:
         question=question,
     )
     await relay(ctx, done)
-    if question:
-        await show_card(ctx, ticket)
+    await refresh_card(ctx, ticket, card)
 
 
 @job_step(router, "message")

@@ -122,7 +122,9 @@ def push_now(ticket: Ticket, person_id: int | None, engineer: str | None) -> Ren
         if ticket.engineer_id is not None and ticket.engineer_id == person_id:
             job = Button(t._("Open the job"), OpenMyJob(ticket=ticket.id).pack())
             return t._("Job {ref} is yours.", ref=ref), inline([job])
-        if engineer is not None and ticket.status is not TicketStatus.CANCELLED:
+        if ticket.status is TicketStatus.CANCELLED:
+            return t._("{ref} was cancelled.", ref=ref), None
+        if engineer is not None:
             return t._("{ref} was taken by {name}.", ref=ref, name=engineer), None
         return t._(NO_LONGER_AVAILABLE, ref=ref), None
 

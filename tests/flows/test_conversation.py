@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.core.events import Attachment
-from bot.core.replies import Send
+from bot.core.replies import ForceReply, Send
 from bot.services.outbox import media_from_json
 from storage.models import (
     AttachmentKind,
@@ -254,6 +254,7 @@ async def test_manager_writes_from_the_alert_and_by_reply(
     group = FlowChat(client.app, 900, "Olga", group_id=MANAGER_CHAT)
     await group.press_data(f"mg:w:{job}")
     assert f"message to the customer about #{job}" in group.joined()
+    assert isinstance(group.last.markup, ForceReply)  # privacy mode shows the bot replies only
     await group.send_file(AttachmentKind.DOCUMENT, "The quote for the repair")
     assert group.joined() == f"✅ Sent to Maria on #{job}."
     [to_client] = await outbox(client.app, CLIENT_ID, "staff_message")
