@@ -519,7 +519,7 @@ def setups() -> dict[str, Setup]:
 
     async def job_dialog(f: Fuzzer) -> FuzzChat:
         chat, ticket = await engineer(f, "engineer/job")
-        action = f.rng.choice(["go", "note", "hand", "photo"])
+        action = f.rng.choice(["go", "note", "hand", "photo", "msg", "ask"])
         await chat.press_data(f"mj:{action}:{ticket}")
         return chat
 
