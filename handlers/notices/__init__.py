@@ -21,6 +21,7 @@ from bot.services.assignments import Assigned
 from bot.services.cancelling import Cancelled
 from bot.services.closing import Confirmed, Reopened, Resolved
 from bot.services.jobs import JobMoved
+from bot.services.parts import PartMoved
 from handlers.notices import customers, engineers, live, managers
 from handlers.notices.live import ticket_changed
 from handlers.notices.managers import (
@@ -102,3 +103,12 @@ __all__ = [
     "resolved",
     "ticket_changed",
 ]
+
+
+async def part_moved(speaker: Speaker, event: PartMoved) -> None:
+    """A part request moved on: its engineer hears what the managers decided, its alert says
+    where it stands, and the managers hear once when this made the part's stock low."""
+    await engineers.part_moved(speaker, event)
+    await managers.part_request_changed(speaker, event.request)
+    if event.low_stock is not None:
+        await managers.low_stock(speaker, event.low_stock, event.ticket.id)
