@@ -571,6 +571,7 @@ async def arrived(
     request = await get_request(session, request_id)
     if request.status is not PartStatus.ORDERED:
         raise InvalidState(ALREADY[request.status])
+    await _open_ticket(session, request)
     warehouse = await _warehouse(session, warehouse_id)
     part = await session.get_one(Part, request.part_id)
     await _claim(

@@ -147,7 +147,6 @@ def card_buttons(
         rows.append([Button(ctx._("🧪 Log tests"), LogTests(ticket=tid).pack())])
     if status in jobs.WORKING_STATUSES:
         rows.append([Button(ctx._("📦 Request parts"), RequestParts(ticket=tid).pack())])
-        rows += part_texts.issued_buttons(ctx.t, requests)
         rows.append(
             [
                 Button(ctx._("📝 Add note"), AddNote(ticket=tid).pack()),
@@ -160,6 +159,7 @@ def card_buttons(
         rows.append(talk)
         rows.append([Button(ctx._("✅ Resolve"), ResolveJob(ticket=tid).pack())])
         rows.append([Button(ctx._("↩ Hand back"), HandBack(ticket=tid).pack())])
+    rows += part_texts.issued_buttons(ctx.t, requests)  # even once resolved
     if files:
         label = ctx._("📎 Attachments ({n})", n=files)
         rows.append([Button(label, JobFiles(ticket=tid).pack())])

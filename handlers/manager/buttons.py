@@ -168,6 +168,13 @@ class ReviewConfirm(ButtonData, prefix="mg:rv:new"):
 
 
 # -- part requests (handlers.manager.parts), on the managers' part-request alert -------------
+class ShowPartRequest(ButtonData, prefix="pr:show"):
+    """On the ticket card: the part request with its Issue/Order/Reject buttons (as its alert,
+    for a manager without the managers' chat at hand)."""
+
+    request: int
+
+
 class IssuePart(ButtonData, prefix="pr:iss"):
     """Issue the request from this warehouse (the stock goes down)."""
 

@@ -29,8 +29,10 @@ from handlers.manager.buttons import (
     OrderPart,
     PartArrived,
     RejectPart,
+    ShowPartRequest,
 )
 from handlers.manager.chat import MANAGERS
+from handlers.notices import managers
 from handlers.texts import ticket_ref
 from storage.models import PartRequest, PartStatus
 
@@ -73,6 +75,15 @@ def in_dialog_about(ctx: Context, request_id: int) -> bool:
 async def end_dialog_about(ctx: Context, request_id: int) -> None:
     if in_dialog_about(ctx, request_id):
         await dialogs.end(ctx)
+
+
+@router.callback(ShowPartRequest, roles=MANAGERS)
+async def show_request(ctx: Context, button: ShowPartRequest) -> None:
+    """The part request as its alert reads now, with the buttons that still apply."""
+    request = await parts.get_request(ctx.session, button.request)
+    text, markup = (await managers.part_alert(ctx, request))(ctx.t)
+    ctx.answer()
+    ctx.send(text, markup)
 
 
 # -- issue from a warehouse -----------------------------------------------------------------------

@@ -254,11 +254,9 @@ def part_buttons(t: Translator, known: parts.RequestFacts) -> InlineKeyboard:
             if item.quantity > 0
         ]
         rows.append([Button(t._("🚚 Order"), OrderPart(request=request.id).pack())])
-    if request.status is PartStatus.ORDERED:
+    if request.status is PartStatus.ORDERED and open_job:
         rows.append([Button(t._("📥 Arrived — issue"), PartArrived(request=request.id).pack())])
-        if open_job:
-            label = t._("🚚 Another date")
-            rows.append([Button(label, OrderPart(request=request.id).pack())])
+        rows.append([Button(t._("🚚 Another date"), OrderPart(request=request.id).pack())])
     if request.status in parts.PENDING:
         rows.append([Button(t._("✖ Reject"), RejectPart(request=request.id).pack())])
     rows.append([open_button(t, known.ticket.id)])

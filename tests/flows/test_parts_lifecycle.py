@@ -465,3 +465,45 @@ async def test_the_export_has_the_parts_and_the_stock_movements(
             f"#{job}",
         )
     ]
+
+
+async def test_a_cancelled_job_leaves_only_reject(engineer: FlowChat) -> None:
+    app = engineer.app
+    job = await assigned_job(app)
+    ordered = await request_part(engineer, job, "SM-TUB-55", 1)
+    waiting = await request_part(engineer, job, "LM-SHW-01", 1)
+    manager = group(app)
+    await manager.press_data(f"pr:due:{ordered}:3")
+    _, offered = await alert_of(app, waiting)
+    await manager.press_data(f"mg:cx:{job}")
+    await manager.say("The customer bought a new machine")
+    await manager.press("Yes")
+    assert (await alert_of(app, waiting))[1] == [
+        ("✖ Reject", f"pr:rej:{waiting}"),
+        ("🔎 Open", f"mg:t:{job}"),
+    ]
+    assert labels((await alert_of(app, ordered))[1]) == ["✖ Reject", "🔎 Open"]
+    await manager.press_data(data_of(offered, "Sofia central"))  # the old button
+    assert manager.answer().text == f"#{job} is no longer open; reject the part request instead."
+    await manager.press_data(f"pr:arr:{ordered}")
+    assert (await status(app, ordered)).status is PartStatus.ORDERED
+    assert await stock(app, "LM-SHW-01") == [("Sofia central", 6)]
+
+
+async def test_the_managers_card_lists_the_requests_and_decides_on_them(
+    engineer: FlowChat, manager: FlowChat
+) -> None:
+    app = engineer.app
+    job = await assigned_job(app)
+    request = await request_part(engineer, job, "LM-GSK-85", 1)
+    await manager.press_data(f"mg:t:{job}")
+    assert f"Parts:\n• {GASKET} × 1 — requested" in manager.last.text
+    await manager.press("Decide on LM-GSK-85")
+    assert manager.last.text.startswith(f"📦 Part request for #{job}: {GASKET} × 1")
+    await manager.press("Issue from Plovdiv")
+    assert manager.answer().text == "Issued from Plovdiv: LM-GSK-85 × 1. 1 left there."
+    await manager.press_data(f"mg:t:{job}")
+    assert f"• {GASKET} × 1 — issued" in manager.last.text
+    assert not any("Decide on" in label for label in labels(manager.last.buttons()))
+    text, _ = await alert_of(app, request)  # the alert in the managers' chat follows
+    assert "✅ Now: issued from Plovdiv by Olga" in text

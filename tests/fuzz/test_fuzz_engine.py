@@ -38,7 +38,7 @@ from tests.support.people import MANAGER_CHAT, MANAGER_ID, make_engineer, make_i
 from tests.support.seed import ACME_PHONE, NORD_PHONE, SOFIA_CENTRE, import_examples, seed_app
 
 SEED = 20261122
-INPUTS = 16_000  # enough that every person presses every prefix (25 people, ~85 prefixes)
+INPUTS = 22_000  # enough that every person presses every prefix (25 people, ~85 prefixes)
 BATCH = 16  # fuzz inputs per person between two real flows that bring them back
 ROOT = Path(__file__).resolve().parents[2]
 
