@@ -370,6 +370,16 @@ async def facts(session: AsyncSession, request: PartRequest) -> RequestFacts:
     return RequestFacts(request, part, ticket, engineer, warehouse, stock)
 
 
+async def pending_of_part(session: AsyncSession, part_id: int) -> list[PartRequest]:
+    """The part's requests still waiting for a decision or its arrival, oldest first."""
+    query = (
+        select(PartRequest)
+        .where(PartRequest.part_id == part_id, PartRequest.status.in_(PENDING))
+        .order_by(PartRequest.id)
+    )
+    return list(await session.scalars(query))
+
+
 async def request_by_alert(session: AsyncSession, outbox_id: int) -> PartRequest | None:
     return await session.scalar(select(PartRequest).where(PartRequest.alert_id == outbox_id))
 

@@ -507,3 +507,15 @@ async def test_the_managers_card_lists_the_requests_and_decides_on_them(
     assert not any("Decide on" in label for label in labels(manager.last.buttons()))
     text, _ = await alert_of(app, request)  # the alert in the managers' chat follows
     assert "✅ Now: issued from Plovdiv by Olga" in text
+
+
+async def test_the_other_requests_of_the_part_show_the_stock_left(engineer: FlowChat) -> None:
+    app = engineer.app
+    job = await assigned_job(app)
+    first = await request_part(engineer, job, "LM-PRS-12", 1)  # the only one, in Sofia central
+    second = await request_part(engineer, job, "LM-PRS-12", 1)
+    assert "📤 Issue from Sofia central (1)" in labels((await alert_of(app, second))[1])
+    await group(app).press_data(data_of((await alert_of(app, first))[1], "Sofia central"))
+    text, offered = await alert_of(app, second)
+    assert "Sofia central: 0" in text
+    assert labels(offered) == ["🚚 Order", "✖ Reject", "🔎 Open"]
