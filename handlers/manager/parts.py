@@ -126,6 +126,8 @@ async def order(ctx: Context, button: OrderPart) -> None:
         ),
         inline(days[:2], days[2:], keep_row(ctx, request.id)),
     )
+    if ctx.event.chat_type != "private":  # in a group a typed answer must be a reply
+        ctx.ask(ctx._("Or reply with the expected date, for example 12.12 or 2026-12-12."))
 
 
 async def ordered(ctx: Context, request_id: int, expected: date) -> None:
@@ -165,16 +167,16 @@ async def date_typed(ctx: Context) -> None:
     today = ctx.now().astimezone(ctx.settings.tz).date()
     expected = parts.parse_date(text, today)
     if expected is None:
-        ctx.send(ctx._(ASK_DATE), inline(keep_row(ctx, request_id)))
+        ctx.ask(ctx._(ASK_DATE), inline(keep_row(ctx, request_id)))
         return
     if expected < today:
-        ctx.send(
+        ctx.ask(
             ctx._("That date is in the past. Please give a date from today on."),
             inline(keep_row(ctx, request_id)),
         )
         return
     if expected > today + timedelta(days=MAX_DAYS):
-        ctx.send(
+        ctx.ask(
             ctx._("That is more than a year ahead. Please give a nearer date."),
             inline(keep_row(ctx, request_id)),
         )
@@ -223,7 +225,7 @@ async def reject(ctx: Context, button: RejectPart) -> None:
     request = await pending(ctx, button.request, *parts.PENDING)
     ctx.answer()
     await dialogs.start(ctx, REJECT, "reason", request_id=request.id)
-    ctx.send(
+    ctx.ask(
         ctx._(
             "Why is {what} rejected? Type the reason; the engineer will read it.",
             what=await described(ctx, request),

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.clock import FrozenClock
-from bot.core.replies import Send
+from bot.core.replies import ForceReply, Send
 from bot.services import parts
 from storage.models import (
     MovementReason,
@@ -228,7 +228,9 @@ async def test_ordered_then_arrived_is_issued(engineer: FlowChat) -> None:
 
     manager = group(app)
     await manager.press_data(data_of(offered, "Order"))
-    asked = manager.last
+    asked, reply = manager.shown[-2:]  # in a group, a typed answer is a reply
+    assert reply.text == "Or reply with the expected date, for example 12.12 or 2026-12-12."
+    assert isinstance(reply.markup, ForceReply)
     assert asked.text.startswith("When is SM-TUB-55 · X-ray tube assembly")
     assert f"× 1 for #{job} expected?" in asked.text
     assert labels(asked.buttons()) == [
@@ -279,7 +281,7 @@ async def test_ordered_for_tomorrow_by_button(engineer: FlowChat) -> None:
     manager = group(engineer.app)
     await manager.press_data(f"pr:ord:{request}")
     await manager.press("Tomorrow")
-    assert "expected on Nov 23, 2026" in manager.last.text
+    assert "expected on Nov 23, 2026. The engineer is told." in manager.joined()
     found = await status(engineer.app, request)
     assert found.status is PartStatus.ORDERED and str(found.expected_on) == "2026-11-23"
     await manager.say("12.12")  # the dialog is over: nothing changes
@@ -294,7 +296,8 @@ async def test_rejected_with_a_reason(engineer: FlowChat) -> None:
     manager = group(app)
 
     await manager.press_data(data_of(offered, "Reject"))
-    await manager.press("Leave it as it is")
+    assert isinstance(manager.last.markup, ForceReply)  # in a group, the answer is a reply
+    await manager.press_data(f"pr:keep:{request}")  # the button it has in a private chat
     assert manager.last.text == "The part request is left as it is."
     await manager.say("Discontinued")  # no longer in the dialog
     assert (await status(app, request)).status is PartStatus.REQUESTED
@@ -519,3 +522,18 @@ async def test_the_other_requests_of_the_part_show_the_stock_left(engineer: Flow
     text, offered = await alert_of(app, second)
     assert "Sofia central: 0" in text
     assert labels(offered) == ["🚚 Order", "✖ Reject", "🔎 Open"]
+
+
+async def test_in_a_private_chat_the_prompts_carry_their_buttons(
+    engineer: FlowChat, manager: FlowChat
+) -> None:
+    job = await assigned_job(engineer.app)
+    request = await request_part(engineer, job, "DK-CAP-45", 1)
+    await manager.press_data(f"pr:ord:{request}")
+    assert "Leave it as it is" in labels(manager.last.buttons())  # one message, no reply asked
+    await manager.press("Leave it as it is")
+    assert manager.last.text == "The part request is left as it is."
+    await manager.press_data(f"pr:rej:{request}")
+    await manager.press("Leave it as it is")
+    await manager.say("Not needed")  # the dialog is over
+    assert (await status(engineer.app, request)).status is PartStatus.REQUESTED
