@@ -546,26 +546,7 @@ async def issue(
 ) -> PartMoved:
     """Issue a requested part from a warehouse: its stock goes down by the quantity, in this
     transaction; refused with the numbers when the warehouse holds fewer."""
-    request = await get_request(session, request_id)
-    if request.status is not PartStatus.REQUESTED:
-        raise InvalidState(ALREADY[request.status])
-    await _open_ticket(session, request)
-    warehouse = await _warehouse(session, warehouse_id)
-    part = await session.get_one(Part, request.part_id)
-    await _claim(
-        session,
-        request,
-        (PartStatus.REQUESTED,),
-        status=PartStatus.ISSUED,
-        warehouse_id=warehouse.id,
-        handled_by=manager.id,
-        issued_at=now,
-    )
-    left = await _move(
-        session, part, warehouse, -request.quantity, MovementReason.ISSUED, manager, now, request
-    )
-    low = await _low_after_taking(session, part, settings)
-    return await _moved(session, request, manager, warehouse, left, low)
+    return await _hand_out(session, request_id, warehouse_id, manager, now, settings)
 
 
 async def arrived(
@@ -578,8 +559,24 @@ async def arrived(
 ) -> PartMoved:
     """An ordered part came in at a warehouse: in the ledger it arrives there and is issued
     from there at once (the warehouse's stock is as before)."""
+    return await _hand_out(
+        session, request_id, warehouse_id, manager, now, settings, arriving=True
+    )
+
+
+async def _hand_out(
+    session: AsyncSession,
+    request_id: int,
+    warehouse_id: int,
+    manager: Person,
+    now: datetime,
+    settings: Settings,
+    *,
+    arriving: bool = False,
+) -> PartMoved:
+    waiting = PartStatus.ORDERED if arriving else PartStatus.REQUESTED
     request = await get_request(session, request_id)
-    if request.status is not PartStatus.ORDERED:
+    if request.status is not waiting:
         raise InvalidState(ALREADY[request.status])
     await _open_ticket(session, request)
     warehouse = await _warehouse(session, warehouse_id)
@@ -587,16 +584,18 @@ async def arrived(
     await _claim(
         session,
         request,
-        (PartStatus.ORDERED,),
+        (waiting,),
         status=PartStatus.ISSUED,
         warehouse_id=warehouse.id,
         handled_by=manager.id,
         issued_at=now,
     )
     n = request.quantity
-    await _move(session, part, warehouse, n, MovementReason.ARRIVED, manager, now, request)
+    if arriving:
+        await _move(session, part, warehouse, n, MovementReason.ARRIVED, manager, now, request)
     left = await _move(session, part, warehouse, -n, MovementReason.ISSUED, manager, now, request)
-    return await _moved(session, request, manager, warehouse, left)
+    low = None if arriving else await _low_after_taking(session, part, settings)
+    return await _moved(session, request, manager, warehouse, left, low)
 
 
 async def order(
