@@ -6,7 +6,8 @@ from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from bot.services import cancelling, sla, tickets
+from bot.services import cancelling, parts, sla, tickets
+from handlers import part_texts
 from handlers.client.buttons import CancelTicket, StatusPage, TicketDetails, WriteToTicket
 from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
@@ -87,6 +88,7 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     lines.append(ctx._("Problem: {description}", description=ticket.description))
     if files := files_line(ctx, await tickets.attachments(ctx.session, ticket.id)):
         lines.append(files)
+    lines += part_texts.used_lines(ctx.t, await parts.used_on(ctx.session, ticket.id))
     lines += ["", ctx._("Timeline:")]
     # The engineers' notes are the service team's own: the customer sees neither their words
     # nor that one was written.

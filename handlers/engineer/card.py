@@ -13,7 +13,7 @@ fresh copy.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -24,9 +24,9 @@ from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
-from bot.services import jobs, tickets
+from bot.services import jobs, parts, tickets
 from bot.services.errors import InvalidState
-from handlers import notices
+from handlers import notices, part_texts
 from handlers.engineer.buttons import (
     AddNote,
     AddPhotos,
@@ -54,7 +54,7 @@ from handlers.texts import (
     ticket_model,
     ticket_ref,
 )
-from storage.models import Role, Ticket, TicketStatus
+from storage.models import Part, PartRequest, Role, Ticket, TicketStatus
 
 router = Router()
 ENGINEERS = (Role.ENGINEER,)
@@ -103,6 +103,7 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
             lines.append(ctx._("Contact phone: +{phone}", phone=phone.lstrip("+")))
     lines.append(ctx._("Problem: {description}", description=ticket.description))
     lines += await progress_lines(ctx, ticket)
+    lines += part_texts.request_lines(ctx.t, await parts.requests_for(ctx.session, ticket.id))
     return "\n".join(lines)
 
 
@@ -122,9 +123,14 @@ async def progress_lines(ctx: Context, ticket: Ticket) -> list[str]:
     return lines
 
 
-def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard:
+def card_buttons(
+    ctx: Context,
+    ticket: Ticket,
+    files: int = 0,
+    requests: Sequence[tuple[PartRequest, Part]] = (),
+) -> InlineKeyboard:
     """Actions that fit the job's status, plus the tests/parts/resolve flows, talking to the
-    customer and the job's ``files``."""
+    customer, the job's ``files``, and Used/Return for each part issued to it."""
     tid, status = ticket.id, ticket.status
     rows: list[list[Button]] = []
     if status is TicketStatus.ASSIGNED:
@@ -153,6 +159,7 @@ def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard
         rows.append(talk)
         rows.append([Button(ctx._("✅ Resolve"), ResolveJob(ticket=tid).pack())])
         rows.append([Button(ctx._("↩ Hand back"), HandBack(ticket=tid).pack())])
+    rows += part_texts.issued_buttons(ctx.t, requests)  # even once resolved
     if files:
         label = ctx._("📎 Attachments ({n})", n=files)
         rows.append([Button(label, JobFiles(ticket=tid).pack())])
@@ -162,8 +169,9 @@ def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard
 
 async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
     files = len(await tickets.attachments(ctx.session, ticket.id))
+    requests = await parts.requests_for(ctx.session, ticket.id)
     (ctx.edit if in_place else ctx.send)(
-        await card_text(ctx, ticket, mine=True), card_buttons(ctx, ticket, files)
+        await card_text(ctx, ticket, mine=True), card_buttons(ctx, ticket, files, requests)
     )
 
 
@@ -185,7 +193,8 @@ async def refresh_card(ctx: Context, ticket: Ticket, message_id: int | None) -> 
         return
     text = await card_text(ctx, ticket, mine=True)
     files = len(await tickets.attachments(ctx.session, ticket.id))
-    ctx.edit(text, card_buttons(ctx, ticket, files), message_id=message_id)
+    requests = await parts.requests_for(ctx.session, ticket.id)
+    ctx.edit(text, card_buttons(ctx, ticket, files, requests), message_id=message_id)
 
 
 async def wrong_step(ctx: Context, ticket: Ticket) -> None:

@@ -19,12 +19,13 @@ from bot.services import live as live_messages
 from bot.services.assignments import Assigned
 from bot.services.cancelling import By, Cancelled
 from bot.services.closing import Confirmed, Reopened
+from bot.services.parts import PartMoved, part_name
 from bot.services.pushes import Wave, waiting
 from handlers.engineer.buttons import AcceptJob, OpenMyJob
 from handlers.notices.facts import PRIORITY_MARK, brief
 from handlers.notices.outbox import Render, Speaker, to_person
 from handlers.texts import PRIORITY, cancel_reason, ticket_ref
-from storage.models import Customer, LivePurpose, Priority, Ticket, TicketStatus
+from storage.models import Customer, LivePurpose, PartStatus, Priority, Ticket, TicketStatus
 
 ASSIGNED_BY_MANAGER = "job_assigned_by_manager"
 REASSIGNED = "job_reassigned"
@@ -219,3 +220,70 @@ async def cancelled(speaker: Speaker, event: Cancelled) -> None:
         return text, None
 
     await to_person(speaker, event.engineer, render, CANCELLED, ticket_id=event.ticket.id)
+
+
+# -- part requests: a manager issued, ordered or rejected what the engineer asked for ------------
+PART_ISSUED = "part_issued"
+PART_ORDERED = "part_ordered"
+PART_REJECTED = "part_rejected"
+
+
+def part_render(event: PartMoved) -> Render | None:
+    request, part, ref = event.request, event.part, ticket_ref(event.ticket)
+    if request.status not in (PartStatus.ISSUED, PartStatus.ORDERED, PartStatus.REJECTED):
+        return None
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        what = t._(
+            "{number} · {name} × {n}",
+            number=part.number,
+            name=part_name(part, t.locale),
+            n=request.quantity,
+        )
+        if request.status is PartStatus.ISSUED:
+            lines = [
+                t._(
+                    "📦 {part} for {ref} is issued from {warehouse}.",
+                    part=what,
+                    ref=ref,
+                    warehouse=event.warehouse.name if event.warehouse else "—",
+                ),
+                t._("Once fitted, mark it used on the job card; or return it if not needed."),
+            ]
+        elif request.status is PartStatus.ORDERED:
+            expected = t.date(request.expected_on) if request.expected_on else "—"
+            lines = [
+                t._(
+                    "🚚 {part} for {ref} is ordered, expected on {date}.",
+                    part=what,
+                    ref=ref,
+                    date=expected,
+                )
+            ]
+        else:
+            lines = [
+                t._(
+                    "✖ Your request for {part} for {ref} was rejected: {reason}",
+                    part=what,
+                    ref=ref,
+                    reason=request.reason or "—",
+                )
+            ]
+        card = Button(t._("Open the job"), OpenMyJob(ticket=event.ticket.id).pack())
+        return "\n".join(lines), inline([card])
+
+    return render
+
+
+async def part_moved(speaker: Speaker, event: PartMoved) -> None:
+    """Whoever asked for the part hears what the managers decided (not of their own moves)."""
+    render = part_render(event)
+    engineer = event.engineer
+    if render is None or engineer is None or engineer.id == event.by.id:
+        return
+    kind = {
+        PartStatus.ISSUED: PART_ISSUED,
+        PartStatus.ORDERED: PART_ORDERED,
+        PartStatus.REJECTED: PART_REJECTED,
+    }[event.request.status]
+    await to_person(speaker, engineer, render, kind, ticket_id=event.ticket.id)

@@ -24,21 +24,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.app import App
 from bot.config import SUPPORTED_LOCALES
 from bot.core.buttons import MAX_ID, ButtonData
 from bot.core.events import EventKind, Incoming
 from bot.core.replies import Edit, InlineKeyboard, Reply, ReplyKeyboard, Send
-from storage.models import Dialog, Person, Ticket, TicketKind
+from storage.models import Dialog, PartRequest, Person, Ticket, TicketKind
 from tests.support.chat import FlowChat, Shown
 from tests.support.jobs import make_job
 from tests.support.people import MANAGER_CHAT, MANAGER_ID, make_engineer, make_invite
 from tests.support.seed import ACME_PHONE, NORD_PHONE, SOFIA_CENTRE, import_examples, seed_app
 
 SEED = 20261122
-INPUTS = 16_000  # enough that every person presses every prefix (23 people, ~75 prefixes)
+INPUTS = 22_000  # enough that every person presses every prefix (25 people, ~85 prefixes)
 BATCH = 16  # fuzz inputs per person between two real flows that bring them back
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -606,6 +606,35 @@ def setups() -> dict[str, Setup]:
             await chat.say("Acme")
         return chat
 
+    async def part_request(f: Fuzzer) -> int:
+        """A part an engineer has just asked for (the managers' alert offers its buttons)."""
+        chat, ticket = await engineer(f, "engineer/asking")
+        await chat.press_data(f"pq:start:{ticket}")
+        await chat.say("gasket")
+        picks = [data for data in chat.on_screen() if data.startswith("pq:pick:")]
+        await chat.press_data(picks[0])
+        await chat.say("1")
+        async with f.app.db.transaction() as session:
+            request = await session.scalar(select(func.max(PartRequest.id)))
+        assert request is not None
+        f.learn_part(str(request))
+        return request
+
+    def part_decision(persona: str, action: str, answer: str) -> Setup:
+        """A manager in the managers' chat ordering (asked for a date) or rejecting (asked
+        for the reason) a part request, answering half the time."""
+
+        async def setup(f: Fuzzer) -> FuzzChat:
+            request = await part_request(f)
+            chat = f.chat(persona, user_id=MANAGER_ID, group=True)
+            await chat.say("/cancel")
+            await chat.press_data(f"pr:{action}:{request}")
+            if f.rng.random() < 0.5:
+                await chat.say(answer)
+            return chat
+
+        return setup
+
     def manager(persona: str, group: bool, user_id: int | None) -> Setup:
         async def setup(f: Fuzzer) -> FuzzChat:
             chat = f.chat(persona, user_id=user_id, group=group)
@@ -638,6 +667,8 @@ def setups() -> dict[str, Setup]:
         "manager/cancel": manager_cancelling,
         "manager/write": manager_writing,
         "group/review": reviewing,
+        "group/part_order": part_decision("group/part_order", "ord", "12.12"),
+        "group/part_reject": part_decision("group/part_reject", "rej", "Discontinued"),
         "group/stranger": manager("group/stranger", True, None),
     }
 
