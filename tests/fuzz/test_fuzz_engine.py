@@ -38,7 +38,7 @@ from tests.support.people import MANAGER_CHAT, MANAGER_ID, make_engineer, make_i
 from tests.support.seed import ACME_PHONE, NORD_PHONE, SOFIA_CENTRE, import_examples, seed_app
 
 SEED = 20261122
-INPUTS = 22_000  # enough that every person presses every prefix (25 people, ~85 prefixes)
+INPUTS = 12_000
 BATCH = 16  # fuzz inputs per person between two real flows that bring them back
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -228,6 +228,9 @@ class Fuzzer:
     known: set[tuple[str, str]] = field(default_factory=set)  # ("data"|"part", text)
     prefix_cycles: dict[str, Iterator[str]] = field(default_factory=dict)
     pressed: Counter[tuple[str, str]] = field(default_factory=Counter)  # (persona, prefix)
+    # Junk presses each person made from their prefix cycle: until it went round once, every
+    # button press is from it, so each person presses each prefix without a longer run.
+    cycled: Counter[str] = field(default_factory=Counter)
     users: Iterator[int] = field(default_factory=lambda: itertools.count(700_000))
     regulars: dict[str, int] = field(default_factory=dict)
     apology_texts: set[str] = field(default_factory=set)
@@ -369,7 +372,9 @@ class Fuzzer:
 
     def callback_data(self, persona: str) -> str:
         roll = self.rng.random()
-        if roll < 0.4:  # every prefix in turn, per person, with junk after it
+        first_round = self.cycled[persona] < len(self.prefixes)
+        if roll < 0.4 or first_round:  # every prefix in turn, per person, with junk after it
+            self.cycled[persona] += 1
             cycle = self.prefix_cycles.get(persona)
             if cycle is None:
                 order = self.rng.sample(self.prefixes, len(self.prefixes))
