@@ -314,6 +314,30 @@ async def trends(
     )
 
 
+async def repeat_of(
+    session: AsyncSession, ticket: Ticket, repeat_days: int = REPEAT_DAYS
+) -> tuple[int, datetime] | None:
+    """A breakdown's repeat: the latest other ticket on the same equipment opened within
+    ``repeat_days`` before it (not cancelled), as its number and when it was opened."""
+    if ticket.kind is not TicketKind.BREAKDOWN or ticket.equipment_id is None:
+        return None
+    row = (
+        await session.execute(
+            select(Ticket.id, Ticket.created_at)
+            .where(
+                Ticket.equipment_id == ticket.equipment_id,
+                Ticket.id != ticket.id,
+                Ticket.status != TicketStatus.CANCELLED,
+                Ticket.created_at >= ticket.created_at - timedelta(days=repeat_days),
+                Ticket.created_at <= ticket.created_at,
+            )
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 # -- /engineers -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class EngineerStatus:
