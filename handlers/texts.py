@@ -19,6 +19,7 @@ from storage.models import (
     AttachmentKind,
     Equipment,
     Priority,
+    Site,
     Ticket,
     TicketEvent,
     TicketKind,
@@ -84,6 +85,39 @@ def cancel_reason(t: Translator, reason: str | None, note: str | None) -> str:
         return t._(CANCEL_REASON[Reason(reason or Reason.OTHER)])
     except ValueError:
         return t._(CANCEL_REASON[Reason.OTHER])
+
+
+def site_label(site: Site | None) -> str | None:
+    """A site as people find it: its name and address."""
+    if site is None:
+        return None
+    return f"{site.name}, {site.address}" if site.address else site.name
+
+
+def description_line(t: Translator, kind: TicketKind, description: str) -> str:
+    """What the customer wrote: the problem of a breakdown, a comment on planned work."""
+    if kind is TicketKind.BREAKDOWN:
+        return t._("Problem: {description}", description=description)
+    return t._("Comment: {comment}", comment=description)
+
+
+def request_lines(
+    t: Translator, site: str | None, order_ref: str | None, preferred_date: str | None
+) -> list[str]:
+    """What a request says of where and when (each line only when known)."""
+    lines = []
+    if site:
+        lines.append(t._("Site: {site}", site=site))
+    if order_ref:
+        lines.append(t._("Order: {order}", order=order_ref))
+    if preferred_date:
+        lines.append(t._("Preferred dates: {dates}", dates=preferred_date))
+    return lines
+
+
+def ticket_request_lines(t: Translator, ticket: Ticket) -> list[str]:
+    """:func:`request_lines` of a ticket (its site, or its equipment's)."""
+    return request_lines(t, site_label(ticket.where), ticket.order_ref, ticket.preferred_date)
 
 
 def equipment_label(item: Equipment) -> str:

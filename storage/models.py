@@ -214,6 +214,9 @@ class Ticket(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     equipment_id: Mapped[int | None] = mapped_column(ForeignKey("equipment.id"), index=True)
     equipment_text: Mapped[str | None] = mapped_column(String(200))
+    # Where the work is, when the customer named the site (an installation has no equipment
+    # yet); otherwise the equipment's site, if any (:attr:`where`).
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     engineer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -234,10 +237,18 @@ class Ticket(Base):
 
     equipment: Mapped[Equipment | None] = relationship(lazy="joined")
     engineer: Mapped[Person | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
+    site: Mapped[Site | None] = relationship(lazy="joined")
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def where(self) -> Site | None:
+        """The site of the work: the one named on the ticket, else the equipment's."""
+        if self.site is not None:
+            return self.site
+        return self.equipment.site if self.equipment is not None else None
 
 
 class AttachmentKind(StrEnum):
@@ -491,6 +502,8 @@ class OutboxMessage(Base):
     # An uploaded file (e.g. the digest chart PNG), sent as a document with ``text`` as caption.
     document: Mapped[bytes | None] = mapped_column(LargeBinary)
     document_name: Mapped[str | None] = mapped_column(String(100))
+    # The uploaded file goes as a photo (shown in the chat) rather than as a document.
+    upload_as_photo: Mapped[bool] = mapped_column(Boolean, default=False)
     kind: Mapped[str] = mapped_column(String(32), default="")
     # The ticket the message is about: a Telegram reply to it is routed to that ticket.
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))

@@ -70,7 +70,8 @@ Markup = InlineKeyboard | ReplyKeyboard | RemoveKeyboard | ForceReply
 class Send:
     """A new message. With ``media`` it is those files with ``text`` as the caption: one file
     goes as a photo, document, voice note or video, several as one album (photos and videos,
-    or documents; at most 10, no keyboard)."""
+    or documents; at most 10, no keyboard). ``document`` is a file uploaded from memory: a
+    document, or a photo with ``upload_as_photo`` (a chart to see in the chat)."""
 
     chat_id: int
     text: str
@@ -79,6 +80,7 @@ class Send:
     document: bytes | None = None
     document_name: str | None = None
     thread_id: int | None = None
+    upload_as_photo: bool = False
 
 
 @dataclass(frozen=True, slots=True)

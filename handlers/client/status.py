@@ -13,6 +13,7 @@ from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
     coverage_lines,
+    description_line,
     files_line,
     status_label,
     ticket_equipment,
@@ -85,7 +86,7 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
         lines.append(ctx._("Expected at {time}", time=ctx.t.datetime(ticket.eta)))
     lines += deadline_lines(ctx, ticket)
-    lines.append(ctx._("Problem: {description}", description=ticket.description))
+    lines.append(description_line(ctx.t, ticket.kind, ticket.description))
     if files := files_line(ctx, await tickets.attachments(ctx.session, ticket.id)):
         lines.append(files)
     lines += part_texts.used_lines(ctx.t, await parts.used_on(ctx.session, ticket.id))

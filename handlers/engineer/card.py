@@ -49,7 +49,9 @@ from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
     STATUS,
     coverage_lines,
+    description_line,
     files_line,
+    request_lines,
     ticket_heading,
     ticket_model,
     ticket_ref,
@@ -85,15 +87,18 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
         ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])),
         ctx._("Customer: {customer}", customer=await jobs.customer_name(ctx.session, ticket)),
     ]
-    equipment = ticket.equipment
+    equipment, site = ticket.equipment, ticket.where
     if equipment is not None:
         label = f"{equipment.model.name} · {equipment.serial}"
         lines.append(ctx._("Equipment: {equipment}", equipment=label))
         lines += coverage_lines(ctx, equipment, ctx.now().astimezone(ctx.t.tz).date())
-        if equipment.site is not None and equipment.site.address:
-            lines.append(ctx._("Address: {address}", address=equipment.site.address))
     else:
         lines.append(ctx._("Equipment: {equipment}", equipment=ticket_model(ctx, ticket)))
+    lines += request_lines(
+        ctx.t, site.name if site is not None else None, ticket.order_ref, ticket.preferred_date
+    )
+    if site is not None and site.address:
+        lines.append(ctx._("Address: {address}", address=site.address))
     distance = jobs.distance_to(ctx.person, ticket)
     if distance is not None:
         lines.append(ctx._("Distance: {distance}", distance=distance_text(ctx, distance)))
@@ -101,7 +106,8 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
         phone = await jobs.contact_phone(ctx.session, ticket)
         if phone:
             lines.append(ctx._("Contact phone: +{phone}", phone=phone.lstrip("+")))
-    lines.append(ctx._("Problem: {description}", description=ticket.description))
+    if ticket.description:
+        lines.append(description_line(ctx.t, ticket.kind, ticket.description))
     lines += await progress_lines(ctx, ticket)
     lines += part_texts.request_lines(ctx.t, await parts.requests_for(ctx.session, ticket.id))
     return "\n".join(lines)

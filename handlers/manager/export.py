@@ -58,6 +58,10 @@ TICKET_HEADERS = (
     N_("Customer"),
     N_("Equipment"),
     N_("Serial number"),
+    N_("Site"),
+    N_("Address"),
+    N_("Order"),
+    N_("Preferred dates"),
     N_("Engineer"),
     N_("Description"),
     N_("Respond by"),
@@ -199,6 +203,7 @@ def test_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]]:
 def ticket_row(ctx: Context, record: reports.TicketRecord) -> list[Cell]:
     """One request, with its tests and timeline summed up in a cell each."""
     ticket, item, feedback = record.ticket, record.ticket.equipment, record.feedback
+    site = ticket.where
     test_summary = "\n".join(
         f"{checklists.check_name(check, ctx.t.locale)}: {test_value(ctx, result)} "
         f"{check.unit} {'✓' if result.passed else '✗'}".replace("  ", " ")
@@ -219,6 +224,10 @@ def ticket_row(ctx: Context, record: reports.TicketRecord) -> list[Cell]:
         record.customer,
         item.model.name if item else ticket.equipment_text or "",
         item.serial if item else "",
+        site.name if site else "",
+        site.address if site else "",
+        ticket.order_ref or "",
+        ticket.preferred_date or "",
         ticket.engineer.name if ticket.engineer else "",
         ticket.description,
         local(ctx, ticket.response_due),

@@ -24,8 +24,18 @@ from bot.services.pushes import Wave, waiting
 from handlers.engineer.buttons import AcceptJob, OpenMyJob
 from handlers.notices.facts import PRIORITY_MARK, brief
 from handlers.notices.outbox import Render, Speaker, to_person
-from handlers.texts import PRIORITY, cancel_reason, ticket_ref
-from storage.models import Customer, LivePurpose, PartStatus, Priority, Ticket, TicketStatus
+from handlers.texts import PRIORITY, cancel_reason, description_line, request_lines, ticket_ref
+from storage.models import (
+    Customer,
+    Equipment,
+    LivePurpose,
+    PartStatus,
+    Priority,
+    Site,
+    Ticket,
+    TicketKind,
+    TicketStatus,
+)
 
 ASSIGNED_BY_MANAGER = "job_assigned_by_manager"
 REASSIGNED = "job_reassigned"
@@ -49,11 +59,17 @@ class Offer:
     address: str | None
     description: str
     wave: int
+    kind: TicketKind = TicketKind.BREAKDOWN
+    site: str | None = None  # the site's name
+    order_ref: str | None = None
+    preferred_date: str | None = None
 
 
 async def offer(session: AsyncSession, ticket: Ticket, wave: int) -> Offer:
     facts = await brief(session, ticket)
-    site = ticket.equipment.site if ticket.equipment is not None else None
+    site = await session.get(Site, ticket.site_id) if ticket.site_id else None
+    if site is None and ticket.equipment_id is not None:
+        site = (await session.get_one(Equipment, ticket.equipment_id)).site
     return Offer(
         ticket.id,
         facts.kind_label,
@@ -63,6 +79,10 @@ async def offer(session: AsyncSession, ticket: Ticket, wave: int) -> Offer:
         site.address if site is not None and site.address else None,
         ticket.description,
         wave,
+        ticket.kind,
+        site.name if site is not None else None,
+        ticket.order_ref,
+        ticket.preferred_date,
     )
 
 
@@ -83,6 +103,7 @@ def push_render(job: Offer, distance_km: float | None) -> Render:
             headline,
             t._("Customer: {customer}", customer=job.customer),
             t._("Equipment: {equipment}", equipment=equipment),
+            *request_lines(t, job.site, job.order_ref, job.preferred_date),
         ]
         if job.address:
             lines.append(t._("Address: {address}", address=job.address))
@@ -90,7 +111,7 @@ def push_render(job: Offer, distance_km: float | None) -> Render:
             distance = t._("{km} km", km=t.number(round(distance_km, 1)))
             lines.append(t._("Distance: {distance}", distance=distance))
         if job.description:
-            lines.append(t._("Problem: {description}", description=job.description[:500]))
+            lines.append(description_line(t, job.kind, job.description[:500]))
         accept = Button(t._("✅ Accept"), AcceptJob(ticket=job.ticket_id).pack())
         return "\n".join(lines), inline([accept])
 

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import Translator
 from bot.core.replies import Button, InlineKeyboard, inline
 from handlers.manager.buttons import Candidates, OpenTicket, WriteCustomer
-from handlers.texts import KIND, equipment_label
-from storage.models import Customer, Equipment, Person, Priority, Ticket
+from handlers.texts import KIND, description_line, equipment_label, request_lines, site_label
+from storage.models import Customer, Equipment, Person, Priority, Site, Ticket, TicketKind
 
 PRIORITY_MARK = {Priority.PRODUCTION_STOPPED: "🔴", Priority.URGENT: "🟠", Priority.NORMAL: "🆕"}
 
@@ -32,6 +32,13 @@ class TicketBrief:
     description: str
     engineer: str | None
     response_due: datetime | None
+    kind: TicketKind = TicketKind.BREAKDOWN
+    site: str | None = None  # the site's name and address
+    order_ref: str | None = None
+    preferred_date: str | None = None
+    # The equipment's previous ticket within the repeat window: its number and when it was
+    # opened (a repeat breakdown).
+    repeat_of: tuple[int, datetime] | None = None
 
 
 async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
@@ -39,6 +46,9 @@ async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
     item = await session.get(Equipment, ticket.equipment_id) if ticket.equipment_id else None
     engineer = await session.get(Person, ticket.engineer_id) if ticket.engineer_id else None
     equipment = equipment_label(item) if item is not None else ticket.equipment_text
+    site = await session.get(Site, ticket.site_id) if ticket.site_id else None
+    if site is None and item is not None:
+        site = item.site
     return TicketBrief(
         ticket.id,
         KIND[ticket.kind],
@@ -49,6 +59,10 @@ async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
         ticket.description,
         engineer.name if engineer is not None else None,
         ticket.response_due,
+        ticket.kind,
+        site_label(site),
+        ticket.order_ref,
+        ticket.preferred_date,
     )
 
 
@@ -59,8 +73,9 @@ def brief_lines(t: Translator, facts: TicketBrief, *, description: bool = True) 
     lines.append(
         t._("Equipment: {equipment}", equipment=facts.equipment or t._("equipment not specified"))
     )
+    lines += request_lines(t, facts.site, facts.order_ref, facts.preferred_date)
     if description and facts.description:
-        lines.append(t._("Problem: {description}", description=facts.description[:500]))
+        lines.append(description_line(t, facts.kind, facts.description[:500]))
     if facts.engineer:
         lines.append(t._("Engineer: {name}", name=facts.engineer))
     return lines

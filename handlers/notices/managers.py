@@ -12,6 +12,9 @@ ticket moves, to say how it stands (:func:`alert_now`) with only the buttons tha
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+
+from babel.dates import format_skeleton
 
 from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
@@ -127,8 +130,12 @@ def new_ticket_render(facts: TicketBrief, cover: Coverage | None = None) -> Rend
                 kind=t._(facts.kind_label),
                 priority=t._(PRIORITY[facts.priority]),
             ),
-            *brief_lines(t, facts),
         ]
+        if facts.repeat_of is not None:
+            number, opened = facts.repeat_of
+            day = format_skeleton("MMMd", opened.astimezone(t.tz).date(), locale=t.locale)
+            lines.append(t._("🔁 Repeat: {ref} on {date}", ref=ticket_ref(number), date=day))
+        lines += brief_lines(t, facts)
         covered = coverage_line(t, cover) if cover is not None else None
         if covered:
             lines.append(covered)
@@ -147,13 +154,15 @@ async def new_ticket(speaker: Speaker, ticket: Ticket) -> bool:
 
 
 async def new_ticket_alert(speaker: Speaker, ticket: Ticket) -> Render:
-    """The new-ticket alert as of now, with the equipment's warranty or contract (what a live
-    edit writes afresh, too)."""
+    """The new-ticket alert as of now, with the equipment's warranty or contract and a repeat
+    breakdown's previous ticket (what a live edit writes afresh, too)."""
     cover = None
     if ticket.equipment_id is not None:
         item = await speaker.session.get_one(Equipment, ticket.equipment_id)
         cover = coverage(item, speaker.now().astimezone(speaker.settings.tz).date())
-    return new_ticket_render(await brief(speaker.session, ticket), cover)
+    facts = await brief(speaker.session, ticket)
+    repeat = await reports.repeat_of(speaker.session, ticket)
+    return new_ticket_render(replace(facts, repeat_of=repeat), cover)
 
 
 async def handed_back(speaker: Speaker, moved: JobMoved) -> bool:

@@ -204,3 +204,33 @@ async def test_an_album_counts_as_its_messages_against_the_chats_limit(db: Datab
     assert [reply.text for reply in telegram.sent] == ["Ten photos", "Two more"]
     last = (await outbox(db, with_edits=True))[-1]
     assert last.status is OutboxStatus.PENDING and last.next_attempt_at > now()
+
+
+async def test_an_uploaded_chart_goes_as_a_photo(
+    db: Database, sandbox: SandboxServer, runtime: Runtime
+) -> None:
+    """A file uploaded ``upload_as_photo`` (the digest chart) is sent with sendPhoto and shows
+    in the chat as a photo with its caption; without the flag it stays a document."""
+    maria = sandbox.user(ALICE, "Maria", "en")
+    maria.send_text("hello")  # she has started the bot, so it may write to her
+    async with db.transaction() as session:
+        await enqueue(
+            session,
+            ALICE,
+            "Chart",
+            now(),
+            document=b"\x89PNG chart",
+            document_name="chart.png",
+            upload_as_photo=True,
+        )
+        await enqueue(session, ALICE, "File", now(), document=b"\x89PNG", document_name="c.png")
+    await Dispatcher(db, runtime.execute, FAST).drain(timeout=15)
+
+    sent = [c.method for c in sandbox.calls if c.status == 200 and c.method.startswith("send")]
+    assert sent == ["sendPhoto", "sendDocument"]
+    photo, document = maria.messages[-2:]
+    assert photo.photo and photo.caption == "Chart" and photo.document is None
+    assert document.document_name == "c.png" and not document.photo
+    rows = await outbox(db)
+    assert [row.upload_as_photo for row in rows] == [True, False]
+    assert {row.status for row in rows} == {OutboxStatus.SENT}

@@ -511,6 +511,17 @@ def setups() -> dict[str, Setup]:
 
         return setup
 
+    async def requesting(f: Fuzzer) -> FuzzChat:
+        """/request walked at random, or straight to its site step (Acme has two sites)."""
+        if f.rng.random() < 0.5:
+            return await client_dialog("client/request", "/request", 6)(f)
+        chat = await client(f, "client/request")
+        await chat.say("/request")
+        await chat.press_data("rq:kind:installation")
+        await chat.say("SO-1")
+        await chat.press_data("rq:skip:model")
+        return chat
+
     async def feedback(f: Fuzzer) -> FuzzChat:
         return await signed_off(f, "client/feedback", "ok")
 
@@ -655,7 +666,7 @@ def setups() -> dict[str, Setup]:
         "registering": registering,
         "client": registered,
         "client/report": client_dialog("client/report", "/report", 5),
-        "client/request": client_dialog("client/request", "/request", 6),
+        "client/request": requesting,
         "client/complaint": client_dialog("client/complaint", "/complaint", 0),
         "client/feedback": feedback,
         "client/notfixed": notfixed,
