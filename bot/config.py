@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     # A forum supergroup: alert kind → message_thread_id, e.g. "new_ticket=12,sla=14,default=2".
     manager_topics: bool = False
     manager_topic_ids: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
-    low_stock_threshold: int = Field(default=2, ge=0)  # alert when a request leaves fewer
+    # a part whose total stock falls below its own minimum (parts.csv min_stock, else this) is low
+    min_stock: int = Field(default=2, ge=0)
     timezone: str = "UTC"
     default_locale: str = "en"
     webhook_url: str | None = None

@@ -4,6 +4,9 @@ reply, and sending a ticket's files again."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.events import Attachment, EventKind
 from bot.core.i18n import N_
@@ -16,6 +19,10 @@ from handlers.texts import ticket_ref
 from storage.models import Ticket
 
 DIALOG = "talk"  # the customers' and managers' dialog; engineers write in their job dialog
+MESSAGE_PROMPT = N_(
+    "Type your message to the customer about {ref}, or send a photo, a document, a voice note "
+    "or a video. /cancel to stop."
+)
 ASK_MESSAGE = N_(
     "Please send a text, a photo, a document, a voice note or a video, or /cancel to stop."
 )
@@ -29,6 +36,25 @@ def message(ctx: Context) -> tuple[str, Attachment | None] | None:
     if event.kind is EventKind.ATTACHMENT and event.attachments:
         return event.text, event.attachments[0]
     return None
+
+
+async def start_writing(
+    ctx: Context, ticket: Ticket, step: str, prompt: str, dialog: str = DIALOG, **data: Any
+) -> None:
+    """Start writing about ``ticket`` (if it still takes messages) at ``step`` of ``dialog``
+    (with ``data`` kept in it) and ask for the message."""
+    conversation.may_talk(ticket, ctx.person)
+    ctx.answer()
+    await dialogs.start(ctx, dialog, step, ticket_id=ticket.id, **data)
+    ctx.ask(ctx._(prompt, ref=ticket_ref(ticket)))
+
+
+def message_or_ask(ctx: Context) -> tuple[str, Attachment | None] | None:
+    """:func:`message`, or None after asking again for one."""
+    said = message(ctx)
+    if said is None:
+        ctx.send(ctx._(ASK_MESSAGE))
+    return said
 
 
 async def relay(ctx: Context, said: Said) -> None:

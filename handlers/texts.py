@@ -6,6 +6,7 @@ language.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -13,6 +14,7 @@ from babel.dates import format_skeleton, format_time
 from sqlalchemy import inspect
 
 from bot.core.context import Context
+from bot.core.events import Attachment
 from bot.core.i18n import N_, Translator
 from bot.services.cancelling import Reason
 from bot.services.equipment import Coverage, coverage
@@ -22,6 +24,7 @@ from storage.models import (
     Equipment,
     MaintenancePlan,
     Priority,
+    Site,
     Ticket,
     TicketEvent,
     TicketKind,
@@ -36,12 +39,15 @@ STATUS = {
     TicketStatus.ON_SITE: N_("Engineer on site"),
     TicketStatus.WAITING_PARTS: N_("Waiting for spare parts"),
     TicketStatus.WAITING_CUSTOMER: N_("Waiting for the customer's reply"),
-    TicketStatus.RESOLVED: N_("Resolved, waiting for your confirmation"),
+    TicketStatus.RESOLVED: N_("Resolved, waiting for the customer's confirmation"),
     TicketStatus.CLOSED: N_("Closed"),
     TicketStatus.CANCELLED: N_("Cancelled"),
 }
 # What a customer reads for a status that speaks of them.
-CUSTOMER_STATUS = {TicketStatus.WAITING_CUSTOMER: N_("Waiting for your reply")}
+CUSTOMER_STATUS = {
+    TicketStatus.WAITING_CUSTOMER: N_("Waiting for your reply"),
+    TicketStatus.RESOLVED: N_("Resolved, waiting for your confirmation"),
+}
 
 
 def status_label(t: Translator, status: TicketStatus, staff: bool = True) -> str:
@@ -84,6 +90,39 @@ def cancel_reason(t: Translator, reason: str | None, note: str | None) -> str:
         return t._(CANCEL_REASON[Reason(reason or Reason.OTHER)])
     except ValueError:
         return t._(CANCEL_REASON[Reason.OTHER])
+
+
+def site_label(site: Site | None) -> str | None:
+    """A site as people find it: its name and address."""
+    if site is None:
+        return None
+    return f"{site.name}, {site.address}" if site.address else site.name
+
+
+def description_line(t: Translator, kind: TicketKind, description: str) -> str:
+    """What the customer wrote: the problem of a breakdown, a comment on planned work."""
+    if kind is TicketKind.BREAKDOWN:
+        return t._("Problem: {description}", description=description)
+    return t._("Comment: {comment}", comment=description)
+
+
+def request_lines(
+    t: Translator, site: str | None, order_ref: str | None, preferred_date: str | None
+) -> list[str]:
+    """What a request says of where and when (each line only when known)."""
+    lines = []
+    if site:
+        lines.append(t._("Site: {site}", site=site))
+    if order_ref:
+        lines.append(t._("Order: {order}", order=order_ref))
+    if preferred_date:
+        lines.append(t._("Preferred dates: {dates}", dates=preferred_date))
+    return lines
+
+
+def ticket_request_lines(t: Translator, ticket: Ticket) -> list[str]:
+    """:func:`request_lines` of a ticket (its site, or its equipment's)."""
+    return request_lines(t, site_label(ticket.where), ticket.order_ref, ticket.preferred_date)
 
 
 def equipment_label(item: Equipment) -> str:
@@ -162,13 +201,13 @@ def coverage_words(t: Translator, cover: Coverage) -> list[str]:
 
 
 def ticket_line(ctx: Context, ticket: Ticket) -> str:
-    """One line per ticket in a list: number, equipment, status, age."""
+    """One line per ticket in the customer's list: number, equipment, status, age."""
     age = ctx.t.age(ctx.now() - ticket.created_at)
     return ctx._(
         "{ref} · {equipment} · {status} · {age}",
         ref=ticket_ref(ticket),
         equipment=ticket_equipment(ctx, ticket),
-        status=ctx._(STATUS[ticket.status]),
+        status=status_label(ctx.t, ticket.status, staff=False),
         age=age,
     )
 
@@ -225,15 +264,21 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
     visit = _visit(ctx, event.data or {})
     if visit:
         return visit
-    if staff:
-        return ctx._("Note: {note}", note=event.note or "")
-    return ctx._("Engineer's note added")
+    return ctx._("Note: {note}", note=event.note or "")
 
 
 def visit_time(t: Translator, at: datetime) -> str:
     """A visit's time with its weekday, in the company's zone: ``Fri, Dec 4, 9:00 AM``."""
     day = format_skeleton("MMMEd", at, tzinfo=t.tz, locale=t.locale)
     return f"{day}, {format_time(at, 'short', tzinfo=t.tz, locale=t.locale)}"
+
+
+VISIT_NOTES = ("visit_offered", "visit_agreed", "visit_declined")
+
+
+def visit_note(event: TicketEvent) -> bool:
+    """A timeline note about the visit (which the customer sees, unlike the engineers')."""
+    return any(key in (event.data or {}) for key in VISIT_NOTES)
 
 
 def _visit(ctx: Context, data: dict[str, Any]) -> str:
@@ -262,6 +307,17 @@ def ticket_description(t: Translator, ticket: Ticket) -> str:
     plan = maintenance_plan(ticket)
     if plan is None or ticket.description:
         return ticket.description
+    return maintenance_words(t, plan, due_day(ticket.resolution_due, plan, t.tz))
+
+
+def about_line(t: Translator, ticket: Ticket) -> str | None:
+    """The ticket's description line (:func:`description_line`), or for a planned maintenance
+    job what it was planned under; None when there is neither."""
+    if ticket.description:
+        return description_line(t, ticket.kind, ticket.description)
+    plan = maintenance_plan(ticket)
+    if plan is None:
+        return None
     return maintenance_words(t, plan, due_day(ticket.resolution_due, plan, t.tz))
 
 
@@ -321,3 +377,24 @@ def _message(ctx: Context, event: TicketEvent, staff: bool) -> str:
     if staff:
         return ctx._("💬 To the customer: {text}", text=text)
     return ctx._("💬 Service team: {text}", text=text)
+
+
+def files_text(ctx: Context, files: list[Attachment]) -> str:
+    """``2 photos, 1 voice note``: the files by kind."""
+    counts = Counter(item.kind for item in files)
+    n = counts[AttachmentKind.PHOTO], counts[AttachmentKind.VIDEO]
+    parts = [
+        ctx.ngettext("{n} photo", "{n} photos", n[0]) if n[0] else "",
+        ctx.ngettext("{n} video", "{n} videos", n[1]) if n[1] else "",
+    ]
+    documents, voice = counts[AttachmentKind.DOCUMENT], counts[AttachmentKind.VOICE]
+    if documents:
+        parts.append(ctx.ngettext("{n} document", "{n} documents", documents))
+    if voice:
+        parts.append(ctx.ngettext("{n} voice note", "{n} voice notes", voice))
+    return ", ".join(part for part in parts if part)
+
+
+def files_line(ctx: Context, files: list[Attachment]) -> str | None:
+    """``Attached: 1 photo, 1 voice note`` on a card; None without files."""
+    return ctx._("Attached: {files}", files=files_text(ctx, files)) if files else None

@@ -214,6 +214,9 @@ class Ticket(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     equipment_id: Mapped[int | None] = mapped_column(ForeignKey("equipment.id"), index=True)
     equipment_text: Mapped[str | None] = mapped_column(String(200))
+    # Where the work is, when the customer named the site (an installation has no equipment
+    # yet); otherwise the equipment's site, if any (:attr:`where`).
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     engineer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -243,10 +246,18 @@ class Ticket(Base):
         viewonly=True,
         uselist=False,
     )
+    site: Mapped[Site | None] = relationship(lazy="joined")
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def where(self) -> Site | None:
+        """The site of the work: the one named on the ticket, else the equipment's."""
+        if self.site is not None:
+            return self.site
+        return self.equipment.site if self.equipment is not None else None
 
 
 class AttachmentKind(StrEnum):
@@ -387,10 +398,18 @@ class Warehouse(Base):
 
 
 class Part(Base):
+    """A catalog part, named in English (``name``) and optionally in Russian and Bulgarian.
+    ``min_stock`` is the total below which stock is low (``FIELDBOT_MIN_STOCK`` when unset);
+    ``low_alerted`` says the managers were told it went below, until it is back above."""
+
     __tablename__ = "parts"
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(300))
+    name_ru: Mapped[str | None] = mapped_column(String(300))
+    name_bg: Mapped[str | None] = mapped_column(String(300))
+    min_stock: Mapped[int | None] = mapped_column(Integer)
+    low_alerted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Stock(Base):
@@ -398,6 +417,18 @@ class Stock(Base):
     part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PartStatus(StrEnum):
+    """requested → issued (from a warehouse) or ordered → issued on arrival, or rejected;
+    an issued part is then used on the job or returned to its warehouse."""
+
+    REQUESTED = "requested"
+    ORDERED = "ordered"
+    ISSUED = "issued"
+    REJECTED = "rejected"
+    USED = "used"
+    RETURNED = "returned"
 
 
 class PartRequest(Base):
@@ -408,7 +439,40 @@ class PartRequest(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="requested")
+    status: Mapped[PartStatus] = mapped_column(enum(PartStatus), default=PartStatus.REQUESTED)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    expected_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected
+    handled_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # the last manager
+    ordered_at: Mapped[datetime | None] = mapped_column()
+    issued_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()  # used, returned or rejected
+    # the outbox row of the managers' live alert about it (edited as the request moves)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+
+
+class MovementReason(StrEnum):
+    ISSUED = "issued"
+    RETURNED = "returned"
+    ARRIVED = "arrived"  # an ordered part came in for its request (and is issued at once)
+    IMPORT = "import"
+    ADJUST = "adjust"
+
+
+class StockMovement(Base):
+    """The stock ledger: every change of a warehouse's quantity of a part, who made it and
+    why. The sum of a part's deltas since its import is its stock."""
+
+    __tablename__ = "stock_movements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), index=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    delta: Mapped[int] = mapped_column(Integer)
+    quantity_after: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[MovementReason] = mapped_column(enum(MovementReason))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("part_requests.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Feedback(Base):
@@ -447,6 +511,8 @@ class OutboxMessage(Base):
     # An uploaded file (e.g. the digest chart PNG), sent as a document with ``text`` as caption.
     document: Mapped[bytes | None] = mapped_column(LargeBinary)
     document_name: Mapped[str | None] = mapped_column(String(100))
+    # The uploaded file goes as a photo (shown in the chat) rather than as a document.
+    upload_as_photo: Mapped[bool] = mapped_column(Boolean, default=False)
     kind: Mapped[str] = mapped_column(String(32), default="")
     # The ticket the message is about: a Telegram reply to it is routed to that ticket.
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))

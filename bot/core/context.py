@@ -15,6 +15,7 @@ from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import (
     AnswerCallback,
     Edit,
+    ForceReply,
     InlineKeyboard,
     Markup,
     Reply,
@@ -85,6 +86,12 @@ class Context:
                 thread_id=self.event.thread_id,
             )
         )
+
+    def ask(self, text: str, markup: InlineKeyboard | None = None) -> None:
+        """A question the person answers by typing. In a group their app opens the reply by
+        itself instead of showing ``markup`` (a message has one or the other): with privacy
+        mode on, a bot sees only commands and replies to its messages there."""
+        self.send(text, markup if self.event.chat_type == "private" else ForceReply())
 
     def edit(
         self, text: str, markup: InlineKeyboard | None = None, *, message_id: int | None = None

@@ -55,14 +55,23 @@ class RemoveKeyboard:
     pass
 
 
-Markup = InlineKeyboard | ReplyKeyboard | RemoveKeyboard
+@dataclass(frozen=True, slots=True)
+class ForceReply:
+    """Opens the reply to this message in the person's app. In a group it is how a typed answer
+    reaches the bot at all: with privacy mode on, a bot sees only commands and replies to it."""
+
+    placeholder: str | None = None
+
+
+Markup = InlineKeyboard | ReplyKeyboard | RemoveKeyboard | ForceReply
 
 
 @dataclass(frozen=True, slots=True)
 class Send:
     """A new message. With ``media`` it is those files with ``text`` as the caption: one file
     goes as a photo, document, voice note or video, several as one album (photos and videos,
-    or documents; at most 10, no keyboard)."""
+    or documents; at most 10, no keyboard). ``document`` is a file uploaded from memory: a
+    document, or a photo with ``upload_as_photo`` (a chart to see in the chat)."""
 
     chat_id: int
     text: str
@@ -71,6 +80,7 @@ class Send:
     document: bytes | None = None
     document_name: str | None = None
     thread_id: int | None = None
+    upload_as_photo: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +187,8 @@ def markup_to_json(markup: Markup | None) -> dict[str, Any] | None:
         return None
     if isinstance(markup, RemoveKeyboard):
         return {"remove": True}
+    if isinstance(markup, ForceReply):
+        return {"force_reply": True, "placeholder": markup.placeholder}
     if isinstance(markup, ReplyKeyboard):
         return {
             "keyboard": [[asdict(button) for button in row] for row in markup.rows],
@@ -190,6 +202,8 @@ def markup_from_json(data: dict[str, Any] | None) -> Markup | None:
         return None
     if data.get("remove"):
         return RemoveKeyboard()
+    if data.get("force_reply"):
+        return ForceReply(data.get("placeholder"))
     if "keyboard" in data:
         rows = tuple(tuple(KeyButton(**button) for button in row) for row in data["keyboard"])
         return ReplyKeyboard(rows, one_time=bool(data.get("one_time", True)))

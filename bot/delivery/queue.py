@@ -40,6 +40,7 @@ class Claimed:
     # An edit: the row whose message it changes, and that row's state when this was claimed.
     edit_of: int | None = None
     original: Original | None = None
+    upload_as_photo: bool = False  # the uploaded ``document`` goes as a photo
 
     @property
     def messages(self) -> int:
@@ -66,6 +67,7 @@ class Claimed:
             row.document_name,
             row.edit_of,
             original,
+            bool(row.upload_as_photo),
         )
 
     def reply(self) -> Send | Edit:
@@ -82,6 +84,7 @@ class Claimed:
             document=self.document,
             document_name=self.document_name,
             thread_id=self.thread_id,
+            upload_as_photo=self.upload_as_photo,
         )
 
 

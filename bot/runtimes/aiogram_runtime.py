@@ -25,6 +25,7 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeUnion,
     BufferedInputFile,
+    ForceReply,
     InlineKeyboardMarkup,
     InputMediaDocument,
     InputMediaPhoto,
@@ -53,7 +54,7 @@ ALBUM_ITEMS = {
 
 AIOGRAM = Framework(
     build=lambda kind, value: kind.model_validate(value),
-    markups=(InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove),
+    markups=(InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, ForceReply),
     input_media=lambda item: ALBUM_ITEMS[item["type"]](
         media=item["media"], caption=item["caption"]
     ),

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from bot.core.replies import (
     AnswerCallback,
     Edit,
+    ForceReply,
     InlineKeyboard,
     Markup,
     Reply,
@@ -30,9 +31,10 @@ from bot.runtimes.convert import ALLOWED_UPDATES
 
 # The file name a document reply gets when the handler gave none; the person sees it.
 DEFAULT_DOCUMENT_NAME = "document"
+DEFAULT_PHOTO_NAME = "photo.png"
 
 # The kinds of keyboard, by the first key of their payload; each framework has a class for each.
-MARKUP_KINDS = ("inline_keyboard", "keyboard", "remove_keyboard")
+MARKUP_KINDS = ("inline_keyboard", "keyboard", "remove_keyboard", "force_reply")
 
 Arguments = dict[str, Any]
 # Which of a framework's exceptions mean which of ours, most specific first.
@@ -63,6 +65,9 @@ def api_call(reply: Reply) -> tuple[str, Arguments]:
             items[0]["caption"] = reply.text or None
             group = {"chat_id": reply.chat_id, "media": items}
             return "send_media_group", {**group, "message_thread_id": reply.thread_id}
+        case Send(document=bytes() as data, upload_as_photo=True):
+            upload = Upload(data, reply.document_name or DEFAULT_PHOTO_NAME)
+            return "send_photo", _send(reply, photo=upload, caption=reply.text or None)
         case Send(document=bytes() as data):
             upload = Upload(data, reply.document_name or DEFAULT_DOCUMENT_NAME)
             return "send_document", _send(reply, document=upload, caption=reply.text or None)
@@ -146,6 +151,11 @@ def markup_payload(markup: Markup | None) -> dict[str, Any] | None:
                 "resize_keyboard": True,
                 "one_time_keyboard": markup.one_time,
             }
+        case ForceReply():
+            placeholder = {"input_field_placeholder": markup.placeholder}
+            return {"force_reply": True, "selective": True} | (
+                placeholder if markup.placeholder else {}
+            )
         case _:
             return {"remove_keyboard": True}
 
@@ -172,7 +182,8 @@ class Framework:
         """The arguments with the framework's own objects where it wants them."""
         wrap: dict[str, Callable[[Any], Any]] = {
             "reply_markup": self._markup,
-            "document": lambda value: self.upload(value) if isinstance(value, Upload) else value,
+            "document": self._file,
+            "photo": self._file,
             "media": lambda items: [self.input_media(item) for item in items],
             "scope": self.scope,
             "commands": lambda commands: [self.command(**command) for command in commands],
@@ -181,6 +192,10 @@ class Framework:
             name: wrap[name](value) if value is not None and name in wrap else value
             for name, value in arguments.items()
         }
+
+    def _file(self, value: Any) -> Any:
+        """An upload as the framework's input file; a file id as it is."""
+        return self.upload(value) if isinstance(value, Upload) else value
 
     def _markup(self, payload: dict[str, Any]) -> Any:
         kind = self.markups[MARKUP_KINDS.index(next(iter(payload)))]

@@ -12,6 +12,7 @@ from telegram import (
     Bot,
     BotCommand,
     BotCommandScope,
+    ForceReply,
     InlineKeyboardMarkup,
     InputFile,
     InputMediaDocument,
@@ -49,7 +50,7 @@ ALBUM_ITEMS = {
 
 PTB = Framework(
     build=lambda kind, value: kind.de_json(value),
-    markups=(InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove),
+    markups=(InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, ForceReply),
     input_media=lambda item: ALBUM_ITEMS[item["type"]](
         media=item["media"], caption=item["caption"]
     ),

@@ -40,6 +40,7 @@ CLOSED = N_(
     "{ref} is already closed, so nothing more can be added to it. "
     "If the problem is back or something new is wrong, please report it with /report."
 )
+CLOSED_FOR_STAFF = N_("{ref} is closed or cancelled: messages can no longer be added to it.")
 NOBODY = N_("{ref} has no customer contact who uses this bot, so the message cannot be relayed.")
 MAX_TEXT = 3000
 _REF = re.compile(r"#(\d{1,9})\b")
@@ -66,10 +67,12 @@ class Said:
 
 
 # -- which ticket ---------------------------------------------------------------------------
-def may_talk(ticket: Ticket) -> None:
-    """Refused for a ticket that is closed or cancelled."""
+def may_talk(ticket: Ticket, person: Person) -> None:
+    """Refused for a ticket that is closed or cancelled; the customer is told how to report
+    anew, staff that it is over."""
     if ticket.status in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
-        raise InvalidState(CLOSED, ref=tickets.ticket_ref(ticket))
+        words = CLOSED if person.role is Role.CLIENT else CLOSED_FOR_STAFF
+        raise InvalidState(words, ref=tickets.ticket_ref(ticket))
 
 
 async def customer_ticket(session: AsyncSession, ticket_id: int, person: Person) -> Ticket:
@@ -183,7 +186,7 @@ async def customer_writes(
     them."""
     if person.role is not Role.CLIENT or ticket.customer_id != person.customer_id:
         raise NotFound(NOT_FOUND)
-    may_talk(ticket)
+    may_talk(ticket, person)
     text = _content(text, attachment)
     _keep(session, ticket, person, CUSTOMER, text, attachment, now)
     moved = await jobs.customer_answered(session, ticket, person, now, settings)
@@ -236,7 +239,7 @@ async def staff_writes(
             raise NotFound(NOT_FOUND)
     elif person.role is not Role.MANAGER or question:
         raise NotFound(NOT_FOUND)
-    may_talk(ticket)
+    may_talk(ticket, person)
     text = _content(text, attachment)
     recipient = await customer_contact(session, ticket)
     if recipient is None:

@@ -2,7 +2,8 @@
 
 Days and weeks (Monday to Sunday) are the company's, in its time zone. The digest for a day is
 due once the local clock passes ``FIELDBOT_DIGEST_TIME`` on the following day and is recorded
-in ``alerts_sent`` (kind ``digest``, subject the day) so it goes out once whatever runs it.
+in ``alerts_sent`` (kind ``digest``, subject the day) so it goes out once whatever runs it; a
+day with nothing opened, resolved, closed or rated gets none.
 The chart is drawn with matplotlib's Agg canvas on a private figure (no pyplot state), so it
 may be drawn in a worker thread.
 """
@@ -36,6 +37,14 @@ class DayFigures:
     average_rating: float | None
     ratings: int
     open_now: int
+    resolved_any: int = 0  # resolved that day, with a deadline or without
+    feedback: int = 0  # ratings and comments left that day
+
+    @property
+    def idle(self) -> bool:
+        """Nothing happened that day: no ticket opened, resolved or closed, no feedback (the
+        digest is not sent for such a day)."""
+        return not (self.opened or self.closed or self.resolved_any or self.feedback)
 
     @property
     def sla_met_percent(self) -> float | None:
@@ -83,13 +92,11 @@ async def day_figures(session: AsyncSession, day: date, settings: Settings) -> D
         )
     )
     outcomes = [resolved_at <= due for resolved_at, due in resolved if resolved_at and due]
-    rating_count, rating_average = (
+    rating_count, rating_average, feedback = (
         await session.execute(
-            select(func.count(Feedback.rating), func.avg(Feedback.rating)).where(
-                Feedback.rating.is_not(None),
-                Feedback.created_at >= start,
-                Feedback.created_at < end,
-            )
+            select(
+                func.count(Feedback.rating), func.avg(Feedback.rating), func.count(Feedback.id)
+            ).where(Feedback.created_at >= start, Feedback.created_at < end)
         )
     ).one()
     return DayFigures(
@@ -106,6 +113,8 @@ async def day_figures(session: AsyncSession, day: date, settings: Settings) -> D
         average_rating=float(rating_average) if rating_count else None,
         ratings=int(rating_count or 0),
         open_now=await _count(session, Ticket.status.in_(OPEN_STATUSES)),
+        resolved_any=await _count(session, Ticket.resolved_at >= start, Ticket.resolved_at < end),
+        feedback=int(feedback or 0),
     )
 
 
@@ -150,7 +159,8 @@ class ChartLabels:
 
 
 def chart_png(weeks: Sequence[WeekCounts], labels: ChartLabels) -> bytes:
-    """Opened vs closed per week as side-by-side bars, as PNG bytes."""
+    """Opened vs closed per week as side-by-side bars, as PNG bytes; the count axis has whole
+    numbers only (no "0.5 jobs" on a quiet week)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator

@@ -29,6 +29,7 @@ async def enqueue(
     media: Sequence[Attachment] = (),
     document: bytes | None = None,
     document_name: str | None = None,
+    upload_as_photo: bool = False,
     ticket_id: int | None = None,
 ) -> OutboxMessage:
     """Queue a message; a text over Telegram's limit becomes several rows, in order, with the
@@ -47,6 +48,7 @@ async def enqueue(
             media=[media_to_json(item) for item in media] or None,
             document=document,
             document_name=document_name,
+            upload_as_photo=upload_as_photo and document is not None,
             kind=kind,
             ticket_id=ticket_id,
             created_at=now,

@@ -2,7 +2,9 @@
 and the records behind an export.
 
 The period's tickets are loaded and counted in Python rather than aggregated in SQL, so SQLite
-and PostgreSQL give identical answers (a small company's month is a few hundred rows).
+and PostgreSQL give identical answers (a small company's month is a few hundred rows). The
+figures per engineer are aggregated in SQL; only their median takes the resolve times (two
+timestamps a job) into Python, as SQLite has no median.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from itertools import pairwise
 from statistics import mean
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import jobs
@@ -32,6 +34,7 @@ from storage.models import (
     TicketEvent,
     TicketKind,
     TicketStatus,
+    TimelineKind,
 )
 
 PERIODS = ("today", "week", "month")
@@ -226,6 +229,24 @@ class ResolveTime:
     count: int
 
 
+@dataclass(frozen=True)
+class EngineerFigures:
+    """An engineer's jobs closed in the period: how many, the median time from registering to
+    resolving, how many were fixed the first time (never reopened) and their ratings."""
+
+    person_id: int
+    name: str
+    closed: int
+    median_resolve: timedelta | None
+    first_time_fixed: int
+    average_rating: float | None
+    ratings: int
+
+    @property
+    def first_time_fix_percent(self) -> float:
+        return round(100 * self.first_time_fixed / self.closed, 1) if self.closed else 0.0
+
+
 @dataclass
 class Trends:
     since: datetime
@@ -234,6 +255,69 @@ class Trends:
     customers: list[tuple[str, int]]
     repeats: list[Repeat]
     resolve_times: list[ResolveTime]
+    engineers: list[EngineerFigures] = field(default_factory=list)
+
+
+def _median(values: list[timedelta]) -> timedelta | None:
+    if not values:
+        return None
+    ordered, middle = sorted(values), len(values) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+async def engineer_figures(
+    session: AsyncSession, start: datetime, end: datetime
+) -> list[EngineerFigures]:
+    """Per engineer, the jobs of any kind closed in ``[start, end)``; most jobs first."""
+    reopened = (
+        select(TicketEvent.id)
+        .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == TimelineKind.REOPENED)
+        .exists()
+    )
+    closed = (
+        Ticket.status == TicketStatus.CLOSED,
+        Ticket.closed_at >= start,
+        Ticket.closed_at < end,
+        Ticket.engineer_id.is_not(None),
+    )
+    rows = await session.execute(
+        select(
+            Person.id,
+            Person.name,
+            func.count(Ticket.id),
+            func.sum(case((reopened, 0), else_=1)),
+            func.avg(Feedback.rating),
+            func.count(Feedback.rating),
+        )
+        .select_from(Ticket)
+        .join(Person, Person.id == Ticket.engineer_id)
+        .outerjoin(Feedback, Feedback.ticket_id == Ticket.id)
+        .where(*closed)
+        .group_by(Person.id, Person.name)
+    )
+    spans: dict[int, list[timedelta]] = defaultdict(list)
+    for engineer_id, created_at, resolved_at in await session.execute(
+        select(Ticket.engineer_id, Ticket.created_at, Ticket.resolved_at).where(
+            *closed, Ticket.resolved_at.is_not(None)
+        )
+    ):
+        if engineer_id is not None and resolved_at is not None:
+            spans[engineer_id].append(resolved_at - created_at)
+    found = [
+        EngineerFigures(
+            person_id,
+            name,
+            int(count),
+            _median(spans[person_id]),
+            int(first_time or 0),
+            round(float(rating), 2) if ratings else None,
+            int(ratings),
+        )
+        for person_id, name, count, first_time, rating, ratings in rows
+    ]
+    return sorted(found, key=lambda item: (-item.closed, item.name.casefold(), item.person_id))
 
 
 def _repeats(tickets: Iterable[Ticket], names: dict[int, str], repeat_days: int) -> list[Repeat]:
@@ -274,7 +358,8 @@ async def trends(
     repeat_days: int = REPEAT_DAYS,
     top: int = TOP,
 ) -> Trends:
-    """Breakdowns of the last ``trend_days``: by model and customer, repeats, time to resolve."""
+    """Breakdowns of the last ``trend_days``: by model and customer, repeats, time to resolve;
+    and each engineer's jobs closed in that time (:func:`engineer_figures`)."""
     since = now - timedelta(days=trend_days)
     rows = await session.execute(
         select(Ticket, Customer.name)
@@ -311,7 +396,32 @@ async def trends(
         ranked(customers),
         _repeats(tickets, names, repeat_days),
         resolve_times[:top],
+        await engineer_figures(session, since, now),
     )
+
+
+async def repeat_of(
+    session: AsyncSession, ticket: Ticket, repeat_days: int = REPEAT_DAYS
+) -> tuple[int, datetime] | None:
+    """A breakdown's repeat: the latest other ticket on the same equipment opened within
+    ``repeat_days`` before it (not cancelled), as its number and when it was opened."""
+    if ticket.kind is not TicketKind.BREAKDOWN or ticket.equipment_id is None:
+        return None
+    row = (
+        await session.execute(
+            select(Ticket.id, Ticket.created_at)
+            .where(
+                Ticket.equipment_id == ticket.equipment_id,
+                Ticket.id != ticket.id,
+                Ticket.status != TicketStatus.CANCELLED,
+                Ticket.created_at >= ticket.created_at - timedelta(days=repeat_days),
+                Ticket.created_at <= ticket.created_at,
+            )
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 # -- /engineers -----------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class NewTicket:
     kind: TicketKind = TicketKind.BREAKDOWN
     order_ref: str | None = None
     preferred_date: str | None = None
+    site_id: int | None = None
 
 
 async def create(
@@ -70,6 +71,7 @@ async def create(
         equipment_text=new.equipment_text,
         order_ref=new.order_ref,
         preferred_date=new.preferred_date,
+        site_id=new.site_id,
         reporter_id=reporter.id,
         created_at=now,
         updated_at=now,

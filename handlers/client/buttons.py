@@ -141,6 +141,12 @@ class AsSoonAsPossible(ButtonData, prefix="rq:asap"):
     """The preferred dates: as soon as possible."""
 
 
+class PickSite(ButtonData, prefix="rq:site"):
+    """The customer's site where the work is (checked to be theirs when pressed)."""
+
+    site: int
+
+
 # -- /status ----------------------------------------------------------------------------------
 class StatusPage(ButtonData, prefix="st"):
     """A page of the client's requests (``st:0``, the first, is the main menu's button)."""

@@ -21,13 +21,17 @@ from bot.services.errors import InvalidState
 from bot.services.outbox import media_from_json, media_to_json
 from handlers.client.buttons import PickTicket, WriteToTicket
 from handlers.common.start import require_registration
-from handlers.talk import ASK_MESSAGE, DIALOG, message, relay
+from handlers.talk import DIALOG, message, message_or_ask, relay, start_writing
 from handlers.texts import ticket_ref
 from storage.models import Role, Ticket
 
 router = Router()
 CLIENTS = (Role.CLIENT,)
 WRITE, PICK = "customer", "pick"
+PROMPT = N_(
+    "Write your message about {ref}: a text, a photo, a document, a voice note or a video. "
+    "/cancel to stop."
+)
 GONE = N_("That message was already added to a request, or dropped.")
 
 
@@ -44,23 +48,13 @@ async def write_pressed(ctx: Context, button: WriteToTicket) -> None:
     if not await require_registration(ctx):
         return
     ticket = await conversation.customer_ticket(ctx.session, button.ticket, ctx.person)
-    conversation.may_talk(ticket)
-    ctx.answer()
-    await dialogs.start(ctx, DIALOG, WRITE, ticket_id=ticket.id)
-    ctx.send(
-        ctx._(
-            "Write your message about {ref}: a text, a photo, a document, a voice note or a "
-            "video. /cancel to stop.",
-            ref=ticket_ref(ticket),
-        )
-    )
+    await start_writing(ctx, ticket, WRITE, PROMPT)
 
 
 @router.dialog(DIALOG, step=WRITE, roles=CLIENTS)
 async def written(ctx: Context) -> None:
-    said = message(ctx)
+    said = message_or_ask(ctx)
     if said is None:
-        ctx.send(ctx._(ASK_MESSAGE))
         return
     assert ctx.dialog is not None
     async with ending_dialog():

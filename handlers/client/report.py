@@ -8,8 +8,6 @@ QR sticker on a machine (``/start eq_<id>``) starts with that machine chosen.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from bot.core import dialogs
 from bot.core.buttons import parse_int
 from bot.core.context import Context
@@ -25,7 +23,7 @@ from handlers.client.buttons import EquipmentLink, PhotosDone, ReportOther, Urge
 from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
 from handlers.client.equipment_picker import EQUIPMENT, Picker, show_equipment
 from handlers.common.help import main_menu
-from handlers.texts import PRIORITY, ticket_ref
+from handlers.texts import PRIORITY, files_text, ticket_ref
 from storage.models import AttachmentKind, Priority
 
 MAX_PHOTOS = 10
@@ -43,22 +41,6 @@ def attached(values: Values) -> list[Attachment]:
         Attachment(AttachmentKind.PHOTO, item) if isinstance(item, str) else media_from_json(item)
         for item in values.get("photos", [])
     ]
-
-
-def files_text(ctx: Context, files: list[Attachment]) -> str:
-    """``2 photos, 1 voice note``: the files by kind."""
-    counts = Counter(item.kind for item in files)
-    n = counts[AttachmentKind.PHOTO], counts[AttachmentKind.VIDEO]
-    parts = [
-        ctx.ngettext("{n} photo", "{n} photos", n[0]) if n[0] else "",
-        ctx.ngettext("{n} video", "{n} videos", n[1]) if n[1] else "",
-    ]
-    documents, voice = counts[AttachmentKind.DOCUMENT], counts[AttachmentKind.VOICE]
-    if documents:
-        parts.append(ctx.ngettext("{n} document", "{n} documents", documents))
-    if voice:
-        parts.append(ctx.ngettext("{n} voice note", "{n} voice notes", voice))
-    return ", ".join(part for part in parts if part)
 
 
 def show_photos(ctx: Context, values: Values) -> str:

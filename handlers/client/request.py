@@ -2,9 +2,11 @@
 the database (see draft.py).
 
 Steps: ``kind`` → for an installation ``order`` (the sales order reference) and ``model``
-(optional), otherwise ``equipment`` (their own, or typed) → ``dates`` (free text or "As soon
-as possible") → ``comment`` (optional) → ``confirm``, the summary, where any part can be
-changed before sending. A new kind drops what belonged to the old one and asks for its own.
+(optional), otherwise ``equipment`` (their own, or typed) → ``site`` (buttons, only when the
+customer has more than one site and no registered equipment tells it) → ``dates`` (free text
+or "As soon as possible") → ``comment`` (optional) → ``confirm``, the summary, where any part
+can be changed before sending. A new kind drops what belonged to the old one and asks for its
+own.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from bot.services import requests
 from bot.services.matching import fold
 from handlers import notices
 from handlers.client import buttons
-from handlers.client.buttons import AsSoonAsPossible, Kind, Skip
+from handlers.client.buttons import AsSoonAsPossible, Kind, PickSite, Skip
 from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
 from handlers.client.equipment_picker import EQUIPMENT, Picker, show_equipment
 from handlers.common.help import main_menu
-from handlers.texts import KIND, ticket_ref
-from storage.models import TicketKind
+from handlers.texts import KIND, site_label, ticket_ref
+from storage.models import Site, TicketKind
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,16 @@ def show_model(ctx: Context, values: Values) -> str:
     return ctx._("Model: {model}", model=values.get("equipment_label") or "—")
 
 
+def needs_site(values: Values) -> bool:
+    """The site is asked when the customer has several and no equipment of theirs (with its
+    own site) was picked: an installation, or equipment typed by name."""
+    return int(values.get("site_count") or 0) > 1 and not values.get("equipment_id")
+
+
+def show_site(ctx: Context, values: Values) -> str:
+    return ctx._("Site: {site}", site=values.get("site_label") or "—")
+
+
 def show_dates(ctx: Context, values: Values) -> str:
     return ctx._("Preferred dates: {dates}", dates=values.get("preferred_date", ""))
 
@@ -85,10 +97,11 @@ REQUEST = Draft(
         Part("order", N_("Change order"), show_order, is_installation),
         Part("model", N_("Change model"), show_model, is_installation),
         Part(EQUIPMENT, N_("Change equipment"), show_equipment, is_not_installation),
+        Part("site", N_("Change site"), show_site, needs_site),
         Part("dates", N_("Change dates"), show_dates),
         Part("comment", N_("Change comment"), show_comment),
     ),
-    rows=(("kind", "order", "model", EQUIPMENT), ("dates", "comment")),
+    rows=(("kind", "order", "model", EQUIPMENT), ("site", "dates", "comment")),
     check=N_("Please check your request:"),
     gone=N_("This request is already sent or cancelled."),
     press_send=N_("Press Send to register the request, or choose what to change."),
@@ -131,7 +144,10 @@ async def kind_pressed(ctx: Context, button: Kind) -> None:
     if REQUEST.require(ctx) != "kind" or button.kind not in requests.REQUEST_KINDS:
         REQUEST.stale(ctx)
         return
+    assert ctx.person.customer_id is not None
+    count = len(await requests.sites(ctx.session, ctx.person.customer_id))
     changed = REQUEST.values(ctx).get("kind") != button.kind.value
+    dialogs.move(ctx, "kind", site_count=count)
     if changed:
         dialogs.move(
             ctx,
@@ -189,6 +205,53 @@ async def equipment_typed(ctx: Context, text: str) -> None:
     await PICKER.suggest(ctx, text)
 
 
+# -- the site ------------------------------------------------------------------------------------
+SITE_LABEL_LIMIT = 60
+
+
+@REQUEST.asks("site")
+async def ask_site(ctx: Context) -> None:
+    assert ctx.person.customer_id is not None
+    rows = [
+        [Button((site_label(site) or "")[:SITE_LABEL_LIMIT], PickSite(site=site.id).pack())]
+        for site in await requests.sites(ctx.session, ctx.person.customer_id)
+    ]
+    ctx.send(ctx._("At which of your sites?"), inline(*rows, [REQUEST.cancel_button(ctx)]))
+
+
+@REQUEST.answers("site")
+async def site_typed(ctx: Context, text: str) -> None:
+    """A site typed by its name (or part of it, when only one matches); else the buttons."""
+    assert ctx.person.customer_id is not None
+    typed = fold(text)
+    own = await requests.sites(ctx.session, ctx.person.customer_id)
+    exact = [site for site in own if fold(site.name) == typed]
+    partial = [site for site in own if typed in fold(site_label(site) or "")]
+    found = exact or (partial if len(partial) == 1 else [])
+    if found:
+        await site_chosen(ctx, found[0])
+        return
+    ctx.send(ctx._("Please choose the site with the buttons."))
+    await ask_site(ctx)
+
+
+@router.callback(PickSite, roles=CLIENTS)
+async def site_pressed(ctx: Context, button: PickSite) -> None:
+    if REQUEST.require(ctx) != "site":
+        REQUEST.stale(ctx)
+        return
+    assert ctx.person.customer_id is not None
+    site = await requests.site_of(ctx.session, button.site, ctx.person.customer_id)
+    if site is None:
+        ctx.send(ctx._("That site is not available. Please choose from the list."))
+        return
+    await site_chosen(ctx, site)
+
+
+async def site_chosen(ctx: Context, site: Site) -> None:
+    await REQUEST.answered(ctx, "site", site_id=site.id, site_label=site_label(site))
+
+
 # -- dates and comment ----------------------------------------------------------------------------
 @REQUEST.asks("dates")
 async def ask_dates(ctx: Context) -> None:
@@ -220,6 +283,9 @@ async def comment_typed(ctx: Context, text: str) -> None:
 @REQUEST.sends
 async def send_request(ctx: Context) -> None:
     values = REQUEST.values(ctx)
+    if needs_site(values) and not values.get("site_id"):
+        await REQUEST.ask(ctx, "site")  # a change made the site matter: ask it, then back here
+        return
     request = requests.ServiceRequest(
         kind=TicketKind(values["kind"]),
         equipment_id=values.get("equipment_id"),
@@ -227,6 +293,7 @@ async def send_request(ctx: Context) -> None:
         order_ref=values.get("order_ref"),
         preferred_date=values.get("preferred_date"),
         comment=values.get("comment") or "",
+        site_id=values.get("site_id") if needs_site(values) else None,
     )
     ticket = await requests.create(ctx.session, ctx.person, request, ctx.now(), ctx.settings)
     await notices.new_ticket(ctx, ticket)

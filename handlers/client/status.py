@@ -6,24 +6,27 @@ from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from bot.services import cancelling, holidays, sla, tickets, visits
+from bot.services import cancelling, holidays, parts, sla, tickets, visits
+from handlers import part_texts
 from handlers.client.buttons import CancelTicket, StatusPage, TicketDetails, WriteToTicket
 from handlers.common.buttons import AnotherVisitTime, PickVisit
 from handlers.common.start import require_registration
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
+    about_line,
     coverage_lines,
+    files_line,
     status_label,
-    ticket_description,
     ticket_equipment,
     ticket_heading,
     ticket_line,
     ticket_ref,
     timeline_line,
     visit_line,
+    visit_note,
     visit_time,
 )
-from storage.models import Role, Ticket, TicketStatus
+from storage.models import Role, Ticket, TicketStatus, TimelineKind
 
 router = Router()
 CLIENTS = (Role.CLIENT,)
@@ -90,14 +93,20 @@ async def details(ctx: Context, ticket: Ticket) -> str:
     if visit:
         lines.append(visit)
     lines += await deadline_lines(ctx, ticket)
-    description = ticket_description(ctx.t, ticket)
-    lines.append(ctx._("Problem: {description}", description=description))
-    photo_count = len(await tickets.attachments(ctx.session, ticket.id))
-    if photo_count:
-        lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
+    if about := about_line(ctx.t, ticket):
+        lines.append(about)
+    if files := files_line(ctx, await tickets.attachments(ctx.session, ticket.id)):
+        lines.append(files)
+    lines += part_texts.used_lines(ctx.t, await parts.used_on(ctx.session, ticket.id))
     lines += ["", ctx._("Timeline:")]
+    # The engineers' notes are the service team's own: the customer sees neither their words
+    # nor that one was written.
+    events = await tickets.timeline(ctx.session, ticket.id)
+    # (the visit's lines are notes too, but both sides made them)
     lines += [
-        timeline_line(ctx, event) for event in await tickets.timeline(ctx.session, ticket.id)
+        timeline_line(ctx, event)
+        for event in events
+        if event.kind is not TimelineKind.NOTE or visit_note(event)
     ]
     return "\n".join(lines)
 

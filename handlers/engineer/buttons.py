@@ -183,3 +183,15 @@ class PickPart(ButtonData, prefix="pq:pick"):
 
 class CancelParts(ButtonData, prefix="pq:cancel"):
     ticket: int
+
+
+class UsedPart(ButtonData, prefix="pq:used"):
+    """On the job card: the issued part (of this request) was fitted on the job."""
+
+    request: int
+
+
+class ReturnPart(ButtonData, prefix="pq:ret"):
+    """On the job card: the issued part was not needed and goes back to its warehouse."""
+
+    request: int

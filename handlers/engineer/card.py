@@ -13,7 +13,7 @@ fresh copy.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -24,9 +24,9 @@ from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
-from bot.services import jobs, tickets
+from bot.services import jobs, parts, tickets
 from bot.services.errors import InvalidState
-from handlers import notices
+from handlers import notices, part_texts
 from handlers.common.buttons import ProposeVisit
 from handlers.engineer.buttons import (
     AddNote,
@@ -49,15 +49,17 @@ from handlers.engineer.buttons import (
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
     STATUS,
+    about_line,
     coverage_lines,
-    ticket_description,
+    files_line,
+    request_lines,
     ticket_heading,
     ticket_model,
     ticket_ref,
     visit_line,
     visit_time,
 )
-from storage.models import Role, Ticket, TicketStatus
+from storage.models import Part, PartRequest, Role, Ticket, TicketStatus
 
 router = Router()
 ENGINEERS = (Role.ENGINEER,)
@@ -88,15 +90,18 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
         ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])),
         ctx._("Customer: {customer}", customer=await jobs.customer_name(ctx.session, ticket)),
     ]
-    equipment = ticket.equipment
+    equipment, site = ticket.equipment, ticket.where
     if equipment is not None:
         label = f"{equipment.model.name} · {equipment.serial}"
         lines.append(ctx._("Equipment: {equipment}", equipment=label))
         lines += coverage_lines(ctx, equipment, ctx.now().astimezone(ctx.t.tz).date())
-        if equipment.site is not None and equipment.site.address:
-            lines.append(ctx._("Address: {address}", address=equipment.site.address))
     else:
         lines.append(ctx._("Equipment: {equipment}", equipment=ticket_model(ctx, ticket)))
+    lines += request_lines(
+        ctx.t, site.name if site is not None else None, ticket.order_ref, ticket.preferred_date
+    )
+    if site is not None and site.address:
+        lines.append(ctx._("Address: {address}", address=site.address))
     distance = jobs.distance_to(ctx.person, ticket)
     if distance is not None:
         lines.append(ctx._("Distance: {distance}", distance=distance_text(ctx, distance)))
@@ -104,17 +109,18 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
         phone = await jobs.contact_phone(ctx.session, ticket)
         if phone:
             lines.append(ctx._("Contact phone: +{phone}", phone=phone.lstrip("+")))
-    lines.append(ctx._("Problem: {description}", description=ticket_description(ctx.t, ticket)))
+    if about := about_line(ctx.t, ticket):
+        lines.append(about)
     lines += await progress_lines(ctx, ticket)
+    lines += part_texts.request_lines(ctx.t, await parts.requests_for(ctx.session, ticket.id))
     return "\n".join(lines)
 
 
 async def progress_lines(ctx: Context, ticket: Ticket) -> list[str]:
     """Photos, the ETA and the deadline: what has happened on the job so far."""
     lines = []
-    photo_count = len(await tickets.attachments(ctx.session, ticket.id))
-    if photo_count:
-        lines.append(ctx.ngettext("{n} photo attached", "{n} photos attached", photo_count))
+    if files := files_line(ctx, await tickets.attachments(ctx.session, ticket.id)):
+        lines.append(files)
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
         lines.append(ctx._("Your ETA: {time}", time=ctx.t.datetime(ticket.eta)))
     visit = visit_line(ctx.t, ticket)
@@ -129,9 +135,14 @@ async def progress_lines(ctx: Context, ticket: Ticket) -> list[str]:
     return lines
 
 
-def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard:
+def card_buttons(
+    ctx: Context,
+    ticket: Ticket,
+    files: int = 0,
+    requests: Sequence[tuple[PartRequest, Part]] = (),
+) -> InlineKeyboard:
     """Actions that fit the job's status, plus the tests/parts/resolve flows, talking to the
-    customer and the job's ``files``."""
+    customer, the job's ``files``, and Used/Return for each part issued to it."""
     tid, status = ticket.id, ticket.status
     rows: list[list[Button]] = []
     if status is TicketStatus.ASSIGNED:
@@ -161,6 +172,7 @@ def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard
         rows.append([Button(ctx._("📅 Propose a visit"), ProposeVisit(ticket=tid).pack())])
         rows.append([Button(ctx._("✅ Resolve"), ResolveJob(ticket=tid).pack())])
         rows.append([Button(ctx._("↩ Hand back"), HandBack(ticket=tid).pack())])
+    rows += part_texts.issued_buttons(ctx.t, requests)  # even once resolved
     if files:
         label = ctx._("📎 Attachments ({n})", n=files)
         rows.append([Button(label, JobFiles(ticket=tid).pack())])
@@ -170,8 +182,9 @@ def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard
 
 async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
     files = len(await tickets.attachments(ctx.session, ticket.id))
+    requests = await parts.requests_for(ctx.session, ticket.id)
     (ctx.edit if in_place else ctx.send)(
-        await card_text(ctx, ticket, mine=True), card_buttons(ctx, ticket, files)
+        await card_text(ctx, ticket, mine=True), card_buttons(ctx, ticket, files, requests)
     )
 
 
@@ -192,7 +205,9 @@ async def refresh_card(ctx: Context, ticket: Ticket, message_id: int | None) -> 
         await show_card(ctx, ticket)
         return
     text = await card_text(ctx, ticket, mine=True)
-    ctx.edit(text, card_buttons(ctx, ticket), message_id=message_id)
+    files = len(await tickets.attachments(ctx.session, ticket.id))
+    requests = await parts.requests_for(ctx.session, ticket.id)
+    ctx.edit(text, card_buttons(ctx, ticket, files, requests), message_id=message_id)
 
 
 async def wrong_step(ctx: Context, ticket: Ticket) -> None:

@@ -10,49 +10,51 @@ from bot.core.i18n import N_
 from bot.core.router import Router
 from bot.services import conversation, jobs
 from handlers.engineer.buttons import AskCustomer, JobFiles, MessageCustomer
-from handlers.engineer.card import DIALOG, ENGINEERS, job_step, my_job, show_card, wrong_step
-from handlers.talk import ASK_MESSAGE, message, relay, send_files
-from handlers.texts import ticket_ref
+from handlers.engineer.card import (
+    DIALOG,
+    ENGINEERS,
+    card_message,
+    from_card,
+    job_step,
+    my_job,
+    refresh_card,
+    wrong_step,
+)
+from handlers.talk import MESSAGE_PROMPT, message_or_ask, relay, send_files, start_writing
 from storage.models import Ticket
 
 router = Router()
-MESSAGE_PROMPT = N_(
-    "Type your message to the customer about {ref}, or send a photo, a document, a voice note "
-    "or a video. /cancel to stop."
-)
 QUESTION_PROMPT = N_(
     "Type your question to the customer about {ref}. The job waits for their answer, with the "
     "deadline paused; their reply puts it back. /cancel to stop."
 )
 
 
-async def start_writing(ctx: Context, ticket_id: int, step: str, prompt: str) -> None:
+async def start_on_job(ctx: Context, ticket_id: int, step: str, prompt: str) -> None:
     ticket = await my_job(ctx, ticket_id)
     fits = jobs.ASKING if step == "ask" else jobs.WORKING_STATUSES
     if ticket.status not in fits:
         await wrong_step(ctx, ticket)
         return
-    ctx.answer()
-    await dialogs.start(ctx, DIALOG, step, ticket_id=ticket.id)
-    ctx.send(ctx._(prompt, ref=ticket_ref(ticket)))
+    await start_writing(ctx, ticket, step, prompt, dialog=DIALOG, **from_card(ctx))
 
 
 @router.callback(MessageCustomer, roles=ENGINEERS)
 async def message_pressed(ctx: Context, button: MessageCustomer) -> None:
-    await start_writing(ctx, button.ticket, "message", MESSAGE_PROMPT)
+    await start_on_job(ctx, button.ticket, "message", MESSAGE_PROMPT)
 
 
 @router.callback(AskCustomer, roles=ENGINEERS)
 async def ask_pressed(ctx: Context, button: AskCustomer) -> None:
-    await start_writing(ctx, button.ticket, "ask", QUESTION_PROMPT)
+    await start_on_job(ctx, button.ticket, "ask", QUESTION_PROMPT)
 
 
 async def write(ctx: Context, ticket: Ticket, question: bool) -> None:
-    said = message(ctx)
+    said = message_or_ask(ctx)
     if said is None:
-        ctx.send(ctx._(ASK_MESSAGE))
         return
     text, attachment = said
+    card = card_message(ctx)
     await dialogs.end(ctx)
     done = await conversation.staff_writes(
         ctx.session,
@@ -65,8 +67,7 @@ async def write(ctx: Context, ticket: Ticket, question: bool) -> None:
         question=question,
     )
     await relay(ctx, done)
-    if question:
-        await show_card(ctx, ticket)
+    await refresh_card(ctx, ticket, card)
 
 
 @job_step(router, "message")

@@ -1,4 +1,6 @@
-"""Part requests from a job: search the catalog, see stock per warehouse, ask for a quantity.
+"""Part requests from a job: search the catalog (names in every language), see stock per
+warehouse, ask for a quantity; then, once a manager issued the part, mark it used on the job
+or return it from the job card.
 
 Dialog ``parts`` (data ``ticket_id``, ``part_id``): steps ``query`` (a typed name or number)
 and ``quantity``. After a request on site, the job card's own Waiting-for-parts button.
@@ -16,8 +18,16 @@ from bot.services import parts
 from bot.services.errors import NotFound
 from handlers import notices
 from handlers.answers import typed
-from handlers.engineer.buttons import CancelParts, Move, MoveJob, PickPart, RequestParts
-from handlers.engineer.card import ENGINEERS
+from handlers.engineer.buttons import (
+    CancelParts,
+    Move,
+    MoveJob,
+    PickPart,
+    RequestParts,
+    ReturnPart,
+    UsedPart,
+)
+from handlers.engineer.card import ENGINEERS, show_card
 from handlers.texts import ticket_ref
 from storage.models import Part, PartRequest, Ticket, TicketStatus
 
@@ -84,7 +94,10 @@ async def query_typed(ctx: Context) -> None:
 def hit_button(ctx: Context, ticket_id: int, hit: parts.PartHit) -> Button:
     part = hit.part
     label = ctx._(
-        "{number} · {name} (in stock: {n})", number=part.number, name=part.name[:40], n=hit.total
+        "{number} · {name} (in stock: {n})",
+        number=part.number,
+        name=parts.part_name(part, ctx.t.locale)[:40],
+        n=hit.total,
     )
     return Button(label, PickPart(ticket=ticket_id, part=part.id).pack())
 
@@ -101,7 +114,8 @@ async def pick(ctx: Context, button: PickPart) -> None:
         ctx.send(ctx._("That part is not in the catalog. Please choose from the list."))
         return
     stock = await parts.stock_by_warehouse(ctx.session, part.id)
-    lines = [ctx._("{number} · {name}", number=part.number, name=part.name)]
+    name = parts.part_name(part, ctx.t.locale)
+    lines = [ctx._("{number} · {name}", number=part.number, name=name)]
     if stock:
         lines.append(ctx._("In stock:"))
         lines += [
@@ -150,8 +164,36 @@ def confirm(ctx: Context, ticket: Ticket, part: Part, request: PartRequest) -> N
             "Requested for {ref}: {number} · {name} × {n}. The service office will arrange it.",
             ref=ticket_ref(ticket),
             number=part.number,
-            name=part.name,
+            name=parts.part_name(part, ctx.t.locale),
             n=request.quantity,
         ),
         inline(*rows),
     )
+
+
+# -- an issued part: used on the job, or returned ---------------------------------------------
+@router.callback(UsedPart, roles=ENGINEERS)
+async def used(ctx: Context, button: UsedPart) -> None:
+    moved = await parts.use(ctx.session, button.request, ctx.person, ctx.now())
+    await notices.part_moved(ctx, moved)
+    ctx.answer(
+        ctx._(
+            "Marked as used: {number} × {n}.", number=moved.part.number, n=moved.request.quantity
+        )
+    )
+    await show_card(ctx, moved.ticket, in_place=True)
+
+
+@router.callback(ReturnPart, roles=ENGINEERS)
+async def give_back(ctx: Context, button: ReturnPart) -> None:
+    moved = await parts.give_back(ctx.session, button.request, ctx.person, ctx.now(), ctx.settings)
+    await notices.part_moved(ctx, moved)
+    ctx.answer(
+        ctx._(
+            "Returned to {warehouse}: {number} × {n}.",
+            warehouse=moved.warehouse.name if moved.warehouse else "—",
+            number=moved.part.number,
+            n=moved.request.quantity,
+        )
+    )
+    await show_card(ctx, moved.ticket, in_place=True)

@@ -14,8 +14,9 @@ def modules() -> tuple[ModuleType, ...]:
         export,
         invite,
         open,
+        parts,
         review,
         stats,
     )
 
-    return (open, card, conversation, cancelling, review, stats, export, invite)
+    return (open, card, conversation, cancelling, parts, review, stats, export, invite)

@@ -165,3 +165,54 @@ class ReviewConfirm(ButtonData, prefix="mg:rv:new"):
     """On a new-customer alert: it is a new customer indeed."""
 
     customer: int
+
+
+# -- part requests (handlers.manager.parts), on the managers' part-request alert -------------
+class ShowPartRequest(ButtonData, prefix="pr:show"):
+    """On the ticket card: the part request with its Issue/Order/Reject buttons (as its alert,
+    for a manager without the managers' chat at hand)."""
+
+    request: int
+
+
+class IssuePart(ButtonData, prefix="pr:iss"):
+    """Issue the request from this warehouse (the stock goes down)."""
+
+    request: int
+    warehouse: int
+
+
+class OrderPart(ButtonData, prefix="pr:ord"):
+    """Order the part: asks for the expected date (buttons, or typed)."""
+
+    request: int
+
+
+class OrderIn(ButtonData, prefix="pr:due"):
+    """Ordered, expected in ``days`` days (1 = tomorrow)."""
+
+    request: int
+    days: int
+
+
+class PartArrived(ButtonData, prefix="pr:arr"):
+    """The ordered part arrived: asks at which warehouse, and issues it."""
+
+    request: int
+
+
+class ArrivedAt(ButtonData, prefix="pr:at"):
+    request: int
+    warehouse: int
+
+
+class RejectPart(ButtonData, prefix="pr:rej"):
+    """Reject the request: asks for the reason."""
+
+    request: int
+
+
+class KeepPartRequest(ButtonData, prefix="pr:keep"):
+    """Leave the request as it is (ends the order or reject dialog)."""
+
+    request: int

@@ -26,7 +26,7 @@ DIALOG = "mcancel"
 async def cancel_pressed(ctx: Context, button: CancelTicketByManager) -> None:
     ticket = await cancelling.cancellable_by_manager(ctx.session, button.ticket, ctx.person)
     await dialogs.start(ctx, DIALOG, "reason", ticket_id=ticket.id)
-    ctx.send(
+    ctx.ask(
         ctx._(
             "Why is {ref} cancelled? Type the reason; the customer and the engineer will read it.",
             ref=ticket_ref(ticket),

@@ -7,15 +7,17 @@ card shows how it stands now.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
-from bot.services import assignments, tickets
+from bot.services import assignments, parts, tickets
 from bot.services.errors import InvalidState, NotFound
-from handlers import notices
+from handlers import notices, part_texts
 from handlers.common.buttons import ProposeVisit
 from handlers.keyboards import pager
 from handlers.manager.buttons import (
@@ -24,13 +26,14 @@ from handlers.manager.buttons import (
     Candidates,
     OpenList,
     OpenTicket,
+    ShowPartRequest,
     TicketFiles,
     WriteCustomer,
 )
 from handlers.manager.chat import MANAGERS, show
 from handlers.notices.facts import brief, brief_lines
 from handlers.texts import STATUS, ticket_heading, ticket_ref, timeline_line
-from storage.models import Person, Ticket, TicketEvent, TicketStatus
+from storage.models import Part, PartRequest, Person, Ticket, TicketEvent, TicketStatus
 
 router = Router()
 TIMELINE_TAIL = 6
@@ -89,6 +92,7 @@ async def card_text(ctx: Context, ticket: Ticket) -> str:
         lines.append(ctx._("Deadline paused while waiting for parts"))
     elif ticket.is_open and ticket.resolution_due is not None:
         lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+    lines += part_texts.request_lines(ctx.t, await parts.requests_for(ctx.session, ticket.id))
     timeline = await tickets.timeline(ctx.session, ticket.id)
     if timeline:
         names = await actor_names(ctx, timeline)
@@ -108,7 +112,12 @@ async def actor_names(ctx: Context, events: list[TicketEvent]) -> dict[int, str]
     return {person_id: name for person_id, name in rows.all()}
 
 
-def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard:
+def card_buttons(
+    ctx: Context,
+    ticket: Ticket,
+    files: int = 0,
+    requests: Sequence[tuple[PartRequest, Part]] = (),
+) -> InlineKeyboard:
     rows: list[list[Button]] = []
     if ticket.status in assignments.RESTART:
         label = ctx._("👷 Reassign") if ticket.engineer_id else ctx._("👷 Assign")
@@ -119,6 +128,16 @@ def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard
     if files:
         label = ctx._("📎 Attachments ({n})", n=files)
         rows.append([Button(label, TicketFiles(ticket=ticket.id).pack())])
+    rows += [
+        [
+            Button(
+                ctx._("📦 Decide on {number}", number=part.number),
+                ShowPartRequest(request=request.id).pack(),
+            )
+        ]
+        for request, part in requests
+        if request.status in parts.PENDING
+    ]
     if ticket.is_open:
         propose = ProposeVisit(ticket=ticket.id).pack()
         rows.append([Button(ctx._("📅 Propose a visit"), propose)])
@@ -130,7 +149,8 @@ def card_buttons(ctx: Context, ticket: Ticket, files: int = 0) -> InlineKeyboard
 
 async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
     files = len(await tickets.attachments(ctx.session, ticket.id))
-    show(ctx, await card_text(ctx, ticket), card_buttons(ctx, ticket, files), in_place)
+    requests = await parts.requests_for(ctx.session, ticket.id)
+    show(ctx, await card_text(ctx, ticket), card_buttons(ctx, ticket, files, requests), in_place)
 
 
 # -- choosing the engineer ------------------------------------------------------------------------

@@ -11,8 +11,7 @@ from bot.services import conversation
 from handlers.manager.buttons import TicketFiles, WriteCustomer
 from handlers.manager.card import existing
 from handlers.manager.chat import MANAGERS
-from handlers.talk import ASK_MESSAGE, DIALOG, message, relay, send_files
-from handlers.texts import ticket_ref
+from handlers.talk import DIALOG, MESSAGE_PROMPT, message_or_ask, relay, send_files, start_writing
 
 router = Router()
 WRITE = "manager"
@@ -21,23 +20,13 @@ WRITE = "manager"
 @router.callback(WriteCustomer, roles=MANAGERS)
 async def write_pressed(ctx: Context, button: WriteCustomer) -> None:
     ticket = await conversation.staff_ticket(ctx.session, button.ticket, ctx.person)
-    conversation.may_talk(ticket)
-    ctx.answer()
-    await dialogs.start(ctx, DIALOG, WRITE, ticket_id=ticket.id)
-    ctx.send(
-        ctx._(
-            "Type your message to the customer about {ref}, or send a photo, a document, a "
-            "voice note or a video. /cancel to stop.",
-            ref=ticket_ref(ticket),
-        )
-    )
+    await start_writing(ctx, ticket, WRITE, MESSAGE_PROMPT)
 
 
 @router.dialog(DIALOG, step=WRITE, roles=MANAGERS)
 async def written(ctx: Context) -> None:
-    said = message(ctx)
+    said = message_or_ask(ctx)
     if said is None:
-        ctx.send(ctx._(ASK_MESSAGE))
         return
     assert ctx.dialog is not None
     text, attachment = said

@@ -1,5 +1,7 @@
 """/export [week|month|YYYY-MM-DD..YYYY-MM-DD]: the tickets opened in a period, with their
 timeline, test results and ratings, as a CSV and an XLSX document in the reader's language.
+The workbook also has the tickets' part requests (Parts) and the stock movements of the period
+(Stock movements); the part requests come as a CSV of their own too, when there are any.
 
 Without a period it offers :class:`~handlers.manager.buttons.ExportPeriod` buttons.
 """
@@ -12,7 +14,7 @@ from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from bot.services import checklists, exports, reports
+from bot.services import checklists, exports, parts, reports
 from bot.services.exports import Cell, Sheet
 from handlers.manager.buttons import ExportPeriod, Span
 from handlers.manager.chat import MANAGERS
@@ -24,7 +26,14 @@ from handlers.texts import (
     ticket_description,
     ticket_ref,
 )
-from storage.models import AttachmentKind, TestResult, TicketEvent, TimelineKind
+from storage.models import (
+    AttachmentKind,
+    MovementReason,
+    PartStatus,
+    TestResult,
+    TicketEvent,
+    TimelineKind,
+)
 
 router = Router()
 DEFAULT_PERIOD = "month"
@@ -56,6 +65,10 @@ TICKET_HEADERS = (
     N_("Customer"),
     N_("Equipment"),
     N_("Serial number"),
+    N_("Site"),
+    N_("Address"),
+    N_("Order"),
+    N_("Preferred dates"),
     N_("Engineer"),
     N_("Description"),
     N_("Visit"),
@@ -70,6 +83,47 @@ TICKET_HEADERS = (
     N_("Timeline"),
 )
 TIMELINE_HEADERS = (N_("Number"), N_("Time"), N_("Event"), N_("Status"), N_("Who"), N_("Note"))
+PART_HEADERS = (
+    N_("Number"),
+    N_("Part number"),
+    N_("Part"),
+    N_("Quantity"),
+    N_("Status"),
+    N_("Warehouse"),
+    N_("Requested"),
+    N_("Requested by"),
+    N_("Ordered"),
+    N_("Expected"),
+    N_("Issued"),
+    N_("Used, returned or rejected"),
+    N_("Reason"),
+)
+MOVEMENT_HEADERS = (
+    N_("Time"),
+    N_("Part number"),
+    N_("Part"),
+    N_("Warehouse"),
+    N_("Change"),
+    N_("Quantity after"),
+    N_("Reason"),
+    N_("Who"),
+    N_("Number"),
+)
+PART_STATUS = {
+    PartStatus.REQUESTED: N_("Requested"),
+    PartStatus.ORDERED: N_("Ordered"),
+    PartStatus.ISSUED: N_("Issued"),
+    PartStatus.REJECTED: N_("Rejected"),
+    PartStatus.USED: N_("Used"),
+    PartStatus.RETURNED: N_("Returned"),
+}
+MOVEMENT_REASON = {
+    MovementReason.ISSUED: N_("Issued"),
+    MovementReason.RETURNED: N_("Returned"),
+    MovementReason.ARRIVED: N_("Arrived"),
+    MovementReason.IMPORT: N_("Import"),
+    MovementReason.ADJUST: N_("Adjustment"),
+}
 TEST_HEADERS = (
     N_("Number"),
     N_("Check"),
@@ -157,6 +211,7 @@ def test_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]]:
 def ticket_row(ctx: Context, record: reports.TicketRecord) -> list[Cell]:
     """One request, with its tests and timeline summed up in a cell each."""
     ticket, item, feedback = record.ticket, record.ticket.equipment, record.feedback
+    site = ticket.where
     test_summary = "\n".join(
         f"{checklists.check_name(check, ctx.t.locale)}: {test_value(ctx, result)} "
         f"{check.unit} {'✓' if result.passed else '✗'}".replace("  ", " ")
@@ -177,6 +232,10 @@ def ticket_row(ctx: Context, record: reports.TicketRecord) -> list[Cell]:
         record.customer,
         item.model.name if item else ticket.equipment_text or "",
         item.serial if item else "",
+        site.name if site else "",
+        site.address if site else "",
+        ticket.order_ref or "",
+        ticket.preferred_date or "",
         ticket.engineer.name if ticket.engineer else "",
         ticket_description(ctx.t, ticket),
         local(ctx, ticket.visit_at),
@@ -192,14 +251,61 @@ def ticket_row(ctx: Context, record: reports.TicketRecord) -> list[Cell]:
     ]
 
 
-def build_sheets(ctx: Context, records: list[reports.TicketRecord]) -> list[Sheet]:
+def part_row(ctx: Context, row: parts.RequestRow) -> list[Cell]:
+    request = row.request
+    return [
+        ticket_ref(request.ticket_id),
+        row.part.number,
+        parts.part_name(row.part, ctx.t.locale),
+        request.quantity,
+        ctx._(PART_STATUS[request.status]),
+        row.warehouse or "",
+        local(ctx, request.requested_at),
+        row.requested_by or "",
+        local(ctx, request.ordered_at),
+        request.expected_on,
+        local(ctx, request.issued_at),
+        local(ctx, request.finished_at),
+        request.reason or "",
+    ]
+
+
+def movement_row(ctx: Context, row: parts.MovementRow) -> list[Cell]:
+    movement = row.movement
+    return [
+        local(ctx, movement.at),
+        row.part.number,
+        parts.part_name(row.part, ctx.t.locale),
+        row.warehouse,
+        movement.delta,
+        movement.quantity_after,
+        ctx._(MOVEMENT_REASON[movement.reason]),
+        row.who or "",
+        ticket_ref(row.ticket_id) if row.ticket_id is not None else "",
+    ]
+
+
+def parts_sheet(ctx: Context, requests: list[parts.RequestRow]) -> Sheet:
+    rows = [part_row(ctx, row) for row in requests]
+    return Sheet(ctx._("Parts"), [ctx._(h) for h in PART_HEADERS], rows)
+
+
+def build_sheets(
+    ctx: Context,
+    records: list[reports.TicketRecord],
+    requests: list[parts.RequestRow] | None = None,
+    movements: list[parts.MovementRow] | None = None,
+) -> list[Sheet]:
     tickets = [ticket_row(ctx, record) for record in records]
     timeline = [row for record in records for row in timeline_rows(ctx, record)]
     tests = [row for record in records for row in test_rows(ctx, record)]
+    moved = [movement_row(ctx, row) for row in movements or []]
     return [
         Sheet(ctx._("Requests"), [ctx._(h) for h in TICKET_HEADERS], tickets),
         Sheet(ctx._("Timeline"), [ctx._(h) for h in TIMELINE_HEADERS], timeline),
         Sheet(ctx._("Tests"), [ctx._(h) for h in TEST_HEADERS], tests),
+        parts_sheet(ctx, requests or []),
+        Sheet(ctx._("Stock movements"), [ctx._(h) for h in MOVEMENT_HEADERS], moved),
     ]
 
 
@@ -210,7 +316,9 @@ async def send_export(ctx: Context, span: reports.Period) -> None:
     if not records:
         ctx.send(ctx._("No requests were opened from {first} to {last}.", first=first, last=last))
         return
-    sheets = build_sheets(ctx, records)
+    requests = await parts.requests_of_tickets(ctx.session, [r.ticket.id for r in records])
+    movements = await parts.ledger(ctx.session, span.start, span.end)
+    sheets = build_sheets(ctx, records, requests, movements)
     stem = file_stem(span)
     caption = ctx.ngettext(
         "{n} request opened from {first} to {last}.",
@@ -221,6 +329,20 @@ async def send_export(ctx: Context, span: reports.Period) -> None:
     )
     ctx.send(caption, document=exports.to_csv(sheets[0]), document_name=f"{stem}.csv")
     ctx.send(caption, document=exports.to_xlsx(sheets), document_name=f"{stem}.xlsx")
+    if requests:
+        parts_caption = ctx.ngettext(
+            "{n} part request for the requests opened from {first} to {last}.",
+            "{n} part requests for the requests opened from {first} to {last}.",
+            len(requests),
+            first=first,
+            last=last,
+        )
+        name = stem.replace("tickets-", "parts-", 1)
+        ctx.send(
+            parts_caption,
+            document=exports.to_csv(parts_sheet(ctx, requests)),
+            document_name=f"{name}.csv",
+        )
 
 
 @router.command("export", roles=MANAGERS, help=N_("requests as CSV and Excel files"))

@@ -25,8 +25,24 @@ from handlers.manager.buttons import (
 )
 from handlers.manager.chat import MANAGERS, show
 from handlers.notices.facts import PRIORITY_MARK
-from handlers.texts import PRIORITY, STATUS, ticket_model, ticket_ref, visit_time
-from storage.models import OPEN_STATUSES, Customer, Person, Priority, Ticket, TicketStatus
+from handlers.texts import (
+    KIND,
+    PRIORITY,
+    STATUS,
+    ticket_model,
+    ticket_ref,
+    ticket_request_lines,
+    visit_time,
+)
+from storage.models import (
+    OPEN_STATUSES,
+    Customer,
+    Person,
+    Priority,
+    Ticket,
+    TicketKind,
+    TicketStatus,
+)
 
 router = Router()
 OPEN_ORDER = tuple(status for status in TicketStatus if status in OPEN_STATUSES)
@@ -73,12 +89,9 @@ async def engineer_label(ctx: Context, engineer_id: int | None) -> str:
 
 
 def ticket_row(ctx: Context, ticket: Ticket, customer: str) -> str:
-    visit = f" · 📅 {visit_time(ctx.t, ticket.visit_at)}" if ticket.visit_at else ""
-    return ticket_summary(ctx, ticket, customer) + visit
-
-
-def ticket_summary(ctx: Context, ticket: Ticket, customer: str) -> str:
-    return ctx._(
+    """A ticket's line, and for planned work a second one: its kind, site, order reference
+    and preferred dates (as far as the customer gave them)."""
+    row = ctx._(
         "{mark} {ref} · {equipment} · {customer} · {status} · {engineer} · {age}",
         mark=PRIORITY_MARK[ticket.priority],
         ref=ticket_ref(ticket),
@@ -88,6 +101,12 @@ def ticket_summary(ctx: Context, ticket: Ticket, customer: str) -> str:
         engineer=ticket.engineer.name if ticket.engineer else ctx._("unassigned"),
         age=ctx.t.age(ctx.now() - ticket.created_at),
     )
+    if ticket.visit_at is not None:
+        row += f" · 📅 {visit_time(ctx.t, ticket.visit_at)}"
+    if ticket.kind is TicketKind.BREAKDOWN and not (ticket.order_ref or ticket.preferred_date):
+        return row
+    details = [ctx._(KIND[ticket.kind]), *ticket_request_lines(ctx.t, ticket)]
+    return row + "\n    " + " · ".join(details)
 
 
 async def heading(ctx: Context, filters: Filters, total: int) -> list[str]:

@@ -24,7 +24,7 @@ DIALOG = "review"
 async def link_pressed(ctx: Context, button: ReviewLink) -> None:
     customer = await review.pending(ctx.session, button.customer, ctx.person)
     await dialogs.start(ctx, DIALOG, "company", customer_id=customer.id)
-    ctx.send(
+    ctx.ask(
         ctx._("Which customer is “{name}”? Type the company name to look for.", name=customer.name)
     )
 

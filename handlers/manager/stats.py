@@ -141,6 +141,46 @@ def repeat_lines(ctx: Context, repeats: list[reports.Repeat]) -> list[str]:
     ]
 
 
+def engineer_figures_line(ctx: Context, item: reports.EngineerFigures) -> str:
+    """``Petar: 3 jobs closed · median time to resolve 2 hours · first-time fix 67% (2 of 3)
+    · average rating 4.5 (2 ratings)``."""
+    parts = [
+        ctx.ngettext(
+            "{name}: {n} job closed", "{name}: {n} jobs closed", item.closed, name=item.name
+        )
+    ]
+    if item.median_resolve is not None:
+        time = ctx.t.duration(item.median_resolve)
+        parts.append(ctx._("median time to resolve {time}", time=time))
+    parts.append(
+        ctx._(
+            "first-time fix {percent}% ({fixed} of {total})",
+            percent=ctx.t.number(round(item.first_time_fix_percent)),
+            fixed=ctx.t.number(item.first_time_fixed),
+            total=ctx.t.number(item.closed),
+        )
+    )
+    if item.average_rating is None:
+        parts.append(ctx._("no ratings"))
+    else:
+        parts.append(
+            ctx.ngettext(
+                "average rating {rating} ({n} rating)",
+                "average rating {rating} ({n} ratings)",
+                item.ratings,
+                rating=ctx.t.number(round(item.average_rating, 1)),
+            )
+        )
+    return " · ".join(parts)
+
+
+def engineer_lines(ctx: Context, found: reports.Trends) -> list[str]:
+    if not found.engineers:
+        return [ctx._("No jobs closed in the last {days} days.", days=reports.TREND_DAYS)]
+    heading = ctx._("By engineer, jobs closed in the last {days} days:", days=reports.TREND_DAYS)
+    return [heading] + [engineer_figures_line(ctx, item) for item in found.engineers]
+
+
 def trends_text(ctx: Context, found: reports.Trends) -> str:
     lines = [
         ctx._(
@@ -149,8 +189,15 @@ def trends_text(ctx: Context, found: reports.Trends) -> str:
             n=ctx.t.number(found.breakdowns),
         )
     ]
-    if not found.breakdowns:
-        return "\n".join(lines)
+    if found.breakdowns:
+        lines += breakdown_lines(ctx, found)
+    lines += ["", *engineer_lines(ctx, found)]
+    return "\n".join(lines)
+
+
+def breakdown_lines(ctx: Context, found: reports.Trends) -> list[str]:
+    """Where the breakdowns were: models, customers, repeats, time to resolve by model."""
+    lines: list[str] = []
     if found.models:
         lines += ["", ctx._("Models with the most breakdowns:")]
         lines += [f"{name}: {ctx.t.number(count)}" for name, count in found.models]
@@ -169,7 +216,7 @@ def trends_text(ctx: Context, found: reports.Trends) -> str:
             )
             for item in found.resolve_times
         ]
-    return "\n".join(lines)
+    return lines
 
 
 @router.command(

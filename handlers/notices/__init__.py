@@ -17,10 +17,12 @@ managers read it.
 
 from __future__ import annotations
 
+from bot.services import parts
 from bot.services.assignments import Assigned
 from bot.services.cancelling import Cancelled
 from bot.services.closing import Confirmed, Reopened, Resolved
 from bot.services.jobs import JobMoved
+from bot.services.parts import PartMoved
 from handlers.notices import customers, engineers, live, managers
 from handlers.notices.live import ticket_changed
 from handlers.notices.managers import (
@@ -102,3 +104,16 @@ __all__ = [
     "resolved",
     "ticket_changed",
 ]
+
+
+async def part_moved(speaker: Speaker, event: PartMoved) -> None:
+    """A part request moved on: its engineer hears what the managers decided, its alert says
+    where it stands (and the alerts of the part's other open requests show the new stock), and
+    the managers hear once when this made the part's stock low."""
+    await engineers.part_moved(speaker, event)
+    await managers.part_request_changed(speaker, event.request)
+    if event.warehouse is not None:  # the stock moved: the other alerts show it as it is now
+        for other in await parts.pending_of_part(speaker.session, event.part.id):
+            await managers.part_request_changed(speaker, other)
+    if event.low_stock is not None:
+        await managers.low_stock(speaker, event.low_stock, event.ticket.id)

@@ -9,21 +9,23 @@ under it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
-from bot.services import closing
+from bot.services import closing, parts
 from bot.services.assignments import Assigned
 from bot.services.cancelling import Cancelled
 from bot.services.closing import Resolved
 from bot.services.jobs import JobMoved
 from bot.services.review import Linked
+from handlers import part_texts
 from handlers.client.buttons import ConfirmWork, NotFixed, Rate, TicketDetails
 from handlers.engineer.outcomes import summary_lines
 from handlers.notices.outbox import Render, Speaker, to_people, to_person
 from handlers.texts import cancel_reason, ticket_ref
-from storage.models import Ticket, TicketStatus
+from storage.models import Part, Ticket, TicketStatus
 
 JOB_ASSIGNED = "job_assigned"
 CANCELLED = "cancelled"
@@ -106,7 +108,7 @@ async def assigned(speaker: Speaker, event: Assigned) -> None:
 
 
 # -- resolved: please sign it off -----------------------------------------------------------------
-def sign_off_request(event: Resolved) -> Render:
+def sign_off_request(event: Resolved, used: Sequence[tuple[Part, int]] = ()) -> Render:
     ticket = event.ticket
 
     def render(t: Translator) -> tuple[str, Markup | None]:
@@ -116,6 +118,8 @@ def sign_off_request(event: Resolved) -> Render:
         ]
         if event.outcomes:
             lines += ["", t._("Acceptance tests:"), *summary_lines(t, event.outcomes)]
+        if used:
+            lines += ["", *part_texts.used_lines(t, used)]
         lines += ["", t._("Please confirm that the work is done.")]
         markup = inline(
             [Button(t._("✅ Confirm the work is done"), ConfirmWork(ticket=ticket.id).pack())],
@@ -128,8 +132,13 @@ def sign_off_request(event: Resolved) -> Render:
 
 async def resolved(speaker: Speaker, event: Resolved) -> None:
     """The job is resolved: the customers confirm the work, or say it is not fixed."""
+    used = await parts.used_on(speaker.session, event.ticket.id)
     await to_people(
-        speaker, event.customers, sign_off_request(event), RESOLVED, ticket_id=event.ticket.id
+        speaker,
+        event.customers,
+        sign_off_request(event, used),
+        RESOLVED,
+        ticket_id=event.ticket.id,
     )
 
 

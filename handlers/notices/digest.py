@@ -64,10 +64,11 @@ def chart_labels(t: Translator, weeks: list[digest.WeekCounts]) -> ChartLabels:
 async def send_digest(
     session: AsyncSession, now: datetime, settings: Settings, catalogs: Catalogs
 ) -> int:
-    """Queue yesterday's digest with its chart once the digest time has passed; 1 if queued.
+    """Queue yesterday's digest with its chart once the digest time has passed; 1 if queued,
+    0 also for a day without activity (claimed all the same, so it is not looked at again).
 
-    The chart travels as a PNG document (``outbox.document``) with the figures as caption:
-    a Telegram photo needs a file id or an upload, and documents are what the runtimes upload.
+    The chart is uploaded as a photo (``upload_as_photo``), so it shows in the chat, with the
+    figures as its caption.
     """
     day = digest.day_to_report(now, settings)
     if day is None or settings.manager_chat_id is None:
@@ -75,6 +76,8 @@ async def send_digest(
     if not await digest.claim(session, day, now):
         return 0
     figures = await digest.day_figures(session, day, settings)
+    if figures.idle:
+        return 0
     weeks = await digest.weekly_counts(session, day, settings)
     t = manager_translator(settings, catalogs)
     png = await asyncio.to_thread(digest.chart_png, weeks, chart_labels(t, weeks))
@@ -85,5 +88,6 @@ async def send_digest(
         DIGEST,
         document=png,
         document_name=f"digest-{day.isoformat()}.png",
+        upload_as_photo=True,
     )
     return 1

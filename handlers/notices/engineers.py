@@ -19,12 +19,23 @@ from bot.services import live as live_messages
 from bot.services.assignments import Assigned
 from bot.services.cancelling import By, Cancelled
 from bot.services.closing import Confirmed, Reopened
+from bot.services.parts import PartMoved, part_name
 from bot.services.pushes import Wave, waiting
 from handlers.engineer.buttons import AcceptJob, OpenMyJob
 from handlers.notices.facts import PRIORITY_MARK, brief
 from handlers.notices.outbox import Render, Speaker, to_person
-from handlers.texts import PRIORITY, cancel_reason, ticket_ref
-from storage.models import Customer, LivePurpose, Priority, Ticket, TicketStatus
+from handlers.texts import PRIORITY, cancel_reason, description_line, request_lines, ticket_ref
+from storage.models import (
+    Customer,
+    Equipment,
+    LivePurpose,
+    PartStatus,
+    Priority,
+    Site,
+    Ticket,
+    TicketKind,
+    TicketStatus,
+)
 
 ASSIGNED_BY_MANAGER = "job_assigned_by_manager"
 REASSIGNED = "job_reassigned"
@@ -48,11 +59,17 @@ class Offer:
     address: str | None
     description: str
     wave: int
+    kind: TicketKind = TicketKind.BREAKDOWN
+    site: str | None = None  # the site's name
+    order_ref: str | None = None
+    preferred_date: str | None = None
 
 
 async def offer(session: AsyncSession, ticket: Ticket, wave: int) -> Offer:
     facts = await brief(session, ticket)
-    site = ticket.equipment.site if ticket.equipment is not None else None
+    site = await session.get(Site, ticket.site_id) if ticket.site_id else None
+    if site is None and ticket.equipment_id is not None:
+        site = (await session.get_one(Equipment, ticket.equipment_id)).site
     return Offer(
         ticket.id,
         facts.kind_label,
@@ -62,6 +79,10 @@ async def offer(session: AsyncSession, ticket: Ticket, wave: int) -> Offer:
         site.address if site is not None and site.address else None,
         ticket.description,
         wave,
+        ticket.kind,
+        site.name if site is not None else None,
+        ticket.order_ref,
+        ticket.preferred_date,
     )
 
 
@@ -82,6 +103,7 @@ def push_render(job: Offer, distance_km: float | None) -> Render:
             headline,
             t._("Customer: {customer}", customer=job.customer),
             t._("Equipment: {equipment}", equipment=equipment),
+            *request_lines(t, job.site, job.order_ref, job.preferred_date),
         ]
         if job.address:
             lines.append(t._("Address: {address}", address=job.address))
@@ -89,7 +111,7 @@ def push_render(job: Offer, distance_km: float | None) -> Render:
             distance = t._("{km} km", km=t.number(round(distance_km, 1)))
             lines.append(t._("Distance: {distance}", distance=distance))
         if job.description:
-            lines.append(t._("Problem: {description}", description=job.description[:500]))
+            lines.append(description_line(t, job.kind, job.description[:500]))
         accept = Button(t._("✅ Accept"), AcceptJob(ticket=job.ticket_id).pack())
         return "\n".join(lines), inline([accept])
 
@@ -122,7 +144,9 @@ def push_now(ticket: Ticket, person_id: int | None, engineer: str | None) -> Ren
         if ticket.engineer_id is not None and ticket.engineer_id == person_id:
             job = Button(t._("Open the job"), OpenMyJob(ticket=ticket.id).pack())
             return t._("Job {ref} is yours.", ref=ref), inline([job])
-        if engineer is not None and ticket.status is not TicketStatus.CANCELLED:
+        if ticket.status is TicketStatus.CANCELLED:
+            return t._("{ref} was cancelled.", ref=ref), None
+        if engineer is not None:
             return t._("{ref} was taken by {name}.", ref=ref, name=engineer), None
         return t._(NO_LONGER_AVAILABLE, ref=ref), None
 
@@ -217,3 +241,70 @@ async def cancelled(speaker: Speaker, event: Cancelled) -> None:
         return text, None
 
     await to_person(speaker, event.engineer, render, CANCELLED, ticket_id=event.ticket.id)
+
+
+# -- part requests: a manager issued, ordered or rejected what the engineer asked for ------------
+PART_ISSUED = "part_issued"
+PART_ORDERED = "part_ordered"
+PART_REJECTED = "part_rejected"
+
+
+def part_render(event: PartMoved) -> Render | None:
+    request, part, ref = event.request, event.part, ticket_ref(event.ticket)
+    if request.status not in (PartStatus.ISSUED, PartStatus.ORDERED, PartStatus.REJECTED):
+        return None
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        what = t._(
+            "{number} · {name} × {n}",
+            number=part.number,
+            name=part_name(part, t.locale),
+            n=request.quantity,
+        )
+        if request.status is PartStatus.ISSUED:
+            lines = [
+                t._(
+                    "📦 {part} for {ref} is issued from {warehouse}.",
+                    part=what,
+                    ref=ref,
+                    warehouse=event.warehouse.name if event.warehouse else "—",
+                ),
+                t._("Once fitted, mark it used on the job card; or return it if not needed."),
+            ]
+        elif request.status is PartStatus.ORDERED:
+            expected = t.date(request.expected_on) if request.expected_on else "—"
+            lines = [
+                t._(
+                    "🚚 {part} for {ref} is ordered, expected on {date}.",
+                    part=what,
+                    ref=ref,
+                    date=expected,
+                )
+            ]
+        else:
+            lines = [
+                t._(
+                    "✖ Your request for {part} for {ref} was rejected: {reason}",
+                    part=what,
+                    ref=ref,
+                    reason=request.reason or "—",
+                )
+            ]
+        card = Button(t._("Open the job"), OpenMyJob(ticket=event.ticket.id).pack())
+        return "\n".join(lines), inline([card])
+
+    return render
+
+
+async def part_moved(speaker: Speaker, event: PartMoved) -> None:
+    """Whoever asked for the part hears what the managers decided (not of their own moves)."""
+    render = part_render(event)
+    engineer = event.engineer
+    if render is None or engineer is None or engineer.id == event.by.id:
+        return
+    kind = {
+        PartStatus.ISSUED: PART_ISSUED,
+        PartStatus.ORDERED: PART_ORDERED,
+        PartStatus.REJECTED: PART_REJECTED,
+    }[event.request.status]
+    await to_person(speaker, engineer, render, kind, ticket_id=event.ticket.id)

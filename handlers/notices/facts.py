@@ -15,13 +15,25 @@ from bot.core.replies import Button, InlineKeyboard, inline
 from handlers.manager.buttons import Candidates, OpenTicket, WriteCustomer
 from handlers.texts import (
     KIND,
+    description_line,
     due_day,
     equipment_label,
     maintenance_plan,
     maintenance_words,
+    request_lines,
+    site_label,
     visit_time,
 )
-from storage.models import Customer, Equipment, MaintenancePlan, Person, Priority, Ticket
+from storage.models import (
+    Customer,
+    Equipment,
+    MaintenancePlan,
+    Person,
+    Priority,
+    Site,
+    Ticket,
+    TicketKind,
+)
 
 PRIORITY_MARK = {Priority.PRODUCTION_STOPPED: "🔴", Priority.URGENT: "🟠", Priority.NORMAL: "🆕"}
 
@@ -39,6 +51,13 @@ class TicketBrief:
     description: str
     engineer: str | None
     response_due: datetime | None
+    kind: TicketKind = TicketKind.BREAKDOWN
+    site: str | None = None  # the site's name and address
+    order_ref: str | None = None
+    preferred_date: str | None = None
+    # The equipment's previous ticket within the repeat window: its number and when it was
+    # opened (a repeat breakdown).
+    repeat_of: tuple[int, datetime] | None = None
     plan: MaintenancePlan | None = None  # a planned maintenance job's contract and interval
     resolution_due: datetime | None = None
     visit_at: datetime | None = None  # the agreed visit of an open ticket
@@ -49,6 +68,9 @@ async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
     item = await session.get(Equipment, ticket.equipment_id) if ticket.equipment_id else None
     engineer = await session.get(Person, ticket.engineer_id) if ticket.engineer_id else None
     equipment = equipment_label(item) if item is not None else ticket.equipment_text
+    site = await session.get(Site, ticket.site_id) if ticket.site_id else None
+    if site is None and item is not None:
+        site = item.site
     return TicketBrief(
         ticket.id,
         KIND[ticket.kind],
@@ -59,9 +81,13 @@ async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
         ticket.description,
         engineer.name if engineer is not None else None,
         ticket.response_due,
-        maintenance_plan(ticket),
-        ticket.resolution_due,
-        ticket.visit_at if ticket.is_open else None,
+        ticket.kind,
+        site_label(site),
+        ticket.order_ref,
+        ticket.preferred_date,
+        plan=maintenance_plan(ticket),
+        resolution_due=ticket.resolution_due,
+        visit_at=ticket.visit_at if ticket.is_open else None,
     )
 
 
@@ -72,8 +98,9 @@ def brief_lines(t: Translator, facts: TicketBrief, *, description: bool = True) 
     lines.append(
         t._("Equipment: {equipment}", equipment=facts.equipment or t._("equipment not specified"))
     )
+    lines += request_lines(t, facts.site, facts.order_ref, facts.preferred_date)
     if description and facts.description:
-        lines.append(t._("Problem: {description}", description=facts.description[:500]))
+        lines.append(description_line(t, facts.kind, facts.description[:500]))
     elif description and facts.plan is not None:
         due = due_day(facts.resolution_due, facts.plan, t.tz)
         lines.append(maintenance_words(t, facts.plan, due))

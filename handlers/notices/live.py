@@ -42,6 +42,13 @@ async def ticket_changed(speaker: Speaker, ticket: Ticket) -> None:
             if render is None or reader is None:
                 continue
             t = speaker.catalogs.get(reader.locale)
+        elif item.original.kind == managers.PART_REQUEST:
+            # about a part request: says where the request stands (and the job, by its buttons)
+            part_render = await managers.part_alert_now(speaker, item.original.id)
+            if part_render is None:
+                continue
+            render = part_render
+            t = manager_translator(speaker.settings, speaker.catalogs)
         else:
             rewrite = None
             if item.original.kind == managers.NEW_TICKET:

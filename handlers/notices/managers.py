@@ -3,7 +3,7 @@ requests and low stock, low ratings and their comments, reopened and handed back
 complaints.
 
 Each takes what the service returned; the service has decided whether the managers hear of
-it (``Rated.low``, ``PartRequested.low_stock``). The outbox ``kind`` below is also the key of
+it (``Rated.low``, ``PartMoved.low_stock``). The outbox ``kind`` below is also the key of
 ``FIELDBOT_MANAGER_TOPIC_IDS``. An alert about a ticket's state (new, reopened, handed back,
 and the escalations and maintenance jobs) is live (:func:`live_alert`): it is edited as the
 ticket moves, to say how it stands (:func:`alert_now`) with only the buttons that still apply.
@@ -12,17 +12,29 @@ ticket moves, to say how it stands (:func:`alert_now`) with only the buttons tha
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+
+from babel.dates import format_skeleton
 
 from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
-from bot.services import live, reports
+from bot.services import live, parts, reports
 from bot.services.cancelling import Cancelled
 from bot.services.closing import Commented, Rated, Reopened
 from bot.services.complaints import ComplaintFiled
 from bot.services.equipment import Coverage, coverage
 from bot.services.jobs import JobMoved
-from bot.services.parts import PartRequested
-from handlers.manager.buttons import CustomerTickets, OpenTicket, ReviewConfirm, ReviewLink
+from bot.services.parts import LowStock, PartRequested
+from handlers.manager.buttons import (
+    CustomerTickets,
+    IssuePart,
+    OpenTicket,
+    OrderPart,
+    PartArrived,
+    RejectPart,
+    ReviewConfirm,
+    ReviewLink,
+)
 from handlers.notices.facts import (
     PRIORITY_MARK,
     TicketBrief,
@@ -31,9 +43,24 @@ from handlers.notices.facts import (
     open_button,
     ticket_buttons,
 )
-from handlers.notices.outbox import Render, Speaker, managers_row, to_managers
+from handlers.notices.outbox import (
+    Render,
+    Speaker,
+    manager_translator,
+    managers_row,
+    to_managers,
+)
 from handlers.texts import KIND, PRIORITY, STATUS, cancel_reason, coverage_line, ticket_ref
-from storage.models import Customer, Equipment, LivePurpose, Person, Ticket, TicketStatus
+from storage.models import (
+    Customer,
+    Equipment,
+    LivePurpose,
+    PartRequest,
+    PartStatus,
+    Person,
+    Ticket,
+    TicketStatus,
+)
 
 NEW_TICKET = "new_ticket"
 PART_REQUEST = "part_request"
@@ -103,8 +130,12 @@ def new_ticket_render(facts: TicketBrief, cover: Coverage | None = None) -> Rend
                 kind=t._(facts.kind_label),
                 priority=t._(PRIORITY[facts.priority]),
             ),
-            *brief_lines(t, facts),
         ]
+        if facts.repeat_of is not None:
+            number, opened = facts.repeat_of
+            day = format_skeleton("MMMd", opened.astimezone(t.tz).date(), locale=t.locale)
+            lines.append(t._("🔁 Repeat: {ref} on {date}", ref=ticket_ref(number), date=day))
+        lines += brief_lines(t, facts)
         covered = coverage_line(t, cover) if cover is not None else None
         if covered:
             lines.append(covered)
@@ -123,13 +154,15 @@ async def new_ticket(speaker: Speaker, ticket: Ticket) -> bool:
 
 
 async def new_ticket_alert(speaker: Speaker, ticket: Ticket) -> Render:
-    """The new-ticket alert as of now, with the equipment's warranty or contract (what a live
-    edit writes afresh, too)."""
+    """The new-ticket alert as of now, with the equipment's warranty or contract and a repeat
+    breakdown's previous ticket (what a live edit writes afresh, too)."""
     cover = None
     if ticket.equipment_id is not None:
         item = await speaker.session.get_one(Equipment, ticket.equipment_id)
         cover = coverage(item, speaker.now().astimezone(speaker.settings.tz).date())
-    return new_ticket_render(await brief(speaker.session, ticket), cover)
+    facts = await brief(speaker.session, ticket)
+    repeat = await reports.repeat_of(speaker.session, ticket)
+    return new_ticket_render(replace(facts, repeat_of=repeat), cover)
 
 
 async def handed_back(speaker: Speaker, moved: JobMoved) -> bool:
@@ -156,10 +189,24 @@ async def handed_back(speaker: Speaker, moved: JobMoved) -> bool:
 
 
 # -- part requests and low stock ------------------------------------------------------------------
-async def part_requested(speaker: Speaker, event: PartRequested) -> bool:
-    """An engineer asked for a part; a second alert when the service says stock runs low."""
-    request, ticket, part = event.request, event.ticket, event.part
-    facts = await brief(speaker.session, ticket)
+# Where a part request stands, on its alert; {name} is the manager who decided.
+PART_NOW = {
+    PartStatus.ISSUED: N_("✅ Now: issued from {warehouse} by {name}"),
+    PartStatus.ORDERED: N_("🚚 Now: ordered by {name}, expected on {date}"),
+    PartStatus.REJECTED: N_("✖ Now: rejected by {name}: {reason}"),
+    PartStatus.USED: N_("🔧 Now: used on the job (issued from {warehouse})"),
+    PartStatus.RETURNED: N_("↩ Now: returned to {warehouse}"),
+}
+
+
+async def part_alert(speaker: Speaker, request: PartRequest) -> Render:
+    """The alert about a part request as it should read now: the request, the job, the stock
+    in each warehouse, where the request stands, and what managers can still do with it."""
+    session = speaker.session
+    known = await parts.facts(session, request)
+    facts = await brief(session, known.ticket)
+    handler = await session.get(Person, request.handled_by) if request.handled_by else None
+    part, ticket = known.part, known.ticket
 
     def render(t: Translator) -> tuple[str, Markup | None]:
         lines = [
@@ -167,34 +214,113 @@ async def part_requested(speaker: Speaker, event: PartRequested) -> bool:
                 "📦 Part request for {ref}: {number} · {name} × {n}",
                 ref=ticket_ref(ticket.id),
                 number=part.number,
-                name=part.name,
+                name=parts.part_name(part, t.locale),
                 n=request.quantity,
             ),
-            t._("Requested by {engineer}", engineer=event.engineer.name),
+            t._(
+                "Requested by {engineer}", engineer=known.engineer.name if known.engineer else "—"
+            ),
             *brief_lines(t, facts, description=False),
         ]
-        if event.stock:
+        if known.stock:
             lines.append(t._("In stock:"))
-            lines += [t._("{warehouse}: {n}", warehouse=name, n=n) for name, n in event.stock]
+            lines += [
+                t._("{warehouse}: {n}", warehouse=item.name, n=item.quantity)
+                for item in known.stock
+            ]
         else:
             lines.append(t._("Not in stock in any warehouse."))
-        return "\n".join(lines), ticket_buttons(t, ticket.id, assigned=True)
+        now = PART_NOW.get(request.status)
+        if now is not None:
+            lines.append(
+                t._(
+                    now,
+                    name=handler.name if handler is not None else "—",
+                    warehouse=known.warehouse.name if known.warehouse is not None else "—",
+                    date=t.date(request.expected_on) if request.expected_on else "—",
+                    reason=request.reason or "—",
+                )
+            )
+        return "\n".join(lines), part_buttons(t, known)
 
-    def render_low(t: Translator) -> tuple[str, Markup | None]:
+    return render
+
+
+def part_buttons(t: Translator, known: parts.RequestFacts) -> InlineKeyboard:
+    """Issue from a warehouse that has it, Order or Reject a new request; Arrived, a new date
+    or Reject an ordered one; only Open once it is decided (or its job is no longer open)."""
+    request, rows = known.request, []
+    open_job = known.ticket.is_open
+    if request.status is PartStatus.REQUESTED and open_job:
+        rows += [
+            [
+                Button(
+                    t._("📤 Issue from {warehouse} ({n})", warehouse=item.name, n=item.quantity),
+                    IssuePart(request=request.id, warehouse=item.warehouse_id).pack(),
+                )
+            ]
+            for item in known.stock
+            if item.quantity > 0
+        ]
+        rows.append([Button(t._("🚚 Order"), OrderPart(request=request.id).pack())])
+    if request.status is PartStatus.ORDERED and open_job:
+        rows.append([Button(t._("📥 Arrived — issue"), PartArrived(request=request.id).pack())])
+        rows.append([Button(t._("🚚 Another date"), OrderPart(request=request.id).pack())])
+    if request.status in parts.PENDING:
+        rows.append([Button(t._("✖ Reject"), RejectPart(request=request.id).pack())])
+    rows.append([open_button(t, known.ticket.id)])
+    return inline(*rows)
+
+
+async def part_requested(speaker: Speaker, event: PartRequested) -> bool:
+    """An engineer asked for a part: a live alert, edited as the request moves."""
+    request, ticket = event.request, event.ticket
+    row = await managers_row(
+        speaker, await part_alert(speaker, request), PART_REQUEST, ticket_id=ticket.id
+    )
+    if row is None:
+        return False
+    await live.record(speaker.session, ticket.id, LivePurpose.ALERT, row, speaker.now())
+    request.alert_id = row.id
+    await speaker.session.flush()
+    return True
+
+
+async def part_alert_now(speaker: Speaker, outbox_id: int) -> Render | None:
+    """The part-request alert sent as ``outbox_id`` as it should read now (None when no
+    request names it)."""
+    request = await parts.request_by_alert(speaker.session, outbox_id)
+    return await part_alert(speaker, request) if request is not None else None
+
+
+async def part_request_changed(speaker: Speaker, request: PartRequest) -> None:
+    """The request moved: its alert says so and keeps only the buttons that still apply."""
+    if request.alert_id is None:
+        return
+    t = manager_translator(speaker.settings, speaker.catalogs)
+    render = await part_alert(speaker, request)
+    for item in await live.of_ticket(speaker.session, request.ticket_id, LivePurpose.ALERT):
+        if item.original.id == request.alert_id:
+            text, markup = render(t)
+            await live.edit(speaker.session, item, text, markup, speaker.now())
+
+
+async def low_stock(speaker: Speaker, low: LowStock, ticket_id: int) -> bool:
+    """A part's stock went below its minimum (the service tells it once per fall)."""
+    part = low.part
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
         text = t._(
-            "⚠️ Low stock: {number} · {name}. In stock: {stock}; {n} requested for {ref}.",
+            "⚠️ Low stock: {number} · {name}. {total} left in all warehouses, below the "
+            "minimum of {minimum}.",
             number=part.number,
-            name=part.name,
-            stock=t.number(event.in_stock),
-            n=request.quantity,
-            ref=ticket_ref(ticket.id),
+            name=parts.part_name(part, t.locale),
+            total=t.number(low.total),
+            minimum=t.number(low.minimum),
         )
-        return text, inline([open_button(t, ticket.id)])
+        return text, inline([open_button(t, ticket_id)])
 
-    sent = await live_alert(speaker, ticket.id, render, PART_REQUEST)
-    if event.low_stock:
-        await to_managers(speaker, render_low, LOW_STOCK)
-    return sent
+    return await to_managers(speaker, render, LOW_STOCK)
 
 
 # -- ratings, comments and reopened jobs ----------------------------------------------------------

@@ -107,17 +107,20 @@ async def to_managers(
     *,
     document: bytes | None = None,
     document_name: str | None = None,
+    upload_as_photo: bool = False,
     ticket_id: int | None = None,
     media: Sequence[Attachment] = (),
 ) -> bool:
     """Queue a notice of ``kind`` for the manager chat (with a file attached when given, the
-    text as its caption), about ``ticket_id`` if given; False when no chat is configured."""
+    text as its caption; an image ``upload_as_photo`` shows in the chat), about ``ticket_id``
+    if given; False when no chat is configured."""
     row = await managers_row(
         speaker,
         render,
         kind,
         document=document,
         document_name=document_name,
+        upload_as_photo=upload_as_photo,
         ticket_id=ticket_id,
         media=media,
     )
@@ -131,6 +134,7 @@ async def managers_row(
     *,
     document: bytes | None = None,
     document_name: str | None = None,
+    upload_as_photo: bool = False,
     ticket_id: int | None = None,
     media: Sequence[Attachment] = (),
 ) -> OutboxMessage | None:
@@ -150,6 +154,7 @@ async def managers_row(
         thread_id=topic_for(settings, kind),
         document=document,
         document_name=document_name,
+        upload_as_photo=upload_as_photo,
         ticket_id=ticket_id,
         media=media,
     )

@@ -30,7 +30,7 @@ async def alert_and_edit(db: Database, chat_id: int = ALICE) -> tuple[int, int]:
     async with db.transaction() as session:
         alert = await enqueue(session, chat_id, "Job #1", now(), markup=KEYBOARD)
         await enqueue_edit(session, alert, "Job #1: taken", now())
-    first, second = await outbox(db, chat_id)
+    first, second = await outbox(db, chat_id, with_edits=True)
     return first.id, second.id
 
 
@@ -46,7 +46,7 @@ async def test_an_edit_goes_out_as_an_edit_of_the_delivered_message(db: Database
         await enqueue_edit(session, original, "Job #1: taken", now())
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     assert telegram.sent[-1] == Edit(ALICE, 2, "Job #1: taken", None)
-    edit = (await outbox(db))[-1]
+    edit = (await outbox(db, with_edits=True))[-1]
     assert (edit.status, edit.edit_of, edit.attempts) == (OutboxStatus.SENT, alert.id, 1)
 
 
@@ -56,7 +56,7 @@ async def test_an_edit_claimed_with_its_message_goes_right_after_it(db: Database
     dispatcher = Dispatcher(db, telegram, FAST)
     assert await dispatcher.dispatch_once() == 2  # one claim, no second round needed
     assert telegram.sent == [Send(ALICE, "Job #1", KEYBOARD), Edit(ALICE, 1, "Job #1: taken")]
-    assert [(row.status, row.attempts) for row in await outbox(db)] == [
+    assert [(row.status, row.attempts) for row in await outbox(db, with_edits=True)] == [
         (OutboxStatus.SENT, 1),
         (OutboxStatus.SENT, 1),
     ]
@@ -68,7 +68,7 @@ async def test_an_edit_waits_while_its_message_is_retried(db: Database) -> None:
     telegram = FakeTelegram(errors={"Job #1": failures})
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     assert telegram.sent == [Send(ALICE, "Job #1", KEYBOARD), Edit(ALICE, 1, "Job #1: taken")]
-    alert, edit = await outbox(db)
+    alert, edit = await outbox(db, with_edits=True)
     assert (alert.id, alert.attempts, alert.message_id) == (alert_id, 4, 1)
     assert edit.status is OutboxStatus.SENT
 
@@ -78,7 +78,7 @@ async def test_an_edit_of_a_refused_message_is_dropped_without_a_call(db: Databa
     telegram = FakeTelegram(errors={"Job #1": [Rejected("Bad Request: can't parse entities")]})
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     assert telegram.sent == []
-    alert, edit = await outbox(db)
+    alert, edit = await outbox(db, with_edits=True)
     assert alert.status is OutboxStatus.FAILED
     assert edit.status is OutboxStatus.FAILED
     assert edit.error == "the message to edit was never delivered"
@@ -95,7 +95,7 @@ async def test_an_edit_of_a_message_to_someone_unreachable_is_dropped(db: Databa
         await enqueue_edit(session, original, "Job #2: taken", now())
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     assert telegram.sent == []
-    edit = (await outbox(db, BOB))[-1]
+    edit = (await outbox(db, BOB, with_edits=True))[-1]
     assert (edit.status, edit.error) == (
         OutboxStatus.FAILED,
         "the message to edit was never delivered",
@@ -177,7 +177,7 @@ async def test_rows_go_out_with_the_method_of_their_kind(
         "sendDocument",
         "sendDocument",
     ]
-    rows = await outbox(db)
+    rows = await outbox(db, with_edits=True)
     assert {row.status for row in rows} == {OutboxStatus.SENT}
     assert rows[1].message_id == rows[0].message_id  # the edit names the alert's message
     alert_message = maria.bot.message(ALICE, rows[0].message_id or 0)
@@ -202,5 +202,35 @@ async def test_an_album_counts_as_its_messages_against_the_chats_limit(db: Datab
     telegram = FakeTelegram()
     await Dispatcher(db, telegram, paced).drain(until_empty=False, timeout=10)
     assert [reply.text for reply in telegram.sent] == ["Ten photos", "Two more"]
-    last = (await outbox(db))[-1]
+    last = (await outbox(db, with_edits=True))[-1]
     assert last.status is OutboxStatus.PENDING and last.next_attempt_at > now()
+
+
+async def test_an_uploaded_chart_goes_as_a_photo(
+    db: Database, sandbox: SandboxServer, runtime: Runtime
+) -> None:
+    """A file uploaded ``upload_as_photo`` (the digest chart) is sent with sendPhoto and shows
+    in the chat as a photo with its caption; without the flag it stays a document."""
+    maria = sandbox.user(ALICE, "Maria", "en")
+    maria.send_text("hello")  # she has started the bot, so it may write to her
+    async with db.transaction() as session:
+        await enqueue(
+            session,
+            ALICE,
+            "Chart",
+            now(),
+            document=b"\x89PNG chart",
+            document_name="chart.png",
+            upload_as_photo=True,
+        )
+        await enqueue(session, ALICE, "File", now(), document=b"\x89PNG", document_name="c.png")
+    await Dispatcher(db, runtime.execute, FAST).drain(timeout=15)
+
+    sent = [c.method for c in sandbox.calls if c.status == 200 and c.method.startswith("send")]
+    assert sent == ["sendPhoto", "sendDocument"]
+    photo, document = maria.messages[-2:]
+    assert photo.photo and photo.caption == "Chart" and photo.document is None
+    assert document.document_name == "c.png" and not document.photo
+    rows = await outbox(db)
+    assert [row.upload_as_photo for row in rows] == [True, False]
+    assert {row.status for row in rows} == {OutboxStatus.SENT}

@@ -48,6 +48,11 @@ async def request_installation(maria: SandboxUser) -> int:
         lambda m: any(b.startswith("Linea") for b in m.button_texts), timeout=TIMEOUT
     )
     maria.press(data_starting(models, "rq:md:"), models)
+    sites = await maria.wait_for(
+        lambda m: any(b.startswith("Vitosha blvd") for b in m.button_texts), timeout=TIMEOUT
+    )
+    [vitosha] = [b for b in sites.buttons if str(b["text"]).startswith("Vitosha blvd")]
+    maria.press(str(vitosha["callback_data"]), sites)  # the second of Acme's two sites
     dates = await maria.wait_for(has("rq:asap"), timeout=TIMEOUT)
     maria.press("rq:asap", dates)
     comment = await maria.wait_for(has("rq:skip:comment"), timeout=TIMEOUT)

@@ -266,7 +266,7 @@ async def test_note_and_photos(client: FlowChat, clock: FrozenClock) -> None:
     await chat.press("Done")
     assert chat.last.text == f"2 photos added to #{job}." and chat.last.buttons() == []
     [card] = [shown for shown in chat.shown if "Problem: Does not start" in shown.text]
-    assert "2 photos attached" in card.text  # the one card, redrawn in place
+    assert "Attached: 2 photos" in card.text  # the one card, redrawn in place
     [note] = await events(client.app, job, TimelineKind.NOTE)
     assert note.note == "Descaled the boiler"
     async with client.app.db.transaction() as session:

@@ -77,7 +77,7 @@ async def test_export_week_as_csv_and_xlsx(manager: FlowChat, seeded: App) -> No
     xlsx = files[f"{stem}.xlsx"].document
     assert xlsx is not None
     book = load_workbook(io.BytesIO(xlsx))
-    assert book.sheetnames == ["Requests", "Timeline", "Tests"]
+    assert book.sheetnames == ["Requests", "Timeline", "Tests", "Parts", "Stock movements"]
     requests = list(book["Requests"].iter_rows(values_only=True))
     assert requests[0][:3] == ("Number", "Opened", "Kind") and len(requests) == 4
     assert requests[1][0] == f"#{ids['t3']}" and requests[1][1] == datetime(2026, 11, 18, 12)

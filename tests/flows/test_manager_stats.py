@@ -78,7 +78,9 @@ async def test_trends_flags_repeat_breakdowns(
 
 async def test_trends_without_breakdowns(manager: FlowChat) -> None:
     await manager.say("/trends")
-    assert manager.joined() == "Breakdowns in the last 90 days: 0"
+    assert manager.joined() == "\n".join(
+        ["Breakdowns in the last 90 days: 0", "", "No jobs closed in the last 90 days."]
+    )
 
 
 async def test_engineers_roll_call(manager: FlowChat, seeded: App, clock: FrozenClock) -> None:

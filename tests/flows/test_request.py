@@ -28,12 +28,15 @@ async def test_installation_with_order_model_and_an_edit(client: FlowChat) -> No
     await client.say("linea")
     assert "Did you mean" in client.joined()
     await client.press("Linea PB")
+    assert "At which of your sites?" in client.joined()  # Acme has two
+    await client.press("Vitosha blvd")
     assert "When would suit you?" in client.joined()
     await client.say("next week, mornings")
     await client.press("Skip")
     summary = client.joined()
     assert "Request: Installation" in summary
     assert "Order: SO-2026-118" in summary and "Model: Linea PB" in summary
+    assert "Site: Vitosha blvd, bul. Vitosha 15, Sofia" in summary
     assert "Preferred dates: next week, mornings" in summary and "No comment" in summary
 
     await client.press("Change order")
@@ -99,10 +102,16 @@ async def test_upgrade_typed_equipment_then_type_changed_to_installation(
     summary = client.joined()
     assert "Request: Installation" in summary and "Order: SO-7" in summary
     assert "Model: —" in summary and "Preferred dates: in December" in summary
+    assert "Site: —" in summary  # the upgrade's machine told the site; an installation does not
+    await client.press("Send")
+    assert "At which of your sites?" in client.joined()
+    await client.press("Plovdiv shop")
+    assert "Site: Plovdiv shop, ul. Glavna 3, Plovdiv" in client.joined()
     await client.press("Send")
     [ticket] = await tickets(client.app)
     assert ticket.kind is TicketKind.INSTALLATION and ticket.equipment_id is None
     assert ticket.order_ref == "SO-7" and ticket.equipment_text is None
+    assert ticket.site_id is not None
 
 
 async def test_unknown_equipment_as_written_and_cancel(client: FlowChat) -> None:
@@ -111,9 +120,11 @@ async def test_unknown_equipment_as_written_and_cancel(client: FlowChat) -> None
     await client.say("Zyxwv 9000")
     assert "could not find “Zyxwv 9000”" in client.joined()
     await client.press("as written")
+    await client.say("plovdiv")  # a site typed by a part of its name
     await client.press("As soon as possible")
     await client.press("Skip")
     assert "Equipment: Zyxwv 9000" in client.joined()
+    assert "Site: Plovdiv shop" in client.joined()
     await client.press("Cancel")
     assert "Cancelled. Nothing was sent." in client.joined()
     assert await tickets(client.app) == []

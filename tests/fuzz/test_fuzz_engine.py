@@ -24,21 +24,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.app import App
 from bot.config import SUPPORTED_LOCALES
 from bot.core.buttons import MAX_ID, ButtonData
 from bot.core.events import EventKind, Incoming
 from bot.core.replies import Edit, InlineKeyboard, Reply, ReplyKeyboard, Send
-from storage.models import Dialog, Person, Ticket, TicketKind
+from storage.models import Dialog, PartRequest, Person, Ticket, TicketKind
 from tests.support.chat import FlowChat, Shown
 from tests.support.jobs import make_job
 from tests.support.people import MANAGER_CHAT, MANAGER_ID, make_engineer, make_invite
 from tests.support.seed import ACME_PHONE, NORD_PHONE, SOFIA_CENTRE, import_examples, seed_app
 
 SEED = 20261122
-INPUTS = 16_000  # enough that every person presses every prefix (23 people, ~75 prefixes)
+INPUTS = 12_000
 BATCH = 16  # fuzz inputs per person between two real flows that bring them back
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -228,6 +228,9 @@ class Fuzzer:
     known: set[tuple[str, str]] = field(default_factory=set)  # ("data"|"part", text)
     prefix_cycles: dict[str, Iterator[str]] = field(default_factory=dict)
     pressed: Counter[tuple[str, str]] = field(default_factory=Counter)  # (persona, prefix)
+    # Junk presses each person made from their prefix cycle: until it went round once, every
+    # button press is from it, so each person presses each prefix without a longer run.
+    cycled: Counter[str] = field(default_factory=Counter)
     users: Iterator[int] = field(default_factory=lambda: itertools.count(700_000))
     regulars: dict[str, int] = field(default_factory=dict)
     apology_texts: set[str] = field(default_factory=set)
@@ -369,7 +372,9 @@ class Fuzzer:
 
     def callback_data(self, persona: str) -> str:
         roll = self.rng.random()
-        if roll < 0.4:  # every prefix in turn, per person, with junk after it
+        first_round = self.cycled[persona] < len(self.prefixes)
+        if roll < 0.4 or first_round:  # every prefix in turn, per person, with junk after it
+            self.cycled[persona] += 1
             cycle = self.prefix_cycles.get(persona)
             if cycle is None:
                 order = self.rng.sample(self.prefixes, len(self.prefixes))
@@ -506,6 +511,17 @@ def setups() -> dict[str, Setup]:
 
         return setup
 
+    async def requesting(f: Fuzzer) -> FuzzChat:
+        """/request walked at random, or straight to its site step (Acme has two sites)."""
+        if f.rng.random() < 0.5:
+            return await client_dialog("client/request", "/request", 6)(f)
+        chat = await client(f, "client/request")
+        await chat.say("/request")
+        await chat.press_data("rq:kind:installation")
+        await chat.say("SO-1")
+        await chat.press_data("rq:skip:model")
+        return chat
+
     async def feedback(f: Fuzzer) -> FuzzChat:
         return await signed_off(f, "client/feedback", "ok")
 
@@ -519,7 +535,7 @@ def setups() -> dict[str, Setup]:
 
     async def job_dialog(f: Fuzzer) -> FuzzChat:
         chat, ticket = await engineer(f, "engineer/job")
-        action = f.rng.choice(["go", "note", "hand", "photo"])
+        action = f.rng.choice(["go", "note", "hand", "photo", "msg", "ask"])
         await chat.press_data(f"mj:{action}:{ticket}")
         return chat
 
@@ -614,6 +630,35 @@ def setups() -> dict[str, Setup]:
             await chat.say("Acme")
         return chat
 
+    async def part_request(f: Fuzzer) -> int:
+        """A part an engineer has just asked for (the managers' alert offers its buttons)."""
+        chat, ticket = await engineer(f, "engineer/asking")
+        await chat.press_data(f"pq:start:{ticket}")
+        await chat.say("gasket")
+        picks = [data for data in chat.on_screen() if data.startswith("pq:pick:")]
+        await chat.press_data(picks[0])
+        await chat.say("1")
+        async with f.app.db.transaction() as session:
+            request = await session.scalar(select(func.max(PartRequest.id)))
+        assert request is not None
+        f.learn_part(str(request))
+        return request
+
+    def part_decision(persona: str, action: str, answer: str) -> Setup:
+        """A manager in the managers' chat ordering (asked for a date) or rejecting (asked
+        for the reason) a part request, answering half the time."""
+
+        async def setup(f: Fuzzer) -> FuzzChat:
+            request = await part_request(f)
+            chat = f.chat(persona, user_id=MANAGER_ID, group=True)
+            await chat.say("/cancel")
+            await chat.press_data(f"pr:{action}:{request}")
+            if f.rng.random() < 0.5:
+                await chat.say(answer)
+            return chat
+
+        return setup
+
     def manager(persona: str, group: bool, user_id: int | None) -> Setup:
         async def setup(f: Fuzzer) -> FuzzChat:
             chat = f.chat(persona, user_id=user_id, group=group)
@@ -629,7 +674,7 @@ def setups() -> dict[str, Setup]:
         "registering": registering,
         "client": registered,
         "client/report": client_dialog("client/report", "/report", 5),
-        "client/request": client_dialog("client/request", "/request", 6),
+        "client/request": requesting,
         "client/complaint": client_dialog("client/complaint", "/complaint", 0),
         "client/feedback": feedback,
         "client/notfixed": notfixed,
@@ -647,6 +692,8 @@ def setups() -> dict[str, Setup]:
         "manager/cancel": manager_cancelling,
         "manager/write": manager_writing,
         "group/review": reviewing,
+        "group/part_order": part_decision("group/part_order", "ord", "12.12"),
+        "group/part_reject": part_decision("group/part_reject", "rej", "Discontinued"),
         "group/stranger": manager("group/stranger", True, None),
     }
 

@@ -74,6 +74,14 @@ async def test_reply_keyboard_contact_location_photo_document(running: Running) 
     assert prompt.reply_markup["keyboard"][0][0]["request_contact"] is True
     assert prompt.reply_markup["keyboard"][1][0]["request_location"] is True
 
+    user.send_command("/ask")
+    asked = await user.wait_for("what is the reason?", WAIT)
+    assert asked.reply_markup == {
+        "force_reply": True,
+        "selective": True,
+        "input_field_placeholder": "Reason",
+    }
+
     user.share_contact("+79001234567")
     await user.wait_for("phone +79001234567", WAIT)
     assert user.keyboard is None  # RemoveKeyboard took it away

@@ -15,11 +15,16 @@ from tests.support.people import MANAGER_CHAT
 
 
 async def outbox(
-    where: App | Database, chat_id: int | None = None, kind: str | None = None
+    where: App | Database,
+    chat_id: int | None = None,
+    kind: str | None = None,
+    with_edits: bool = False,
 ) -> list[OutboxMessage]:
+    """Queued messages, oldest first; edits of earlier ones only ``with_edits``."""
     async with database(where).transaction() as session:
-        query = select(OutboxMessage).where(OutboxMessage.edit_of.is_(None))
-        query = query.order_by(OutboxMessage.id)
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if not with_edits:
+            query = query.where(OutboxMessage.edit_of.is_(None))
         if chat_id is not None:
             query = query.where(OutboxMessage.chat_id == chat_id)
         if kind is not None:

@@ -17,6 +17,7 @@ from bot.core.replies import (
     AnswerCallback,
     Button,
     Edit,
+    ForceReply,
     KeyButton,
     RemoveKeyboard,
     Reply,
@@ -90,6 +91,8 @@ class EchoBot:
                     )
                 )
                 return [Send(chat, "share please", markup=keys)]
+            case "ask":
+                return [Send(chat, "what is the reason?", markup=ForceReply("Reason"))]
             case "doc":
                 return [Send(chat, "your report", document=REPORT_PDF, document_name="r.pdf")]
             case "boom":

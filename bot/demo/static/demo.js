@@ -251,7 +251,11 @@ class Pane {
       this.log.append(rendered);
     }
     this.bubbles.set(message.message_id, rendered);
-    if (event.kind === "message" && message.from_bot) this.updateKeyboard(message.reply_markup);
+    if (event.kind === "message" && message.from_bot) {
+      this.updateKeyboard(message.reply_markup);
+      // ForceReply: the bot asks for a typed answer, and Telegram opens the reply to it.
+      if (message.reply_markup && message.reply_markup.force_reply) this.setReply(message);
+    }
     this.log.scrollTop = this.log.scrollHeight;
   }
 
