@@ -70,13 +70,19 @@ async def remember(ctx: Context, ticket_id: int, times: list[datetime]) -> None:
 async def picker(
     ctx: Context, ticket: Ticket, times: list[datetime]
 ) -> tuple[str, InlineKeyboard]:
-    lines = [
-        ctx._(
+    if ctx.event.chat_type == "private":
+        head = ctx._(
             "📅 A visit for {ref}: pick one or more times to offer the customer, or type one "
             '(like "tomorrow 14:00" or "12.12 10:00").',
             ref=ticket_ref(ticket),
         )
-    ]
+    else:  # privacy mode: in a group the bot sees a typed time only as a reply to it
+        head = ctx._(
+            "📅 A visit for {ref}: pick one or more times to offer the customer, or reply to "
+            'this message with one (like "tomorrow 14:00" or "12.12 10:00").',
+            ref=ticket_ref(ticket),
+        )
+    lines = [head]
     if ticket.visit_at is not None:
         lines.append(
             ctx._(
