@@ -260,7 +260,7 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
     if kind is TimelineKind.PARTS:
         if staff:
             return ctx._("Parts requested: {parts}", parts=event.note or "")
-        return ctx._("Spare parts ordered")
+        return ctx._("Spare parts requested")
     visit = _visit(ctx, event.data or {})
     if visit:
         return visit

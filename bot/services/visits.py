@@ -35,6 +35,7 @@ from storage.models import (
     Role,
     Ticket,
     TicketEvent,
+    TicketStatus,
     TimelineKind,
     VisitSlot,
     VisitState,
@@ -277,6 +278,10 @@ class AnotherTime:
     cancelled: datetime | None  # the agreed visit that no longer stands
 
 
+# Once the engineer set out, the agreed visit is happening: it can no longer be moved.
+ON_THE_WAY = frozenset({TicketStatus.EN_ROUTE, TicketStatus.ON_SITE})
+
+
 async def another_time(
     session: AsyncSession, ticket_id: int, customer: Person, now: datetime
 ) -> AnotherTime:
@@ -294,6 +299,10 @@ async def another_time(
     pending = offered or found
     if not pending:
         raise InvalidState(N_("There is no visit time to change."))
+    if not offered and ticket.status in ON_THE_WAY:
+        raise InvalidState(
+            N_("The engineer is already on the way or on site, so the visit cannot be moved.")
+        )
     offered_by = [slot.proposed_by for slot in pending]
     for slot in pending:
         slot.state, slot.decided_at = VisitState.DECLINED, now

@@ -160,7 +160,7 @@ async def ticket_pressed(ctx: Context, button: TicketDetails) -> None:
         if ticket.status not in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
             rows.append([Button(ctx._("💬 Write"), WriteToTicket(ticket=ticket.id).pack())])
         if await cancelling.customer_may_cancel(ctx.session, ticket):
-            rows.append([Button(ctx._("✖ Cancel ticket"), CancelTicket(ticket=ticket.id).pack())])
+            rows.append([Button(ctx._("✖ Cancel request"), CancelTicket(ticket=ticket.id).pack())])
         rows.append([Button(ctx._("« All requests"), StatusPage(offset=0).pack())])
     ctx.send(await details(ctx, ticket), inline(*rows))
 
@@ -175,7 +175,9 @@ async def visit_rows(ctx: Context, ticket: Ticket) -> list[list[Button]]:
         [Button(visit_time(ctx.t, slot.starts_at), PickVisit(slot=slot.id).pack())]
         for slot in offered
     ]
-    if offered or ticket.visit_at is not None:
-        label = ctx._("🔁 Another time") if offered else ctx._("🔁 Change the visit time")
+    if offered:
+        rows.append([Button(ctx._("🔁 Another time"), AnotherVisitTime(ticket=ticket.id).pack())])
+    elif ticket.visit_at is not None and ticket.status not in visits.ON_THE_WAY:
+        label = ctx._("🔁 Change the visit time")
         rows.append([Button(label, AnotherVisitTime(ticket=ticket.id).pack())])
     return rows

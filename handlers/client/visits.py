@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.router import Router
 from bot.services import visits
+from handlers import notices
 from handlers.common.buttons import AnotherVisitTime, PickVisit
 from handlers.notices import visits as visit_notices
 from handlers.notices.visits import Outcome
@@ -22,6 +23,7 @@ async def pick_button(ctx: Context, button: PickVisit) -> None:
     done = await visits.agree(ctx.session, button.slot, ctx.person, ctx.now(), ctx.settings)
     await visit_notices.agreed(ctx, done)
     await visit_notices.close_offers(ctx, done.ticket.id, Outcome.AGREED, done.at)
+    await notices.ticket_changed(ctx, done.ticket)  # the alerts show the visit
     ctx.answer()
     ctx.send(
         ctx._(
@@ -38,11 +40,12 @@ async def another_button(ctx: Context, button: AnotherVisitTime) -> None:
     asked = await visits.another_time(ctx.session, button.ticket, ctx.person, ctx.now())
     await visit_notices.another(ctx, asked)
     await visit_notices.close_offers(ctx, asked.ticket.id, Outcome.DECLINED)
+    await notices.ticket_changed(ctx, asked.ticket)
     ctx.answer()
     ctx.send(
         ctx._(
             "🔁 We asked for another time for the visit for {ref}; you will get new times "
-            "to choose from. You can also write to us which times suit you.",
+            "to choose from. You can also reply to this message with the times that suit you.",
             ref=ticket_ref(asked.ticket),
         )
     )

@@ -66,8 +66,8 @@ async def open_details(client: FlowChat, ticket_id: int) -> None:
 async def test_customer_cancels_a_new_request_with_a_reason_button(client: FlowChat) -> None:
     ticket_id = await job(client.app)
     await open_details(client, ticket_id)
-    assert "✖ Cancel ticket" in [text for text, _ in client.last.buttons()]
-    await client.press("Cancel ticket")
+    assert "✖ Cancel request" in [text for text, _ in client.last.buttons()]
+    await client.press("Cancel request")
     assert f"Why do you want to cancel #{ticket_id}?" in client.joined()
     assert "Other reason" in client.button_texts()
     await client.press("Reported twice")
@@ -88,7 +88,7 @@ async def test_customer_cancels_a_new_request_with_a_reason_button(client: FlowC
     text = client.last.text
     assert "Status: Cancelled" in text and "Cancelled: Reported twice" in text
     assert "due in" not in text and "overdue" not in text  # the clocks stopped
-    assert "✖ Cancel ticket" not in [label for label, _ in client.last.buttons()]
+    assert "✖ Cancel request" not in [label for label, _ in client.last.buttons()]
 
 
 async def test_customer_types_the_reason_and_the_engineer_is_told(
@@ -96,7 +96,7 @@ async def test_customer_types_the_reason_and_the_engineer_is_told(
 ) -> None:
     ticket_id = await job(client.app, TicketStatus.ASSIGNED, engineer=True)
     await open_details(client, ticket_id)
-    await client.press("Cancel ticket")
+    await client.press("Cancel request")
     await client.press("Other reason")
     assert "type the reason" in client.joined()
     await client.say("We bought a new machine")
@@ -119,7 +119,7 @@ async def test_customer_types_the_reason_and_the_engineer_is_told(
 async def test_keep_the_request(client: FlowChat) -> None:
     ticket_id = await job(client.app)
     await open_details(client, ticket_id)
-    await client.press("Cancel ticket")
+    await client.press("Cancel request")
     await client.press("Keep the request")
     assert f"#{ticket_id} is kept as it is." in client.joined()
     assert (await load_ticket(client.app, ticket_id)).status is TicketStatus.NEW
@@ -133,7 +133,7 @@ async def test_customer_cannot_cancel_once_the_engineer_set_out(
 ) -> None:
     ticket_id = await job(client.app, status, engineer=True)
     await open_details(client, ticket_id)
-    assert "✖ Cancel ticket" not in [label for label, _ in client.last.buttons()]
+    assert "✖ Cancel request" not in [label for label, _ in client.last.buttons()]
     await client.press_data(f"cx:{ticket_id}")  # the button, forged
     answer = client.answer()
     assert answer.alert and answer.text is not None
@@ -146,7 +146,7 @@ async def test_engineer_setting_out_while_the_customer_confirms_wins(
 ) -> None:
     ticket_id = await job(client.app, TicketStatus.ASSIGNED, engineer=True)
     await open_details(client, ticket_id)
-    await client.press("Cancel ticket")
+    await client.press("Cancel request")
     await client.press("It works again")
     await set_status(client.app, ticket_id, TicketStatus.EN_ROUTE)
     await client.press("Yes, cancel it")
@@ -187,7 +187,7 @@ async def test_waiting_before_anyone_set_out_is_cancellable(
         TicketStatus.WAITING_CUSTOMER,
     )
     await open_details(client, ticket_id)
-    await client.press("Cancel ticket")
+    await client.press("Cancel request")
     await client.press("Reported by mistake")
     await client.press("Yes, cancel it")
     assert (await load_ticket(client.app, ticket_id)).status is TicketStatus.CANCELLED

@@ -122,7 +122,7 @@ async def test_timeline_shows_staff_events_without_internal_notes(
             session.add(TicketEvent(ticket_id=ticket_id, at=clock.now(), kind=kind, note=note))
     await client.press_data(f"tk:{ticket_id}")
     text = client.joined()
-    assert "— Assigned" in text and "— Spare parts ordered" in text
+    assert "— Assigned" in text and "— Spare parts requested" in text
     assert "note" not in text.lower()  # not even that the engineer wrote one
     assert "rude customer" not in text and "gasket" not in text and "G-12" not in text
     assert "Note: " not in text

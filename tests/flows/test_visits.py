@@ -314,7 +314,7 @@ async def test_offers_are_closed_when_replaced_or_the_request_is_cancelled(
     assert replaced.text.endswith("These times were replaced by new ones.")
     assert await edits(app, second) == []
     await client.press_data(f"tk:{ticket_id}")
-    await client.press("Cancel ticket")
+    await client.press("Cancel request")
     await client.press("Reported twice")
     await client.press("Yes, cancel it")
     [closed] = await edits(app, second)
@@ -374,6 +374,26 @@ async def test_reminders_fire_once_with_two_processes_and_again_for_a_moved_visi
     await run(datetime(2026, 11, 25, 6, 30, tzinfo=UTC))
     assert len(await reminders(app, "visit_evening")) == 4
     assert len(await reminders(app, "visit_hour")) == 4
+
+
+async def test_a_visit_under_way_cannot_be_moved_by_the_customer(
+    client: FlowChat, engineer: FlowChat, monday: FrozenClock
+) -> None:
+    app = client.app
+    ticket_id = await assigned_job(app, status=TicketStatus.ASSIGNED)
+    await engineer_offers(engineer, ticket_id, "Tue, Nov 24, 2:00\u202fPM")
+    await pick(client, await offered_to(app, CLIENT_ID), "Tue, Nov 24, 2:00\u202fPM")
+    async with app.db.transaction() as session:
+        await session.execute(
+            update(Ticket).where(Ticket.id == ticket_id).values(status=TicketStatus.ON_SITE)
+        )
+    await client.press_data(f"tk:{ticket_id}")
+    assert "🔁 Change the visit time" not in client.button_texts()
+    await client.press_data(f"vs:other:{ticket_id}")  # an old or forged button
+    assert client.answer().text == (
+        "The engineer is already on the way or on site, so the visit cannot be moved."
+    )
+    assert (await load_ticket(app, ticket_id)).visit_at is not None
 
 
 async def test_no_reminders_for_a_cancelled_ticket(
