@@ -88,7 +88,7 @@ async def resolve(
         session, ticket, engineer, TicketStatus.RESOLVED, now, settings, note=note
     )
     outcomes = await checklists.outcomes(session, ticket)
-    return Resolved(ticket, note, outcomes, await customer_recipients(session, ticket))
+    return Resolved(ticket, note, outcomes, await tickets.customer_recipients(session, ticket))
 
 
 # -- the customer ---------------------------------------------------------------------------------
@@ -289,24 +289,6 @@ async def comment(
     return Commented(ticket, feedback.rating, text, low=is_low(feedback.rating))
 
 
-async def customer_recipients(session: AsyncSession, ticket: Ticket) -> list[Person]:
-    """Who hears about the job's end: the client who asked, else every client of the customer."""
-    if ticket.reporter_id is not None:
-        reporter = await session.get(Person, ticket.reporter_id)
-        if (
-            reporter is not None
-            and reporter.role is Role.CLIENT
-            and reporter.customer_id == ticket.customer_id
-        ):
-            return [reporter]
-    rows = await session.scalars(
-        select(Person)
-        .where(Person.role == Role.CLIENT, Person.customer_id == ticket.customer_id)
-        .order_by(Person.id)
-    )
-    return list(rows.unique())
-
-
 # -- automatic closing ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AutoClosed:
@@ -345,5 +327,6 @@ async def auto_close(session: AsyncSession, now: datetime, days: int) -> list[Au
         )
     await session.flush()
     return [
-        AutoClosed(ticket, days, await customer_recipients(session, ticket)) for ticket in closed
+        AutoClosed(ticket, days, await tickets.customer_recipients(session, ticket))
+        for ticket in closed
     ]

@@ -170,3 +170,21 @@ async def attachments(session: AsyncSession, ticket_id: int) -> list[Attachment]
         .order_by(TicketAttachment.id)
     )
     return [Attachment(row.kind, row.file_id, row.file_name) for row in rows]
+
+
+async def customer_recipients(session: AsyncSession, ticket: Ticket) -> list[Person]:
+    """Who hears about the job's end: the client who asked, else every client of the customer."""
+    if ticket.reporter_id is not None:
+        reporter = await session.get(Person, ticket.reporter_id)
+        if (
+            reporter is not None
+            and reporter.role is Role.CLIENT
+            and reporter.customer_id == ticket.customer_id
+        ):
+            return [reporter]
+    rows = await session.scalars(
+        select(Person)
+        .where(Person.role == Role.CLIENT, Person.customer_id == ticket.customer_id)
+        .order_by(Person.id)
+    )
+    return list(rows.unique())

@@ -28,7 +28,7 @@ from bot.services.business_hours import Calendar, local_instant
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.escalations import record
 from bot.services.holidays import company_calendar
-from bot.services.tickets import locked
+from bot.services.tickets import customer_recipients, locked
 from storage.models import (
     OPEN_STATUSES,
     Person,
@@ -106,21 +106,6 @@ async def offer(session: AsyncSession, now: datetime, settings: Settings) -> lis
     return standard_slots(now, calendar, settings.visit_slots, settings.visit_days)
 
 
-async def customers_of(session: AsyncSession, ticket: Ticket) -> list[Person]:
-    """Who hears about the visit: whoever asked for the job, or else the customer's contacts
-    in the bot (a maintenance job has no reporter)."""
-    if ticket.reporter_id is not None:
-        reporter = await session.get(Person, ticket.reporter_id)
-        if reporter is not None:
-            return [reporter]
-    people = await session.scalars(
-        select(Person)
-        .where(Person.customer_id == ticket.customer_id, Person.role == Role.CLIENT)
-        .order_by(Person.id)
-    )
-    return list(people.unique())
-
-
 async def staff_of(session: AsyncSession, ticket: Ticket, *also: int | None) -> list[Person]:
     """The ticket's engineer and the people ``also`` named (who offered the time), once each."""
     ids = [ticket.engineer_id, *also]
@@ -193,7 +178,7 @@ async def propose(
         )
     )
     await session.flush()
-    customers = await customers_of(session, ticket)
+    customers = await customer_recipients(session, ticket)
     return Proposed(ticket, slots, by, customers, ticket.visit_at)
 
 
@@ -396,5 +381,5 @@ async def reminders_due(session: AsyncSession, now: datetime, settings: Settings
         if not await record(session, kind, subject, now, ticket_id=ticket.id):
             continue
         engineer = ticket.engineer if ticket.engineer_id is not None else None
-        found.append(Due(ticket, kind, await customers_of(session, ticket), engineer))
+        found.append(Due(ticket, kind, await customer_recipients(session, ticket), engineer))
     return found

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import Markup
-from bot.services import holidays, maintenance, visits
+from bot.services import holidays, maintenance, tickets, visits
 from handlers.notices import visits as visit_notices
 from handlers.notices.facts import TicketBrief, brief, brief_lines, ticket_buttons
 from handlers.notices.live import first_wave
@@ -61,7 +61,7 @@ async def tell_customer(speaker: Background, item: maintenance.Planned) -> None:
     times = visits.standard_slots(
         speaker.now(), calendar, settings.visit_slots, max(days, 1), until=item.deadline_on
     )[-visits.MAX_SLOTS :]
-    customers = await visits.customers_of(session, item.ticket)
+    customers = await tickets.customer_recipients(session, item.ticket)
     slots = []
     if times:
         offer = await visits.propose(session, item.ticket, None, times, speaker.now(), settings)
