@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.core import dialogs
 from bot.core.context import Context
+from bot.core.events import Attachment
 from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, InlineKeyboard, inline
@@ -83,8 +84,19 @@ def distance_text(ctx: Context, km: float) -> str:
     return ctx._("{km} km", km=ctx.t.number(round(km, 1)))
 
 
-async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
-    """Everything an engineer needs about a job; the customer's phone only once it is theirs."""
+async def card_text(
+    ctx: Context,
+    ticket: Ticket,
+    mine: bool,
+    files: list[Attachment] | None = None,
+    requests: list[tuple[PartRequest, Part]] | None = None,
+) -> str:
+    """Everything an engineer needs about a job; the customer's phone only once it is theirs.
+    ``files`` and ``requests`` are read here unless the caller already has them."""
+    if files is None:
+        files = await tickets.attachments(ctx.session, ticket.id)
+    if requests is None:
+        requests = await parts.requests_for(ctx.session, ticket.id)
     lines = [
         ticket_heading(ctx, ticket),
         ctx._("Status: {status}", status=ctx._(STATUS[ticket.status])),
@@ -111,16 +123,16 @@ async def card_text(ctx: Context, ticket: Ticket, mine: bool) -> str:
             lines.append(ctx._("Contact phone: +{phone}", phone=phone.lstrip("+")))
     if about := about_line(ctx.t, ticket):
         lines.append(about)
-    lines += await progress_lines(ctx, ticket)
-    lines += part_texts.request_lines(ctx.t, await parts.requests_for(ctx.session, ticket.id))
+    lines += progress_lines(ctx, ticket, files)
+    lines += part_texts.request_lines(ctx.t, requests)
     return "\n".join(lines)
 
 
-async def progress_lines(ctx: Context, ticket: Ticket) -> list[str]:
-    """Photos, the ETA and the deadline: what has happened on the job so far."""
+def progress_lines(ctx: Context, ticket: Ticket, files: list[Attachment]) -> list[str]:
+    """Files, the ETA and the deadline: what has happened on the job so far."""
     lines = []
-    if files := files_line(ctx, await tickets.attachments(ctx.session, ticket.id)):
-        lines.append(files)
+    if attached := files_line(ctx, files):
+        lines.append(attached)
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
         lines.append(ctx._("Your ETA: {time}", time=ctx.t.datetime(ticket.eta)))
     visit = visit_line(ctx.t, ticket)
@@ -180,12 +192,16 @@ def card_buttons(
     return inline(*rows)
 
 
-async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
-    files = len(await tickets.attachments(ctx.session, ticket.id))
+async def my_card(ctx: Context, ticket: Ticket) -> tuple[str, InlineKeyboard]:
+    """The engineer's own job card, its files and part requests read once for both halves."""
+    files = await tickets.attachments(ctx.session, ticket.id)
     requests = await parts.requests_for(ctx.session, ticket.id)
-    (ctx.edit if in_place else ctx.send)(
-        await card_text(ctx, ticket, mine=True), card_buttons(ctx, ticket, files, requests)
-    )
+    text = await card_text(ctx, ticket, mine=True, files=files, requests=requests)
+    return text, card_buttons(ctx, ticket, len(files), requests)
+
+
+async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
+    (ctx.edit if in_place else ctx.send)(*await my_card(ctx, ticket))
 
 
 def card_message(ctx: Context) -> int | None:
@@ -204,10 +220,7 @@ async def refresh_card(ctx: Context, ticket: Ticket, message_id: int | None) -> 
     if message_id is None:
         await show_card(ctx, ticket)
         return
-    text = await card_text(ctx, ticket, mine=True)
-    files = len(await tickets.attachments(ctx.session, ticket.id))
-    requests = await parts.requests_for(ctx.session, ticket.id)
-    ctx.edit(text, card_buttons(ctx, ticket, files, requests), message_id=message_id)
+    ctx.edit(*await my_card(ctx, ticket), message_id=message_id)
 
 
 async def wrong_step(ctx: Context, ticket: Ticket) -> None:

@@ -77,7 +77,7 @@ async def assign_button(ctx: Context, button: AssignTo) -> None:
 
 
 # -- the card -------------------------------------------------------------------------------------
-async def card_text(ctx: Context, ticket: Ticket) -> str:
+async def card_text(ctx: Context, ticket: Ticket, requests: list[tuple[PartRequest, Part]]) -> str:
     facts = await brief(ctx.session, ticket)
     lines = [
         ticket_heading(ctx, ticket),
@@ -92,7 +92,7 @@ async def card_text(ctx: Context, ticket: Ticket) -> str:
         lines.append(ctx._("Deadline paused while waiting for parts"))
     elif ticket.is_open and ticket.resolution_due is not None:
         lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
-    lines += part_texts.request_lines(ctx.t, await parts.requests_for(ctx.session, ticket.id))
+    lines += part_texts.request_lines(ctx.t, requests)
     timeline = await tickets.timeline(ctx.session, ticket.id)
     if timeline:
         names = await actor_names(ctx, timeline)
@@ -150,7 +150,8 @@ def card_buttons(
 async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
     files = len(await tickets.attachments(ctx.session, ticket.id))
     requests = await parts.requests_for(ctx.session, ticket.id)
-    show(ctx, await card_text(ctx, ticket), card_buttons(ctx, ticket, files, requests), in_place)
+    text = await card_text(ctx, ticket, requests)
+    show(ctx, text, card_buttons(ctx, ticket, files, requests), in_place)
 
 
 # -- choosing the engineer ------------------------------------------------------------------------
