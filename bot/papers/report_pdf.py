@@ -15,7 +15,7 @@ from fpdf.fonts import FontFace
 
 from bot.core.i18n import N_, Translator
 from bot.papers.sheet import FONT, draw_qr, finish, new_pdf
-from bot.services.service_reports import CheckLine, ReportContent
+from bot.services.service_reports import CheckLine, Measurement, ReportContent
 from storage.models import TicketKind
 
 KINDS = {
@@ -47,6 +47,10 @@ def _day(t: Translator, iso: str | None) -> str:
 
 def _number(t: Translator, value: float | None) -> str:
     return "—" if value is None else t.number(value)
+
+
+def _value(t: Translator, result: Measurement) -> str:
+    return result.value if result.number is None else t.number(result.number)
 
 
 def _name(names: dict[str, str], locale: str) -> str:
@@ -117,7 +121,7 @@ def _checks(pdf: FPDF, t: Translator, content: ReportContent) -> None:
             latest = next((result for result in line.results if result.latest), None)
             row = table.row()
             row.cell(name)
-            row.cell(latest.value if latest else "—")
+            row.cell(_value(t, latest) if latest else "—")
             row.cell(line.unit)
             row.cell(_number(t, line.min_value))
             row.cell(_number(t, line.max_value))
@@ -125,7 +129,7 @@ def _checks(pdf: FPDF, t: Translator, content: ReportContent) -> None:
             for result in earlier:
                 retest = table.row()
                 retest.cell(f"    {t._('earlier measurement')}, {_when(t, result.at)}")
-                retest.cell(result.value)
+                retest.cell(_value(t, result))
                 retest.cell(line.unit)
                 retest.cell("")
                 retest.cell("")

@@ -41,7 +41,8 @@ CODE_LENGTH = 12  # base32 characters: 60 bits, shown as XXXX-XXXX-XXXX
 class Measurement:
     """One result of one check; ``latest`` is the one that counts (earlier ones are retests)."""
 
-    value: str
+    value: str  # as the engineer typed it
+    number: float | None  # the number read from it, for a number check
     passed: bool
     at: str
     latest: bool
@@ -151,6 +152,7 @@ async def _checks(session: AsyncSession, ticket: Ticket) -> list[CheckLine]:
                 results=[
                     Measurement(
                         value=result.value_text,
+                        number=result.value_number,
                         passed=result.passed,
                         at=result.measured_at.isoformat(),
                         latest=index == len(history) - 1,
