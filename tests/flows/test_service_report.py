@@ -20,14 +20,8 @@ from tests.support.chat import FlowChat
 from tests.support.jobs import assigned_job
 from tests.support.papers import documents, pdf_text, qr_texts
 from tests.support.people import CLIENT_ID, client_chat, engineer_chat
-from tests.support.seed import NORD_PHONE
+from tests.support.seed import NORD_PARTS, NORD_PHONE, REPAIR_CHECKS
 from tests.support.steps import log_tests
-
-REPAIR_CHECKS = """template,kind,model,category,position,name_en,name_ru,name_bg,type,unit,min,max,required
-AC repair,breakdown,,hvac,1,Refrigerant pressure,Давление хладагента,Налягане на хладилния агент,number,bar,8,12,yes
-AC repair,breakdown,,hvac,2,Outlet air temperature,Температура воздуха на выходе,Температура на изходящия въздух,number,°C,6,14,yes
-AC repair,breakdown,,hvac,3,Drain is clear,Дренаж чист,Дренажът е чист,yesno,,,,yes
-"""
 
 
 async def confirm(client: FlowChat, job: int) -> bytes:
@@ -95,7 +89,7 @@ async def test_russian_repair_report_with_parts(manager: FlowChat) -> None:
             await import_csv(
                 session,
                 "parts",
-                "number,name,name_ru,warehouse,quantity\nCR-CAP-45,Run capacitor,Пусковой конденсатор,Москва,4\n",
+                NORD_PARTS,
             )
         ).errors
     engineer = await engineer_chat(app, 701, "Сергей Кузнецов", on_duty=True)
