@@ -60,6 +60,6 @@ async def run_import(
         print(f"{path}:{line}: {message}", file=sys.stderr)
     rows = "row" if report.imported == 1 else "rows"
     done = "would be imported (dry run, nothing written)" if dry_run else "imported"
-    read = f" ({table.encoding})" if table.encoding else ""
-    print(f"{kind}{read}: {report.imported} {rows} {done}, {len(report.errors)} rejected")
+    read = f" (read as {table.encoding})" if table.encoding else ""
+    print(f"{kind}: {report.imported} {rows} {done}, {len(report.errors)} rejected{read}")
     return 1 if report.errors else 0
