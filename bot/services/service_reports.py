@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
+import zipfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -287,3 +290,22 @@ async def visible(session: AsyncSession, ticket_id: int, person: Person) -> Serv
 
 def file_name(report: ServiceReport) -> str:
     return f"service-report-{report.ticket_id}.pdf"
+
+
+async def for_tickets(session: AsyncSession, ticket_ids: Sequence[int]) -> list[ServiceReport]:
+    rows = await session.scalars(
+        select(ServiceReport)
+        .where(ServiceReport.ticket_id.in_(list(ticket_ids)))
+        .order_by(ServiceReport.ticket_id)
+    )
+    return list(rows)
+
+
+def archive(reports: Sequence[ServiceReport]) -> bytes:
+    """The reports' PDFs as one ZIP, each under its own file name."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for report in reports:
+            entry = zipfile.ZipInfo(file_name(report), date_time=report.created_at.timetuple()[:6])
+            archive.writestr(entry, report.pdf, zipfile.ZIP_DEFLATED)
+    return out.getvalue()

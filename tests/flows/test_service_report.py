@@ -3,7 +3,10 @@ back as text (Cyrillic checks, values, the code), verified by managers, fetched 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import io
+import zipfile
+
+from sqlalchemy import select, update
 
 from bot.services import service_reports
 from bot.services.importer import import_csv
@@ -134,9 +137,15 @@ async def test_russian_repair_report_with_parts(manager: FlowChat) -> None:
 
 
 async def test_the_report_is_issued_once_and_only_for_those_who_may_see_it(
-    engineer: FlowChat, client: FlowChat
+    engineer: FlowChat, client: FlowChat, manager: FlowChat
 ) -> None:
     job = await assigned_job(engineer.app)
+    async with engineer.app.db.transaction() as session:  # opened this week, for /export
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.id == job)
+            .values(created_at=engineer.app.engine.clock.now())
+        )
     await log_tests(engineer, job)
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Installed and commissioned")
@@ -154,6 +163,13 @@ async def test_the_report_is_issued_once_and_only_for_those_who_may_see_it(
     await other.press_data(f"sr:{job}")  # a forged press by an engineer of another job
     assert documents(other.last_replies) == []
     assert "no service report" in other.answer().text.lower()
+
+    await manager.say("/export week")  # the week's signed reports come as a ZIP of PDFs
+    [archive] = [d for d in documents(manager.last_replies) if d.document_name.endswith(".zip")]
+    assert archive.document is not None
+    with zipfile.ZipFile(io.BytesIO(archive.document)) as papers:
+        assert papers.namelist() == [f"service-report-{job}.pdf"]
+        assert papers.read(f"service-report-{job}.pdf") == pdf
 
 
 async def test_a_failed_required_check_never_makes_an_accepted_protocol(
