@@ -64,7 +64,8 @@ def _heading(pdf: FPDF, text: str) -> None:
     pdf.set_font(FONT, "", 9)
 
 
-def _pairs(pdf: FPDF, rows: list[tuple[str, str]], width: float = 180) -> None:
+def _pairs(pdf: FPDF, rows: list[tuple[str, str]], width: float | None = None) -> None:
+    width = width or pdf.epw
     with pdf.table(
         width=width,
         col_widths=(45, width - 45),
