@@ -10,7 +10,7 @@ from bot.papers import report_pdf
 from bot.services import service_reports
 from bot.services.service_reports import ReportContent
 from handlers.common.buttons import ServiceReportFile
-from handlers.texts import ticket_ref
+from handlers.texts import ticket_heading
 from storage.models import Person, Role, ServiceReport, Ticket, TicketStatus
 
 router = Router()
@@ -31,12 +31,12 @@ async def issue_and_send(ctx: Context, ticket: Ticket, client: Person) -> Servic
     return report
 
 
-def send_report(ctx: Context, report: ServiceReport, ticket: Ticket | int) -> None:
+def send_report(ctx: Context, report: ServiceReport, ticket: Ticket) -> None:
+    """The PDF, captioned with the ticket's heading and the code to check it by."""
     ctx.send(
-        ctx._(
-            "Service report for {ref}. Verification code: {code}",
-            ref=ticket_ref(ticket),
-            code=report.code,
+        "📄 {heading}\n{code}".format(
+            heading=ticket_heading(ctx, ticket),
+            code=ctx._("Verification code: {code}", code=report.code),
         ),
         document=report.pdf,
         document_name=service_reports.file_name(report),
@@ -58,5 +58,7 @@ async def with_report_button(
 @router.callback(ServiceReportFile, roles=STAFF)
 async def report_pressed(ctx: Context, button: ServiceReportFile) -> None:
     report = await service_reports.visible(ctx.session, button.ticket, ctx.person)
+    ticket = await ctx.session.get(Ticket, report.ticket_id)
+    assert ticket is not None  # the report's foreign key
     ctx.answer()
-    send_report(ctx, report, button.ticket)
+    send_report(ctx, report, ticket)
