@@ -62,29 +62,6 @@ def _safe_url(settings: Settings) -> str:
     return make_url(settings.database_url).render_as_string(hide_password=True)
 
 
-async def _import(settings: Settings, kind: str, text: str, name: str) -> int:
-    from bot.services.checklists import import_yaml
-    from bot.services.importer import import_csv
-    from storage.db import Database
-
-    await upgrade(settings.database_url)
-    db = Database(settings.database_url)
-    is_yaml = name.lower().endswith((".yaml", ".yml"))
-    try:
-        async with db.transaction() as session:
-            if kind == "checklists" and is_yaml:
-                report = await import_yaml(session, text)
-            else:
-                report = await import_csv(session, kind, text)
-    finally:
-        await db.dispose()
-    for line, message in report.errors:
-        print(f"{name}:{line}: {message}", file=sys.stderr)
-    rows = "row" if report.imported == 1 else "rows"
-    print(f"{kind}: {report.imported} {rows} imported, {len(report.errors)} rejected")
-    return 1 if report.errors else 0
-
-
 async def _invite(settings: Settings, role: str, days: int) -> int:
     """Create a single-use invite and print the link to hand to the new engineer or manager."""
     from datetime import UTC, datetime, timedelta
@@ -145,7 +122,13 @@ def parser() -> argparse.ArgumentParser:
         "kind",
         choices=["customers", "equipment", "checklists", "parts", "contracts", "holidays"],
     )
-    imports.add_argument("file", type=Path)
+    imports.add_argument("file", type=Path, help="CSV (any encoding and separator) or XLSX")
+    imports.add_argument("--encoding", help="the CSV's encoding, when detection gets it wrong")
+    imports.add_argument("--dry-run", action="store_true", help="report without writing")
+    stickers = commands.add_parser("stickers", help="a PDF sheet of QR stickers for equipment")
+    stickers.add_argument("--customer", help="the customer's ref (default: all equipment)")
+    stickers.add_argument("--serial", nargs="+", default=[], help="only these serials")
+    stickers.add_argument("-o", "--output", type=Path, required=True, help="the PDF to write")
     invite = commands.add_parser(
         "invite", help="make a single-use invite link for a new colleague"
     )
@@ -198,8 +181,16 @@ def main(argv: list[str] | None = None) -> int:
         if not args.file.exists():
             print(f"no such file: {args.file}", file=sys.stderr)
             return 2
-        text = args.file.read_text(encoding="utf-8-sig")
-        return asyncio.run(_import(settings, args.kind, text, str(args.file)))
+        from bot.import_command import run_import
+
+        data = args.file.read_bytes()
+        return asyncio.run(
+            run_import(settings, args.kind, args.file, data, args.encoding, args.dry_run)
+        )
+    if args.command == "stickers":
+        from bot.papers.sticker_command import run_stickers
+
+        return run_stickers(settings, args.customer, args.serial, args.output)
     if args.command == "invite":
         if args.days < 1:
             print("--days must be at least 1", file=sys.stderr)

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     runtime: str = "aiogram"
     api_base_url: str | None = None
     bot_username: str | None = None  # for invite links; else asked from getMe
+    # The company on service reports and sticker sheets (bot/papers).
+    company_name: str = "Service company"
+    company_address: str = ""
+    company_phone: str = ""
     admins: Annotated[frozenset[int], NoDecode] = frozenset()
     manager_chat_id: int | None = None
     manager_locale: str | None = None  # the manager chat's language; default_locale if unset

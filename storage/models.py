@@ -634,3 +634,19 @@ class Holiday(Base):
     __tablename__ = "holidays"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ServiceReport(Base):
+    """The service report (acceptance protocol) of a job its customer confirmed: the PDF as
+    sent, in the customer's language, and its verification code (a hash of its content) that
+    ``/verify`` looks up. ``passed``: no required acceptance check failed or is missing."""
+
+    __tablename__ = "service_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column()
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)

@@ -25,7 +25,13 @@ from storage.models import Customer, Equipment, Person, Priority, Role
 log = logging.getLogger(__name__)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-MARKER_REF = "CAFE-VITOSHA"  # the first demo customer: present means the data is loaded
+MARKER_REF = "CAFE-VITOSHA"
+# The service company itself, as its service reports and sticker sheets print it.
+COMPANY = {
+    "name": "Vitosha Field Service Ltd",
+    "address": "bul. Bulgaria 102, Sofia",
+    "phone": "+359 2 900 1000",
+}  # the first demo customer: present means the data is loaded
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -241,4 +242,8 @@ class DemoPage:
         if stored is None:
             raise web.HTTPNotFound(text="no such file")
         content_type = sniff(stored.data) or stored.mime_type or "application/octet-stream"
-        return web.Response(body=stored.data, content_type=content_type)
+        headers = {}
+        if stored.file_name:  # opened in the browser, saved under its own name
+            quoted = urllib.parse.quote(stored.file_name)
+            headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quoted}"
+        return web.Response(body=stored.data, content_type=content_type, headers=headers)

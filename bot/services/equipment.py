@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.matching import FuzzyIndex
-from storage.models import Equipment, EquipmentModel
+from storage.models import Customer, Equipment, EquipmentModel
+
+SERIAL_CUTOFF = 90.0  # a serial differs from another by a character or two
 
 
 async def list_for_customer(
@@ -119,3 +121,32 @@ def coverage_of(facts: Mapping[str, Any], today: date) -> Coverage:
 
 async def get_model(session: AsyncSession, model_id: int) -> EquipmentModel | None:
     return await session.get(EquipmentModel, model_id)
+
+
+async def for_stickers(
+    session: AsyncSession, customer_ref: str | None = None, serials: Sequence[str] = ()
+) -> list[Equipment]:
+    """The equipment to print stickers for: a customer's (by its ref), the given serials, or
+    all; by model and serial."""
+    query = select(Equipment).join(Equipment.model).order_by(EquipmentModel.name, Equipment.serial)
+    if customer_ref:
+        query = query.join(Customer, Customer.id == Equipment.customer_id).where(
+            Customer.external_ref == customer_ref
+        )
+    if serials:
+        query = query.where(Equipment.serial.in_(list(serials)))
+    return list((await session.scalars(query)).unique())
+
+
+async def by_serial(session: AsyncSession, text: str) -> Equipment | None:
+    """The equipment a sticker names: its exact serial, else the one serial within the fuzzy
+    tolerance of look-alike letters and punctuation (``CH-12-34`` for ``СН 12/34``)."""
+    exact = await session.scalar(select(Equipment).where(Equipment.serial == text))
+    if exact is not None:
+        return exact
+    rows = await session.execute(select(Equipment.id, Equipment.serial))
+    index = FuzzyIndex([(row.id, row.serial) for row in rows])
+    hits = index.search(text, limit=2, cutoff=SERIAL_CUTOFF)
+    if not hits or (len(hits) > 1 and hits[1].score == hits[0].score):
+        return None
+    return await session.get(Equipment, hits[0].key)

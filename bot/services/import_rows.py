@@ -7,6 +7,7 @@ module can build on these without importing the driver back.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -60,26 +61,43 @@ def required(row: Row, column: str) -> str:
     return value
 
 
+EARLIEST, LATEST = date(1950, 1, 1), date(2100, 12, 31)  # a date outside is a typo
+
+
 def date_cell(row: Row, column: str) -> date | None:
     value = row.get(column, "").strip()
     if not value:
         return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S"):
         try:
-            return datetime.strptime(value, pattern).date()
+            day = datetime.strptime(value, pattern).date()
         except ValueError:
             continue
+        if not EARLIEST <= day <= LATEST:
+            raise RowError(
+                f"'{column}' is out of range ({EARLIEST.year}–{LATEST.year}): {value!r}"
+            )
+        return day
     raise RowError(f"'{column}' is not a date (YYYY-MM-DD): {value!r}")
 
 
-def float_cell(row: Row, column: str) -> float | None:
+def float_cell(
+    row: Row, column: str, minimum: float | None = None, maximum: float | None = None
+) -> float | None:
     value = row.get(column, "").strip().replace(",", ".")
     if not value:
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise RowError(f"'{column}' is not a number: {value!r}") from None
+    if (
+        not math.isfinite(number)
+        or (minimum is not None and number < minimum)
+        or (maximum is not None and number > maximum)
+    ):
+        raise RowError(f"'{column}' is out of range ({minimum} to {maximum}): {value!r}")
+    return number
 
 
 async def customer_by_ref(session: AsyncSession, ref: str) -> Customer:

@@ -7,9 +7,7 @@ Columns are documented in the README. Re-importing a file updates rows by their 
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +16,7 @@ from bot.services import phones
 from bot.services.checklists import import_check
 from bot.services.contracts import import_contract_row
 from bot.services.holidays import import_holiday_row
+from bot.services.import_files import Table, text_table
 from bot.services.import_rows import (
     ImportReport,
     Row,
@@ -115,7 +114,8 @@ async def _site(
 
 async def import_customer(session: AsyncSession, row: Row) -> None:
     ref, name = required(row, "ref"), required(row, "name")
-    latitude, longitude = float_cell(row, "latitude"), float_cell(row, "longitude")
+    latitude = float_cell(row, "latitude", -90, 90)
+    longitude = float_cell(row, "longitude", -180, 180)
     customer = await session.scalar(select(Customer).where(Customer.external_ref == ref))
     if customer is None:
         customer = Customer(external_ref=ref, name=name)
@@ -191,25 +191,24 @@ IMPORTERS: dict[str, tuple[tuple[str, ...], RowImporter]] = {
 }
 
 
-def read_rows(text: str) -> Iterable[tuple[int, Row]]:
-    """Rows with their line number in the file (the header is line 1)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    for row in reader:
-        yield (
-            reader.line_num,
-            {key.strip().lower(): (value or "") for key, value in row.items() if key},
-        )
+Progress = Callable[[list[tuple[int, Row]]], Iterable[tuple[int, Row]]]
 
 
-async def import_csv(session: AsyncSession, kind: str, text: str) -> ImportReport:
-    """Import every row it can; each row in its own savepoint so one bad row spoils nothing."""
+async def import_table(
+    session: AsyncSession, kind: str, table: Table, progress: Progress | None = None
+) -> ImportReport:
+    """Import every row it can; each row in its own savepoint so one bad row spoils nothing.
+    ``progress`` wraps the rows (a progress bar on the command line)."""
     columns, importer = IMPORTERS[kind]
     report = ImportReport()
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
-    missing = [
-        column for column in columns[:2] if column not in {h.strip().lower() for h in header}
-    ]
+    missing = [column for column in columns[:2] if column not in table.header]
     if missing:
         report.errors.append((1, f"missing columns: {', '.join(missing)}"))
         return report
-    return await apply_rows(session, read_rows(text), importer, report)
+    rows = progress(table.rows) if progress is not None else table.rows
+    return await apply_rows(session, rows, importer, report)
+
+
+async def import_csv(session: AsyncSession, kind: str, text: str) -> ImportReport:
+    """:func:`import_table` of a CSV text (any of ``,`` ``;`` tab between cells)."""
+    return await import_table(session, kind, text_table(text))

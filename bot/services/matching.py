@@ -79,6 +79,12 @@ def fold(text: str) -> str:
     return utils.default_process(text.upper().translate(_LOOKALIKES))
 
 
+def latin(text: str) -> str:
+    """Upper case with Cyrillic look-alikes as the Latin letters they look like and the rest
+    transliterated: for a serial that must travel where only ASCII goes (a /start payload)."""
+    return text.upper().translate(_LOOKALIKES).translate(_TRANSLIT)
+
+
 def compact(folded: str) -> str:
     """Without spaces, so ``lamarzoko`` can meet ``la marzocco``."""
     return folded.replace(" ", "")

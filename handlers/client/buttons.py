@@ -211,9 +211,10 @@ class SkipComment(ButtonData, prefix="rt:skip"):
 
 # -- deep links -------------------------------------------------------------------------------
 class EquipmentLink(DeepLink, prefix="eq"):
-    """``/start eq_<equipment id>``: the QR sticker on a machine."""
+    """``/start eq_<serial>``: the QR sticker on a machine (bot/papers/stickers.py); the serial
+    as a /start payload can hold it, found again with the fuzzy tolerance of look-alikes."""
 
-    equipment: int
+    serial: str
 
 
 # -- talking through a ticket (handlers.client.conversation) ---------------------------------

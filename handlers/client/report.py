@@ -3,7 +3,8 @@
 Steps: equipment (or ``equipment_text``: equipment that is not in the list, described) →
 description (a photo with a caption is one) → photos → urgency → confirm, the summary, where
 any part can be changed before sending. Every step accepts typed text as well as buttons. The
-QR sticker on a machine (``/start eq_<id>``) starts with that machine chosen.
+QR sticker on a machine (``/start eq_<serial>``) starts with that machine chosen; a person not
+registered yet shares their phone first, and the report then goes on for that machine.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from bot.core.context import Context
 from bot.core.events import Attachment
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
-from bot.services import tickets
+from bot.services import equipment, tickets
 from bot.services.matching import fold
 from bot.services.outbox import media_from_json, media_to_json
 from handlers import notices
@@ -23,6 +24,7 @@ from handlers.client.buttons import EquipmentLink, PhotosDone, ReportOther, Urge
 from handlers.client.draft import CLIENTS, DONE_WORDS, Draft, Part, Values
 from handlers.client.equipment_picker import EQUIPMENT, Picker, show_equipment
 from handlers.common.help import main_menu
+from handlers.common.start import is_registered, register_first
 from handlers.texts import PRIORITY, files_text, ticket_ref
 from storage.models import AttachmentKind, Priority
 
@@ -97,8 +99,15 @@ async def report_command(ctx: Context) -> None:
 
 @router.deep_link(EquipmentLink, roles=CLIENTS)
 async def from_sticker(ctx: Context, link: EquipmentLink) -> None:
-    """Straight to the description; another customer's sticker just shows the list."""
-    if await REPORT.begin(ctx) and not await PICKER.choose_own(ctx, link.equipment):
+    """Straight to the description; another customer's sticker (or an unknown serial) just
+    shows the client's own list, telling nothing of that machine."""
+    if not is_registered(ctx):
+        await register_first(ctx, link.pack())
+        return
+    item = await equipment.by_serial(ctx.session, link.serial) if link.serial else None
+    if not await REPORT.begin(ctx):
+        return
+    if item is None or not await PICKER.choose_own(ctx, item.id):
         await PICKER.ask(ctx)
 
 

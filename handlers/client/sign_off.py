@@ -22,6 +22,7 @@ from handlers import notices
 from handlers.answers import typed
 from handlers.client.buttons import ConfirmWork, NotFixed, Rate, SkipComment, SkipReason
 from handlers.common.help import main_menu
+from handlers.common.service_report import issue_and_send
 from handlers.notices.customers import rating_keyboard
 from handlers.texts import ticket_ref
 from storage.models import Role
@@ -36,6 +37,7 @@ async def confirm_button(ctx: Context, button: ConfirmWork) -> None:
     confirmed = await closing.confirm(ctx.session, button.ticket, ctx.person, ctx.now())
     ticket = confirmed.ticket
     ctx.edit(ctx._("Thank you! {ref} is closed.", ref=ticket_ref(ticket)))
+    await issue_and_send(ctx, ticket, ctx.person)
     ctx.send(
         ctx._("How would you rate the work? 1 is poor, 5 is excellent."),
         rating_keyboard(ticket.id),

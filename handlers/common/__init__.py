@@ -12,6 +12,15 @@ def modules() -> tuple[ModuleType, ...]:
     Their order is the order of the everyone-commands in /help and in the "/" menu:
     /language, /cancel, /help.
     """
-    from handlers.common import cancel, fallback, help, language, reply_to, start, visits
+    from handlers.common import (
+        cancel,
+        fallback,
+        help,
+        language,
+        reply_to,
+        service_report,
+        start,
+        visits,
+    )
 
-    return (start, language, cancel, help, fallback, reply_to, visits)
+    return (start, language, cancel, help, fallback, reply_to, visits, service_report)

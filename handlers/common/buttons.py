@@ -45,3 +45,10 @@ class AnotherVisitTime(ButtonData, prefix="vs:other"):
     """The customer wants another time (none of those offered, or to move the agreed one)."""
 
     ticket: int
+
+
+# -- papers (handlers/common/service_report.py) -----------------------------------------------
+class ServiceReportFile(ButtonData, prefix="sr"):
+    """📄 Service report on a job's card: the PDF the customer signed off."""
+
+    ticket: int

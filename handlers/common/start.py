@@ -35,6 +35,15 @@ def ask_for_phone(ctx: Context) -> None:
     )
 
 
+REGISTER = "register"
+
+
+async def register_first(ctx: Context, payload: str) -> None:
+    """Ask for the phone, keeping the deep link (a QR sticker) to open once registered."""
+    await dialogs.start(ctx, REGISTER, "phone", link=payload)
+    ask_for_phone(ctx)
+
+
 async def require_registration(ctx: Context) -> bool:
     """True when the client is linked to a customer; otherwise asks for the phone."""
     if is_registered(ctx):
@@ -76,6 +85,7 @@ async def contact_shared(ctx: Context) -> None:
             contact_request(ctx),
         )
         return
+    pending = ctx.dialog.data.get("link") if dialogs.is_in(ctx, REGISTER) and ctx.dialog else None
     link = await people.link_phone(ctx.session, ctx.person, contact.phone)
     if link.matched:
         ctx.send(
@@ -95,4 +105,8 @@ async def contact_shared(ctx: Context) -> None:
             ),
             RemoveKeyboard(),
         )
+    if pending:
+        await dialogs.end(ctx)
+        if await command_router(ctx).open_link(ctx, str(pending)):
+            return
     send_help(ctx)

@@ -14,9 +14,10 @@ def modules() -> tuple[ModuleType, ...]:
         export,
         invite,
         open,
+        papers,
         parts,
         review,
         stats,
     )
 
-    return (open, card, conversation, cancelling, parts, review, stats, export, invite)
+    return (open, card, conversation, cancelling, parts, review, stats, export, invite, papers)

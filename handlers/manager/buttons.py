@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.core.buttons import ButtonData
+from bot.core.buttons import ButtonData, DeepLink
 from bot.services.assignments import Filters
 from storage.models import Priority, TicketStatus
 
@@ -216,3 +216,10 @@ class KeepPartRequest(ButtonData, prefix="pr:keep"):
     """Leave the request as it is (ends the order or reject dialog)."""
 
     request: int
+
+
+# -- papers (handlers/manager/papers.py) ------------------------------------------------------
+class VerifyLink(DeepLink, prefix="vf"):
+    """``/start vf_<code>``: the QR on a service report, scanned by a manager."""
+
+    code: str

@@ -19,6 +19,7 @@ from bot.services import assignments, parts, tickets
 from bot.services.errors import InvalidState, NotFound
 from handlers import notices, part_texts
 from handlers.common.buttons import ProposeVisit
+from handlers.common.service_report import with_report_button
 from handlers.keyboards import pager
 from handlers.manager.buttons import (
     AssignTo,
@@ -151,7 +152,8 @@ async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> Non
     files = len(await tickets.attachments(ctx.session, ticket.id))
     requests = await parts.requests_for(ctx.session, ticket.id)
     text = await card_text(ctx, ticket, requests)
-    show(ctx, text, card_buttons(ctx, ticket, files, requests), in_place)
+    keyboard = await with_report_button(ctx, ticket, card_buttons(ctx, ticket, files, requests))
+    show(ctx, text, keyboard, in_place)
 
 
 # -- choosing the engineer ------------------------------------------------------------------------

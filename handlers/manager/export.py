@@ -1,7 +1,8 @@
 """/export [week|month|YYYY-MM-DD..YYYY-MM-DD]: the tickets opened in a period, with their
 timeline, test results and ratings, as a CSV and an XLSX document in the reader's language.
 The workbook also has the tickets' part requests (Parts) and the stock movements of the period
-(Stock movements); the part requests come as a CSV of their own too, when there are any.
+(Stock movements); the part requests come as a CSV of their own too, when there are any, and
+the signed service reports of those tickets as a ZIP of PDFs.
 
 Without a period it offers :class:`~handlers.manager.buttons.ExportPeriod` buttons.
 """
@@ -14,7 +15,7 @@ from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from bot.services import checklists, exports, parts, reports
+from bot.services import checklists, exports, parts, reports, service_reports
 from bot.services.exports import Cell, Sheet
 from handlers.manager.buttons import ExportPeriod, Span
 from handlers.manager.chat import MANAGERS
@@ -342,6 +343,19 @@ async def send_export(ctx: Context, span: reports.Period) -> None:
             parts_caption,
             document=exports.to_csv(parts_sheet(ctx, requests)),
             document_name=f"{name}.csv",
+        )
+    papers = await service_reports.for_tickets(ctx.session, [r.ticket.id for r in records])
+    if papers:
+        ctx.send(
+            ctx.ngettext(
+                "{n} service report of the requests opened from {first} to {last}.",
+                "{n} service reports of the requests opened from {first} to {last}.",
+                len(papers),
+                first=first,
+                last=last,
+            ),
+            document=service_reports.archive(papers),
+            document_name=f"{stem.replace('tickets-', 'service-reports-', 1)}.zip",
         )
 
 

@@ -21,6 +21,7 @@ from bot.services.cancelling import By, Cancelled
 from bot.services.closing import Confirmed, Reopened
 from bot.services.parts import PartMoved, part_name
 from bot.services.pushes import Wave, waiting
+from handlers.common.buttons import ServiceReportFile
 from handlers.engineer.buttons import AcceptJob, OpenMyJob
 from handlers.notices.facts import PRIORITY_MARK, brief
 from handlers.notices.outbox import Render, Speaker, to_person
@@ -197,8 +198,11 @@ async def confirmed(speaker: Speaker, event: Confirmed) -> None:
         return
     ref = ticket_ref(event.ticket)
 
+    report = ServiceReportFile(ticket=event.ticket.id).pack()
+
     def render(t: Translator) -> tuple[str, Markup | None]:
-        return t._("The customer confirmed {ref}: it is closed.", ref=ref), None
+        text = t._("The customer confirmed {ref}: it is closed.", ref=ref)
+        return text, inline([Button(t._("📄 Service report"), report)])
 
     await to_person(speaker, event.engineer, render, CONFIRMED, ticket_id=event.ticket.id)
 

@@ -24,6 +24,7 @@ from bot.demo.run import Demo, DemoOptions, running_demo
 from bot.demo.stock import voice_note_wav, warranty_pdf
 from bot.services.outbox import enqueue, enqueue_edit
 from storage.models import AttachmentKind
+from tests.support.demo_jobs import resolved_installation
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -261,3 +262,31 @@ async def test_files_albums_and_edits_the_bot_sends(browser: Browser, demo: Demo
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "demo-files.png"))
     await page.close()
+
+
+async def test_the_service_report_opens_from_the_customers_pane(
+    browser: Browser, demo: Demo
+) -> None:
+    """Maria confirms a resolved installation by clicking; the report arrives as a document
+    link that serves the PDF; the managers check its code in their pane."""
+    job = await resolved_installation(demo)
+    page = await browser.new_page(viewport={"width": 1500, "height": 900})
+    await page.goto(demo.page_url)
+    customer, managers = pane(page, "customer"), pane(page, "manager")
+    await sees(customer, f"#{job} is resolved")
+    await click(customer, "Confirm the work is done")
+    report = await sees(customer, "Verification code")
+    link = report.locator("a.file", has_text=f"service-report-{job}.pdf")
+    await expect(link).to_be_visible(timeout=TIMEOUT_MS)
+    href = await link.get_attribute("href")
+    assert href is not None
+    served = await page.request.get(demo.page_url.rstrip("/") + href)
+    assert served.headers["content-type"] == "application/pdf"
+    assert (await served.body()).startswith(b"%PDF")
+    code = (await report.inner_text()).split("Verification code: ")[1].split()[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "demo-service-report.png"))
+
+    await say(managers, f"/verify {code}")
+    await sees(managers, f"The code {code} is ours")
+    await page.screenshot(path=str(ARTIFACTS / "demo-verify.png"))

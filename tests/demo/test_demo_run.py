@@ -35,7 +35,8 @@ async def call(http: aiohttp.ClientSession, demo: Demo, path: str, body: Any = N
 async def wait_for_text(
     http: aiohttp.ClientSession, demo: Demo, chat_id: int, fragment: str
 ) -> dict[str, Any]:
-    """The first bot message in the chat containing ``fragment``, long-polling the page's API."""
+    """The first bot message in the chat whose text or caption contains ``fragment``,
+    long-polling the page's API."""
     after = 0
     async with asyncio.timeout(TIMEOUT):
         while True:
@@ -44,7 +45,8 @@ async def wait_for_text(
             )
             for event in result["events"]:
                 message = event.get("message") or {}
-                if event.get("from_bot") and fragment in (message.get("text") or ""):
+                shown = message.get("text") or message.get("caption") or ""
+                if event.get("from_bot") and fragment in shown:
                     return dict(message)
             after = result["last_seq"]
 

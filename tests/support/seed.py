@@ -23,6 +23,16 @@ CR-42-0117,42QHC,Carrier,hvac,NORD,Moscow lab,2023-01-15,2025-01-15,C-200,silver
 SM-XR-5500,Xray Vision 5500,Siemens,medical,NORD,Moscow lab,2025-09-01,2028-09-01,C-201,platinum,2028-09-01
 """
 
+# A Russian repair's checklist and a part (tests/flows/test_service_report.py).
+REPAIR_CHECKS = """template,kind,model,category,position,name_en,name_ru,name_bg,type,unit,min,max,required
+AC repair,breakdown,,hvac,1,Refrigerant pressure,Давление хладагента,Налягане на хладилния агент,number,bar,8,12,yes
+AC repair,breakdown,,hvac,2,Outlet air temperature,Температура воздуха на выходе,Температура на изходящия въздух,number,°C,6,14,yes
+AC repair,breakdown,,hvac,3,Drain is clear,Дренаж чист,Дренажът е чист,yesno,,,,yes
+"""
+NORD_PARTS = """number,name,name_ru,warehouse,quantity
+CR-CAP-45,Run capacitor,Пусковой конденсатор,Москва,4
+"""
+
 ACME_PHONE = "+359888123456"
 NORD_PHONE = "79123456789"
 SOFIA_CENTRE = (42.6977, 23.3219)  # about 0.5 km from Acme's Vitosha blvd site
