@@ -1,9 +1,9 @@
 """One outbox dispatcher as a process of its own, for the tests of several processes sharing a
 bot: ``python -m tests.support.dispatch_process DB_URL API_BASE TOKEN REDIS_URL PREFIX``.
 
-It delivers through the real python-telegram-bot runtime (quicker to start than aiogram) until no message is pending anywhere, then prints
-how many it sent itself. The limits are scaled like the other sandbox delivery tests', except
-the bot-wide 30 per second, which is Telegram's own.
+It delivers through the real python-telegram-bot runtime (quicker to start than aiogram) until
+no message is pending anywhere, then prints how many it sent itself. The limits are scaled like
+the other sandbox delivery tests', except the bot-wide 30 per second, which is Telegram's own.
 """
 
 from __future__ import annotations
