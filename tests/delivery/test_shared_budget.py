@@ -11,11 +11,14 @@ from datetime import timedelta
 
 import pytest
 
+from bot.app import App
 from bot.delivery import Dispatcher, Rate
 from bot.delivery.budget import LocalBudget
 from bot.delivery.redis_budget import IN_FLIGHT_TTL, RedisBudget
+from bot.runner import build_dispatcher
 from storage.db import Database
 from storage.models import OutboxStatus
+from tests.runtimes.test_webhook import RecordingRuntime
 from tests.support.delivery import FAST, FakeTelegram, now, queue
 from tests.support.outbox import outbox
 from tests.support.redis import REDIS_URL
@@ -103,3 +106,21 @@ def test_local_budget_remembers_only_groups_it_does_not_know() -> None:
     local.remember(GROUP, [5.0] * 20)
     assert not local.needs_history(GROUP)
     assert local.limits.wait(GROUP, time.monotonic()) == pytest.approx(55.05, abs=1)
+
+
+async def test_the_bot_keeps_its_budget_in_redis_when_configured(
+    app: App, redis_keys: str
+) -> None:
+    runtime = RecordingRuntime()
+    assert isinstance(build_dispatcher(app, runtime).budget, LocalBudget)
+    app.settings.redis_url = REDIS_URL
+    app.settings.redis_prefix = redis_keys
+    shared = build_dispatcher(app, runtime).budget
+    try:
+        assert isinstance(shared, RedisBudget)
+        permit = await shared.take(501, 1)
+        assert permit is not None
+        await shared.done(permit)
+        assert await shared.redis.exists(f"{redis_keys}flood:bot", f"{redis_keys}flood:chat:501")
+    finally:
+        await shared.close()
