@@ -17,9 +17,12 @@ message id or raises one of the errors in :mod:`bot.runtimes.base`. What each an
 Rows for one chat go out in the order they were queued, across every dispatcher: a row is
 claimed only when no earlier row of its chat is still waiting (:meth:`OutboxQueue.claim`), so
 a row that failed, or that the flood budget handed back, holds the later ones and a
-"technician on the way" never overtakes the "job assigned" before it. An edit
-row goes out as an edit of its original's delivered message, once that message is out (at once
-when both were claimed together); if the original was never delivered, the edit is dropped.
+"technician on the way" never overtakes the "job assigned" before it. Flood limits are the
+:class:`~bot.delivery.budget.FloodBudget`'s: this process's own, or shared through Redis.
+
+An edit row goes out as an edit of its original's delivered message, once that message is out
+(at once when both were claimed together); if the original was never delivered, the edit is
+dropped.
 """
 
 from __future__ import annotations
