@@ -43,9 +43,9 @@ async def test_processes_share_one_window_taken_atomically(redis_keys: str) -> N
         for permit in taken:
             await budgets[0].done(permit)
         wait = await budgets[2].wait(2000, 1)
-        assert 0.9 < wait <= 1.05
+        assert 0.5 < wait <= 1.05  # a second (and the margin) from when they came back
         # A private chat that just had a message waits its second in every process.
-        assert await budgets[2].wait(taken[0].chat_id, 1) > 0.9
+        assert await budgets[2].wait(taken[0].chat_id, 1) > 0.5
     finally:
         await asyncio.gather(*(item.close() for item in budgets))
 
@@ -54,11 +54,11 @@ async def test_a_429_holds_the_chat_everywhere_and_several_hold_the_bot(redis_ke
     first, second = budget(redis_keys, per_bot=100), budget(redis_keys, per_bot=100)
     try:
         assert await first.hold(501, 3) is False
-        assert 2.5 < await second.wait(501, 1) <= 3
+        assert 2 < await second.wait(501, 1) <= 3
         assert await second.wait(502, 1) == 0
         assert await second.hold(502, 3) is False
         assert await first.hold(503, 3) is True  # three chats refused at once: bot-wide
-        assert await second.wait(504, 1) > 2.5
+        assert await second.wait(504, 1) > 2
         assert await second.take(504, 1) is None
     finally:
         await first.close()
