@@ -4,10 +4,12 @@ Prints messages per second and the queue-to-Telegram latency percentiles, on SQL
 FIELDBOT_TEST_DATABASE_URL is set, on PostgreSQL (its outbox table is emptied first). Run:
 
     .venv/bin/python benchmarks/outbox_throughput.py [--messages 600] [--chats 200]
-        [--runtime aiogram|ptb] [--no-limits]
+        [--runtime aiogram|ptb] [--no-limits] [--dispatchers 3 --redis redis://127.0.0.1:6379/1]
 
 With Telegram's limits (the default) throughput is capped at 30 messages/s by design; with
-``--no-limits`` the figures show what the pipeline itself can do. Not part of the test suite.
+``--no-limits`` the figures show what the pipeline itself can do. ``--dispatchers N`` runs N
+dispatchers side by side, each with its own connections, as N processes would; with ``--redis``
+they share one flood budget there (else each counts alone). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.core.events import Incoming
 from bot.core.replies import Reply
 from bot.delivery import DeliverySettings, Dispatcher, Rate
+from bot.delivery.budget import flood_budget
 from bot.delivery.dispatcher import (
     TELEGRAM_PER_BOT,
     TELEGRAM_PER_GROUP,
@@ -71,10 +74,30 @@ async def bench(url: str, label: str, args: argparse.Namespace) -> None:
                     await enqueue(
                         session, chats[n % len(chats)], f"message {n}", datetime.now(UTC)
                     )
-            dispatcher = Dispatcher(db, runtime.execute, settings)
+            databases = [db] + [Database(url) for _ in range(args.dispatchers - 1)]
+            prefix = f"fieldbot-bench:{os.getpid()}:"
+            dispatchers = [
+                Dispatcher(
+                    each,
+                    runtime.execute,
+                    settings,
+                    budget=flood_budget(
+                        args.redis,
+                        prefix,
+                        settings.per_bot,
+                        settings.per_private_chat,
+                        settings.per_group,
+                    ),
+                )
+                for each in databases
+            ]
             started = time.perf_counter()
-            await dispatcher.drain(timeout=600)
+            await asyncio.gather(*(each.drain(timeout=600) for each in dispatchers))
             elapsed = time.perf_counter() - started
+            for each in dispatchers:
+                await each.budget.close()
+            for each in databases[1:]:
+                await each.dispose()
         finally:
             await runtime.close()
     async with db.transaction() as session:
@@ -91,6 +114,7 @@ async def bench(url: str, label: str, args: argparse.Namespace) -> None:
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
     print(
         f"{label:10} {args.runtime:7} {'no limits' if args.no_limits else 'tg limits':9} "
+        f"{args.dispatchers}x{' redis' if args.redis else ''} "
         f"{len(sent):5} sent in {elapsed:6.2f}s = {len(sent) / elapsed:7.1f} msg/s; "
         f"latency p50 {cuts[49]:.2f}s p90 {cuts[89]:.2f}s p99 {cuts[98]:.2f}s "
         f"max {latencies[-1]:.2f}s (enqueue took {time.time() - start_wall - elapsed:.2f}s)"
@@ -103,6 +127,8 @@ async def main() -> None:
     parser.add_argument("--chats", type=int, default=200)
     parser.add_argument("--runtime", choices=["aiogram", "ptb"], default="aiogram")
     parser.add_argument("--no-limits", action="store_true")
+    parser.add_argument("--dispatchers", type=int, default=1)
+    parser.add_argument("--redis", help="share the flood budget in this Redis")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         await bench(f"sqlite+aiosqlite:///{folder}/bench.sqlite3", "sqlite", args)

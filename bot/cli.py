@@ -1,4 +1,5 @@
-"""The ``fieldbot`` command: run the bot, migrate the database, import data."""
+"""The ``fieldbot`` command: run the bot, migrate the database, import data, look after the
+outbox, back up and restore."""
 
 from __future__ import annotations
 
@@ -109,6 +110,63 @@ async def _bot_username(settings: Settings) -> str | None:
         return None
 
 
+async def _outbox(settings: Settings, action: str, row_id: int | None) -> int:
+    """List the dead letters, or send one again, or drop it."""
+    from datetime import UTC, datetime
+
+    from bot.ops import dead_letters
+    from storage.db import Database
+
+    await upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        if action == "list":
+            dead, pending = await dead_letters.dead_letters(db)
+            for row in dead:
+                since = (
+                    row.failing_since.isoformat(timespec="seconds") if row.failing_since else "?"
+                )
+                print(
+                    f"#{row.id}\tchat {row.chat_id}\t{row.kind or '-'}\t{row.attempts} attempts"
+                    f"\tfailing since {since}\t{row.error[:80]}\t{row.preview!r}"
+                )
+            print(f"{len(dead)} dead letter(s); {pending} message(s) waiting to be sent")
+            return 0
+        if row_id is None:
+            print(f"fieldbot outbox {action} needs the message's number (see: outbox list)")
+            return 2
+        if action == "retry":
+            done = await dead_letters.retry(db, row_id, datetime.now(UTC))
+        else:
+            done = await dead_letters.drop(db, row_id)
+    finally:
+        await db.dispose()
+    if not done:
+        print(f"no dead letter #{row_id} (see: fieldbot outbox list)", file=sys.stderr)
+        return 1
+    print(f"#{row_id} {'queued again' if action == 'retry' else 'dropped'}")
+    return 0
+
+
+async def _backup(settings: Settings, action: str, file: Path) -> int:
+    from bot.ops.backup import RestoreRefused, backup, restore
+
+    try:
+        if action == "backup":
+            summary = await backup(settings.database_url, file)
+        else:
+            summary = await restore(settings.database_url, file)
+    except RestoreRefused as refusal:
+        print(f"{action}: {refusal}", file=sys.stderr)
+        return 1
+    verb = "written to" if action == "backup" else "restored from"
+    print(
+        f"{summary.total} rows in {len(summary.rows)} tables (schema {summary.revision}) "
+        f"{verb} {file}"
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="fieldbot", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -134,6 +192,19 @@ def parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("role", choices=["engineer", "manager"])
     invite.add_argument("--days", type=int, default=3, help="how long the link works (default 3)")
+    outbox = commands.add_parser(
+        "outbox", help="messages the bot gave up sending (dead letters): list, retry, drop"
+    )
+    outbox.add_argument("action", choices=["list", "retry", "drop"])
+    outbox.add_argument("id", type=int, nargs="?", help="the message's number, from list")
+    backup = commands.add_parser(
+        "backup", help="write the whole database to FILE (gzip'd JSON lines, any backend)"
+    )
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser(
+        "restore", help="load a backup into a new, empty database (SQLite or PostgreSQL)"
+    )
+    restore.add_argument("file", type=Path)
     demo = commands.add_parser(
         "demo", help="everything offline: a sandbox Bot API, the bot with demo data, a web page"
     )
@@ -191,6 +262,13 @@ def main(argv: list[str] | None = None) -> int:
         from bot.papers.sticker_command import run_stickers
 
         return run_stickers(settings, args.customer, args.serial, args.output)
+    if args.command == "outbox":
+        return asyncio.run(_outbox(settings, args.action, args.id))
+    if args.command in ("backup", "restore"):
+        if args.command == "restore" and not args.file.exists():
+            print(f"no such file: {args.file}", file=sys.stderr)
+            return 2
+        return asyncio.run(_backup(settings, args.command, args.file))
     if args.command == "invite":
         if args.days < 1:
             print("--days must be at least 1", file=sys.stderr)

@@ -84,6 +84,17 @@ class Settings(BaseSettings):
     outbox_claim_seconds: float = Field(default=120.0, ge=10)
     outbox_concurrency: int = Field(default=8, ge=1)
     outbox_backoff_cap_seconds: float = Field(default=300.0, gt=0)
+    # A message failing transiently this long or this many times is a dead letter: it stops
+    # holding its chat and the managers hear of it (`fieldbot outbox`).
+    outbox_dead_after_seconds: float = Field(default=3600.0, gt=0)
+    outbox_dead_after_attempts: int = Field(default=30, ge=1)
+    # Several processes: one flood budget in Redis (e.g. redis://127.0.0.1:6379/0); the prefix
+    # names this bot's keys when one Redis serves several bots.
+    redis_url: str | None = None
+    redis_prefix: str = "fieldbot:"
+    # Polling mode: serve GET /healthz and GET /metrics on this port (webhook mode serves them
+    # on the webhook's own port).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # Periodic jobs (bot/services/scheduler.py): how often to look for due work.
     scheduler_tick_seconds: float = Field(default=30.0, gt=0)
     processed_updates_keep_days: int = Field(default=7, ge=1)

@@ -18,9 +18,12 @@ from typing import Any, cast
 from bot.app import App
 from bot.config import Settings
 from bot.delivery import DeliverySettings, Dispatcher
+from bot.delivery.budget import flood_budget
+from bot.ops.http import add_ops_routes, serve_ops
 from bot.runtimes.base import DeliveryError, Rejected, Runtime, Unreachable
 from bot.services.scheduler import Job, Scheduler, default_jobs
 from handlers.common.commands import startup_menus
+from handlers.notices.dead_letters import dead_letter_alerts
 from handlers.notices.periodic import periodic_jobs
 
 log = logging.getLogger(__name__)
@@ -55,11 +58,19 @@ class BotStopped(RuntimeError):
 def build_dispatcher(
     app: App, runtime: Runtime, settings: DeliverySettings | None = None
 ) -> Dispatcher:
-    """The outbox dispatcher sending through ``runtime``. It keeps real time, not the app's
-    clock: Telegram's "retry after" is in real seconds."""
-    return Dispatcher(
-        app.db, runtime.execute, settings or DeliverySettings.from_settings(app.settings)
+    """The outbox dispatcher sending through ``runtime``, on the flood budget shared through
+    Redis when ``FIELDBOT_REDIS_URL`` is set. It keeps real time, not the app's clock:
+    Telegram's "retry after" is in real seconds."""
+    delivery = settings or DeliverySettings.from_settings(app.settings)
+    budget = flood_budget(
+        app.settings.redis_url,
+        f"{app.settings.redis_prefix}flood:",
+        delivery.per_bot,
+        delivery.per_private_chat,
+        delivery.per_group,
     )
+    on_dead = dead_letter_alerts(app.settings, app.catalogs)
+    return Dispatcher(app.db, runtime.execute, delivery, budget=budget, on_dead=on_dead)
 
 
 def build_scheduler(app: App, jobs: Sequence[Job] | None = None) -> Scheduler:
@@ -92,10 +103,12 @@ async def run_bot(
     # nobody's update should wait for them.
     menus = asyncio.create_task(publish_command_menus(app, runtime), name="fieldbot-menus")
     parts: dict[str, Coroutine[Any, Any, None]] = {
-        "updates": _receive(runtime, stop, webhook),
+        "updates": _receive(app, runtime, stop, webhook),
         "outbox": (dispatcher or build_dispatcher(app, runtime)).run(stop),
         "scheduler": (scheduler or build_scheduler(app)).run(stop),
     }
+    if webhook is None and app.settings.metrics_port:
+        parts["metrics"] = serve_ops(app.db, "0.0.0.0", app.settings.metrics_port, stop)
     tasks = {
         asyncio.create_task(coro, name=f"fieldbot-{name}"): name for name, coro in parts.items()
     }
@@ -150,7 +163,9 @@ async def publish_command_menus(app: App, runtime: Runtime) -> None:
             return
 
 
-async def _receive(runtime: Runtime, stop: asyncio.Event, webhook: Webhook | None) -> None:
+async def _receive(
+    app: App, runtime: Runtime, stop: asyncio.Event, webhook: Webhook | None
+) -> None:
     if webhook is None:
         await runtime.run(stop)
         return
@@ -158,7 +173,13 @@ async def _receive(runtime: Runtime, stop: asyncio.Event, webhook: Webhook | Non
 
     await runtime.set_webhook(webhook.url, webhook.secret)
     await serve_webhook(
-        runtime, webhook.host, webhook.port, webhook.path, webhook.secret, stop=stop
+        runtime,
+        webhook.host,
+        webhook.port,
+        webhook.path,
+        webhook.secret,
+        stop=stop,
+        extend=lambda web_app: add_ops_routes(web_app, app.db),
     )
 
 

@@ -25,3 +25,8 @@ def upgrade_sync(url: str, revision: str = "head") -> None:
 async def upgrade(url: str, revision: str = "head") -> None:
     """Bring the schema to ``revision``; alembic is synchronous, so it runs in a thread."""
     await asyncio.to_thread(upgrade_sync, url, revision)
+
+
+async def downgrade(url: str, revision: str) -> None:
+    """Take the schema back to ``revision`` (restoring an older backup into an empty database)."""
+    await asyncio.to_thread(command.downgrade, alembic_config(url), revision)

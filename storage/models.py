@@ -489,6 +489,9 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNREACHABLE = "unreachable"
+    # Failed transiently for too long (a poison message): no longer holds its chat; an
+    # operator retries or drops it with `fieldbot outbox`.
+    DEAD = "dead"
 
 
 class OutboxMessage(Base):
@@ -499,6 +502,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_chat_message", "chat_id", "message_id"),
+        Index("ix_outbox_chat_order", "chat_id", "status", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -525,6 +529,8 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column()
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+    # The first transient failure of a row not yet delivered: the dead-letter clock.
+    failing_since: Mapped[datetime | None] = mapped_column()
 
 
 class LivePurpose(StrEnum):

@@ -8,6 +8,7 @@ something happened that the database does not hold. A redelivered update (same
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import inspect
@@ -23,6 +24,7 @@ from bot.core.i18n import Catalogs, pick_locale
 from bot.core.refusals import Refusal
 from bot.core.replies import AnswerCallback, Reply, Send
 from bot.core.router import Router
+from bot.ops import metrics
 from storage.db import Database
 from storage.models import Person, ProcessedUpdate
 
@@ -54,19 +56,26 @@ class Engine:
 
     async def handle(self, event: Incoming) -> list[Reply]:
         event = without_control_characters(event)
+        kind = event.kind.value
+        started = time.perf_counter()
         try:
             async with self.db.transaction() as session:
                 await self._claim(session, event.update_id)
                 ctx = await self._context(session, event)
                 await self._route(ctx)
                 ctx.answer()
-                return ctx.replies
+            metrics.UPDATES.labels(kind, "ok").inc()
+            return ctx.replies
         except DuplicateUpdate:
             log.info("update %s was already handled; skipped", event.update_id)
+            metrics.UPDATES.labels(kind, "duplicate").inc()
             return []
         except Exception:
             log.exception("update %s failed; rolled back", event.update_id)
+            metrics.UPDATES.labels(kind, "failed").inc()
             return self._apology(event)
+        finally:
+            metrics.HANDLING_SECONDS.labels(kind).observe(time.perf_counter() - started)
 
     async def _route(self, ctx: Context) -> None:
         """Dispatch inside a savepoint: a :class:`Refusal` undoes what the handler did (and

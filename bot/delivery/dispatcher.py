@@ -6,15 +6,23 @@ message id or raises one of the errors in :mod:`bot.runtimes.base`. What each an
 - accepted: the row is marked ``sent`` at once, in its own transaction;
 - 429 ``RetryAfter``: the row comes back after the given seconds and the chat (or, when several
   chats are refused at once, the whole bot) is held that long;
-- 5xx / timeout ``Transient``: exponential backoff with jitter, capped, retried for ever;
+- 5xx / timeout ``Transient``: exponential backoff with jitter, capped, retried until the row
+  has failed for ``dead_after_seconds`` or ``dead_after_attempts`` times: then it is ``dead``
+  (a dead letter: it stops holding its chat, the managers hear of it once, and
+  ``fieldbot outbox`` lists, retries or drops it);
 - 403 ``Unreachable``: the row and every pending row for that chat become ``unreachable`` and the
   person is flagged;
 - 400 ``Rejected``: ``failed``, logged as our bug.
 
-Rows for one chat go out in the order they were queued; a failed row holds back the later ones
-for that chat so a "technician on the way" never overtakes the "job assigned" before it. An edit
-row goes out as an edit of its original's delivered message, once that message is out (at once
-when both were claimed together); if the original was never delivered, the edit is dropped.
+Rows for one chat go out in the order they were queued, across every dispatcher: a row is
+claimed only when no earlier row of its chat is still waiting (:meth:`OutboxQueue.claim`), so
+a row that failed, or that the flood budget handed back, holds the later ones and a
+"technician on the way" never overtakes the "job assigned" before it. Flood limits are the
+:class:`~bot.delivery.budget.FloodBudget`'s: this process's own, or shared through Redis.
+
+An edit row goes out as an edit of its original's delivered message, once that message is out
+(at once when both were claimed together); if the original was never delivered, the edit is
+dropped.
 """
 
 from __future__ import annotations
@@ -31,11 +39,15 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.replies import Edit, Send
-from bot.delivery.limits import Rate, SendLimits
+from bot.delivery.budget import FloodBudget, LocalBudget, Permit
+from bot.delivery.limits import Rate
 from bot.delivery.queue import Claimed, Original, OutboxQueue
+from bot.ops import metrics
 from bot.runtimes.base import Rejected, RetryAfter, Transient, Unreachable
 from bot.services import leases
 from storage.db import Database
@@ -44,6 +56,8 @@ from storage.models import OutboxStatus
 log = logging.getLogger(__name__)
 
 SendFunction = Callable[[Send | Edit], Awaitable[int | None]]
+# Told, in the transaction that made it dead, about a row that became a dead letter.
+DeadLetterHook = Callable[[AsyncSession, Claimed, str, datetime], Awaitable[None]]
 
 # The lease that makes one process at a time the claimer on SQLite.
 CLAIMER_LEASE = "outbox-claimer"
@@ -74,6 +88,9 @@ class DeliverySettings:
     per_bot: Rate = TELEGRAM_PER_BOT
     per_private_chat: Rate = TELEGRAM_PER_PRIVATE_CHAT
     per_group: Rate = TELEGRAM_PER_GROUP
+    # A row failing transiently this long, or this many times, becomes a dead letter.
+    dead_after_seconds: float = 3600.0
+    dead_after_attempts: int = 30
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliverySettings:
@@ -86,6 +103,8 @@ class DeliverySettings:
             per_bot=Rate(settings.flood_per_bot_per_second, 1.0),
             per_private_chat=Rate(settings.flood_per_private_chat_per_second, 1.0),
             per_group=Rate(settings.flood_per_group_per_minute, 60.0),
+            dead_after_seconds=settings.outbox_dead_after_seconds,
+            dead_after_attempts=settings.outbox_dead_after_attempts,
         )
 
 
@@ -98,6 +117,7 @@ class DeliveryStats:
     failed: int = 0
     unreachable: int = 0
     deferred: int = 0
+    dead: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -125,6 +145,8 @@ class Dispatcher:
         clock: Clock | None = None,
         holder: str | None = None,
         rng: random.Random | None = None,
+        budget: FloodBudget | None = None,
+        on_dead: DeadLetterHook | None = None,
     ) -> None:
         self.db = db
         self.send = send
@@ -132,9 +154,10 @@ class Dispatcher:
         self.clock = clock or SystemClock()
         self.holder = holder or default_holder()
         self.queue = OutboxQueue(db)
-        self.limits = SendLimits(
+        self.budget = budget or LocalBudget(
             self.settings.per_bot, self.settings.per_private_chat, self.settings.per_group
         )
+        self.on_dead = on_dead
         self.stats = DeliveryStats()
         self._random = rng or random.Random()
         self._slots = asyncio.Semaphore(self.settings.concurrency)
@@ -163,6 +186,7 @@ class Dispatcher:
                         await asyncio.wait_for(stop.wait(), self.settings.poll_seconds)
         finally:
             await self._release_lease()
+            await self.budget.close()
 
     async def drain(self, *, until_empty: bool = True, timeout: float = 30.0) -> int:  # noqa: ASYNC109
         """Deliver until no row is pending (``until_empty``) or none is due; rows handled.
@@ -192,6 +216,7 @@ class Dispatcher:
         if not rows:
             return 0
         self._delivered.clear()
+        await self._recall_budget({row.chat_id for row in rows})
         # No send starts after half the claim, so every send ends well before the claim does.
         deadline = time.monotonic() + self.settings.claim_seconds / 2
         by_chat: dict[int, list[Claimed]] = {}
@@ -233,7 +258,7 @@ class Dispatcher:
             return _Pause(paused)
         while True:
             now = time.monotonic()
-            wait = self.limits.wait(row.chat_id, now, row.messages)
+            wait = await self.budget.wait(row.chat_id, row.messages)
             stopping = self._stop is not None and self._stop.is_set()
             if stopping or wait > self.settings.max_inline_wait or now + wait > deadline:
                 until = self.clock.now() + timedelta(seconds=wait)
@@ -244,11 +269,18 @@ class Dispatcher:
                 await asyncio.sleep(wait)
                 continue
             async with self._slots:
-                if self.limits.wait(row.chat_id, time.monotonic(), row.messages) > 0:
-                    continue  # another chat took the bot-wide slot while we queued
-                return await self._attempt(row)
+                permit = await self.budget.take(row.chat_id, row.messages)
+                if permit is None:
+                    continue  # another chat (or process) took the bot-wide slot meanwhile
+                return await self._attempt(row, permit)
 
-    async def _attempt(self, row: Claimed) -> _Pause | None:
+    async def _attempt(self, row: Claimed, permit: Permit) -> _Pause | None:
+        try:
+            return await self._attempt_with(row)
+        finally:
+            await self.budget.done(permit)
+
+    async def _attempt_with(self, row: Claimed) -> _Pause | None:
         if row.edit_of is not None and not row.edit_ready:
             delivered = self._delivered.get(row.edit_of)
             if delivered is None:
@@ -259,18 +291,15 @@ class Dispatcher:
         except (TypeError, ValueError, KeyError) as exc:  # a stored keyboard we cannot read
             await self._rejected(row, f"unreadable outbox row: {exc!r}")
             return None
-        self.limits.start(row.chat_id, row.messages)  # no await since the limits said yes
         try:
-            try:
-                message_id = await self.send(reply)
-            finally:
-                self.limits.finish(row.chat_id, time.monotonic(), row.messages)
+            message_id = await self.send(reply)
         except RetryAfter as exc:
-            if self.limits.retry_after(row.chat_id, exc.seconds, time.monotonic()):
+            metrics.OUTBOX_429.inc()
+            if await self.budget.hold(row.chat_id, exc.seconds):
                 log.warning("429 from several chats: holding all sends for %ss", exc.seconds)
             return await self._retry(row, exc.seconds, f"429: retry after {exc.seconds}s")
         except Transient as exc:
-            return await self._retry(row, self._backoff(row.attempts + 1), f"transient: {exc}")
+            return await self._failed(row, f"transient: {exc}")
         except Unreachable as exc:
             closed = await self.queue.mark_unreachable(row, f"unreachable: {exc}")
             self.stats.unreachable += closed
@@ -285,7 +314,7 @@ class Dispatcher:
             # Not one of the runtime's normalised answers. Dropping the notification would
             # be worse than retrying it, so treat it as transient, loudly.
             log.exception("unexpected error sending outbox message %s", row.id)
-            return await self._retry(row, self._backoff(row.attempts + 1), f"error: {exc!r}")
+            return await self._failed(row, f"error: {exc!r}")
         await self._record_sent(row, message_id)
         return None
 
@@ -299,9 +328,34 @@ class Dispatcher:
         log.info("outbox edit %s dropped: message %s was never delivered", row.id, row.edit_of)
         return None
 
-    async def _retry(self, row: Claimed, seconds: float, error: str) -> _Pause:
+    async def _failed(self, row: Claimed, error: str) -> _Pause | None:
+        """A transient failure: retried later, unless the row has failed too long or too often
+        and becomes a dead letter (which no longer holds its chat)."""
+        now = self.clock.now()
+        since = row.failing_since or now
+        if (
+            row.attempts + 1 >= self.settings.dead_after_attempts
+            or (now - since).total_seconds() >= self.settings.dead_after_seconds
+        ):
+            if await self.queue.mark_dead(row, error, now, self.on_dead):
+                self.stats.dead += 1
+                metrics.OUTBOX_DEAD.inc()
+                log.error(
+                    "outbox %s to %s is a dead letter after %d attempts: %s",
+                    row.id,
+                    row.chat_id,
+                    row.attempts + 1,
+                    error,
+                )
+            return None
+        return await self._retry(row, self._backoff(row.attempts + 1), error, failing=True)
+
+    async def _retry(
+        self, row: Claimed, seconds: float, error: str, *, failing: bool = False
+    ) -> _Pause:
         until = self.clock.now() + timedelta(seconds=seconds)
-        await self.queue.retry(row, until, error)
+        since = self.clock.now() if failing else None
+        await self.queue.retry(row, until, error, failing_since=since)
         self._paused[row.chat_id] = max(until, self._paused.get(row.chat_id, until))
         self.stats.retried += 1
         log.debug("outbox %s to %s: %s; again in %.1fs", row.id, row.chat_id, error, seconds)
@@ -324,6 +378,7 @@ class Dispatcher:
             try:
                 await self.queue.mark_sent(row, message_id, self.clock.now())
                 self.stats.sent += 1
+                metrics.OUTBOX_SENT.inc()
                 if message_id is not None:
                     self._delivered[row.id] = message_id
                 return
@@ -336,8 +391,18 @@ class Dispatcher:
                 await asyncio.sleep(delay)
                 delay *= 2
 
+    async def _recall_budget(self, chat_ids: set[int]) -> None:
+        """A chat this process has no window for may have had sends from a process before it
+        (a restart inside a group's minute): count those from the outbox."""
+        span = max(self.settings.per_private_chat.seconds, self.settings.per_group.seconds)
+        now = self.clock.now()
+        for chat_id in chat_ids:
+            if self.budget.needs_history(chat_id):
+                sent = await self.queue.sent_since(chat_id, now - timedelta(seconds=span))
+                self.budget.remember(chat_id, [(now - at).total_seconds() for at in sent])
+
     def _forget_idle(self) -> None:
-        self.limits.forget_idle(time.monotonic())
+        self.budget.forget_idle()
         now = self.clock.now()
         for chat_id in [chat for chat, until in self._paused.items() if until <= now]:
             del self._paused[chat_id]

@@ -7,8 +7,8 @@ a token bucket with a burst would allow twice the rate across a window's edge.
 
 An album counts as the messages it makes: Telegram counts each against the limits.
 
-The windows live in one process. Several processes sharing a bot each keep their own, so on
-PostgreSQL with several dispatchers the bot-wide rate is per process (see README notes).
+These windows live in one process (:class:`bot.delivery.budget.LocalBudget`). Several
+processes share one budget through Redis instead (:mod:`bot.delivery.redis_budget`).
 """
 
 from __future__ import annotations
@@ -140,6 +140,22 @@ class SendLimits:
             self._bot_hold = max(self._bot_hold, until)
             return True
         return False
+
+    def known(self, chat_id: int) -> bool:
+        """Whether this process has a window for the chat (else it has no memory of it)."""
+        return chat_id in self._chats
+
+    def remember(self, chat_id: int, finished: list[float]) -> None:
+        """Count sends this process did not make (an earlier process's, from the outbox), so a
+        restart does not start the chat's budget from zero. ``finished``: monotonic times."""
+        if chat_id in self._chats:
+            return
+        window = self._chats[chat_id] = SlidingWindow(
+            self.per_private_chat if chat_id > 0 else self.per_group
+        )
+        for moment in sorted(finished):
+            window.start()
+            window.finish(moment)
 
     def forget_idle(self, now: float) -> None:
         """Drop windows and holds that no longer constrain anything (memory stays bounded)."""

@@ -6,13 +6,14 @@ moment the answer arrives and is never picked up again, whatever happens to the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.core.replies import Edit, InlineKeyboard, Send, markup_from_json
 from bot.services.outbox import media_from_json
@@ -21,6 +22,9 @@ from storage.models import OutboxMessage, OutboxStatus, Person
 
 PENDING = OutboxStatus.PENDING
 ERROR_LIMIT = 2000  # characters of an error message kept on the row
+# PostgreSQL advisory lock taken by a claim, so claims run one after another (each is a few
+# milliseconds) and every claimer sees what the one before it took.
+CLAIM_LOCK = 0x0F1E1DB07
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,8 @@ class Claimed:
     edit_of: int | None = None
     original: Original | None = None
     upload_as_photo: bool = False  # the uploaded ``document`` goes as a photo
+    failing_since: datetime | None = None  # first transient failure of a row still failing
+    kind: str = ""
 
     @property
     def messages(self) -> int:
@@ -68,6 +74,8 @@ class Claimed:
             row.edit_of,
             original,
             bool(row.upload_as_photo),
+            row.failing_since,
+            row.kind,
         )
 
     def reply(self) -> Send | Edit:
@@ -105,19 +113,37 @@ class OutboxQueue:
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
         """Take up to ``limit`` due rows, oldest first, by moving them ``lease`` into the future.
 
-        On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several claimers take disjoint rows
-        without waiting for each other; once committed the rows are no longer due, so nobody
+        A row is due only when every earlier pending row of its chat is due too: one waiting
+        for a retry, handed back by the flood budget or claimed by another dispatcher (its
+        lease is in the future) holds the rest of its chat, so a chat's rows go out in order
+        whichever process sends them. Once committed the rows are no longer due, so nobody
         else claims them until the lease runs out (which only happens if this claimer died).
+        Claims are one at a time: on SQLite the claimer lease, on PostgreSQL an advisory lock.
         """
+        earlier = aliased(OutboxMessage)
+        waiting_before = exists().where(
+            and_(
+                earlier.chat_id == OutboxMessage.chat_id,
+                earlier.status == PENDING,
+                earlier.id < OutboxMessage.id,
+                earlier.next_attempt_at > now,
+            )
+        )
         due = (
             select(OutboxMessage)
-            .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+            .where(
+                OutboxMessage.status == PENDING,
+                OutboxMessage.next_attempt_at <= now,
+                ~waiting_before,
+            )
             .order_by(OutboxMessage.id)
             .limit(limit)
         )
-        if not self.db.is_sqlite:
-            due = due.with_for_update(skip_locked=True)
         async with self.db.transaction() as session:
+            if not self.db.is_sqlite:
+                await session.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK}
+                )
             rows = (await session.scalars(due)).all()
             originals = await _originals(session, [row.edit_of for row in rows if row.edit_of])
             claimed = [Claimed.of(row, originals.get(row.edit_of or 0)) for row in rows]
@@ -148,14 +174,58 @@ class OutboxQueue:
                     .values(unreachable=False)
                 )
 
-    async def retry(self, row: Claimed, at: datetime, error: str) -> None:
-        """A failed attempt: count it, keep the error, try again at ``at``."""
+    async def retry(
+        self, row: Claimed, at: datetime, error: str, failing_since: datetime | None = None
+    ) -> None:
+        """A failed attempt: count it, keep the error, try again at ``at``. ``failing_since``
+        (a transient failure) starts the row's dead-letter clock if it is not running."""
+        values: dict[str, Any] = {}
+        if failing_since is not None:
+            values["failing_since"] = func.coalesce(OutboxMessage.failing_since, failing_since)
         await self._update(
             [row.id],
             next_attempt_at=at,
             attempts=OutboxMessage.attempts + 1,
             error=error[:ERROR_LIMIT],
+            **values,
         )
+
+    async def mark_dead(
+        self,
+        row: Claimed,
+        error: str,
+        now: datetime,
+        on_dead: Callable[[AsyncSession, Claimed, str, datetime], Awaitable[None]] | None,
+    ) -> bool:
+        """The row failed too long: ``dead``, and ``on_dead`` (the managers' alert) in the same
+        transaction, so the alert exists exactly once. False if it was no longer pending."""
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == PENDING)
+                .values(
+                    status=OutboxStatus.DEAD,
+                    attempts=OutboxMessage.attempts + 1,
+                    error=error[:ERROR_LIMIT],
+                    failing_since=func.coalesce(OutboxMessage.failing_since, now),
+                )
+            )
+            dead = bool(getattr(result, "rowcount", 0))
+            if dead and on_dead is not None:
+                await on_dead(session, row, error, now)
+        return dead
+
+    async def sent_since(self, chat_id: int, since: datetime) -> list[datetime]:
+        """When the chat's messages went out after ``since`` (by any process): its budget."""
+        async with self.db.transaction() as session:
+            rows = await session.scalars(
+                select(OutboxMessage.sent_at).where(
+                    OutboxMessage.chat_id == chat_id,
+                    OutboxMessage.status == OutboxStatus.SENT,
+                    OutboxMessage.sent_at > since,
+                )
+            )
+            return [at for at in rows if at is not None]
 
     async def defer(self, ids: Sequence[int], at: datetime) -> None:
         """Hand rows back unsent (a flood limit or an earlier row's failure): no attempt made."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -24,7 +25,12 @@ _QUEUE: web.AppKey[asyncio.Queue[dict[str, Any]]] = web.AppKey("queue")
 _WORKER: web.AppKey[asyncio.Task[None]] = web.AppKey("worker")
 
 
-def webhook_app(runtime: Runtime, path: str, secret_token: str) -> web.Application:
+def webhook_app(
+    runtime: Runtime,
+    path: str,
+    secret_token: str,
+    extend: Callable[[web.Application], None] | None = None,
+) -> web.Application:
     """Build the aiohttp app: ``POST path`` takes an update, anything without the secret is 403."""
     if not secret_token:
         raise ValueError("a webhook needs a secret token, or anyone could post fake updates")
@@ -66,6 +72,8 @@ def webhook_app(runtime: Runtime, path: str, secret_token: str) -> web.Applicati
 
     app = web.Application()
     app.router.add_post(path, receive)
+    if extend is not None:  # more routes on the same server, e.g. /healthz and /metrics
+        extend(app)
     app.on_startup.append(start_worker)
     app.on_cleanup.append(stop_worker)
     return app
@@ -79,13 +87,14 @@ async def serve_webhook(
     secret_token: str,
     *,
     stop: asyncio.Event | None = None,
+    extend: Callable[[web.Application], None] | None = None,
 ) -> None:
     """Serve the webhook until ``stop`` is set (or the task is cancelled), then close cleanly.
 
     Registering the URL with Telegram is separate (:func:`set_webhook`), because behind a proxy
     the public URL differs from ``host:port``.
     """
-    runner = web.AppRunner(webhook_app(runtime, path, secret_token))
+    runner = web.AppRunner(webhook_app(runtime, path, secret_token, extend))
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()

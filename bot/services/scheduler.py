@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
+from bot.ops import metrics
 from bot.services.leases import insert_for
 from storage.db import Database
 from storage.models import JobRun, ProcessedUpdate
@@ -99,9 +100,11 @@ class Scheduler:
                 )
         except Exception as exc:
             log.exception("job %s failed for the period from %s", job.name, period.isoformat())
+            metrics.SCHEDULER_RUNS.labels(job.name, "failed").inc()
             await self._record_failure(job.name, period, now, exc)
             return False
         log.info("job %s done for the period from %s", job.name, period.isoformat())
+        metrics.SCHEDULER_RUNS.labels(job.name, "ok").inc()
         return True
 
     async def _record_failure(

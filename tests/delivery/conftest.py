@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from storage.db import Database
+from tests.support.redis import redis_prefix
 
 
 @pytest.fixture
@@ -22,3 +23,10 @@ async def other_db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
     yield database
     await database.dispose()
+
+
+@pytest.fixture
+async def redis_keys() -> AsyncIterator[str]:
+    """A key prefix of the test's own on the real Redis (see ``tests/support/redis.py``)."""
+    async with redis_prefix() as prefix:
+        yield prefix
