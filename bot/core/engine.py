@@ -1,4 +1,5 @@
-"""Handles one update as one unit of work: dedupe, identify, route, commit, then reply.
+"""Handles one update as one unit of work: dedupe, rate-limit, identify, route, commit, then
+reply.
 
 Replies are returned only after the transaction committed, so a person is never told
 something happened that the database does not hold. A redelivered update (same
@@ -15,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.core import dialogs
+from bot.core import dialogs, inbound
 from bot.core.clock import Clock, SystemClock
 from bot.core.context import Context
 from bot.core.events import EventKind, Incoming, without_control_characters
-from bot.core.i18n import Catalogs, pick_locale
+from bot.core.i18n import N_, Catalogs, pick_locale
 from bot.core.refusals import Refusal
 from bot.core.replies import AnswerCallback, Reply, Send
 from bot.core.router import Router
@@ -57,6 +58,9 @@ class Engine:
         try:
             async with self.db.transaction() as session:
                 await self._claim(session, event.update_id)
+                verdict = await inbound.admit(session, event, self.settings, self.clock.now())
+                if verdict is not inbound.Verdict.ADMIT:
+                    return self._slow_down(event, verdict)
                 ctx = await self._context(session, event)
                 await self._route(ctx)
                 ctx.answer()
@@ -114,11 +118,30 @@ class Engine:
         return person.locale
 
     def _apology(self, event: Incoming) -> list[Reply]:
-        t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
-        text = t._(
-            "Sorry, something went wrong on our side. Nothing you saved earlier was lost; "
-            "please try again in a moment."
+        return self._say(
+            event,
+            N_(
+                "Sorry, something went wrong on our side. Nothing you saved earlier was lost; "
+                "please try again in a moment."
+            ),
         )
+
+    def _slow_down(self, event: Incoming, verdict: inbound.Verdict) -> list[Reply]:
+        """Over the inbound limit: said once per window, then nothing."""
+        if verdict is inbound.Verdict.IGNORE:
+            return []
+        return self._say(
+            event,
+            N_(
+                "You are sending messages faster than I can read them. Please slow down; "
+                "I will answer again shortly."
+            ),
+        )
+
+    def _say(self, event: Incoming, message: str) -> list[Reply]:
+        """``message`` in the sender's app language, before we know who they are."""
+        t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
+        text = t._(message)
         if event.kind is EventKind.CALLBACK and event.callback_id:
             return [AnswerCallback(event.callback_id, text, alert=True)]
         return [Send(event.chat_id, text)]

@@ -12,6 +12,15 @@ def modules() -> tuple[ModuleType, ...]:
     Their order is the order of the everyone-commands in /help and in the "/" menu:
     /language, /cancel, /help.
     """
-    from handlers.common import cancel, fallback, help, language, reply_to, start, visits
+    from handlers.common import (
+        cancel,
+        elsewhere,
+        fallback,
+        help,
+        language,
+        reply_to,
+        start,
+        visits,
+    )
 
-    return (start, language, cancel, help, fallback, reply_to, visits)
+    return (start, language, cancel, help, fallback, elsewhere, reply_to, visits)

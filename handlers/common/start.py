@@ -76,7 +76,7 @@ async def contact_shared(ctx: Context) -> None:
             contact_request(ctx),
         )
         return
-    link = await people.link_phone(ctx.session, ctx.person, contact.phone)
+    link = await people.link_phone(ctx.session, ctx.person, contact.phone, ctx.now())
     if link.matched:
         ctx.send(
             ctx._(
