@@ -1,4 +1,5 @@
-"""The ``fieldbot`` command: run the bot, migrate the database, import data."""
+"""The ``fieldbot`` command: run the bot, migrate the database, import data, manage staff,
+read the audit log, export or forget a person's data."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import cli_access
 from bot.config import Settings
 from storage.db import is_sqlite
 from storage.migrate import upgrade
@@ -63,6 +65,9 @@ def _safe_url(settings: Settings) -> str:
 
 
 async def _import(settings: Settings, kind: str, text: str, name: str) -> int:
+    from datetime import UTC, datetime
+
+    from bot.services.audit import Action, operator, record
     from bot.services.checklists import import_yaml
     from bot.services.importer import import_csv
     from storage.db import Database
@@ -76,6 +81,16 @@ async def _import(settings: Settings, kind: str, text: str, name: str) -> int:
                 report = await import_yaml(session, text)
             else:
                 report = await import_csv(session, kind, text)
+            await record(
+                session,
+                Action.IMPORTED,
+                datetime.now(UTC),
+                by=operator(),
+                kind=kind,
+                file=name,
+                rows=report.imported,
+                rejected=len(report.errors),
+            )
     finally:
         await db.dispose()
     for line, message in report.errors:
@@ -151,6 +166,7 @@ def parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("role", choices=["engineer", "manager"])
     invite.add_argument("--days", type=int, default=3, help="how long the link works (default 3)")
+    cli_access.add_commands(commands)
     demo = commands.add_parser(
         "demo", help="everything offline: a sandbox Bot API, the bot with demo data, a web page"
     )
@@ -200,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         text = args.file.read_text(encoding="utf-8-sig")
         return asyncio.run(_import(settings, args.kind, text, str(args.file)))
+    if args.command in cli_access.COMMANDS:
+        return asyncio.run(cli_access.run(settings, args))
     if args.command == "invite":
         if args.days < 1:
             print("--days must be at least 1", file=sys.stderr)

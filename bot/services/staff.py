@@ -67,7 +67,9 @@ async def deactivate(
         require_manager(by)
     # Locked, so two managers deactivating each other cannot leave nobody in charge.
     managers = list(
-        await session.scalars(select(Person).where(Person.role == Role.MANAGER).with_for_update())
+        await session.scalars(
+            select(Person.id).where(Person.role == Role.MANAGER).with_for_update()
+        )
     )
     person = await session.get(Person, person_id)
     if person is None or person.role not in STAFF:
@@ -81,7 +83,7 @@ async def deactivate(
                 ),
                 name=person.name,
             )
-        if [manager.id for manager in managers] == [person.id]:
+        if managers == [person.id]:
             raise InvalidState(N_("{name} is the last manager and stays one."), name=person.name)
     was = person.role
     moved = [

@@ -27,7 +27,7 @@ async def names(ctx: Context, entries: list[AuditEntry]) -> dict[int, str]:
     if not ids:
         return {}
     people = await ctx.session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
-    return {person_id: name or f"#{person_id}" for person_id, name in people.tuples()}
+    return {person_id: name or f"#{person_id}" for person_id, name in people.all()}
 
 
 def entry_line(ctx: Context, entry: AuditEntry, named: dict[int, str]) -> str:
