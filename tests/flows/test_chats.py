@@ -7,17 +7,28 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.core.clock import FrozenClock
 from bot.core.events import EventKind
 from bot.core.replies import Send
-from storage.models import Dialog, Invite, OutboxMessage, Person, Ticket
+from bot.services import invites
+from storage.models import AuditEntry, Dialog, Invite, OutboxMessage, Person, Role, Ticket
 from tests.support.chat import FlowChat
 from tests.support.outbox import outbox
-from tests.support.people import CLIENT_ID, MANAGER_CHAT, MANAGER_ID, MANAGERS, OTHER_MANAGER_ID
+from tests.support.people import (
+    CLIENT_ID,
+    MANAGER_CHAT,
+    MANAGER_ID,
+    MANAGERS,
+    OTHER_MANAGER_ID,
+    make_invite,
+    person,
+)
 from tests.support.steps import report
 
 pytestmark = pytest.mark.manager_chat(admins=MANAGERS, bot_username="fieldbot_test_bot")
@@ -146,3 +157,27 @@ async def test_a_dialog_from_before_chats_is_the_private_one(seeded: App) -> Non
     await in_group.say("hello")
     async with seeded.db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(Dialog)) == 1
+
+
+async def test_guessing_invite_codes_is_counted_refused_and_logged(
+    seeded: App, clock: FrozenClock
+) -> None:
+    assert invites.CODE_BYTES * 8 >= 128  # guessing is hopeless
+    guesser = FlowChat(seeded, 6060, "Guess")
+    for attempt in range(5):
+        await guesser.say(f"/start inv_{'A' * 20}{attempt:04}")
+        assert "not valid" in guesser.joined()
+    real = await make_invite(seeded, Role.MANAGER)
+    await guesser.say(f"/start inv_{real.code}")  # even a real one: not looked at for a while
+    assert "Too many invite links did not work for you" in guesser.joined()
+    assert (await person(seeded, 6060)).role is Role.CLIENT
+    clock.advance(timedelta(hours=1, seconds=1))
+    await guesser.say(f"/start inv_{real.code}")
+    assert (await person(seeded, 6060)).role is Role.MANAGER
+    async with seeded.db.transaction() as session:
+        reasons = list(
+            await session.scalars(
+                select(AuditEntry.details).where(AuditEntry.action == "invite_failed")
+            )
+        )
+    assert [reason["reason"] for reason in reasons] == ["unknown"] * 5 + ["too_many"]
