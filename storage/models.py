@@ -662,7 +662,8 @@ class AuditEntry(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     actor: Mapped[str | None] = mapped_column(String(100))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    # No foreign key: a customer merged into another in review is deleted, its trail stays.
+    customer_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 

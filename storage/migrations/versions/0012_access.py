@@ -38,12 +38,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name="fk_audit_log_person_id_people"
         ),
-        sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name="fk_audit_log_customer_id_customers"
-        ),
         sa.PrimaryKeyConstraint("id", name="pk_audit_log"),
     )
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
+    _append_only()
     op.create_index("ix_audit_log_person_id", "audit_log", ["person_id"])
     op.create_table(
         "throttles",
@@ -78,6 +76,25 @@ def upgrade() -> None:
     )
 
 
+def _append_only() -> None:
+    """The database itself refuses to change or delete an audit row."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+            "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+        )
+        return
+    for event in ("UPDATE", "DELETE"):
+        op.execute(
+            f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+        )
+
+
 def downgrade() -> None:
     with op.batch_alter_table("dialogs") as batch:
         batch.drop_column("chat_id")
@@ -87,4 +104,6 @@ def downgrade() -> None:
     op.drop_table("throttles")
     op.drop_index("ix_audit_log_person_id", table_name="audit_log")
     op.drop_index("ix_audit_log_at", table_name="audit_log")
-    op.drop_table("audit_log")
+    op.drop_table("audit_log")  # and its triggers
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION audit_log_append_only()")
