@@ -20,7 +20,7 @@ from bot.core import dialogs, inbound
 from bot.core.clock import Clock, SystemClock
 from bot.core.context import Context
 from bot.core.events import EventKind, Incoming, without_control_characters
-from bot.core.i18n import N_, Catalogs, pick_locale
+from bot.core.i18n import Catalogs, pick_locale
 from bot.core.refusals import Refusal
 from bot.core.replies import AnswerCallback, Reply, Send
 from bot.core.router import Router
@@ -118,30 +118,25 @@ class Engine:
         return person.locale
 
     def _apology(self, event: Incoming) -> list[Reply]:
-        return self._say(
-            event,
-            N_(
-                "Sorry, something went wrong on our side. Nothing you saved earlier was lost; "
-                "please try again in a moment."
-            ),
+        t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
+        text = t._(
+            "Sorry, something went wrong on our side. Nothing you saved earlier was lost; "
+            "please try again in a moment."
         )
+        if event.kind is EventKind.CALLBACK and event.callback_id:
+            return [AnswerCallback(event.callback_id, text, alert=True)]
+        return [Send(event.chat_id, text)]
 
     def _slow_down(self, event: Incoming, verdict: inbound.Verdict) -> list[Reply]:
-        """Over the inbound limit: said once per window, then nothing."""
+        """Over the inbound limit: said once per window (in the sender's app language, before
+        we know who they are), then nothing."""
         if verdict is inbound.Verdict.IGNORE:
             return []
-        return self._say(
-            event,
-            N_(
-                "You are sending messages faster than I can read them. Please slow down; "
-                "I will answer again shortly."
-            ),
-        )
-
-    def _say(self, event: Incoming, message: str) -> list[Reply]:
-        """``message`` in the sender's app language, before we know who they are."""
         t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
-        text = t._(message)
+        text = t._(
+            "You are sending messages faster than I can read them. Please slow down; "
+            "I will answer again shortly."
+        )
         if event.kind is EventKind.CALLBACK and event.callback_id:
             return [AnswerCallback(event.callback_id, text, alert=True)]
         return [Send(event.chat_id, text)]
