@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     processed_updates_keep_days: int = Field(default=7, ge=1)
     # Abuse (bot/core/inbound.py): at most this many updates per person per window; over it
     # the bot says "slow down" once and ignores the rest of the window.
-    inbound_limit: int = Field(default=30, ge=1)
+    inbound_limit: int = Field(default=60, ge=1)
     inbound_window_seconds: int = Field(default=60, ge=1)
     # Failed invite redemptions per person per hour before further tries are refused unread.
     invite_attempts_per_hour: int = Field(default=5, ge=1)

@@ -20,7 +20,7 @@ from tests.support.live import TIMEOUT, LiveBot, register, report
 from tests.support.people import MANAGER_CHAT, MANAGER_ID, make_engineer
 from tests.support.seed import ACME_PHONE
 
-pytestmark = pytest.mark.manager_chat(inbound_limit=100_000)
+pytestmark = pytest.mark.manager_chat()
 UNRELATED, CHANNEL = -100600, -100700
 # What would give the client's or the engineer's data away.
 PRIVATE_MARKERS = ("#1", "Linea", "LM-PB", "Steam wand leaks", "Acme", "888123456")
