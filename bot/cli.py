@@ -1,5 +1,5 @@
 """The ``fieldbot`` command: run the bot, migrate the database, import data, look after the
-outbox, back up and restore."""
+outbox, back up and restore, manage staff, read the audit log, export or forget a person's data."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import cli_access
 from bot.config import Settings
 from storage.db import is_sqlite
 from storage.migrate import upgrade
@@ -159,12 +160,29 @@ async def _backup(settings: Settings, action: str, file: Path) -> int:
     except RestoreRefused as refusal:
         print(f"{action}: {refusal}", file=sys.stderr)
         return 1
+    await _audit_backup(settings, action, file)
     verb = "written to" if action == "backup" else "restored from"
     print(
         f"{summary.total} rows in {len(summary.rows)} tables (schema {summary.revision}) "
         f"{verb} {file}"
     )
     return 0
+
+
+async def _audit_backup(settings: Settings, action: str, file: Path) -> None:
+    """Backups and restores go in the audit log (a restore's in the database it made)."""
+    from datetime import UTC, datetime
+
+    from bot.services.audit import Action, operator, record
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            what = Action.BACKUP if action == "backup" else Action.RESTORE
+            await record(session, what, datetime.now(UTC), by=operator(), file=file.name)
+    finally:
+        await db.dispose()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -205,6 +223,7 @@ def parser() -> argparse.ArgumentParser:
         "restore", help="load a backup into a new, empty database (SQLite or PostgreSQL)"
     )
     restore.add_argument("file", type=Path)
+    cli_access.add_commands(commands)
     demo = commands.add_parser(
         "demo", help="everything offline: a sandbox Bot API, the bot with demo data, a web page"
     )
@@ -269,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no such file: {args.file}", file=sys.stderr)
             return 2
         return asyncio.run(_backup(settings, args.command, args.file))
+    if args.command in cli_access.COMMANDS:
+        return asyncio.run(cli_access.run(settings, args))
     if args.command == "invite":
         if args.days < 1:
             print("--days must be at least 1", file=sys.stderr)

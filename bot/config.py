@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     # Periodic jobs (bot/services/scheduler.py): how often to look for due work.
     scheduler_tick_seconds: float = Field(default=30.0, gt=0)
     processed_updates_keep_days: int = Field(default=7, ge=1)
+    # Abuse (bot/core/inbound.py): at most this many updates per person per window; over it
+    # the bot says "slow down" once and ignores the rest of the window.
+    inbound_limit: int = Field(default=60, ge=1)
+    inbound_window_seconds: int = Field(default=60, ge=1)
+    # Failed invite redemptions per person per hour before further tries are refused unread.
+    invite_attempts_per_hour: int = Field(default=5, ge=1)
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -23,8 +23,11 @@ def _progress(rows: list[tuple[int, Row]]) -> Iterable[tuple[int, Row]]:
 
 
 async def _apply(
-    settings: Settings, kind: str, table: Table, text: str, dry_run: bool
+    settings: Settings, kind: str, path: Path, table: Table, text: str, dry_run: bool
 ) -> ImportReport:
+    from datetime import UTC, datetime
+
+    from bot.services.audit import Action, operator, record
     from bot.services.checklists import import_yaml
     from bot.services.importer import import_table
     from storage.db import Database
@@ -39,6 +42,17 @@ async def _apply(
                 report = await import_table(session, kind, table, _progress)
             if dry_run:
                 await transaction.rollback()
+            else:
+                await record(
+                    session,
+                    Action.IMPORTED,
+                    datetime.now(UTC),
+                    by=operator(),
+                    kind=kind,
+                    file=str(path),
+                    rows=report.imported,
+                    rejected=len(report.errors),
+                )
     finally:
         await db.dispose()
     return report
@@ -55,7 +69,7 @@ async def run_import(
     except (UnreadableFile, UnicodeDecodeError, LookupError) as error:
         print(f"{path}: {error}", file=sys.stderr)
         return 2
-    report = await _apply(settings, kind, table, yaml_text, dry_run)
+    report = await _apply(settings, kind, path, table, yaml_text, dry_run)
     for line, message in report.errors:
         print(f"{path}:{line}: {message}", file=sys.stderr)
     rows = "row" if report.imported == 1 else "rows"

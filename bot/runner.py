@@ -21,6 +21,7 @@ from bot.delivery import DeliverySettings, Dispatcher
 from bot.delivery.budget import flood_budget
 from bot.ops.http import add_ops_routes, serve_ops
 from bot.runtimes.base import DeliveryError, Rejected, Runtime, Unreachable
+from bot.services import staff
 from bot.services.scheduler import Job, Scheduler, default_jobs
 from handlers.common.commands import startup_menus
 from handlers.notices.dead_letters import dead_letter_alerts
@@ -99,6 +100,7 @@ async def run_bot(
     Raises :class:`BotStopped` (or the part's own error) when a part ended by itself.
     """
     await _learn_username(app, runtime)
+    await sync_staff(app)
     # Beside receiving, not before it: with many staff chats the lists take a while, and
     # nobody's update should wait for them.
     menus = asyncio.create_task(publish_command_menus(app, runtime), name="fieldbot-menus")
@@ -145,6 +147,13 @@ async def _learn_username(app: App, runtime: Runtime) -> None:
         app.settings.bot_username = await runtime.bot_username()
     except DeliveryError as error:  # Telegram unreachable now: links fall back to /start text
         log.warning("could not learn the bot's username: %s", error)
+
+
+async def sync_staff(app: App) -> None:
+    """``FIELDBOT_ADMINS`` is the source of truth for configured managers: a manager whose id
+    left it is a client again from this start (:func:`bot.services.staff.sync_configured`)."""
+    async with app.db.transaction() as session:
+        await staff.sync_configured(session, app.settings, app.engine.clock.now())
 
 
 async def publish_command_menus(app: App, runtime: Runtime) -> None:

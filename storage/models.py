@@ -65,6 +65,11 @@ class Role(StrEnum):
     MANAGER = "manager"
 
 
+class RoleSource(StrEnum):
+    CONFIGURED = "configured"  # a manager because their id is in FIELDBOT_ADMINS
+    INVITED = "invited"  # redeemed an invite
+
+
 class TicketKind(StrEnum):
     BREAKDOWN = "breakdown"
     INSTALLATION = "installation"
@@ -197,6 +202,11 @@ class Person(Base):
     located_at: Mapped[datetime | None] = mapped_column()
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # How a staff member got their role (:class:`RoleSource`); None for clients. Only a
+    # configured manager loses the role when their id leaves ``FIELDBOT_ADMINS``.
+    role_source: Mapped[str | None] = mapped_column(String(16))
+    # They opened a private chat with the bot, so it may write to them there first.
+    private_chat: Mapped[bool] = mapped_column(Boolean, default=False)
 
     customer: Mapped[Customer | None] = relationship(lazy="joined")
 
@@ -318,6 +328,8 @@ class Dialog(Base):
 
     __tablename__ = "dialogs"
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    # The chat it was started in: only messages there feed it (None: the private chat).
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     name: Mapped[str] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -656,3 +668,32 @@ class ServiceReport(Base):
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column()
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AuditEntry(Base):
+    """Who changed whose role, linked whom to a customer, deactivated, imported, exported,
+    backed up or restored: appended by :func:`bot.services.audit.record`, never changed.
+    ``details`` holds ids, counts, periods and file names, never a person's name or phone,
+    so forgetting a person leaves this trail as it is."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    # who did it: a person, or an operator on the server ("cli:<OS user>")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # No foreign key: a customer merged into another in review is deleted, its trail stays.
+    customer_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Throttle(Base):
+    """A counter per key over a fixed window, shared by every process: inbound updates per
+    person, failed invite redemptions, the one-time "write to me privately" answer per chat."""
+
+    __tablename__ = "throttles"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column()
+    hits: Mapped[int] = mapped_column(Integer)

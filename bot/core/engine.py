@@ -1,4 +1,5 @@
-"""Handles one update as one unit of work: dedupe, identify, route, commit, then reply.
+"""Handles one update as one unit of work: dedupe, rate-limit, identify, route, commit, then
+reply.
 
 Replies are returned only after the transaction committed, so a person is never told
 something happened that the database does not hold. A redelivered update (same
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.core import dialogs
+from bot.core import dialogs, inbound
 from bot.core.clock import Clock, SystemClock
 from bot.core.context import Context
 from bot.core.events import EventKind, Incoming, without_control_characters
@@ -61,6 +62,9 @@ class Engine:
         try:
             async with self.db.transaction() as session:
                 await self._claim(session, event.update_id)
+                verdict = await inbound.admit(session, event, self.settings, self.clock.now())
+                if verdict is not inbound.Verdict.ADMIT:
+                    return self._slow_down(event, verdict)
                 ctx = await self._context(session, event)
                 await self._route(ctx)
                 ctx.answer()
@@ -127,6 +131,20 @@ class Engine:
         text = t._(
             "Sorry, something went wrong on our side. Nothing you saved earlier was lost; "
             "please try again in a moment."
+        )
+        if event.kind is EventKind.CALLBACK and event.callback_id:
+            return [AnswerCallback(event.callback_id, text, alert=True)]
+        return [Send(event.chat_id, text)]
+
+    def _slow_down(self, event: Incoming, verdict: inbound.Verdict) -> list[Reply]:
+        """Over the inbound limit: said once per window (in the sender's app language, before
+        we know who they are), then nothing."""
+        if verdict is inbound.Verdict.IGNORE:
+            return []
+        t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
+        text = t._(
+            "You are sending messages faster than I can read them. Please slow down; "
+            "I will answer again shortly."
         )
         if event.kind is EventKind.CALLBACK and event.callback_id:
             return [AnswerCallback(event.callback_id, text, alert=True)]

@@ -1,6 +1,7 @@
 """Routes an update to a handler: commands, typed buttons, deep links, dialog steps, events.
 
-Roles are checked here once per route; services check again before changing data. Every
+Roles are checked here once per route, and the chat the update came from
+(:mod:`bot.core.chats`); services check again before changing data. Every
 route is registered once, and the command routes double as the command table: their ``help``
 line and ``button`` label drive ``/help``, the main menu and Telegram's "/" menu.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.core.buttons import ButtonData, DeepLink, Malformed
+from bot.core.chats import Place, default_places, place_of
 from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.refusals import Refusal
@@ -33,6 +35,7 @@ class Route:
     handler: Callable[..., Awaitable[None]]
     roles: frozenset[Role]
     parse: Callable[[str], Any] | None = None  # button data or a deep-link payload → value
+    places: frozenset[Place] = frozenset({Place.PRIVATE})  # the chats where it makes sense
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,20 @@ class Router:
         self.events: dict[EventKind, Route] = {}
         self.fallback: Handler | None = None
         self.denied: Handler | None = None
+        self.elsewhere: Handler | None = None  # a route used in a chat where it has no place
         self.menu: Callable[[Context], Markup] | None = None  # after a dialog ends on a refusal
+
+    @staticmethod
+    def _route(
+        handler: Callable[..., Awaitable[None]],
+        roles: Iterable[Role],
+        parse: Callable[[str], Any] | None = None,
+        places: Iterable[Place] | None = None,
+    ) -> Route:
+        """``places`` default to :func:`~bot.core.chats.default_places` of the roles."""
+        allowed = frozenset(roles)
+        where = default_places(allowed) if places is None else frozenset(places)
+        return Route(handler, allowed, parse, where)
 
     @staticmethod
     def _add(table: dict[Any, Route], key: Any, route: Route) -> None:
@@ -72,23 +88,27 @@ class Router:
         *,
         help: str | None = None,
         button: str | None = None,
+        places: Iterable[Place] | None = None,
     ) -> Callable[[Handler], Handler]:
         allowed = frozenset(roles)
 
         def decorator(handler: Handler) -> Handler:
-            self._add(self.commands, name, Route(handler, allowed))
+            self._add(self.commands, name, self._route(handler, allowed, places=places))
             self.command_table[name] = Command(name, allowed, help, button)
             return handler
 
         return decorator
 
     def callback(
-        self, button: type[B], roles: Iterable[Role] = ALL_ROLES
+        self,
+        button: type[B],
+        roles: Iterable[Role] = ALL_ROLES,
+        places: Iterable[Place] | None = None,
     ) -> Callable[[ButtonHandler[B]], ButtonHandler[B]]:
         """Presses of ``button``: the handler gets the unpacked, checked value."""
 
         def decorator(handler: ButtonHandler[B]) -> ButtonHandler[B]:
-            route = Route(handler, frozenset(roles), button.unpack)
+            route = self._route(handler, roles, button.unpack, places)
             self._add(self.callbacks, button.prefix, route)
             return handler
 
@@ -100,7 +120,7 @@ class Router:
         """``/start <payload>`` for payloads of ``link``; run by :meth:`open_link`."""
 
         def decorator(handler: LinkHandler[L]) -> LinkHandler[L]:
-            self._add(self.links, link.prefix, Route(handler, frozenset(roles), link.unpack))
+            self._add(self.links, link.prefix, self._route(handler, roles, link.unpack))
             return handler
 
         return decorator
@@ -111,16 +131,19 @@ class Router:
         """Messages from a person in dialog ``name`` at ``step`` (any step when omitted)."""
 
         def decorator(handler: Handler) -> Handler:
-            self._add(self.dialogs, (name, step), Route(handler, frozenset(roles)))
+            self._add(self.dialogs, (name, step), self._route(handler, roles))
             return handler
 
         return decorator
 
     def on(
-        self, kind: EventKind, roles: Iterable[Role] = ALL_ROLES
+        self,
+        kind: EventKind,
+        roles: Iterable[Role] = ALL_ROLES,
+        places: Iterable[Place] | None = None,
     ) -> Callable[[Handler], Handler]:
         def decorator(handler: Handler) -> Handler:
-            self._add(self.events, kind, Route(handler, frozenset(roles)))
+            self._add(self.events, kind, self._route(handler, roles, places=places))
             return handler
 
         return decorator
@@ -139,6 +162,7 @@ class Router:
         self.command_table.update(other.command_table)
         self.fallback = other.fallback or self.fallback
         self.denied = other.denied or self.denied
+        self.elsewhere = other.elsewhere or self.elsewhere
         self.menu = other.menu or self.menu
 
     # -- the command table ----------------------------------------------------------------
@@ -200,13 +224,18 @@ class Router:
         await self._run(ctx, self.resolve(ctx))
 
     async def _run(self, ctx: Context, resolved: tuple[Route, Any] | None) -> None:
-        """The route's handler when the person's role may use it; else the fallback (nothing
-        routed) or the refusal (not for this role)."""
+        """The route's handler when it has a place in this chat and the person's role may use
+        it; else the fallback (nothing routed), the answer for a chat where it has no place, or
+        the refusal (not for this role)."""
         if resolved is None:
             if self.fallback is not None:
                 await self.fallback(ctx)
             return
         route, value = resolved
+        if place_of(ctx.event, ctx.settings) not in route.places:
+            if self.elsewhere is not None:
+                await self.elsewhere(ctx)
+            return
         if ctx.person.role not in route.roles:
             if self.denied is not None:
                 await self.denied(ctx)
@@ -228,6 +257,8 @@ class Router:
         prefix = payload.split("_", 1)[0]
         route = self.links.get(prefix)
         if route is None or route.parse is None or ctx.person.role not in route.roles:
+            return False
+        if place_of(ctx.event, ctx.settings) not in route.places:
             return False
         try:
             link = route.parse(payload)

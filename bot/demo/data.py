@@ -209,7 +209,7 @@ async def register(
     )
     person = await people.identify(session, first_contact, settings)
     if demo.phone is not None and demo.role is Role.CLIENT:
-        await people.link_phone(session, person, demo.phone)
+        await people.link_phone(session, person, demo.phone, now)
     if demo.role is Role.ENGINEER:
         invite = await invites.create(session, Role.ENGINEER, now)
         await invites.redeem(session, invite.code, person, now)

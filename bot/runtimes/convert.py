@@ -68,7 +68,7 @@ def _from_message(
     update_id: int, message: Mapping[str, Any], bot_username: str | None
 ) -> Incoming | None:
     sender = _sender(message)
-    if sender is None:  # channel posts and anonymous senders: no person to answer
+    if sender is None:  # channel posts, anonymous admins, channels: no person to answer
         return None
     chat = message["chat"]
     has_text = message.get("text") is not None
@@ -151,8 +151,11 @@ def _base(
 
 
 def _sender(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The person behind ``event``; None for a bot, and for a message sent on behalf of a chat
+    (``sender_chat``: an anonymous admin, a channel, a linked channel's post forwarded into
+    its discussion group, which Telegram attributes to the user 777000): none is a person."""
     sender = event.get("from")
-    if not sender or sender.get("is_bot"):
+    if not sender or sender.get("is_bot") or event.get("sender_chat"):
         return None
     return sender
 

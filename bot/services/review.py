@@ -11,11 +11,14 @@ refused here, since buttons can be forged or pressed by two managers at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
+from bot.services import audit
+from bot.services.audit import Action
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.matching import FuzzyIndex
 from storage.models import (
@@ -87,9 +90,10 @@ async def find(
 
 
 async def link(
-    session: AsyncSession, placeholder_id: int, target_id: int, manager: Person
+    session: AsyncSession, placeholder_id: int, target_id: int, manager: Person, now: datetime
 ) -> Linked:
-    """Move the placeholder's people and everything it has to ``target_id``; delete it."""
+    """Move the placeholder's people and everything it has to ``target_id``; delete it. Each
+    person's new link is recorded in the audit log."""
     placeholder = await pending(session, placeholder_id, manager)
     target = await session.get(Customer, target_id)
     if target is None or target.id == placeholder.id or target.needs_review:
@@ -108,6 +112,15 @@ async def link(
         )
     for person in people:
         await session.refresh(person)
+        await audit.record(
+            session,
+            Action.CUSTOMER_LINK,
+            now,
+            by=manager,
+            person=person,
+            customer_id=target.id,
+            merged=placeholder.id,
+        )
     name = placeholder.name
     await session.delete(placeholder)
     await session.flush()

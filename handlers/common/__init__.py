@@ -14,6 +14,7 @@ def modules() -> tuple[ModuleType, ...]:
     """
     from handlers.common import (
         cancel,
+        elsewhere,
         fallback,
         help,
         language,
@@ -23,4 +24,4 @@ def modules() -> tuple[ModuleType, ...]:
         visits,
     )
 
-    return (start, language, cancel, help, fallback, reply_to, visits, service_report)
+    return (start, language, cancel, help, fallback, elsewhere, reply_to, visits, service_report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core import dialogs
+from bot.core.chats import STAFF_ROOM
 from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import RemoveKeyboard
@@ -12,7 +13,7 @@ from handlers.common.help import main_menu
 router = Router()
 
 
-@router.command("cancel", help=N_("stop the current action"))
+@router.command("cancel", help=N_("stop the current action"), places=STAFF_ROOM)
 async def cancel(ctx: Context) -> None:
     if ctx.dialog is None:
         ctx.send(ctx._("There is nothing to cancel."), main_menu(ctx))

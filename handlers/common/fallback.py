@@ -15,7 +15,8 @@ router = Router()
 async def fallback(ctx: Context) -> None:
     """Anything no handler claimed: never silence in a private chat."""
     if ctx.event.chat_type != "private":
-        return  # group chatter is not addressed to the bot
+        ctx.answer()  # a stale button in a group; group chatter is not addressed to the bot
+        return
     if ctx.event.kind is EventKind.CALLBACK:
         ctx.answer(ctx._("This button is no longer active."))
         return
@@ -34,7 +35,8 @@ async def denied(ctx: Context) -> None:
     if ctx.event.kind is EventKind.CALLBACK:
         ctx.answer(ctx._("This action is not available to you."), alert=True)
         return
-    ctx.send(ctx._("This command is not available to you."), main_menu(ctx))
+    private = ctx.event.chat_type == "private"
+    ctx.send(ctx._("This command is not available to you."), main_menu(ctx) if private else None)
 
 
 router.fallback = fallback

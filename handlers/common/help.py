@@ -7,6 +7,7 @@ registered, then everyone's.
 
 from __future__ import annotations
 
+from bot.core.chats import STAFF_ROOM
 from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, InlineKeyboard, inline
@@ -71,12 +72,12 @@ def send_help(ctx: Context) -> None:
     ctx.send(help_text(ctx), main_menu(ctx))
 
 
-@router.command("help", help=N_("show this help"), button=N_("❓ Help"))
+@router.command("help", help=N_("show this help"), button=N_("❓ Help"), places=STAFF_ROOM)
 async def help_command(ctx: Context) -> None:
     send_help(ctx)
 
 
-@router.callback(RunCommand)
+@router.callback(RunCommand, places=STAFF_ROOM)  # the command's own place is checked too
 async def menu_pressed(ctx: Context, button: RunCommand) -> None:
     """A main-menu button: the command as if typed, with the same role check."""
     await command_router(ctx).run_command(ctx, button.name)

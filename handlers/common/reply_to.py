@@ -4,6 +4,7 @@ that customer. Anything else gets the usual answer (:mod:`handlers.common.fallba
 
 from __future__ import annotations
 
+from bot.core.chats import STAFF_ROOM
 from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.router import Router
@@ -25,8 +26,8 @@ async def replied(ctx: Context) -> bool:
     return await staff_replied(ctx)
 
 
-@router.on(EventKind.TEXT)
-@router.on(EventKind.ATTACHMENT)
+@router.on(EventKind.TEXT, places=STAFF_ROOM)
+@router.on(EventKind.ATTACHMENT, places=STAFF_ROOM)
 async def message_outside_dialogs(ctx: Context) -> None:
     if not await replied(ctx):
         await fallback(ctx)

@@ -86,7 +86,7 @@ async def contact_shared(ctx: Context) -> None:
         )
         return
     pending = ctx.dialog.data.get("link") if dialogs.is_in(ctx, REGISTER) and ctx.dialog else None
-    link = await people.link_phone(ctx.session, ctx.person, contact.phone)
+    link = await people.link_phone(ctx.session, ctx.person, contact.phone, ctx.now())
     if link.matched:
         ctx.send(
             ctx._(

@@ -44,7 +44,13 @@ def at_step(ctx: Context, step: str) -> bool:
 async def from_link(ctx: Context, link: InviteLink) -> None:
     """Redeem the invite; a refusal says why, in the person's language, and changes nothing."""
     try:
-        invite = await invites.redeem(ctx.session, link.code, ctx.person, ctx.now())
+        invite = await invites.redeem(
+            ctx.session,
+            link.code,
+            ctx.person,
+            ctx.now(),
+            attempts=ctx.settings.invite_attempts_per_hour,
+        )
     except InviteRefused as refused:  # with the menu, and after /start's greeting
         ctx.send(ctx._(refused.message), main_menu(ctx))
         return

@@ -1,4 +1,5 @@
-"""Service managers' flows: open requests and assignment, figures, trends, exports, invites."""
+"""Service managers' flows: open requests and assignment, figures, trends, exports, invites,
+staff and the audit log."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from types import ModuleType
 def modules() -> tuple[ModuleType, ...]:
     """The flows whose routers :func:`handlers.build_router` includes (imported only then)."""
     from handlers.manager import (
+        audit,
         cancelling,
         card,
         conversation,
@@ -17,7 +19,21 @@ def modules() -> tuple[ModuleType, ...]:
         papers,
         parts,
         review,
+        staff,
         stats,
     )
 
-    return (open, card, conversation, cancelling, parts, review, stats, export, invite, papers)
+    return (
+        open,
+        card,
+        conversation,
+        cancelling,
+        parts,
+        review,
+        stats,
+        export,
+        invite,
+        papers,
+        staff,
+        audit,
+    )

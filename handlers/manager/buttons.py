@@ -1,5 +1,6 @@
 """The managers' buttons: ``mg:`` (/open, the ticket card, assigning), ``ms:`` (/stats),
-``mx:`` (/export) and ``mi:`` (/invite). Managers only; the router refuses everyone else.
+``mx:`` (/export), ``mi:`` (/invite), ``mf:`` (/staff) and ``mu:`` (/audit). Managers only;
+the router refuses everyone else.
 
 The alerts to the managers' chat carry :class:`OpenTicket`, :class:`Candidates` and
 :class:`CustomerTickets`; the main menu carries :class:`OpenList` and :class:`StatsPeriod`.
@@ -223,3 +224,24 @@ class VerifyLink(DeepLink, prefix="vf"):
     """``/start vf_<code>``: the QR on a service report, scanned by a manager."""
 
     code: str
+
+
+# -- /staff and /audit (handlers/manager/staff.py, audit.py) ---------------------------------
+class StaffPage(ButtonData, prefix="mf"):
+    offset: int
+
+
+class Deactivate(ButtonData, prefix="mf:off"):
+    """Asks to confirm; :class:`ConfirmDeactivate` does it."""
+
+    person: int
+    offset: int
+
+
+class ConfirmDeactivate(ButtonData, prefix="mf:off:ok"):
+    person: int
+    offset: int
+
+
+class AuditPage(ButtonData, prefix="mu"):
+    offset: int

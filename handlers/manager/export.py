@@ -15,7 +15,7 @@ from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, inline
 from bot.core.router import Router
-from bot.services import checklists, exports, parts, reports, service_reports
+from bot.services import audit, checklists, exports, parts, reports, service_reports
 from bot.services.exports import Cell, Sheet
 from handlers.manager.buttons import ExportPeriod, Span
 from handlers.manager.chat import MANAGERS
@@ -313,6 +313,15 @@ def build_sheets(
 # -- the command ----------------------------------------------------------------------------------
 async def send_export(ctx: Context, span: reports.Period) -> None:
     records = await reports.export_records(ctx.session, span)
+    await audit.record(
+        ctx.session,
+        audit.Action.EXPORTED,
+        ctx.now(),
+        by=ctx.person,
+        first=span.first.isoformat(),
+        last=span.last.isoformat(),
+        tickets=len(records),
+    )
     first, last = ctx.t.date(span.first), ctx.t.date(span.last)
     if not records:
         ctx.send(ctx._("No requests were opened from {first} to {last}.", first=first, last=last))

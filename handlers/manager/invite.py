@@ -1,4 +1,5 @@
-"""/invite engineer|manager: a single-use, expiring invite link for a new colleague.
+"""/invite engineer|manager: a single-use, expiring invite link for a new colleague, shown
+only in the manager's private chat (asked for in the managers' group, it is sent there).
 
 The link needs the bot's @username (``FIELDBOT_BOT_USERNAME``); without it the manager gets the
 ``/start inv_<code>`` text the new colleague sends to the bot instead. Without a role it asks,
@@ -7,13 +8,17 @@ with :class:`~handlers.manager.buttons.Invite` buttons.
 
 from __future__ import annotations
 
+from bot.config import Settings
+from bot.core.chats import PRIVATE
 from bot.core.context import Context
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, inline
 from bot.core.router import Router
 from bot.services import invites
 from handlers.manager.buttons import Invite, Invitee
 from handlers.manager.chat import MANAGERS
+from handlers.notices import outbox
+from storage import models
 from storage.models import Role
 
 router = Router()
@@ -30,17 +35,41 @@ MADE = {
 }
 
 
-async def make_invite(ctx: Context, role: Role) -> None:
-    invite = await invites.create(ctx.session, role, ctx.now(), created_by=ctx.person.id)
+def invite_text(t: Translator, settings: Settings, invite: models.Invite) -> str:
     payload = invites.start_payload(invite)
-    lines = [ctx._(MADE[role], date=ctx.t.datetime(invite.expires_at))]
-    username = (ctx.settings.bot_username or "").lstrip("@")
+    lines = [t._(MADE[invite.role], date=t.datetime(invite.expires_at))]
+    username = (settings.bot_username or "").lstrip("@")
     if username:
         lines.append(f"https://t.me/{username}?start={payload}")
     else:
-        lines.append(ctx._("They open the bot and send:"))
+        lines.append(t._("They open the bot and send:"))
         lines.append(f"/start {payload}")
-    ctx.send("\n".join(lines))
+    return "\n".join(lines)
+
+
+async def make_invite(ctx: Context, role: Role) -> None:
+    """The link goes to the manager's private chat only: asked for in a group, it is sent there
+    through the outbox, or (if the manager never opened a private chat with the bot, which
+    then cannot write to them) not made at all."""
+    manager = ctx.person
+    private = ctx.event.chat_type == PRIVATE
+    if not private and (not manager.private_chat or manager.unreachable):
+        ctx.send(
+            ctx._(
+                "{name}, I cannot write to you privately yet, and an invite link must not be "
+                "posted here. Please open a private chat with me, press Start, and ask again.",
+                name=manager.name,
+            )
+        )
+        return
+    invite = await invites.create(ctx.session, role, ctx.now(), created_by=manager.id)
+    if private:
+        ctx.send(invite_text(ctx.t, ctx.settings, invite))
+        return
+    await outbox.to_person(
+        ctx, manager, lambda t: (invite_text(t, ctx.settings, invite), None), "invite"
+    )
+    ctx.send(ctx._("{name}, I sent you the invite link in our private chat.", name=manager.name))
 
 
 @router.command("invite", roles=MANAGERS, help=N_("an invite link for a new engineer or manager"))

@@ -54,7 +54,7 @@ async def company_typed(ctx: Context) -> None:
 
 @router.callback(ReviewPick, roles=MANAGERS)
 async def pick_pressed(ctx: Context, button: ReviewPick) -> None:
-    linked = await review.link(ctx.session, button.customer, button.target, ctx.person)
+    linked = await review.link(ctx.session, button.customer, button.target, ctx.person, ctx.now())
     if dialogs.is_in(ctx, DIALOG):
         await dialogs.end(ctx)
     await customer_notices.linked(ctx, linked)

@@ -275,8 +275,40 @@ def test_other_things_people_do_are_other(update: dict[str, Any]) -> None:
             "update_id": 12,
             "message": {**message(text="hi")["message"], "from": {**USER, "is_bot": True}},
         },
+        {  # an anonymous group admin: from GroupAnonymousBot, on behalf of the group
+            "update_id": 14,
+            "message": {
+                **message(chat=GROUP, text="/status")["message"],
+                "from": {"id": 1087968824, "is_bot": True, "first_name": "Group"},
+                "sender_chat": GROUP,
+            },
+        },
+        {  # a linked channel's post forwarded into its discussion group: "from" 777000
+            "update_id": 15,
+            "message": {
+                **message(chat=GROUP, text="/report")["message"],
+                "from": {"id": 777000, "is_bot": False, "first_name": "Telegram"},
+                "sender_chat": {"id": -100999, "type": "channel", "title": "News"},
+                "is_automatic_forward": True,
+            },
+        },
+        {  # a member writing as one of their channels
+            "update_id": 16,
+            "message": {
+                **message(chat=GROUP, text="/status")["message"],
+                "sender_chat": {"id": -100998, "type": "channel", "title": "Mine"},
+            },
+        },
     ],
-    ids=["poll", "channel-post", "no-sender", "bot-sender"],
+    ids=[
+        "poll",
+        "channel-post",
+        "no-sender",
+        "bot-sender",
+        "anonymous-admin",
+        "linked-channel",
+        "as-channel",
+    ],
 )
 def test_updates_without_a_person_are_ignored(update: dict[str, Any]) -> None:
     assert incoming_from_update(update) is None

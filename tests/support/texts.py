@@ -1,6 +1,7 @@
 """/help and the main menu per role and language, to the letter: as they read before the
 command table drove them, plus the clients' /request, which the old help left out (and
-what Telegram's "/" menu lists)."""
+what Telegram's "/" menu lists). /staff and /audit read in English in ru and bg until the
+catalogs are translated."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ HELP: dict[tuple[str, str], str] = {
         "/engineers — who is on duty, where and how busy\n"
         "/export — requests as CSV and Excel files\n"
         "/invite — an invite link for a new engineer or manager\n"
+        "/staff — engineers and managers; deactivate one\n"
+        "/audit — who changed roles, links and data\n"
         "/language — change the language\n"
         "/cancel — stop the current action\n"
         "/help — show this help"
@@ -65,6 +68,8 @@ HELP: dict[tuple[str, str], str] = {
         "/engineers — кто на смене, где и насколько загружен\n"
         "/export — выгрузка заявок в CSV и Excel\n"
         "/invite — ссылка-приглашение для нового инженера или менеджера\n"
+        "/staff — engineers and managers; deactivate one\n"
+        "/audit — who changed roles, links and data\n"
         "/language — сменить язык\n"
         "/cancel — отменить текущее действие\n"
         "/help — показать эту справку"
@@ -97,6 +102,8 @@ HELP: dict[tuple[str, str], str] = {
         "/engineers — кой е на смяна, къде е и колко е натоварен\n"
         "/export — заявките като файлове CSV и Excel\n"
         "/invite — връзка за покана за нов техник или мениджър\n"
+        "/staff — engineers and managers; deactivate one\n"
+        "/audit — who changed roles, links and data\n"
         "/language — смяна на езика\n"
         "/cancel — отказ от текущото действие\n"
         "/help — показване на тази помощ"
