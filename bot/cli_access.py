@@ -39,7 +39,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             return await _staff(db, settings, args.action, args.id)
         if args.command == "audit":
             return await _audit(db, args.limit)
-        return await _person(db, args.action, args.id)
+        return await _person(db, settings, args.action, args.id)
     except ServiceError as refused:
         print(refused.message.format(**refused.values), file=sys.stderr)
         return 1
@@ -90,8 +90,10 @@ async def _audit(db: Database, limit: int) -> int:
     return 0
 
 
-async def _person(db: Database, action: str, person_id: int) -> int:
-    from bot.services import audit, personal_data
+async def _person(db: Database, settings: Settings, action: str, person_id: int) -> int:
+    from bot.core.i18n import Catalogs
+    from bot.papers import report_pdf
+    from bot.services import audit, personal_data, service_reports
 
     now = datetime.now(UTC)
     async with db.transaction() as session:
@@ -99,6 +101,15 @@ async def _person(db: Database, action: str, person_id: int) -> int:
             data = await personal_data.export(session, person_id, now, by=audit.operator())
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return 0
-        await personal_data.forget(session, person_id, now, by=audit.operator())
-    print(f"person {person_id} forgotten: personal data erased, tickets and figures kept")
+        person = await personal_data.forget(session, person_id, now, by=audit.operator())
+        catalogs = Catalogs(settings.tz, settings.default_locale)
+
+        def render(content: service_reports.ReportContent, code: str, locale: str) -> bytes:
+            return report_pdf.render(content, code, catalogs.get(locale), settings.bot_username)
+
+        reports = await service_reports.reissue_naming(session, person, settings, render)
+    print(
+        f"person {person_id} forgotten: personal data erased, tickets and figures kept, "
+        f"{reports} service reports re-rendered without them"
+    )
     return 0

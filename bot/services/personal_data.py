@@ -7,7 +7,8 @@ file ids, the messages the bot sent them), then replaces any copy of their name,
 phone left in any text of any table (alerts that quoted them, a customer named after them)
 with ``[erased]``. Tickets keep their numbers, timelines, statuses, times and figures, so the
 company's records and statistics stay whole. The audit log is left as it is: it holds ids,
-never names or phones.
+never names or phones. The stored service reports that name them are re-rendered by the
+caller (``service_reports.reissue_naming``: rendering PDFs is not this module's business).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ async def export(
     return json.loads(json.dumps(found, default=str))
 
 
-async def forget(session: AsyncSession, person_id: int, now: datetime, *, by: str) -> None:
+async def forget(session: AsyncSession, person_id: int, now: datetime, *, by: str) -> Person:
     """Erase the person's personal data (see the module's docstring); recorded in the audit
     log. Tickets and their figures stay."""
     person = await _person(session, person_id)
@@ -161,6 +162,7 @@ async def forget(session: AsyncSession, person_id: int, now: datetime, *, by: st
     for value in values:
         await _scrub(session, value)
     await audit.record(session, Action.PERSON_FORGOTTEN, now, by=by, person=person)
+    return person
 
 
 async def _scrub(session: AsyncSession, value: str) -> None:

@@ -13,7 +13,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -258,6 +258,32 @@ async def issue(
     session.add(report)
     await session.flush()
     return report
+
+
+async def reissue_naming(
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+    render: Callable[[ReportContent, str, str], bytes],
+) -> int:
+    """Re-render the stored reports that name ``person`` (they confirmed it or did the job)
+    after their personal data was erased; ``render(content, code, locale)``. Each keeps its
+    code, the one printed on the customer's paper copy, so ``/verify`` still finds it."""
+    reports = list(
+        await session.scalars(
+            select(ServiceReport)
+            .join(Ticket, Ticket.id == ServiceReport.ticket_id)
+            .where((ServiceReport.confirmed_by == person.id) | (Ticket.engineer_id == person.id))
+        )
+    )
+    for report in reports:
+        ticket = await session.get(Ticket, report.ticket_id)
+        client = await session.get(Person, report.confirmed_by) if report.confirmed_by else None
+        if ticket is None or client is None:
+            continue
+        content = await content_of(session, ticket, client, report.created_at, settings)
+        report.pdf = render(content, report.code, report.locale)
+    return len(reports)
 
 
 async def for_ticket(session: AsyncSession, ticket_id: int) -> ServiceReport | None:

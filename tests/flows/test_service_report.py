@@ -193,3 +193,43 @@ async def test_a_failed_required_check_never_makes_an_accepted_protocol(
     assert f"#{job} cannot be resolved yet" in engineer.joined()
     await client.press_data(f"cf:ok:{job}")
     assert documents(client.last_replies) == []
+
+
+async def test_forgetting_the_signer_rerenders_the_stored_report_with_its_code(
+    manager: FlowChat,
+) -> None:
+    """The company keeps the report (its figures and code), not the person's name in it."""
+    from bot.core.i18n import Catalogs
+    from bot.papers import report_pdf
+    from bot.services import personal_data
+
+    app = manager.app
+    await engineer_chat(app, 701, "Сергей Кузнецов", on_duty=True)
+    client = await client_chat(app, 602, phone=NORD_PHONE, name="Иван Петров", language_code="ru")
+    job = await assigned_job(
+        app, 701, serial="CR-42-0117", kind=TicketKind.BREAKDOWN, reporter_user_id=602
+    )
+    engineer = FlowChat(app, 701)
+    await engineer.press_data(f"rs:{job}")
+    await engineer.say("Дренаж прочищен")
+    signed = pdf_text(await confirm(client, job))
+    assert "Иван Петров" in signed and "602" in signed
+    code = (await stored(client, job)).code
+    catalogs = Catalogs(app.settings.tz, app.settings.default_locale)
+
+    def render(content: service_reports.ReportContent, text: str, locale: str) -> bytes:
+        return report_pdf.render(content, text, catalogs.get(locale))
+
+    async with app.db.transaction() as session:
+        signer = await session.scalar(select(Person).where(Person.tg_user_id == 602))
+        assert signer is not None
+        forgotten = await personal_data.forget(
+            session, signer.id, app.engine.clock.now(), by="cli:t"
+        )
+        assert await service_reports.reissue_naming(session, forgotten, app.settings, render) == 1
+    report = await stored(client, job)
+    text = pdf_text(report.pdf)
+    assert "Иван Петров" not in text and "602" not in text
+    assert "Дренаж прочищен" in text and code in text and report.code == code
+    await manager.say(f"/verify {code}")
+    assert ("📄 Service report", f"sr:{job}") in manager.last.buttons()
