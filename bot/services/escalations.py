@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -30,6 +30,8 @@ from storage.models import (
     TicketStatus,
 )
 
+# Alerts recorded per INSERT (well under the bind-parameter limits of SQLite and asyncpg).
+RECORD_BATCH = 500
 # How much sooner than FIELDBOT_UNACCEPTED_MINUTES an unaccepted job escalates.
 UNACCEPTED_FACTOR = {
     Priority.NORMAL: 1.0,
@@ -130,19 +132,105 @@ def candidates(
     return found
 
 
+def _sent(kind: Kind) -> Any:
+    return (
+        select(AlertSent.id)
+        .where(AlertSent.ticket_id == Ticket.id, AlertSent.kind == kind.value)
+        .exists()
+    )
+
+
+def _clock_pending(due: Any, done: Any, at_risk: Kind, breached: Kind, now: datetime) -> Any:
+    """A deadline that may still escalate: set, not met, not yet reported breached, and either
+    not yet reported at risk or already past (so now breached)."""
+    return and_(due.is_not(None), done, ~_sent(breached), or_(~_sent(at_risk), due <= now))
+
+
+def _may_escalate(now: datetime, settings: Settings) -> Any:
+    """What a ticket needs to be looked at: some escalation it has not had yet and could have
+    now. Necessary conditions only, each from the ticket's own columns and ``alerts_sent``;
+    :func:`candidates` decides. A ticket whose every clock has been reported breached (the bulk
+    of a backlog) is never loaded again."""
+    planned = Ticket.kind == TicketKind.MAINTENANCE
+    waited_enough = or_(
+        *(
+            and_(
+                Ticket.priority == priority,
+                Ticket.created_at <= now - unaccepted_after(priority, settings),
+            )
+            for priority in Priority
+        )
+    )
+    return or_(
+        and_(
+            ~planned,
+            Ticket.status == TicketStatus.NEW,
+            Ticket.engineer_id.is_(None),
+            waited_enough,
+            ~_sent(Kind.UNACCEPTED),
+        ),
+        and_(
+            ~planned,
+            _clock_pending(
+                Ticket.response_due,
+                Ticket.responded_at.is_(None),
+                Kind.RESPONSE_AT_RISK,
+                Kind.RESPONSE_BREACHED,
+                now,
+            ),
+        ),
+        _clock_pending(
+            Ticket.resolution_due,
+            or_(planned, Ticket.resolved_at.is_(None)),
+            Kind.RESOLUTION_AT_RISK,
+            Kind.RESOLUTION_BREACHED,
+            now,
+        ),
+    )
+
+
 async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[Escalation]:
     """Escalations to send now, each recorded as sent; the caller alerts in the same
-    transaction (a rollback forgets the record too, so the next run tries again)."""
+    transaction (a rollback forgets the record too, so the next run tries again).
+
+    A few set statements whatever the number of open tickets: one to load the tickets that
+    may escalate (:func:`_may_escalate`), one ``INSERT … ON CONFLICT DO NOTHING RETURNING``
+    to record all their escalations at once, so of two concurrent passes each alert is
+    returned to exactly one.
+    """
     open_tickets = await session.scalars(
         select(Ticket)
-        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.sla_paused_at.is_(None))
+        .where(
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.sla_paused_at.is_(None),
+            _may_escalate(now, settings),
+        )
         .order_by(Ticket.id)
     )
-    escalations = []
     holidays = await company_holidays(session, settings)
-    for ticket in open_tickets.unique():
-        for escalation in candidates(ticket, now, settings, holidays):
-            subject = f"ticket:{ticket.id}"
-            if await record(session, escalation.kind, subject, now, ticket_id=ticket.id):
-                escalations.append(escalation)
-    return escalations
+    found = [
+        escalation
+        for ticket in open_tickets.unique()
+        for escalation in candidates(ticket, now, settings, holidays)
+    ]
+    recorded: set[tuple[str, str]] = set()
+    for start in range(0, len(found), RECORD_BATCH):
+        batch = found[start : start + RECORD_BATCH]
+        insert = (
+            insert_for(session, AlertSent)
+            .values(
+                [
+                    {
+                        "kind": item.kind.value,
+                        "subject": f"ticket:{item.ticket.id}",
+                        "ticket_id": item.ticket.id,
+                        "sent_at": now,
+                    }
+                    for item in batch
+                ]
+            )
+            .on_conflict_do_nothing()
+            .returning(AlertSent.kind, AlertSent.subject)
+        )
+        recorded |= {(kind, subject) for kind, subject in await session.execute(insert)}
+    return [item for item in found if (item.kind.value, f"ticket:{item.ticket.id}") in recorded]
