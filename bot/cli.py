@@ -1,27 +1,33 @@
-"""The ``fieldbot`` command: run the bot, migrate the database, import data."""
+"""The ``fieldbot`` command: run the bot, migrate the database, import data.
+
+Only the standard library is imported up front: settings, the database, migrations and the
+runtimes are imported by the command that needs them, so ``fieldbot --help`` (or a mistyped
+command) answers at once.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from bot.config import Settings
-from storage.db import is_sqlite
-from storage.migrate import upgrade
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger("fieldbot")
 
 
 async def _run(settings: Settings) -> int:
+    import signal
+
     from bot.app import create_app
     from bot.runner import Webhook, run_bot
     from bot.runtimes.factory import create_runtime
+    from storage.db import is_sqlite
+    from storage.migrate import upgrade
 
     if settings.bot_token is None:
         print(
@@ -66,6 +72,7 @@ async def _import(settings: Settings, kind: str, text: str, name: str) -> int:
     from bot.services.checklists import import_yaml
     from bot.services.importer import import_csv
     from storage.db import Database
+    from storage.migrate import upgrade
 
     await upgrade(settings.database_url)
     db = Database(settings.database_url)
@@ -91,6 +98,7 @@ async def _invite(settings: Settings, role: str, days: int) -> int:
 
     from bot.services import invites
     from storage.db import Database
+    from storage.migrate import upgrade
     from storage.models import Role
 
     await upgrade(settings.database_url)
@@ -179,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
 
         options = DemoOptions(args.db, args.runtime, port=args.port, reset=args.reset)
         return asyncio.run(serve(options))
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
     try:
         settings = Settings()
     except ValidationError as error:
@@ -191,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         return asyncio.run(_run(settings))
     if args.command == "db":
+        from storage.migrate import upgrade
+
         asyncio.run(upgrade(settings.database_url))
         print("database is up to date")
         return 0

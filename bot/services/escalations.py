@@ -13,17 +13,23 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.services import sla
-from bot.services.business_hours import Calendar, business_time_between
+from bot.services.business_hours import (
+    Calendar,
+    add_business_time,
+    business_time_between,
+    from_settings,
+)
 from bot.services.holidays import days as company_holidays
 from bot.services.leases import insert_for
 from storage.models import (
     OPEN_STATUSES,
     AlertSent,
+    Contract,
     Priority,
     Ticket,
     TicketKind,
@@ -140,25 +146,64 @@ def _sent(kind: Kind) -> Any:
     )
 
 
-def _clock_pending(due: Any, done: Any, at_risk: Kind, breached: Kind, now: datetime) -> Any:
+def _clock_pending(
+    due: Any, done: Any, at_risk: Kind, breached: Kind, now: datetime, horizon: datetime | None
+) -> Any:
     """A deadline that may still escalate: set, not met, not yet reported breached, and either
-    not yet reported at risk or already past (so now breached)."""
-    return and_(due.is_not(None), done, ~_sent(breached), or_(~_sent(at_risk), due <= now))
+    past (breached now) or, not yet reported at risk, due before ``horizon`` (None: any time)."""
+    risky = ~_sent(at_risk) if horizon is None else and_(due < horizon, ~_sent(at_risk))
+    return and_(due.is_not(None), done, ~_sent(breached), or_(due <= now, risky))
 
 
-def _may_escalate(now: datetime, settings: Settings) -> Any:
+@dataclass(frozen=True, slots=True)
+class Horizons:
+    """How far ahead a response or resolution deadline can be and still be at risk now.
+
+    At risk means at most ``100 - FIELDBOT_SLA_AT_RISK_PERCENT`` % of the allowed time is
+    left, counted in the ticket's calendar; the allowed time is at most the longest any
+    contract (or the default tier) gives, and counted time never runs faster than the clock.
+    So a deadline beyond the instant when that much time will have been counted in the
+    slowest calendar cannot be at risk yet, and the ticket is not loaded for it.
+    """
+
+    response: datetime
+    resolution: datetime
+
+
+async def horizons(
+    session: AsyncSession, now: datetime, settings: Settings, holidays: frozenset[date]
+) -> Horizons:
+    longest = (
+        await session.execute(
+            select(func.max(Contract.response_hours), func.max(Contract.resolution_hours))
+        )
+    ).one()
+    calendars = [from_settings(settings, business, holidays) for business in (False, True)]
+    left = (100 - settings.sla_at_risk_percent) / 100
+    factor = max(sla.PRIORITY_FACTOR.values())
+
+    def horizon(default_hours: int, contract_hours: int | None) -> datetime:
+        hours = max(default_hours, contract_hours or 0) * factor
+        allowed = max(sla.MIN_TIME, timedelta(hours=hours))
+        ahead = allowed * left + timedelta(seconds=1)
+        return max(add_business_time(now, ahead, calendar) for calendar in calendars)
+
+    return Horizons(
+        horizon(settings.default_response_hours, longest[0]),
+        horizon(settings.default_resolution_hours, longest[1]),
+    )
+
+
+def _may_escalate(now: datetime, settings: Settings, ahead: Horizons) -> Any:
     """What a ticket needs to be looked at: some escalation it has not had yet and could have
     now. Necessary conditions only, each from the ticket's own columns and ``alerts_sent``;
     :func:`candidates` decides. A ticket whose every clock has been reported breached (the bulk
-    of a backlog) is never loaded again."""
+    of a backlog), or whose deadlines are all far off, is not loaded."""
     planned = Ticket.kind == TicketKind.MAINTENANCE
     waited_enough = or_(
         *(
-            and_(
-                Ticket.priority == priority,
-                Ticket.created_at <= now - unaccepted_after(priority, settings),
-            )
-            for priority in Priority
+            and_(Ticket.priority == p, Ticket.created_at <= now - unaccepted_after(p, settings))
+            for p in Priority
         )
     )
     return or_(
@@ -177,14 +222,30 @@ def _may_escalate(now: datetime, settings: Settings) -> Any:
                 Kind.RESPONSE_AT_RISK,
                 Kind.RESPONSE_BREACHED,
                 now,
+                ahead.response,
             ),
         ),
-        _clock_pending(
-            Ticket.resolution_due,
-            or_(planned, Ticket.resolved_at.is_(None)),
-            Kind.RESOLUTION_AT_RISK,
-            Kind.RESOLUTION_BREACHED,
-            now,
+        and_(
+            ~planned,
+            _clock_pending(
+                Ticket.resolution_due,
+                Ticket.resolved_at.is_(None),
+                Kind.RESOLUTION_AT_RISK,
+                Kind.RESOLUTION_BREACHED,
+                now,
+                ahead.resolution,
+            ),
+        ),
+        and_(  # a maintenance job's allowed time runs from its creation to its due date
+            planned,
+            _clock_pending(
+                Ticket.resolution_due,
+                literal(True),
+                Kind.RESOLUTION_AT_RISK,
+                Kind.RESOLUTION_BREACHED,
+                now,
+                None,
+            ),
         ),
     )
 
@@ -198,16 +259,17 @@ async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[
     to record all their escalations at once, so of two concurrent passes each alert is
     returned to exactly one.
     """
+    holidays = await company_holidays(session, settings)
+    ahead = await horizons(session, now, settings, holidays)
     open_tickets = await session.scalars(
         select(Ticket)
         .where(
             Ticket.status.in_(OPEN_STATUSES),
             Ticket.sla_paused_at.is_(None),
-            _may_escalate(now, settings),
+            _may_escalate(now, settings, ahead),
         )
         .order_by(Ticket.id)
     )
-    holidays = await company_holidays(session, settings)
     found = [
         escalation
         for ticket in open_tickets.unique()
