@@ -384,7 +384,9 @@ def report(results: dict[int, dict[str, Figures]]) -> None:
 
 async def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/scalebench")
+    options.add_argument(
+        "--url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/scalebench"
+    )
     options.add_argument("--sizes", default="1000,1000000")
     options.add_argument("--runs", type=int, default=7)
     options.add_argument("--reseed", action="store_true")
