@@ -107,9 +107,7 @@ async def test_the_prepared_catalog_follows_changes_from_another_process(
     async with other.db.transaction() as session:
         session.add(Part(number="FX-88", name="Qqzzyx 9000"))
     async with app.db.transaction() as session:
-        assert [hit.part.number for hit in await parts.search(session, "qqzyx 9000")] == [
-            "FX-88"
-        ]
+        assert [hit.part.number for hit in await parts.search(session, "qqzyx 9000")] == ["FX-88"]
     async with other.db.transaction() as session:
         part = await session.scalar(select(Part).where(Part.number == "FX-88"))
         assert part is not None
