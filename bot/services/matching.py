@@ -108,8 +108,9 @@ class FuzzyIndex(Generic[K]):
     Each label is kept folded and compacted; a query is compared in one form per alphabet
     (folded, and transliterated when it has Cyrillic letters) against the folded labels when
     it has several words, else against the compacted ones (``lamarzoko`` meets
-    ``la marzocco``). So a Latin query is one ``rapidfuzz`` pass over the labels, asking only
-    for as many hits as can make ``limit`` distinct keys.
+    ``la marzocco``); words that find too few are tried once more run together. So a Latin
+    query in a large catalog is one ``rapidfuzz`` pass over the labels, asking only for as
+    many hits as can make ``limit`` distinct keys.
     """
 
     def __init__(self, items: Iterable[tuple[K, str]]) -> None:
@@ -134,16 +135,12 @@ class FuzzyIndex(Generic[K]):
         """Best distinct keys first; a key reached through several labels counts once."""
         best: dict[int, float] = {}
         for form in search_forms(query) if self._labels else ():
-            choices = self._spaced if " " in form else self._compact
-            for _, score, index in process.extract(
-                form,
-                choices,
-                scorer=fuzz.WRatio,
-                processor=None,
-                score_cutoff=cutoff,
-                limit=limit * self._most_per_key,
-            ):
-                best[index] = max(score, best.get(index, 0.0))
+            self._extract(
+                form, self._spaced if " " in form else self._compact, limit, cutoff, best
+            )
+            if " " in form and len({self._keys[index] for index in best}) < limit:
+                # too few with the words as typed: try them run together (``lamarzoko linia``)
+                self._extract(compact(form), self._compact, limit, cutoff, best)
         matches: list[Match[K]] = []
         seen: set[K] = set()
         for index, score in sorted(best.items(), key=lambda hit: (-hit[1], hit[0])):
@@ -155,3 +152,16 @@ class FuzzyIndex(Generic[K]):
             if len(matches) == limit:
                 break
         return matches
+
+    def _extract(
+        self, form: str, choices: list[str], limit: int, cutoff: float, best: dict[int, float]
+    ) -> None:
+        for _, score, index in process.extract(
+            form,
+            choices,
+            scorer=fuzz.WRatio,
+            processor=None,
+            score_cutoff=cutoff,
+            limit=limit * self._most_per_key,
+        ):
+            best[index] = max(score, best.get(index, 0.0))

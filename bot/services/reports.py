@@ -352,7 +352,15 @@ async def _repeats(
     session: AsyncSession, scope: tuple[Any, ...], repeat_days: int
 ) -> list[Repeat]:
     """Breakdowns of the same equipment within ``repeat_days`` of the one before (in the
-    scope): the pairs come from SQL (``lag`` over each equipment's tickets), then are grouped."""
+    scope): the pairs come from SQL (``lag`` over the tickets of each equipment that broke down
+    more than once), then are grouped."""
+    again = (
+        select(Ticket.equipment_id)
+        .where(*scope, Ticket.equipment_id.is_not(None))
+        .group_by(Ticket.equipment_id)
+        .having(func.count() > 1)
+        .correlate(None)
+    )
     order = (Ticket.created_at, Ticket.id)
     timeline = (
         select(
@@ -366,7 +374,7 @@ async def _repeats(
             .over(partition_by=Ticket.equipment_id, order_by=order)
             .label("previous_at"),
         )
-        .where(*scope, Ticket.equipment_id.is_not(None))
+        .where(*scope, Ticket.equipment_id.in_(again))
         .subquery()
     )
     gap = seconds_between(session, timeline.c.created_at, timeline.c.previous_at)
@@ -418,41 +426,53 @@ async def trends(
         Ticket.status != TicketStatus.CANCELLED,
         Ticket.created_at >= since,
     )
-    breakdowns = int(await session.scalar(select(func.count()).where(*scope)) or 0)
     count = func.count()
-    by_model = (
-        select(EquipmentModel.name, count)
-        .select_from(Ticket)
-        .join(Equipment, Equipment.id == Ticket.equipment_id)
-        .join(EquipmentModel, EquipmentModel.id == Equipment.model_id)
-        .where(*scope)
-        .group_by(EquipmentModel.name)
-    )
-    models = await session.execute(by_model.order_by(count.desc(), EquipmentModel.name).limit(top))
-    customers = await session.execute(
-        select(Customer.name, count)
-        .join(Ticket, Ticket.customer_id == Customer.id)
-        .where(*scope)
-        .group_by(Customer.name)
-        .order_by(count.desc(), Customer.name)
-        .limit(top)
-    )
     took = func.avg(seconds_between(session, Ticket.resolved_at, Ticket.created_at))
-    resolve_times = await session.execute(
-        by_model.add_columns(took)
-        .where(Ticket.resolved_at.is_not(None))
-        .order_by(took.desc(), EquipmentModel.name)
+    per_model = (
+        await session.execute(
+            select(EquipmentModel.name, count, func.count(Ticket.resolved_at), took)
+            .select_from(Ticket)
+            .join(Equipment, Equipment.id == Ticket.equipment_id)
+            .join(EquipmentModel, EquipmentModel.id == Equipment.model_id)
+            .where(*scope)
+            .group_by(EquipmentModel.name)
+        )
+    ).all()
+    # customers by number (ties too), their names for the top few only; the window's sum over
+    # every customer's count is the number of breakdowns
+    ranked = (
+        select(Ticket.customer_id, count.label("n"), func.sum(count).over().label("total"))
+        .where(*scope)
+        .group_by(Ticket.customer_id)
+        .order_by(count.desc(), Ticket.customer_id)
         .limit(top)
+        .subquery()
+    )
+    customers = (
+        await session.execute(
+            select(Customer.name, ranked.c.n, ranked.c.total)
+            .join(ranked, ranked.c.customer_id == Customer.id)
+            .order_by(ranked.c.n.desc(), Customer.name)
+        )
+    ).all()
+    models = sorted(((name, int(n)) for name, n, _, _ in per_model), key=lambda m: (-m[1], m[0]))
+    resolve_times = sorted(
+        (
+            (float(mean_seconds), name, int(resolved))
+            for name, _, resolved, mean_seconds in per_model
+            if resolved
+        ),
+        key=lambda item: (-item[0], item[1]),
     )
     return Trends(
         since,
-        breakdowns,
-        [(name, int(n)) for name, n in models],
-        [(name, int(n)) for name, n in customers],
+        int(customers[0][2]) if customers else 0,
+        models[:top],
+        [(name, int(n)) for name, n, _ in customers],
         await _repeats(session, scope, repeat_days),
         [
-            ResolveTime(model, timedelta(seconds=round(float(mean_seconds))), int(n))
-            for model, n, mean_seconds in resolve_times
+            ResolveTime(model, timedelta(seconds=round(mean_seconds)), resolved)
+            for mean_seconds, model, resolved in resolve_times[:top]
         ],
         await engineer_figures(session, since, now),
     )
