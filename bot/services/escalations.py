@@ -250,6 +250,21 @@ def _may_escalate(now: datetime, settings: Settings, ahead: Horizons) -> Any:
     )
 
 
+async def _not_yet_sent(session: AsyncSession, found: list[Escalation]) -> list[Escalation]:
+    """Leave out what was recorded already (a ticket loaded for one clock qualifies for the
+    alerts of its other clocks too); the insert still decides, this only keeps it small."""
+    sent: set[tuple[int | None, str]] = set()
+    ids = sorted({item.ticket.id for item in found})
+    for start in range(0, len(ids), RECORD_BATCH):
+        rows = await session.execute(
+            select(AlertSent.ticket_id, AlertSent.kind).where(
+                AlertSent.ticket_id.in_(ids[start : start + RECORD_BATCH])
+            )
+        )
+        sent |= {(ticket_id, kind) for ticket_id, kind in rows}
+    return [item for item in found if (item.ticket.id, item.kind.value) not in sent]
+
+
 async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[Escalation]:
     """Escalations to send now, each recorded as sent; the caller alerts in the same
     transaction (a rollback forgets the record too, so the next run tries again).
@@ -275,6 +290,7 @@ async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[
         for ticket in open_tickets.unique()
         for escalation in candidates(ticket, now, settings, holidays)
     ]
+    found = await _not_yet_sent(session, found)
     recorded: set[tuple[str, str]] = set()
     for start in range(0, len(found), RECORD_BATCH):
         batch = found[start : start + RECORD_BATCH]
