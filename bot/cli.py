@@ -1,29 +1,36 @@
 """The ``fieldbot`` command: run the bot, migrate the database, import data, look after the
-outbox, back up and restore, manage staff, read the audit log, export or forget a person's data."""
+outbox, back up and restore, manage staff, read the audit log, export or forget a person's data.
+
+Only the standard library is imported up front: settings, the database, migrations and the
+runtimes are imported by the command that needs them, so ``fieldbot --help`` (or a mistyped
+command) answers at once.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from bot import cli_access
-from bot.config import Settings
-from storage.db import is_sqlite
-from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger("fieldbot")
 
 
 async def _run(settings: Settings) -> int:
+    import signal
+
     from bot.app import create_app
     from bot.runner import Webhook, run_bot
     from bot.runtimes.factory import create_runtime
+    from storage.db import is_sqlite
+    from storage.migrate import upgrade
 
     if settings.bot_token is None:
         print(
@@ -70,6 +77,7 @@ async def _invite(settings: Settings, role: str, days: int) -> int:
 
     from bot.services import invites
     from storage.db import Database
+    from storage.migrate import upgrade
     from storage.models import Role
 
     await upgrade(settings.database_url)
@@ -117,6 +125,7 @@ async def _outbox(settings: Settings, action: str, row_id: int | None) -> int:
 
     from bot.ops import dead_letters
     from storage.db import Database
+    from storage.migrate import upgrade
 
     await upgrade(settings.database_url)
     db = Database(settings.database_url)
@@ -252,6 +261,10 @@ def main(argv: list[str] | None = None) -> int:
 
         options = DemoOptions(args.db, args.runtime, port=args.port, reset=args.reset)
         return asyncio.run(serve(options))
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
     try:
         settings = Settings()
     except ValidationError as error:
@@ -264,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         return asyncio.run(_run(settings))
     if args.command == "db":
+        from storage.migrate import upgrade
+
         asyncio.run(upgrade(settings.database_url))
         print("database is up to date")
         return 0

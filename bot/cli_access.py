@@ -8,11 +8,11 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.services.errors import ServiceError
-from storage.db import Database
-from storage.migrate import upgrade
+if TYPE_CHECKING:  # the parser is built for `fieldbot --help` without these
+    from bot.config import Settings
+    from storage.db import Database
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,6 +32,10 @@ COMMANDS = ("staff", "audit", "person")
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.errors import ServiceError
+    from storage.db import Database
+    from storage.migrate import upgrade
+
     await upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:

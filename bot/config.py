@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     push_first_wave: int = Field(default=3, ge=1)
     push_wave_minutes: int = Field(default=10, ge=1)
     sla_at_risk_percent: int = Field(default=75, ge=1, le=99)
+    # More escalations than this in one pass go to the managers as one summary message
+    # rather than an alert each (a backlog would otherwise keep the group hours behind).
+    escalation_summary_after: int = Field(default=10, ge=1)
     maintenance_lead_days: int = Field(default=7, ge=0)
     digest_time: time = time(8)
     recent_ticket_days: int = Field(default=30, ge=1)

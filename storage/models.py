@@ -148,6 +148,8 @@ class EquipmentModel(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     manufacturer: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(100), default="")
+    # Any change moves it: the fuzzy catalog of every process sees it (bot/services/catalogs.py).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
 class Contract(Base):
@@ -216,6 +218,8 @@ class Ticket(Base):
 
     __tablename__ = "tickets"
     __table_args__ = (Index("ix_tickets_status_priority", "status", "priority"),)
+    # created_at, closed_at, resolved_at and resolution_due are indexed for the reports over a
+    # period (bot/services/reports.py) and the export; the open ones by status and priority.
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[TicketKind] = mapped_column(enum(TicketKind), default=TicketKind.BREAKDOWN)
     status: Mapped[TicketStatus] = mapped_column(enum(TicketStatus), default=TicketStatus.NEW)
@@ -229,12 +233,12 @@ class Ticket(Base):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     engineer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     response_due: Mapped[datetime | None] = mapped_column()
-    resolution_due: Mapped[datetime | None] = mapped_column()
-    resolved_at: Mapped[datetime | None] = mapped_column()
-    closed_at: Mapped[datetime | None] = mapped_column()
+    resolution_due: Mapped[datetime | None] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
     responded_at: Mapped[datetime | None] = mapped_column()
     eta: Mapped[datetime | None] = mapped_column()
     order_ref: Mapped[str | None] = mapped_column(String(100))
@@ -313,6 +317,8 @@ class TicketEvent(Base):
     """One line of a ticket's timeline; also its audit trail."""
 
     __tablename__ = "ticket_events"
+    # A kind's tickets (the reopened ones, for first-time fixes) without reading every event.
+    __table_args__ = (Index("ix_ticket_events_kind_ticket", "kind", "ticket_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -341,7 +347,7 @@ class ProcessedUpdate(Base):
 
     __tablename__ = "processed_updates"
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class Invite(Base):
@@ -422,6 +428,8 @@ class Part(Base):
     name_bg: Mapped[str | None] = mapped_column(String(300))
     min_stock: Mapped[int | None] = mapped_column(Integer)
     low_alerted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Any change moves it: the fuzzy catalog of every process sees it (bot/services/catalogs.py).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
 class Stock(Base):
@@ -493,7 +501,7 @@ class Feedback(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
     rating: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class OutboxStatus(StrEnum):
@@ -513,6 +521,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        # The claim walks the pending rows in its order (id) and stops at its batch size.
+        Index("ix_outbox_status_id", "status", "id"),
         Index("ix_outbox_chat_message", "chat_id", "message_id"),
         Index("ix_outbox_chat_order", "chat_id", "status", "id"),
     )
@@ -595,7 +605,7 @@ class Complaint(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class AlertSent(Base):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, literal, select, update
+from sqlalchemy import ColumnElement, CursorResult, case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
@@ -68,21 +68,29 @@ class Filters:
 async def open_tickets(
     session: AsyncSession, filters: Filters, offset: int = 0, limit: int = 6
 ) -> tuple[list[Ticket], int]:
-    """One page of open tickets, most urgent then oldest first, and how many match."""
-    query = select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
+    """One page of open tickets, most urgent then oldest first, and how many match: sorted,
+    paged and counted in SQL over the open tickets alone (``status`` is indexed)."""
+    conditions: list[ColumnElement[bool]] = [Ticket.status.in_(OPEN_STATUSES)]
     if filters.status is not None:
-        query = query.where(Ticket.status == filters.status)
+        conditions.append(Ticket.status == filters.status)
     if filters.priority is not None:
-        query = query.where(Ticket.priority == filters.priority)
+        conditions.append(Ticket.priority == filters.priority)
     if filters.engineer_id == 0:
-        query = query.where(Ticket.engineer_id.is_(None))
+        conditions.append(Ticket.engineer_id.is_(None))
     elif filters.engineer_id is not None:
-        query = query.where(Ticket.engineer_id == filters.engineer_id)
+        conditions.append(Ticket.engineer_id == filters.engineer_id)
     if filters.customer_id is not None:
-        query = query.where(Ticket.customer_id == filters.customer_id)
-    found = list((await session.scalars(query)).unique())
-    found.sort(key=lambda t: (jobs.URGENCY_RANK[t.priority], t.created_at, t.id))
-    return found[offset : offset + limit], len(found)
+        conditions.append(Ticket.customer_id == filters.customer_id)
+    urgency = case(jobs.URGENCY_RANK, value=Ticket.priority)
+    page = await session.scalars(
+        select(Ticket)
+        .where(*conditions)
+        .order_by(urgency, Ticket.created_at, Ticket.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    total = await session.scalar(select(func.count()).select_from(Ticket).where(*conditions))
+    return list(page.unique()), int(total or 0)
 
 
 async def assigned_engineers(session: AsyncSession) -> list[Person]:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import catalogs
 from bot.services.matching import FuzzyIndex
 from storage.models import Customer, Equipment, EquipmentModel
 
@@ -63,13 +64,10 @@ async def find(session: AsyncSession, customer_id: int, query: str, limit: int =
     hits = [by_id[match.key] for match in index.search(query, limit)]
     if hits:
         return Found(hits, [])
-    models = list(await session.scalars(select(EquipmentModel)))
-    catalog = FuzzyIndex(
-        [(model.id, model.name) for model in models]
-        + [(model.id, f"{model.manufacturer} {model.name}") for model in models]
-    )
-    by_model = {model.id: model for model in models}
-    return Found([], [by_model[match.key] for match in catalog.search(query, limit)])
+    keys = [match.key for match in (await catalogs.models(session)).search(query, limit)]
+    rows = await session.scalars(select(EquipmentModel).where(EquipmentModel.id.in_(keys)))
+    by_model = {model.id: model for model in rows}
+    return Found([], [by_model[key] for key in keys if key in by_model])
 
 
 @dataclass(frozen=True)

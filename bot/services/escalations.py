@@ -13,23 +13,31 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.services import sla
-from bot.services.business_hours import Calendar, business_time_between
+from bot.services.business_hours import (
+    Calendar,
+    add_business_time,
+    business_time_between,
+    from_settings,
+)
 from bot.services.holidays import days as company_holidays
 from bot.services.leases import insert_for
 from storage.models import (
     OPEN_STATUSES,
     AlertSent,
+    Contract,
     Priority,
     Ticket,
     TicketKind,
     TicketStatus,
 )
 
+# Alerts recorded per INSERT (well under the bind-parameter limits of SQLite and asyncpg).
+RECORD_BATCH = 500
 # How much sooner than FIELDBOT_UNACCEPTED_MINUTES an unaccepted job escalates.
 UNACCEPTED_FACTOR = {
     Priority.NORMAL: 1.0,
@@ -130,19 +138,177 @@ def candidates(
     return found
 
 
+def _sent(kind: Kind) -> Any:
+    return (
+        select(AlertSent.id)
+        .where(AlertSent.ticket_id == Ticket.id, AlertSent.kind == kind.value)
+        .exists()
+    )
+
+
+def _clock_pending(
+    due: Any, done: Any, at_risk: Kind, breached: Kind, now: datetime, horizon: datetime | None
+) -> Any:
+    """A deadline that may still escalate: set, not met, not yet reported breached, and either
+    past (breached now) or, not yet reported at risk, due before ``horizon`` (None: any time)."""
+    risky = ~_sent(at_risk) if horizon is None else and_(due < horizon, ~_sent(at_risk))
+    return and_(due.is_not(None), done, ~_sent(breached), or_(due <= now, risky))
+
+
+@dataclass(frozen=True, slots=True)
+class Horizons:
+    """How far ahead a response or resolution deadline can be and still be at risk now.
+
+    At risk means at most ``100 - FIELDBOT_SLA_AT_RISK_PERCENT`` % of the allowed time is
+    left, counted in the ticket's calendar; the allowed time is at most the longest any
+    contract (or the default tier) gives, and counted time never runs faster than the clock.
+    So a deadline beyond the instant when that much time will have been counted in the
+    slowest calendar cannot be at risk yet, and the ticket is not loaded for it.
+    """
+
+    response: datetime
+    resolution: datetime
+
+
+async def horizons(
+    session: AsyncSession, now: datetime, settings: Settings, holidays: frozenset[date]
+) -> Horizons:
+    longest = (
+        await session.execute(
+            select(func.max(Contract.response_hours), func.max(Contract.resolution_hours))
+        )
+    ).one()
+    calendars = [from_settings(settings, business, holidays) for business in (False, True)]
+    left = (100 - settings.sla_at_risk_percent) / 100
+    factor = max(sla.PRIORITY_FACTOR.values())
+
+    def horizon(default_hours: int, contract_hours: int | None) -> datetime:
+        hours = max(default_hours, contract_hours or 0) * factor
+        allowed = max(sla.MIN_TIME, timedelta(hours=hours))
+        ahead = allowed * left + timedelta(seconds=1)
+        return max(add_business_time(now, ahead, calendar) for calendar in calendars)
+
+    return Horizons(
+        horizon(settings.default_response_hours, longest[0]),
+        horizon(settings.default_resolution_hours, longest[1]),
+    )
+
+
+def _may_escalate(now: datetime, settings: Settings, ahead: Horizons) -> Any:
+    """What a ticket needs to be looked at: some escalation it has not had yet and could have
+    now. Necessary conditions only, each from the ticket's own columns and ``alerts_sent``;
+    :func:`candidates` decides. A ticket whose every clock has been reported breached (the bulk
+    of a backlog), or whose deadlines are all far off, is not loaded."""
+    planned = Ticket.kind == TicketKind.MAINTENANCE
+    waited_enough = or_(
+        *(
+            and_(Ticket.priority == p, Ticket.created_at <= now - unaccepted_after(p, settings))
+            for p in Priority
+        )
+    )
+    return or_(
+        and_(
+            ~planned,
+            Ticket.status == TicketStatus.NEW,
+            Ticket.engineer_id.is_(None),
+            waited_enough,
+            ~_sent(Kind.UNACCEPTED),
+        ),
+        and_(
+            ~planned,
+            _clock_pending(
+                Ticket.response_due,
+                Ticket.responded_at.is_(None),
+                Kind.RESPONSE_AT_RISK,
+                Kind.RESPONSE_BREACHED,
+                now,
+                ahead.response,
+            ),
+        ),
+        and_(
+            ~planned,
+            _clock_pending(
+                Ticket.resolution_due,
+                Ticket.resolved_at.is_(None),
+                Kind.RESOLUTION_AT_RISK,
+                Kind.RESOLUTION_BREACHED,
+                now,
+                ahead.resolution,
+            ),
+        ),
+        and_(  # a maintenance job's allowed time runs from its creation to its due date
+            planned,
+            _clock_pending(
+                Ticket.resolution_due,
+                literal(True),
+                Kind.RESOLUTION_AT_RISK,
+                Kind.RESOLUTION_BREACHED,
+                now,
+                None,
+            ),
+        ),
+    )
+
+
+async def _not_yet_sent(session: AsyncSession, found: list[Escalation]) -> list[Escalation]:
+    """Leave out what was recorded already (a ticket loaded for one clock qualifies for the
+    alerts of its other clocks too); the insert still decides, this only keeps it small."""
+    sent: set[tuple[int | None, str]] = set()
+    ids = sorted({item.ticket.id for item in found})
+    for start in range(0, len(ids), RECORD_BATCH):
+        rows = await session.execute(
+            select(AlertSent.ticket_id, AlertSent.kind).where(
+                AlertSent.ticket_id.in_(ids[start : start + RECORD_BATCH])
+            )
+        )
+        sent |= {(ticket_id, kind) for ticket_id, kind in rows}
+    return [item for item in found if (item.ticket.id, item.kind.value) not in sent]
+
+
 async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[Escalation]:
     """Escalations to send now, each recorded as sent; the caller alerts in the same
-    transaction (a rollback forgets the record too, so the next run tries again)."""
+    transaction (a rollback forgets the record too, so the next run tries again).
+
+    A few set statements whatever the number of open tickets: one to load the tickets that
+    may escalate (:func:`_may_escalate`), one ``INSERT … ON CONFLICT DO NOTHING RETURNING``
+    to record all their escalations at once, so of two concurrent passes each alert is
+    returned to exactly one.
+    """
+    holidays = await company_holidays(session, settings)
+    ahead = await horizons(session, now, settings, holidays)
     open_tickets = await session.scalars(
         select(Ticket)
-        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.sla_paused_at.is_(None))
+        .where(
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.sla_paused_at.is_(None),
+            _may_escalate(now, settings, ahead),
+        )
         .order_by(Ticket.id)
     )
-    escalations = []
-    holidays = await company_holidays(session, settings)
-    for ticket in open_tickets.unique():
-        for escalation in candidates(ticket, now, settings, holidays):
-            subject = f"ticket:{ticket.id}"
-            if await record(session, escalation.kind, subject, now, ticket_id=ticket.id):
-                escalations.append(escalation)
-    return escalations
+    found = [
+        escalation
+        for ticket in open_tickets.unique()
+        for escalation in candidates(ticket, now, settings, holidays)
+    ]
+    found = await _not_yet_sent(session, found)
+    recorded: set[tuple[str, str]] = set()
+    for start in range(0, len(found), RECORD_BATCH):
+        batch = found[start : start + RECORD_BATCH]
+        insert = (
+            insert_for(session, AlertSent)
+            .values(
+                [
+                    {
+                        "kind": item.kind.value,
+                        "subject": f"ticket:{item.ticket.id}",
+                        "ticket_id": item.ticket.id,
+                        "sent_at": now,
+                    }
+                    for item in batch
+                ]
+            )
+            .on_conflict_do_nothing()
+            .returning(AlertSent.kind, AlertSent.subject)
+        )
+        recorded |= {(kind, subject) for kind, subject in await session.execute(insert)}
+    return [item for item in found if (item.kind.value, f"ticket:{item.ticket.id}") in recorded]

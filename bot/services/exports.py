@@ -15,11 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 Cell = str | int | float | bool | datetime | date | None
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_WIDTH = 60
@@ -67,13 +62,20 @@ def _for_xlsx(value: Cell) -> Cell:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
     if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
 def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """A workbook with one worksheet per sheet: bold frozen header, dates formatted, columns
-    wide enough to read."""
+    wide enough to read. openpyxl is imported here, by the export that needs it, not by every
+    process at start-up."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:

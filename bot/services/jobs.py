@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, literal, select, update
+from sqlalchemy import CursorResult, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -26,10 +26,12 @@ from storage.models import (
     PAUSED_STATUSES,
     Customer,
     CustomerContact,
+    Equipment,
     EquipmentModel,
     Person,
     Priority,
     Role,
+    Site,
     Ticket,
     TicketAttachment,
     TicketEvent,
@@ -146,32 +148,55 @@ async def board(
 ) -> tuple[list[BoardItem], int]:
     """One page of the jobs this engineer could take and the total count.
 
-    Most urgent first, then nearest (unknown distance after known), then oldest. Distances
-    are computed here rather than in SQL so SQLite and PostgreSQL sort identically, and the
-    skills check is :func:`can_take`, the one Accept applies.
+    Most urgent first, then nearest (unknown distance after known), then oldest. Only the
+    untaken jobs are read (``status`` is indexed), five columns each, with the skills check of
+    :func:`can_take` (the one Accept applies) in SQL; distances are computed here rather than in
+    SQL so SQLite and PostgreSQL sort identically; then the page's tickets alone are loaded.
     """
     require_engineer(engineer)
     query = (
-        select(Ticket, Customer.name)
-        .join(Customer, Customer.id == Ticket.customer_id)
+        select(Ticket.id, Ticket.priority, Ticket.created_at, Site.latitude, Site.longitude)
+        .outerjoin(Equipment, Equipment.id == Ticket.equipment_id)
+        .outerjoin(EquipmentModel, EquipmentModel.id == Equipment.model_id)
+        .outerjoin(Site, Site.id == Equipment.site_id)
         .where(Ticket.status == TicketStatus.NEW, Ticket.engineer_id.is_(None))
     )
-    rows = (await session.execute(query)).unique().all()
-    items = [
-        BoardItem(ticket, name, distance_to(engineer, ticket))
-        for ticket, name in rows
-        if can_take(engineer, ticket)  # the same rule Accept applies
-    ]
-    items.sort(
-        key=lambda item: (
-            URGENCY_RANK[item.ticket.priority],
-            item.distance_km is None,
-            item.distance_km or 0.0,
-            item.ticket.created_at,
-            item.ticket.id,
+    skills = skills_of(engineer)
+    if skills:  # the same rule as can_take: no category suits everyone
+        query = query.where(
+            or_(
+                Ticket.equipment_id.is_(None),
+                func.coalesce(EquipmentModel.category, "") == "",
+                EquipmentModel.category.in_(sorted(skills)),
+            )
         )
+    here = (engineer.latitude, engineer.longitude)
+
+    def distance(latitude: float | None, longitude: float | None) -> float | None:
+        if latitude is None or longitude is None or here[0] is None or here[1] is None:
+            return None
+        return geo.distance_km(here[0], here[1], latitude, longitude)
+
+    found = [
+        (ticket_id, priority, created_at, distance(latitude, longitude))
+        for ticket_id, priority, created_at, latitude, longitude in await session.execute(query)
+    ]
+    found.sort(
+        key=lambda row: (URGENCY_RANK[row[1]], row[3] is None, row[3] or 0.0, row[2], row[0])
     )
-    return items[offset : offset + limit], len(items)
+    page = found[offset : offset + limit]
+    loaded = {
+        ticket.id: (ticket, name)
+        for ticket, name in (
+            await session.execute(
+                select(Ticket, Customer.name)
+                .join(Customer, Customer.id == Ticket.customer_id)
+                .where(Ticket.id.in_([row[0] for row in page]))
+            )
+        ).unique()
+    }
+    items = [BoardItem(*loaded[row[0]], row[3]) for row in page if row[0] in loaded]
+    return items, len(found)
 
 
 async def board_job(session: AsyncSession, ticket_id: int, engineer: Person) -> Ticket:

@@ -90,10 +90,14 @@ def compact(folded: str) -> str:
     return folded.replace(" ", "")
 
 
-def query_forms(text: str) -> set[str]:
-    """The folded query, its transliteration when it has Cyrillic letters, and both compacted."""
-    forms = {fold(text), utils.default_process(text.upper().translate(_TRANSLIT))}
-    return {variant for form in forms if form for variant in (form, compact(form))}
+def search_forms(text: str) -> set[str]:
+    """What a search compares: the folded query, and its transliteration when that differs
+    (the query has Cyrillic letters that are not Latin look-alikes)."""
+    return {form for form in (fold(text), translit(text)) if form}
+
+
+def translit(text: str) -> str:
+    return utils.default_process(text.upper().translate(_TRANSLIT))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,32 +108,45 @@ class Match(Generic[K]):
 
 
 class FuzzyIndex(Generic[K]):
-    """Choices folded once, searched many times."""
+    """Choices folded once, searched many times (build it once per catalog and keep it: see
+    :mod:`bot.services.catalogs`).
+
+    Each label is kept folded and compacted; a query is compared in one form per alphabet
+    (folded, and transliterated when it has Cyrillic letters) against the folded labels when
+    it has several words, else against the compacted ones (``lamarzoko`` meets
+    ``la marzocco``); words that find too few are tried once more run together. So a Latin
+    query in a large catalog is one ``rapidfuzz`` pass over the labels, asking only for as
+    many hits as can make ``limit`` distinct keys.
+    """
 
     def __init__(self, items: Iterable[tuple[K, str]]) -> None:
         self._labels: list[str] = []
         self._keys: list[K] = []
-        self._folded: list[str] = []
+        self._spaced: list[str] = []
+        self._compact: list[str] = []
+        per_key: dict[K, int] = {}
         for key, label in items:
             folded = fold(label)
-            for variant in {folded, compact(folded)}:
-                self._keys.append(key)
-                self._labels.append(label)
-                self._folded.append(variant)
+            self._keys.append(key)
+            self._labels.append(label)
+            self._spaced.append(folded)
+            self._compact.append(compact(folded))
+            per_key[key] = per_key.get(key, 0) + 1
+        self._most_per_key = max(per_key.values(), default=1)
+
+    def __len__(self) -> int:
+        return len(self._labels)
 
     def search(self, query: str, limit: int = 5, cutoff: float = DEFAULT_CUTOFF) -> list[Match[K]]:
         """Best distinct keys first; a key reached through several labels counts once."""
         best: dict[int, float] = {}
-        for form in query_forms(query) if self._folded else ():
-            for _, score, index in process.extract(
-                form,
-                self._folded,
-                scorer=fuzz.WRatio,
-                processor=None,
-                score_cutoff=cutoff,
-                limit=None,
-            ):
-                best[index] = max(score, best.get(index, 0.0))
+        for form in search_forms(query) if self._labels else ():
+            self._extract(
+                form, self._spaced if " " in form else self._compact, limit, cutoff, best
+            )
+            if " " in form and len({self._keys[index] for index in best}) < limit:
+                # too few with the words as typed: try them run together (``lamarzoko linia``)
+                self._extract(compact(form), self._compact, limit, cutoff, best)
         matches: list[Match[K]] = []
         seen: set[K] = set()
         for index, score in sorted(best.items(), key=lambda hit: (-hit[1], hit[0])):
@@ -141,3 +158,16 @@ class FuzzyIndex(Generic[K]):
             if len(matches) == limit:
                 break
         return matches
+
+    def _extract(
+        self, form: str, choices: list[str], limit: int, cutoff: float, best: dict[int, float]
+    ) -> None:
+        for _, score, index in process.extract(
+            form,
+            choices,
+            scorer=fuzz.WRatio,
+            processor=None,
+            score_cutoff=cutoff,
+            limit=limit * self._most_per_key,
+        ):
+            best[index] = max(score, best.get(index, 0.0))

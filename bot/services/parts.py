@@ -23,7 +23,6 @@ each time it falls below (:attr:`Part.low_alerted`, reset when it is back).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -33,10 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.buttons import parse_int
 from bot.core.i18n import N_
-from bot.services import jobs
+from bot.services import catalogs, jobs
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.import_rows import Row, RowError
-from bot.services.matching import FuzzyIndex
 from storage.models import (
     MovementReason,
     Part,
@@ -148,22 +146,14 @@ async def total_stock(session: AsyncSession, part_id: int) -> int:
     return (await _totals(session, [part_id])).get(part_id, 0)
 
 
-def _names(part: Part) -> Iterable[str]:
-    yield part.number
-    yield part.name
-    if part.name_ru:
-        yield part.name_ru
-    if part.name_bg:
-        yield part.name_bg
-
-
 async def search(session: AsyncSession, query: str, limit: int = SEARCH_LIMIT) -> list[PartHit]:
     """Parts whose number or name in any language resembles ``query`` (typos, Cyrillic
     look-alikes), best first, each with its total stock."""
-    catalog = list(await session.scalars(select(Part)))
-    index = FuzzyIndex([(part.id, name) for part in catalog for name in _names(part)])
-    by_id = {part.id: part for part in catalog}
-    found = [by_id[match.key] for match in index.search(query, limit)]
+    keys = [match.key for match in (await catalogs.parts(session)).search(query, limit)]
+    by_id = {
+        part.id: part for part in await session.scalars(select(Part).where(Part.id.in_(keys)))
+    }
+    found = [by_id[key] for key in keys if key in by_id]
     totals = await _totals(session, [part.id for part in found])
     return [PartHit(part, totals.get(part.id, 0)) for part in found]
 

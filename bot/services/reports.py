@@ -1,32 +1,33 @@
 """Figures for managers: period stats, trends, the engineers' roll call, a customer's history
 and the records behind an export.
 
-The period's tickets are loaded and counted in Python rather than aggregated in SQL, so SQLite
-and PostgreSQL give identical answers (a small company's month is a few hundred rows). The
-figures per engineer are aggregated in SQL; only their median takes the resolve times (two
-timestamps a job) into Python, as SQLite has no median.
+Everything over a period is counted in SQL through an index on the time it is about, so a
+report costs what the period holds rather than what the table does. Only the median time to
+resolve on SQLite (which has no median) and the few repeated breakdowns come into Python.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
 from statistics import mean
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, literal, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import jobs
 from bot.services.business_hours import local_instant
 from storage.models import (
+    OPEN_STATUSES,
     ChecklistCheck,
     Complaint,
     Customer,
+    Equipment,
+    EquipmentModel,
     Feedback,
     Person,
     TestResult,
@@ -36,6 +37,7 @@ from storage.models import (
     TicketStatus,
     TimelineKind,
 )
+from storage.types import UTCDateTime
 
 PERIODS = ("today", "week", "month")
 TREND_DAYS = 90
@@ -96,10 +98,6 @@ def parse_range(text: str, tz: ZoneInfo) -> Period | None:
     return days(first, last, tz)
 
 
-def _within(moment: datetime | None, start: datetime, end: datetime) -> bool:
-    return moment is not None and start <= moment < end
-
-
 # -- /stats ---------------------------------------------------------------------------------------
 @dataclass
 class KindFigures:
@@ -136,58 +134,69 @@ class Stats:
         return round(mean(self.ratings), 2) if self.ratings else None
 
 
-def _response_outcome(ticket: Ticket, now: datetime) -> bool | None:
-    """Met (True), missed (False) or not decided yet (None) for the response deadline."""
-    if ticket.response_due is None or ticket.status is TicketStatus.CANCELLED:
-        return None
-    if ticket.responded_at is not None:
-        return ticket.responded_at <= ticket.response_due
-    return False if ticket.response_due <= now else None
-
-
-def _resolution_outcome(ticket: Ticket, span: Period, now: datetime) -> bool | None:
-    """Resolved in the period: on time or not; still open past a due time that fell in the
-    period (and not paused for parts): missed."""
-    due = ticket.resolution_due
-    if due is None or ticket.status is TicketStatus.CANCELLED:
-        return None
-    if _within(ticket.resolved_at, span.start, span.end):
-        assert ticket.resolved_at is not None
-        return ticket.resolved_at <= due
-    if ticket.is_open and ticket.sla_paused_at is None and span.start <= due < min(span.end, now):
-        return False
-    return None
+def _in(column: Any, span: Period) -> Any:
+    return and_(column >= span.start, column < span.end)
 
 
 async def stats(session: AsyncSession, span: Period, now: datetime) -> Stats:
-    """Opened and closed tickets, SLA compliance, ratings and complaints in ``span``."""
-    rows = await session.scalars(
-        select(Ticket).where(
-            or_(
-                Ticket.created_at.between(span.start, span.end),
-                Ticket.closed_at.between(span.start, span.end),
-                Ticket.resolved_at.between(span.start, span.end),
-                Ticket.resolution_due.between(span.start, span.end),
-            )
+    """Opened and closed tickets, SLA compliance, ratings and complaints in ``span``.
+
+    Counted in SQL, each figure through the index on the time it is about (created, closed,
+    resolved, due), so a month costs what the month holds, not what the table does. Response:
+    of the tickets opened in the period (not cancelled, with a deadline), met when responded
+    by the deadline, missed when responded late or not at all by a deadline now past.
+    Resolution: resolved in the period (met or not), or still open past a due time that fell
+    in the period with the clock running (missed).
+    """
+    figures = Stats()
+    live = Ticket.status != TicketStatus.CANCELLED
+    responded_in_time = and_(
+        Ticket.responded_at.is_not(None), Ticket.responded_at <= Ticket.response_due
+    )
+    decided = and_(
+        Ticket.response_due.is_not(None),
+        live,
+        or_(Ticket.responded_at.is_not(None), Ticket.response_due <= now),
+    )
+    opened = await session.execute(
+        select(
+            Ticket.kind,
+            func.count(),
+            func.count(case((decided, 1))),
+            func.count(case((and_(decided, responded_in_time), 1))),
+        )
+        .where(_in(Ticket.created_at, span))
+        .group_by(Ticket.kind)
+    )
+    for kind, count, decided_count, met in opened:
+        figures.by_kind.setdefault(kind, KindFigures()).opened = int(count)
+        figures.opened += int(count)
+        figures.response_total += int(decided_count)
+        figures.response_met += int(met)
+    closed = await session.execute(
+        select(Ticket.kind, func.count()).where(_in(Ticket.closed_at, span)).group_by(Ticket.kind)
+    )
+    for kind, count in closed:
+        figures.by_kind.setdefault(kind, KindFigures()).closed = int(count)
+        figures.closed += int(count)
+    resolved = (
+        await session.execute(
+            select(
+                func.count(), func.count(case((Ticket.resolved_at <= Ticket.resolution_due, 1)))
+            ).where(_in(Ticket.resolved_at, span), Ticket.resolution_due.is_not(None), live)
+        )
+    ).one()
+    missed = await session.scalar(
+        select(func.count()).where(
+            Ticket.resolution_due >= span.start,
+            Ticket.resolution_due < min(span.end, now),
+            Ticket.status.in_(OPEN_STATUSES),
+            Ticket.sla_paused_at.is_(None),
+            or_(Ticket.resolved_at.is_(None), not_(_in(Ticket.resolved_at, span))),
         )
     )
-    figures = Stats()
-    for ticket in rows.unique():
-        kind = figures.by_kind.setdefault(ticket.kind, KindFigures())
-        if _within(ticket.created_at, span.start, span.end):
-            figures.opened += 1
-            kind.opened += 1
-            response = _response_outcome(ticket, now)
-            if response is not None:
-                figures.response_total += 1
-                figures.response_met += response
-        if _within(ticket.closed_at, span.start, span.end):
-            figures.closed += 1
-            kind.closed += 1
-        resolution = _resolution_outcome(ticket, span, now)
-        if resolution is not None:
-            figures.resolution_total += 1
-            figures.resolution_met += resolution
+    figures.resolution_total = int(resolved[0]) + int(missed or 0)
+    figures.resolution_met = int(resolved[1])
     figures.by_kind = {
         kind: values for kind, values in figures.by_kind.items() if values.opened or values.closed
     }
@@ -267,87 +276,137 @@ def _median(values: list[timedelta]) -> timedelta | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def seconds_between(session: AsyncSession, later: Any, earlier: Any) -> Any:
+    """``later - earlier`` in seconds as an SQL expression, on SQLite and PostgreSQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    return func.extract("epoch", later - earlier)
+
+
 async def engineer_figures(
     session: AsyncSession, start: datetime, end: datetime
 ) -> list[EngineerFigures]:
-    """Per engineer, the jobs of any kind closed in ``[start, end)``; most jobs first."""
-    reopened = (
-        select(TicketEvent.id)
-        .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == TimelineKind.REOPENED)
-        .exists()
-    )
+    """Per engineer, the jobs of any kind closed in ``[start, end)``; most jobs first.
+
+    The median time to resolve is PostgreSQL's ``percentile_cont``; SQLite has no median, so
+    there (a small company's database) the resolve times are taken into Python.
+    """
+    reopened = select(TicketEvent.ticket_id).where(TicketEvent.kind == TimelineKind.REOPENED)
     closed = (
         Ticket.status == TicketStatus.CLOSED,
         Ticket.closed_at >= start,
         Ticket.closed_at < end,
         Ticket.engineer_id.is_not(None),
     )
-    rows = await session.execute(
+    postgres = session.get_bind().dialect.name != "sqlite"
+    took = seconds_between(session, Ticket.resolved_at, Ticket.created_at)
+    median = func.percentile_cont(0.5).within_group(took) if postgres else literal(None)
+    totals = (
         select(
-            Person.id,
-            Person.name,
-            func.count(Ticket.id),
-            func.sum(case((reopened, 0), else_=1)),
-            func.avg(Feedback.rating),
-            func.count(Feedback.rating),
+            Ticket.engineer_id,
+            func.count(Ticket.id).label("closed"),
+            func.sum(case((Ticket.id.in_(reopened), 0), else_=1)).label("first_time"),
+            func.avg(Feedback.rating).label("rating"),
+            func.count(Feedback.rating).label("ratings"),
+            median.label("median"),
         )
-        .select_from(Ticket)
-        .join(Person, Person.id == Ticket.engineer_id)
         .outerjoin(Feedback, Feedback.ticket_id == Ticket.id)
         .where(*closed)
-        .group_by(Person.id, Person.name)
+        .group_by(Ticket.engineer_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Person.id, Person.name, *list(totals.c)[1:]).join(
+            totals, totals.c.engineer_id == Person.id
+        )
     )
     spans: dict[int, list[timedelta]] = defaultdict(list)
-    for engineer_id, created_at, resolved_at in await session.execute(
-        select(Ticket.engineer_id, Ticket.created_at, Ticket.resolved_at).where(
-            *closed, Ticket.resolved_at.is_not(None)
-        )
-    ):
-        if engineer_id is not None and resolved_at is not None:
-            spans[engineer_id].append(resolved_at - created_at)
+    if not postgres:
+        for engineer_id, created_at, resolved_at in await session.execute(
+            select(Ticket.engineer_id, Ticket.created_at, Ticket.resolved_at).where(
+                *closed, Ticket.resolved_at.is_not(None)
+            )
+        ):
+            if engineer_id is not None and resolved_at is not None:
+                spans[engineer_id].append(resolved_at - created_at)
     found = [
         EngineerFigures(
             person_id,
             name,
             int(count),
-            _median(spans[person_id]),
+            (
+                _median(spans[person_id])
+                if not postgres
+                else (timedelta(seconds=round(float(middle))) if middle is not None else None)
+            ),
             int(first_time or 0),
             round(float(rating), 2) if ratings else None,
             int(ratings),
         )
-        for person_id, name, count, first_time, rating, ratings in rows
+        for person_id, name, count, first_time, rating, ratings, middle in rows
     ]
     return sorted(found, key=lambda item: (-item.closed, item.name.casefold(), item.person_id))
 
 
-def _repeats(tickets: Iterable[Ticket], names: dict[int, str], repeat_days: int) -> list[Repeat]:
-    by_equipment: dict[int, list[Ticket]] = defaultdict(list)
-    for ticket in tickets:
-        if ticket.equipment_id is not None:
-            by_equipment[ticket.equipment_id].append(ticket)
-    found = []
-    window = timedelta(days=repeat_days)
-    for group in by_equipment.values():
-        group.sort(key=lambda ticket: (ticket.created_at, ticket.id))
-        gaps = [
-            (earlier, later, later.created_at - earlier.created_at)
-            for earlier, later in pairwise(group)
-            if later.created_at - earlier.created_at <= window
-        ]
-        if not gaps:
-            continue
-        involved = sorted({ticket.id for pair in gaps for ticket in pair[:2]})
-        item = group[0].equipment
-        assert item is not None
-        found.append(
-            Repeat(
-                item.serial,
-                item.model.name,
-                names.get(group[0].customer_id, ""),
-                tuple(involved),
-                min(gap for *_, gap in gaps),
-            )
+async def _repeats(
+    session: AsyncSession, scope: tuple[Any, ...], repeat_days: int
+) -> list[Repeat]:
+    """Breakdowns of the same equipment within ``repeat_days`` of the one before (in the
+    scope): the pairs come from SQL (``lag`` over the tickets of each equipment that broke down
+    more than once), then are grouped."""
+    again = (
+        select(Ticket.equipment_id)
+        .where(*scope, Ticket.equipment_id.is_not(None))
+        .group_by(Ticket.equipment_id)
+        .having(func.count() > 1)
+        .correlate(None)
+    )
+    order = (Ticket.created_at, Ticket.id)
+    timeline = (
+        select(
+            Ticket.id,
+            Ticket.equipment_id,
+            Ticket.created_at,
+            func.lag(Ticket.id)
+            .over(partition_by=Ticket.equipment_id, order_by=order)
+            .label("previous_id"),
+            func.lag(Ticket.created_at, type_=UTCDateTime())
+            .over(partition_by=Ticket.equipment_id, order_by=order)
+            .label("previous_at"),
         )
+        .where(*scope, Ticket.equipment_id.in_(again))
+        .subquery()
+    )
+    gap = seconds_between(session, timeline.c.created_at, timeline.c.previous_at)
+    pairs = await session.execute(
+        select(
+            timeline.c.equipment_id,
+            timeline.c.previous_id,
+            timeline.c.id,
+            timeline.c.previous_at,
+            timeline.c.created_at,
+        ).where(timeline.c.previous_id.is_not(None), gap <= repeat_days * 86400 + 1)
+    )
+    window = timedelta(days=repeat_days)
+    involved: dict[int, set[int]] = defaultdict(set)
+    shortest: dict[int, timedelta] = {}
+    for equipment_id, earlier, later, earlier_at, later_at in pairs:
+        if later_at - earlier_at > window:
+            continue
+        involved[equipment_id] |= {earlier, later}
+        shortest[equipment_id] = min(later_at - earlier_at, shortest.get(equipment_id, window))
+    if not involved:
+        return []
+    described = await session.execute(
+        select(Equipment.id, Equipment.serial, EquipmentModel.name, Customer.name)
+        .join(EquipmentModel, EquipmentModel.id == Equipment.model_id)
+        .join(Customer, Customer.id == Equipment.customer_id)
+        .where(Equipment.id.in_(list(involved)))
+    )
+    found = [
+        Repeat(serial, model, customer, tuple(sorted(involved[id_])), shortest[id_])
+        for id_, serial, model, customer in described
+    ]
     return sorted(found, key=lambda repeat: (-len(repeat.ticket_ids), repeat.shortest_gap))
 
 
@@ -359,43 +418,62 @@ async def trends(
     top: int = TOP,
 ) -> Trends:
     """Breakdowns of the last ``trend_days``: by model and customer, repeats, time to resolve;
-    and each engineer's jobs closed in that time (:func:`engineer_figures`)."""
+    and each engineer's jobs closed in that time (:func:`engineer_figures`). Counted in SQL
+    over the period's rows (the index on ``created_at``), only the top few come back."""
     since = now - timedelta(days=trend_days)
-    rows = await session.execute(
-        select(Ticket, Customer.name)
-        .join(Customer, Customer.id == Ticket.customer_id)
-        .where(
-            Ticket.kind == TicketKind.BREAKDOWN,
-            Ticket.status != TicketStatus.CANCELLED,
-            Ticket.created_at >= since,
-        )
+    scope = (
+        Ticket.kind == TicketKind.BREAKDOWN,
+        Ticket.status != TicketStatus.CANCELLED,
+        Ticket.created_at >= since,
     )
-    tickets, names = [], {}
-    for ticket, name in rows.unique():
-        tickets.append(ticket)
-        names[ticket.customer_id] = name
-    models = Counter(t.equipment.model.name for t in tickets if t.equipment is not None)
-    customers = Counter(names[t.customer_id] for t in tickets)
-    durations: dict[str, list[timedelta]] = defaultdict(list)
-    for ticket in tickets:
-        if ticket.equipment is not None and ticket.resolved_at is not None:
-            durations[ticket.equipment.model.name].append(ticket.resolved_at - ticket.created_at)
-    resolve_times = [
-        ResolveTime(model, sum(spans, timedelta()) / len(spans), len(spans))
-        for model, spans in durations.items()
-    ]
-    resolve_times.sort(key=lambda item: (-item.mean, item.model))
-
-    def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
-        return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))[:top]
-
+    count = func.count()
+    took = func.avg(seconds_between(session, Ticket.resolved_at, Ticket.created_at))
+    per_model = (
+        await session.execute(
+            select(EquipmentModel.name, count, func.count(Ticket.resolved_at), took)
+            .select_from(Ticket)
+            .join(Equipment, Equipment.id == Ticket.equipment_id)
+            .join(EquipmentModel, EquipmentModel.id == Equipment.model_id)
+            .where(*scope)
+            .group_by(EquipmentModel.name)
+        )
+    ).all()
+    # customers by number (ties too), their names for the top few only; the window's sum over
+    # every customer's count is the number of breakdowns
+    ranked = (
+        select(Ticket.customer_id, count.label("n"), func.sum(count).over().label("total"))
+        .where(*scope)
+        .group_by(Ticket.customer_id)
+        .order_by(count.desc(), Ticket.customer_id)
+        .limit(top)
+        .subquery()
+    )
+    customers = (
+        await session.execute(
+            select(Customer.name, ranked.c.n, ranked.c.total)
+            .join(ranked, ranked.c.customer_id == Customer.id)
+            .order_by(ranked.c.n.desc(), Customer.name)
+        )
+    ).all()
+    models = sorted(((name, int(n)) for name, n, _, _ in per_model), key=lambda m: (-m[1], m[0]))
+    resolve_times = sorted(
+        (
+            (float(mean_seconds), name, int(resolved))
+            for name, _, resolved, mean_seconds in per_model
+            if resolved
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )
     return Trends(
         since,
-        len(tickets),
-        ranked(models),
-        ranked(customers),
-        _repeats(tickets, names, repeat_days),
-        resolve_times[:top],
+        int(customers[0][2]) if customers else 0,
+        models[:top],
+        [(name, int(n)) for name, n, _ in customers],
+        await _repeats(session, scope, repeat_days),
+        [
+            ResolveTime(model, timedelta(seconds=round(mean_seconds)), resolved)
+            for mean_seconds, model, resolved in resolve_times[:top]
+        ],
         await engineer_figures(session, since, now),
     )
 

@@ -18,8 +18,9 @@ from bot.services import escalations
 from bot.services.escalations import Escalation, Kind
 from handlers.notices.facts import TicketBrief, brief, brief_lines, ticket_buttons
 from handlers.notices.managers import live_alert
-from handlers.notices.outbox import Background, Render
+from handlers.notices.outbox import Background, Render, managers_row
 from handlers.texts import PRIORITY, ticket_ref
+from storage.models import Priority
 
 HEADLINE = {
     Kind.UNACCEPTED: N_("⏰ {ref} has waited {waited} and no engineer has taken it ({priority})"),
@@ -30,21 +31,73 @@ HEADLINE = {
 }
 
 
+SUMMARY_KIND = "sla_summary"
+
+
 def outbox_kind(kind: Kind) -> str:
     return f"sla_{kind.value}"
 
 
 def escalation_render(escalation: Escalation, facts: TicketBrief) -> Render:
     def render(t: Translator) -> tuple[str, Markup | None]:
-        headline = t._(
-            HEADLINE[escalation.kind],
-            ref=ticket_ref(facts.ticket_id),
-            waited=t.duration(escalation.waited),
-            priority=t._(PRIORITY[facts.priority]),
-            due=t.datetime(escalation.due) if escalation.due is not None else "",
-        )
-        lines = [headline, *brief_lines(t, facts, description=False)]
+        lines = [headline(t, escalation), *brief_lines(t, facts, description=False)]
         return "\n".join(lines), ticket_buttons(t, facts.ticket_id, facts.engineer is not None)
+
+    return render
+
+
+# How many tickets a summary lists; the rest are counted (``/open`` shows them all).
+SUMMARY_LINES = 25
+# A summary lists what is worst first: missed deadlines, then unaccepted jobs, then risks.
+SEVERITY = {
+    Kind.RESOLUTION_BREACHED: 0,
+    Kind.RESPONSE_BREACHED: 1,
+    Kind.UNACCEPTED: 2,
+    Kind.RESOLUTION_AT_RISK: 3,
+    Kind.RESPONSE_AT_RISK: 4,
+}
+URGENCY = {Priority.PRODUCTION_STOPPED: 0, Priority.URGENT: 1, Priority.NORMAL: 2}
+
+
+def headline(t: Translator, escalation: Escalation) -> str:
+    ticket = escalation.ticket
+    return t._(
+        HEADLINE[escalation.kind],
+        ref=ticket_ref(ticket.id),
+        waited=t.duration(escalation.waited),
+        priority=t._(PRIORITY[ticket.priority]),
+        due=t.datetime(escalation.due) if escalation.due is not None else "",
+    )
+
+
+def summary_render(found: list[Escalation]) -> Render:
+    """One message for a backlog: the worst few escalations, one line each, and how many
+    more there are."""
+    ordered = sorted(
+        found,
+        key=lambda item: (
+            SEVERITY[item.kind],
+            URGENCY[item.ticket.priority],
+            item.ticket.created_at,
+            item.ticket.id,
+        ),
+    )
+
+    def render(t: Translator) -> tuple[str, Markup | None]:
+        lines = [
+            t.ngettext(
+                "🚨 {n} escalation needs attention:",
+                "🚨 {n} escalations need attention:",
+                len(found),
+            ),
+            *(f"• {headline(t, item)}" for item in ordered[:SUMMARY_LINES]),
+        ]
+        rest = len(ordered) - SUMMARY_LINES
+        if rest > 0:
+            lines.append(
+                t.ngettext("…and {n} more: see /open.", "…and {n} more: see /open.", rest)
+            )
+        return "\n".join(lines), None
 
     return render
 
@@ -54,14 +107,20 @@ async def escalate(
 ) -> int:
     """Alert the managers about every escalation due now; returns how many were queued.
 
-    Without a manager chat nothing is recorded either, so once one is configured the
+    Up to ``FIELDBOT_ESCALATION_SUMMARY_AFTER`` go out as a live alert each; more (a backlog,
+    say after an outage or on first start) as one summary message, so the group is not hours
+    behind. Without a manager chat nothing is recorded either, so once one is configured the
     escalations still standing are sent.
     """
     if settings.manager_chat_id is None:
         return 0
     speaker = Background(session, settings, catalogs, now)
+    found = await escalations.due(session, now, settings)
+    if len(found) > settings.escalation_summary_after:
+        row = await managers_row(speaker, summary_render(found), SUMMARY_KIND)
+        return 1 if row is not None else 0
     sent = 0
-    for escalation in await escalations.due(session, now, settings):
+    for escalation in found:
         render = escalation_render(escalation, await brief(session, escalation.ticket))
         ticket_id = escalation.ticket.id
         sent += await live_alert(speaker, ticket_id, render, outbox_kind(escalation.kind))

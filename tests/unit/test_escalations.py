@@ -178,3 +178,25 @@ async def test_without_a_manager_chat_nothing_is_queued(app: App, clock: FrozenC
     # configured later: the escalation still standing goes out then
     async with app.db.transaction() as session:
         assert await escalate(session, t0 + 2 * HOUR, app.settings, app.catalogs) == 1
+
+
+async def test_a_backlog_arrives_as_one_summary(app: App, clock: FrozenClock) -> None:
+    """More escalations in one pass than FIELDBOT_ESCALATION_SUMMARY_AFTER: one message lists
+    them, worst first; each is still recorded once, so the next pass sends nothing again."""
+    await seed_app(app)
+    t0 = clock.now()
+    opened = [await open_ticket(app, t0) for _ in range(4)]
+    stopped = await open_ticket(app, t0 + 10 * MINUTE, Priority.PRODUCTION_STOPPED)
+    app.settings.escalation_summary_after = 3
+    assert await run(app, t0 + 9 * HOUR) == 1
+    [(kind, text)] = await alerts(app)
+    assert kind == "sla_summary"
+    lines = text.splitlines()
+    assert lines[0] == "🚨 10 escalations need attention:"
+    assert len(lines) == 11
+    # missed response deadlines first (the most urgent ticket first), then unaccepted jobs
+    assert lines[1].startswith(f"• 🚨 #{stopped}: the response deadline was missed")
+    assert all(f"#{ticket}" in text for ticket in opened)
+    assert sum("no engineer has taken it" in line for line in lines) == 5
+    assert await run(app, t0 + 9 * HOUR) == 0
+    assert await kinds(app) == ["sla_summary"]

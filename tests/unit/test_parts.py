@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from bot.services import parts
+from bot.services import catalogs, parts
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.importer import import_csv
 from storage.models import (
@@ -91,6 +91,30 @@ async def test_search_ranks_and_totals(app: App) -> None:
         lookalikes = await parts.search(session, "СR-ЕХV-42")  # Cyrillic С, Е, Х
         assert lookalikes[0].part.number == "CR-EXV-42" and lookalikes[0].total == 2
         assert (await parts.search(session, "dk-pcb-35r"))[0].part.number == ("DK-PCB-35R")
+
+
+async def test_the_prepared_catalog_follows_changes_from_another_process(
+    app: App, processes: Callable[..., list[App]]
+) -> None:
+    """The fuzzy catalog is prepared once per process; a part added or renamed by another
+    process is found by this one's next search all the same."""
+    [other] = processes(1)
+    async with app.db.transaction() as session:
+        await import_csv(session, "parts", (EXAMPLES / "parts.csv").read_text())
+        assert await parts.search(session, "qqzzyx 9000") == []
+        prepared = await catalogs.parts(session)
+        assert await catalogs.parts(session) is prepared  # reused while nothing changed
+    async with other.db.transaction() as session:
+        session.add(Part(number="FX-88", name="Qqzzyx 9000"))
+    async with app.db.transaction() as session:
+        assert [hit.part.number for hit in await parts.search(session, "qqzyx 9000")] == ["FX-88"]
+    async with other.db.transaction() as session:
+        part = await session.scalar(select(Part).where(Part.number == "FX-88"))
+        assert part is not None
+        part.name = "Wwjjkk 7"
+    async with app.db.transaction() as session:
+        assert await parts.search(session, "qqzzyx 9000") == []
+        assert (await parts.search(session, "wwjjk 7"))[0].part.number == "FX-88"
 
 
 async def engineer_on_site(session: AsyncSession) -> tuple[Person, Person, Ticket]:
