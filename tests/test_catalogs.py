@@ -110,3 +110,17 @@ def test_russian_plurals_pick_the_right_form() -> None:
     assert forms[1] == forms[21] != forms[3]
     assert forms[3] == forms[22] != forms[5]
     assert forms[5] == forms[25] == forms[11]
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    """Babel cannot see ``t._("…")`` inside an f-string on Python 3.11: such a text would
+    never reach the catalogs and stay English for every reader."""
+    hidden = re.compile(r"""f["'][^"'\n]*\{[^}\n]*\b(?:_|ngettext)\(\s*["']""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("bot", "handlers")
+        for path in (ROOT / folder).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert not found, found

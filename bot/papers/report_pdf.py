@@ -117,7 +117,9 @@ def _checks(pdf: FPDF, t: Translator, content: ReportContent) -> None:
         ):
             header.cell(label)
         for line in content.checks:
-            name = _name(line.names, t.locale) + ("" if line.required else f" ({t._('optional')})")
+            name = _name(line.names, t.locale)
+            if not line.required:
+                name = t._("{check} (optional)", check=name)
             earlier = [result for result in line.results if not result.latest]
             latest = next((result for result in line.results if result.latest), None)
             row = table.row()
@@ -129,7 +131,7 @@ def _checks(pdf: FPDF, t: Translator, content: ReportContent) -> None:
             row.cell(_verdict(t, line))
             for result in earlier:
                 retest = table.row()
-                retest.cell(f"    {t._('earlier measurement')}, {_when(t, result.at)}")
+                retest.cell("    " + t._("earlier measurement, {time}", time=_when(t, result.at)))
                 retest.cell(_value(t, result))
                 retest.cell(line.unit)
                 retest.cell("")

@@ -4,6 +4,7 @@ it is not ours; /stickers REF: the customer's QR sticker sheet as a PDF."""
 from __future__ import annotations
 
 from bot.core.context import Context
+from bot.core.i18n import N_
 from bot.core.router import Router
 from bot.papers import stickers
 from bot.services import equipment, service_reports
@@ -36,7 +37,9 @@ async def verify(ctx: Context, code: str) -> None:
 
 
 # Not in /help yet: its line joins the command table once ru/bg translate it.
-@router.command("verify", roles=MANAGERS)
+@router.command(
+    "verify", roles=MANAGERS, help=N_("check a paper service report by its code")
+)
 async def verify_command(ctx: Context) -> None:
     code = ctx.event.args.strip()
     if not code:
@@ -50,7 +53,7 @@ async def verify_link(ctx: Context, link: VerifyLink) -> None:
     await verify(ctx, link.code)
 
 
-@router.command("stickers", roles=MANAGERS)
+@router.command("stickers", roles=MANAGERS, help=N_("QR stickers for a customer's equipment"))
 async def stickers_command(ctx: Context) -> None:
     ref = ctx.event.args.strip()
     if not ref:
