@@ -1,7 +1,6 @@
 """/help and the main menu per role and language, to the letter: as they read before the
 command table drove them, plus the clients' /request, which the old help left out (and
-what Telegram's "/" menu lists). /staff and /audit read in English in ru and bg until the
-catalogs are translated."""
+what Telegram's "/" menu lists)."""
 
 from __future__ import annotations
 
@@ -34,6 +33,8 @@ HELP: dict[tuple[str, str], str] = {
         "/engineers — who is on duty, where and how busy\n"
         "/export — requests as CSV and Excel files\n"
         "/invite — an invite link for a new engineer or manager\n"
+        "/verify — check a paper service report by its code\n"
+        "/stickers — QR stickers for a customer's equipment\n"
         "/staff — engineers and managers; deactivate one\n"
         "/audit — who changed roles, links and data\n"
         "/language — change the language\n"
@@ -43,9 +44,9 @@ HELP: dict[tuple[str, str], str] = {
     ("client", "ru"): (
         "Команды:\n"
         "/report — сообщить о неисправности\n"
-        "/request — заявка на монтаж, обслуживание или модернизацию\n"
+        "/request — оставить заявку на монтаж, техобслуживание или модернизацию\n"
         "/status — ваши заявки и их статус\n"
-        "/complaint — рассказать менеджерам сервиса, что пошло не так\n"
+        "/complaint — рассказать менеджерам сервисной службы, что пошло не так\n"
         "/language — сменить язык\n"
         "/cancel — отменить текущее действие\n"
         "/help — показать эту справку"
@@ -64,12 +65,14 @@ HELP: dict[tuple[str, str], str] = {
         "Вы менеджер сервисной службы. Команды:\n"
         "/open — открытые заявки: фильтры, назначение, переназначение\n"
         "/stats — показатели за сегодня, эту неделю или этот месяц\n"
-        "/trends — модели и клиенты с наибольшим числом поломок, повторные поломки\n"
+        "/trends — модели и клиенты с наибольшим числом неисправностей, повторные неисправности\n"
         "/engineers — кто на смене, где и насколько загружен\n"
         "/export — выгрузка заявок в CSV и Excel\n"
         "/invite — ссылка-приглашение для нового инженера или менеджера\n"
-        "/staff — engineers and managers; deactivate one\n"
-        "/audit — who changed roles, links and data\n"
+        "/verify — проверить бумажный акт выполненных работ по коду\n"
+        "/stickers — QR-наклейки для оборудования клиента\n"
+        "/staff — инженеры и менеджеры; деактивация\n"
+        "/audit — кто менял роли, привязки и данные\n"
         "/language — сменить язык\n"
         "/cancel — отменить текущее действие\n"
         "/help — показать эту справку"
@@ -102,8 +105,10 @@ HELP: dict[tuple[str, str], str] = {
         "/engineers — кой е на смяна, къде е и колко е натоварен\n"
         "/export — заявките като файлове CSV и Excel\n"
         "/invite — връзка за покана за нов техник или мениджър\n"
-        "/staff — engineers and managers; deactivate one\n"
-        "/audit — who changed roles, links and data\n"
+        "/verify — проверка на хартиен сервизен протокол по кода му\n"
+        "/stickers — QR стикери за оборудването на клиент\n"
+        "/staff — техници и мениджъри; деактивиране\n"
+        "/audit — кой е променял роли, връзки и данни\n"
         "/language — смяна на езика\n"
         "/cancel — отказ от текущото действие\n"
         "/help — показване на тази помощ"
@@ -120,7 +125,7 @@ MENU: dict[tuple[str, str], list[list[str]]] = {
     ("manager", "en"): [["📂 Open requests", "📊 Today"], ["❓ Help", "🌐 Language"]],
     ("client", "ru"): [
         ["🛠 Сообщить о неисправности"],
-        ["📦 Монтаж, обслуживание, модернизация"],
+        ["📦 Монтаж и другие работы"],
         ["📋 Мои заявки"],
         ["❓ Помощь", "🌐 Язык"],
     ],
