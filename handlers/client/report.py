@@ -263,7 +263,7 @@ async def send_report(ctx: Context) -> None:
             "What happens next: our service team has your report, and an engineer will be "
             "assigned. We will respond by {due}. You will get a message here at every step; "
             "/status shows all your requests.",
-            due=ctx.t.datetime(ticket.response_due),
+            due=ctx.t.datetime(ticket.response_due, ctx.now()),
         ),
         main_menu(ctx),
     )

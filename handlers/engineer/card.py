@@ -120,7 +120,7 @@ async def card_text(
     if mine:
         phone = await jobs.contact_phone(ctx.session, ticket)
         if phone:
-            lines.append(ctx._("Contact phone: +{phone}", phone=phone.lstrip("+")))
+            lines.append(ctx._("Contact phone: {phone}", phone=ctx.t.phone(phone)))
     if about := about_line(ctx.t, ticket):
         lines.append(about)
     lines += progress_lines(ctx, ticket, files)
@@ -143,7 +143,9 @@ def progress_lines(ctx: Context, ticket: Ticket, files: list[Attachment]) -> lis
     elif ticket.sla_paused_at is not None:
         lines.append(ctx._("Deadline paused while waiting for parts"))
     elif ticket.resolution_due is not None and ticket.is_open:
-        lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+        lines.append(
+            ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due, ctx.now()))
+        )
     return lines
 
 

@@ -85,13 +85,15 @@ async def card_text(ctx: Context, ticket: Ticket, requests: list[tuple[PartReque
         *brief_lines(ctx.t, facts),
     ]
     if ticket.is_open and ticket.responded_at is None and ticket.response_due is not None:
-        lines.append(ctx._("Respond by {due}", due=ctx.t.datetime(ticket.response_due)))
+        lines.append(ctx._("Respond by {due}", due=ctx.t.datetime(ticket.response_due, ctx.now())))
     if ticket.sla_paused_at is not None and ticket.status is TicketStatus.WAITING_CUSTOMER:
         lines.append(ctx._("Deadline paused while waiting for the customer's reply"))
     elif ticket.sla_paused_at is not None:
         lines.append(ctx._("Deadline paused while waiting for parts"))
     elif ticket.is_open and ticket.resolution_due is not None:
-        lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+        lines.append(
+            ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due, ctx.now()))
+        )
     lines += part_texts.request_lines(ctx.t, requests)
     timeline = await tickets.timeline(ctx.session, ticket.id)
     if timeline:

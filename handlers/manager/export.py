@@ -312,30 +312,28 @@ def build_sheets(
 # -- the command ----------------------------------------------------------------------------------
 async def send_export(ctx: Context, span: reports.Period) -> None:
     records = await reports.export_records(ctx.session, span)
-    first, last = ctx.t.date(span.first), ctx.t.date(span.last)
+    period = ctx.t.interval(span.first, span.last)
     if not records:
-        ctx.send(ctx._("No requests were opened from {first} to {last}.", first=first, last=last))
+        ctx.send(ctx._("No requests were opened in {period}.", period=period))
         return
     requests = await parts.requests_of_tickets(ctx.session, [r.ticket.id for r in records])
     movements = await parts.ledger(ctx.session, span.start, span.end)
     sheets = build_sheets(ctx, records, requests, movements)
     stem = file_stem(span)
     caption = ctx.ngettext(
-        "{n} request opened from {first} to {last}.",
-        "{n} requests opened from {first} to {last}.",
+        "{n} request opened in {period}.",
+        "{n} requests opened in {period}.",
         len(records),
-        first=first,
-        last=last,
+        period=period,
     )
     ctx.send(caption, document=exports.to_csv(sheets[0]), document_name=f"{stem}.csv")
     ctx.send(caption, document=exports.to_xlsx(sheets), document_name=f"{stem}.xlsx")
     if requests:
         parts_caption = ctx.ngettext(
-            "{n} part request for the requests opened from {first} to {last}.",
-            "{n} part requests for the requests opened from {first} to {last}.",
+            "{n} part request for the requests opened in {period}.",
+            "{n} part requests for the requests opened in {period}.",
             len(requests),
-            first=first,
-            last=last,
+            period=period,
         )
         name = stem.replace("tickets-", "parts-", 1)
         ctx.send(

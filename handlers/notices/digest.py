@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from babel.dates import format_skeleton
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -31,8 +30,8 @@ def digest_caption(t: Translator, figures: DayFigures) -> str:
     else:
         lines.append(
             t._(
-                "SLA met: {percent}% ({met} of {total} resolved in time)",
-                percent=t.number(round(percent)),
+                "SLA met: {percent} ({met} of {total} resolved in time)",
+                percent=t.percent(percent / 100),
                 met=figures.resolved_in_time,
                 total=figures.resolved,
             )
@@ -55,9 +54,9 @@ def digest_caption(t: Translator, figures: DayFigures) -> str:
 def chart_labels(t: Translator, weeks: list[digest.WeekCounts]) -> ChartLabels:
     return ChartLabels(
         title=t._("Jobs opened and closed per week"),
-        opened=t._("Opened"),
-        closed=t._("Closed"),
-        weeks=[format_skeleton("MMMd", week.monday, locale=t.locale) for week in weeks],
+        opened=t.pgettext("chart legend", "Opened"),
+        closed=t.pgettext("chart legend", "Closed"),
+        weeks=[t.day(week.monday) for week in weeks],
     )
 
 

@@ -39,7 +39,7 @@ def escalation_render(escalation: Escalation, facts: TicketBrief) -> Render:
         headline = t._(
             HEADLINE[escalation.kind],
             ref=ticket_ref(facts.ticket_id),
-            waited=t.duration(escalation.waited),
+            waited=t.span(escalation.waited),
             priority=t._(PRIORITY[facts.priority]),
             due=t.datetime(escalation.due) if escalation.due is not None else "",
         )

@@ -14,9 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from babel.dates import format_skeleton
-
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import N_, Translator, format_phone
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
 from bot.services import live, parts, reports
 from bot.services.cancelling import Cancelled
@@ -50,7 +48,15 @@ from handlers.notices.outbox import (
     managers_row,
     to_managers,
 )
-from handlers.texts import KIND, PRIORITY, STATUS, cancel_reason, coverage_line, ticket_ref
+from handlers.texts import (
+    KIND,
+    PRIORITY,
+    STATUS,
+    cancel_reason,
+    coverage_line,
+    heading,
+    ticket_ref,
+)
 from storage.models import (
     Customer,
     Equipment,
@@ -124,16 +130,14 @@ def new_ticket_render(facts: TicketBrief, cover: Coverage | None = None) -> Rend
     def render(t: Translator) -> tuple[str, Markup | None]:
         lines = [
             t._(
-                "{mark} New request {ref} — {kind}, {priority}",
+                "{mark} New request {heading}",
                 mark=PRIORITY_MARK[facts.priority],
-                ref=ticket_ref(facts.ticket_id),
-                kind=t._(facts.kind_label),
-                priority=t._(PRIORITY[facts.priority]),
+                heading=heading(t, ticket_ref(facts.ticket_id), facts.kind, facts.priority),
             ),
         ]
         if facts.repeat_of is not None:
             number, opened = facts.repeat_of
-            day = format_skeleton("MMMd", opened.astimezone(t.tz).date(), locale=t.locale)
+            day = t.day(opened)
             lines.append(t._("🔁 Repeat: {ref} on {date}", ref=ticket_ref(number), date=day))
         lines += brief_lines(t, facts)
         covered = coverage_line(t, cover) if cover is not None else None
@@ -468,7 +472,7 @@ def complaint_render(
 
 
 def contact_of(person: Person) -> str:
-    return f"{person.name}, +{person.phone.lstrip('+')}" if person.phone else person.name
+    return f"{person.name}, {format_phone(person.phone)}" if person.phone else person.name
 
 
 async def complaint(speaker: Speaker, event: ComplaintFiled) -> bool:

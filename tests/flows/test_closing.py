@@ -65,7 +65,7 @@ async def test_resolve_blocked_until_failed_check_is_retested(
     assert "✅ Brew water temperature: 92 °C" in message.text
     assert buttons(message) == [
         ("✅ Confirm the work is done", f"cf:ok:{job}"),
-        ("❌ Not fixed", f"cf:no:{job}"),
+        ("❌ There are remarks", f"cf:no:{job}"),  # an installation is not "fixed"
     ]
 
 
@@ -125,7 +125,7 @@ async def test_not_fixed_reopens_to_the_same_engineer(
 ) -> None:
     job = await resolved_job(engineer)
     await client.press_data(f"cf:no:{job}")
-    assert "What is still wrong?" in client.joined()
+    assert "What are your remarks on the work?" in client.joined()
     assert (await load_ticket(engineer.app, job)).status is TicketStatus.RESOLVED
     await client.say("Still leaking under the group head")
     assert f"#{job} is reopened" in client.joined()

@@ -40,7 +40,7 @@ async def test_board_by_urgency_distance_and_skills(seeded: App, clock: FrozenCl
     await chat.say("/jobs")
     lines = chat.joined().splitlines()
     assert lines[0] == "3 open jobs you can take:"
-    assert lines[1].startswith(f"#{moscow} · 42QHC · Nord Pharma / Moscow lab · Urgent · ")
+    assert lines[1].startswith(f"🟠 #{moscow} · 42QHC · Nord Pharma / Moscow lab · Urgent · ")
     assert lines[2].startswith(f"#{plovdiv} · FTXM35R · Acme Coffee Sofia / Plovdiv shop · Normal")
     assert " km · 5 hours" in lines[2]
     assert lines[3] == f"#{free_text} · Old grinder · Acme Coffee Sofia · Normal · 2 hours"
@@ -88,7 +88,7 @@ async def test_accept_tells_engineer_and_customer(client: FlowChat, clock: Froze
     card = chat.last.text
     assert "Linea PB · LM-PB-2231" in card and "bul. Vitosha 15, Sofia" in card
     assert "Warranty: valid until" in card and "Service contract C-100" in card
-    assert "Contact phone: +359888123456" in card and "Problem: Does not start" in card
+    assert "Contact phone: +359 88 812 3456" in card and "Problem: Does not start" in card
     assert "🚗 On my way" in chat.button_texts()
     buttons = dict(chat.last.buttons())
     assert "🧪 Log tests" not in buttons  # tests are logged on site

@@ -60,7 +60,7 @@ async def test_export_week_as_csv_and_xlsx(manager: FlowChat, seeded: App) -> No
     files = documents(manager)
     stem = "tickets-2026-11-16_2026-11-22"
     assert sorted(files) == [f"{stem}.csv", f"{stem}.xlsx"]
-    assert files[f"{stem}.csv"].text == "3 requests opened from Nov 16, 2026 to Nov 22, 2026."
+    assert files[f"{stem}.csv"].text == "3 requests opened in Nov 16\u2009–\u200922, 2026."
 
     raw = files[f"{stem}.csv"].document
     assert raw is not None and raw.startswith(b"\xef\xbb\xbf")
@@ -113,7 +113,7 @@ async def test_export_month_range_and_bad_input(manager: FlowChat, seeded: App) 
     assert raw is not None
     assert len(list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))) == 2  # header + t5
     await manager.say("/export 2026-01-01..2026-01-31")
-    assert manager.joined() == "No requests were opened from Jan 1, 2026 to Jan 31, 2026."
+    assert manager.joined() == "No requests were opened in Jan 1\u2009–\u200931, 2026."
     await manager.say("/export yesterday")
     assert manager.joined().startswith("Usage: /export week")
     await manager.press("This week")

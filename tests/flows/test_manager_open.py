@@ -91,7 +91,7 @@ async def test_assign_from_the_card(
     job = await make_job(seeded, seeded.engine.clock.now(), reporter_user_id=501)
     await manager.press_data(f"mg:t:{job}")
     card = manager.joined()
-    assert card.startswith(f"#{job} — Breakdown, Normal\nStatus: Registered, waiting")
+    assert card.startswith(f"#{job} · breakdown · normal\nStatus: Registered, waiting")
     assert "Respond by" in card and "Timeline:" not in card  # made directly, no events
     await manager.press("Assign")
     choices = manager.last.buttons()

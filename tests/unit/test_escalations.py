@@ -63,7 +63,7 @@ async def test_unaccepted_job_escalates_once(app: App, clock: FrozenClock) -> No
     assert await run(app, t0 + 45 * MINUTE) == 0
     [(kind, text)] = await alerts(app)
     assert kind == "sla_unaccepted"
-    assert f"#{ticket} has waited 30 minutes and no engineer has taken it (Normal)" in text
+    assert f"#{ticket} has waited 30 min and no engineer has taken it (Normal)" in text
     assert "Customer: Acme Coffee Sofia" in text
 
 
