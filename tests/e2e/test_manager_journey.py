@@ -33,7 +33,8 @@ async def test_urgent_report_escalation_and_export(live: LiveBot) -> None:
         lambda m: "#1" in m.content and "Nord Pharma" in m.content, timeout=TIMEOUT
     )
     assert "🟠" in alert.content  # urgent is marked
-    assert "Спешна" in alert.content and "Рентген не включается" in alert.content  # Bulgarian
+    assert "Клиент: Nord Pharma" in alert.content  # in Bulgarian
+    assert "Рентген не включается" in alert.content
     assert alert.buttons, "managers can act on the alert"
 
     clock = live.app.engine.clock

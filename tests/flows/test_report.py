@@ -208,3 +208,22 @@ async def test_client_of_other_customer_cannot_open_ticket(client: FlowChat) -> 
     answer = other.last_replies[0]
     assert isinstance(answer, AnswerCallback) and answer.alert
     assert not [text for text in other.texts() if "Linea" in text]
+
+
+async def test_typed_urgency_words_in_three_languages(client: FlowChat) -> None:
+    """The urgency step understands the words people type, not only the buttons."""
+    for typed, label in [
+        ("спешно е", "Urgent"),
+        ("срочно!", "Urgent"),
+        ("it's urgent", "Urgent"),
+        ("не спешно", "Normal"),
+        ("производството спря, авария", "Production stopped"),
+    ]:
+        await client.say("/report")
+        await client.press("Other")
+        await client.say("Old grinder in the back room")
+        await client.say("Makes a loud noise")
+        await client.say("done")
+        await client.say(typed)
+        assert f"Urgency: {label}" in client.joined(), typed
+        await client.press("Cancel")
