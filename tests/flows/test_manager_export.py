@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.replies import Send
+from bot.services.exports import Sheet, to_csv
 from storage.models import ChecklistCheck, TestResult, TicketEvent, TimelineKind
 from tests.support.chat import FlowChat
 from tests.support.known_month import at, known_month
@@ -86,7 +87,7 @@ async def test_export_week_as_csv_and_xlsx(manager: FlowChat, seeded: App) -> No
         f"#{ids['t3']}",
         datetime(2026, 11, 20, 12),
         "Note",
-        None,
+        "Registered, waiting for an engineer",  # the status the note left it in
         None,
         "Труба заменена",
     )
@@ -94,7 +95,7 @@ async def test_export_week_as_csv_and_xlsx(manager: FlowChat, seeded: App) -> No
     assert tests[1] == (
         f"#{ids['t3']}",
         "Boiler pressure",
-        "1.1",
+        1.1,  # a number Excel can sum and compare, as the spec beside it
         "bar",
         0.8,
         1.5,
@@ -118,3 +119,42 @@ async def test_export_month_range_and_bad_input(manager: FlowChat, seeded: App) 
     assert manager.joined().startswith("Usage: /export week")
     await manager.press("This week")
     assert len(documents(manager)) == 2
+
+
+async def test_export_in_russian_and_bulgarian_opens_in_their_excel(
+    manager: FlowChat, seeded: App
+) -> None:
+    """Period words in the manager's language; ";" and decimal commas where Excel's list
+    separator is ";"; headers frozen and numbers as numbers in the workbook."""
+    ids = await with_timeline_and_tests(seeded)
+    await manager.say("/language")
+    await manager.press("Русский")
+    await manager.say("/export неделя")
+    files = documents(manager)
+    stem = "tickets-2026-11-16_2026-11-22"
+    raw = files[f"{stem}.csv"].document
+    assert raw is not None and raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert len(rows) == 4 and len(rows[0]) > 10  # a column per field, not one
+    assert rows[1][0] == f"#{ids['t3']}"
+    book = load_workbook(io.BytesIO(files[f"{stem}.xlsx"].document or b""))
+    sheet = book.worksheets[2]  # the tests
+    assert sheet.freeze_panes == "A2" and sheet["C2"].value == 1.1
+    assert sheet.column_dimensions["B"].width > len("Boiler pressure")
+
+    await manager.say("/language")
+    await manager.press("Български")
+    await manager.say("/export месец")
+    assert sorted(documents(manager)) == ["tickets-2026-11.csv", "tickets-2026-11.xlsx"]
+    await manager.say("/export седмица")
+    assert f"{stem}.csv" in documents(manager)
+
+
+def test_csv_numbers_with_a_decimal_comma_for_ru_and_bg() -> None:
+    sheet = Sheet("Tests", ["Check", "Value"], [["Pressure", 1.5], ["=SUM(A1)", 2]])
+    assert to_csv(sheet, "bg").decode("utf-8-sig").splitlines() == [
+        "Check;Value",
+        "Pressure;1,5",
+        "'=SUM(A1);2",
+    ]
+    assert to_csv(sheet, "en").decode("utf-8-sig").splitlines()[1] == "Pressure,1.5"
