@@ -12,7 +12,12 @@ from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
 from bot.services import digest
 from bot.services.digest import ChartLabels, DayFigures
-from handlers.notices.outbox import Background, manager_translator, to_managers
+from handlers.notices.outbox import (
+    Background,
+    manager_translator,
+    nobody_hears_managers,
+    to_managers,
+)
 
 DIGEST = "digest"
 
@@ -70,7 +75,7 @@ async def send_digest(
     figures as its caption.
     """
     day = digest.day_to_report(now, settings)
-    if day is None or settings.manager_chat_id is None:
+    if day is None or await nobody_hears_managers(session, settings):
         return 0
     if not await digest.claim(session, day, now):
         return 0
@@ -80,10 +85,9 @@ async def send_digest(
     weeks = await digest.weekly_counts(session, day, settings)
     t = manager_translator(settings, catalogs)
     png = await asyncio.to_thread(digest.chart_png, weeks, chart_labels(t, weeks))
-    caption = digest_caption(t, figures)
     await to_managers(
         Background(session, settings, catalogs, now),
-        lambda t: (caption, None),
+        lambda reader: (digest_caption(reader, figures), None),  # each manager's language
         DIGEST,
         document=png,
         document_name=f"digest-{day.isoformat()}.png",

@@ -18,7 +18,7 @@ from bot.services import escalations
 from bot.services.escalations import Escalation, Kind
 from handlers.notices.facts import TicketBrief, brief, brief_lines, ticket_buttons
 from handlers.notices.managers import live_alert
-from handlers.notices.outbox import Background, Render
+from handlers.notices.outbox import Background, Render, nobody_hears_managers
 from handlers.texts import PRIORITY, ticket_ref
 
 HEADLINE = {
@@ -54,10 +54,10 @@ async def escalate(
 ) -> int:
     """Alert the managers about every escalation due now; returns how many were queued.
 
-    Without a manager chat nothing is recorded either, so once one is configured the
-    escalations still standing are sent.
+    With nobody to hear them (no manager chat, no manager) nothing is recorded either, so
+    once there is someone the escalations still standing are sent.
     """
-    if settings.manager_chat_id is None:
+    if await nobody_hears_managers(session, settings):
         return 0
     speaker = Background(session, settings, catalogs, now)
     sent = 0

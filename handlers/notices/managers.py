@@ -45,7 +45,7 @@ from handlers.notices.outbox import (
     Render,
     Speaker,
     manager_translator,
-    managers_row,
+    managers_rows,
     to_managers,
 )
 from handlers.texts import (
@@ -96,11 +96,12 @@ NOW = {
 # -- live alerts ----------------------------------------------------------------------------------
 async def live_alert(speaker: Speaker, ticket_id: int, render: Render, kind: str) -> bool:
     """Queue an alert about a ticket and keep it live; False when no chat is configured."""
-    row = await managers_row(speaker, render, kind, ticket_id=ticket_id)
-    if row is None:
-        return False
-    await live.record(speaker.session, ticket_id, LivePurpose.ALERT, row, speaker.now())
-    return True
+    rows = await managers_rows(speaker, render, kind, ticket_id=ticket_id)
+    for row in rows:
+        await live.record(
+            speaker.session, ticket_id, LivePurpose.ALERT, row, speaker.now(), row.person_id
+        )
+    return bool(rows)
 
 
 def alert_buttons(t: Translator, ticket: Ticket) -> InlineKeyboard | None:
@@ -279,13 +280,16 @@ def part_buttons(t: Translator, known: parts.RequestFacts) -> InlineKeyboard:
 async def part_requested(speaker: Speaker, event: PartRequested) -> bool:
     """An engineer asked for a part: a live alert, edited as the request moves."""
     request, ticket = event.request, event.ticket
-    row = await managers_row(
+    rows = await managers_rows(
         speaker, await part_alert(speaker, request), PART_REQUEST, ticket_id=ticket.id
     )
-    if row is None:
+    if not rows:
         return False
-    await live.record(speaker.session, ticket.id, LivePurpose.ALERT, row, speaker.now())
-    request.alert_id = row.id
+    for row in rows:
+        await live.record(
+            speaker.session, ticket.id, LivePurpose.ALERT, row, speaker.now(), row.person_id
+        )
+    request.alert_id = rows[0].id  # the chat's alert; private copies are not rewritten
     await speaker.session.flush()
     return True
 
