@@ -8,6 +8,7 @@ card shows how it stands now.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -60,6 +61,10 @@ async def candidates_button(ctx: Context, button: Candidates) -> None:
 @router.callback(AssignTo, roles=MANAGERS)
 async def assign_button(ctx: Context, button: AssignTo) -> None:
     ref = ticket_ref(button.ticket)
+    engineer = await ctx.session.get(Person, button.engineer)
+    if not button.confirmed and engineer is not None and not engineer.on_duty:
+        ask_off_duty(ctx, button, engineer.name)
+        return
     try:
         done = await assignments.assign(
             ctx.session, button.ticket, button.engineer, ctx.person, ctx.now(), button.seen or None
@@ -74,6 +79,23 @@ async def assign_button(ctx: Context, button: AssignTo) -> None:
     ctx.answer(ctx._("{ref} is assigned to {name}.", ref=ref, name=done.engineer.name))
     ctx.edit(ctx._("✅ {ref} is assigned to {name}.", ref=ref, name=done.engineer.name))
     await notices.assigned(ctx, done)
+
+
+def ask_off_duty(ctx: Context, button: AssignTo, name: str) -> None:
+    """An off-duty engineer may not see the job until their next shift: the manager says so."""
+    ctx.answer()
+    ctx.edit(
+        ctx._(
+            "💤 {name} is off duty and may not see {ref} until they are back. Assign it to "
+            "them anyway?",
+            name=name,
+            ref=ticket_ref(button.ticket),
+        ),
+        inline(
+            [Button(ctx._("✅ Assign anyway"), replace(button, confirmed=True).pack())],
+            [Button(ctx._("← Other engineers"), Candidates(ticket=button.ticket).pack())],
+        ),
+    )
 
 
 # -- the card -------------------------------------------------------------------------------------

@@ -339,14 +339,21 @@ async def test_job_without_reporter_pushes_nothing(seeded: App, clock: FrozenClo
 
 
 # -- duty and location ---------------------------------------------------------------------
-async def test_duty_toggles(seeded: App) -> None:
+async def test_duty_shows_the_state_with_explicit_buttons(seeded: App) -> None:
     chat = await engineer_chat(seeded)
     await chat.say("/duty")
+    assert chat.joined() == "You are off duty."
+    assert chat.button_texts()[-2:] == ["🟢 On duty", "• ⚪ Off duty"]
+    assert not (await person(seeded, 701)).on_duty  # showing changes nothing
+    await chat.press("On duty")
     assert "You are on duty now" in chat.joined()
+    assert chat.shown[-2].text == "You are on duty."  # the /duty message, edited in place
     keyboard = chat.reply_keyboard()
     assert isinstance(keyboard, ReplyKeyboard) and keyboard.rows[0][0].request_location
     assert (await person(seeded, 701)).on_duty
     await chat.say("/duty")
+    assert chat.joined() == "You are on duty."
+    await chat.press("Off duty")
     assert "You are off duty now" in chat.joined()
     assert not (await person(seeded, 701)).on_duty
 
