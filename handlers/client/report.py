@@ -28,6 +28,9 @@ from storage.models import AttachmentKind, Priority
 
 MAX_PHOTOS = 10
 MIN_DESCRIPTION = 3
+# In the draft's data: the description came with the report (free text offered as a report),
+# so its step is not asked the first time round.
+TYPED_FIRST = "typed_first"
 
 
 def show_description(ctx: Context, values: Values) -> str:
@@ -139,6 +142,10 @@ def keep_photo(ctx: Context) -> list[Attachment] | None:
 
 @REPORT.asks("description")
 async def ask_description(ctx: Context) -> None:
+    if REPORT.values(ctx).get(TYPED_FIRST):  # the text that started the report describes it
+        dialogs.move(ctx, "description", **{TYPED_FIRST: False})
+        await REPORT.step_done(ctx, "description")
+        return
     ctx.send(
         ctx._(
             "Describe the problem: what happens, since when, any error codes on the display. "

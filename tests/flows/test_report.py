@@ -227,3 +227,29 @@ async def test_typed_urgency_words_in_three_languages(client: FlowChat) -> None:
         await client.say(typed)
         assert f"Urgency: {label}" in client.joined(), typed
         await client.press("Cancel")
+
+
+async def test_free_text_about_a_problem_is_offered_as_a_report(client: FlowChat) -> None:
+    """Typed outside any dialog, a sentence about a problem becomes a report's description."""
+    await client.say("Кафемашината на Витоша пак тече")
+    assert "Report this as a breakdown?" in client.joined()
+    assert "I'm not sure what you mean" not in client.joined()
+    await client.press("Yes, report a breakdown")
+    await client.press("Linea PB")
+    assert "Describe the problem" not in client.joined()  # already described
+    await client.press("Done")  # no photos
+    await client.say("спешно")
+    assert "Problem: Кафемашината на Витоша пак тече" in client.joined()
+    await client.say("да")
+    [ticket] = await tickets(client.app)
+    assert ticket.description == "Кафемашината на Витоша пак тече"
+    assert ticket.priority is Priority.URGENT
+
+
+async def test_a_short_greeting_or_a_no_is_not_a_report(client: FlowChat) -> None:
+    await client.say("hello")
+    assert "I'm not sure what you mean" in client.joined()
+    await client.say("The grinder makes a loud noise")
+    await client.press("No")
+    assert "nothing was reported" in client.joined()
+    assert await tickets(client.app) == []
