@@ -210,3 +210,13 @@ async def test_all_passed_shows_summary_and_log_all_again(engineer: FlowChat) ->
     assert "All required checks passed." in engineer.joined()
     await engineer.press("Log all again")
     assert "6 checks to log" in engineer.joined()
+
+
+async def test_log_tests_only_on_a_job_with_a_checklist(engineer: FlowChat) -> None:
+    installation = await assigned_job(engineer.app)  # the coffee machines' installation list
+    await engineer.press_data(f"mj:open:{installation}")
+    assert "🧪 Log tests" in engineer.button_texts()
+    unknown = await assigned_job(engineer.app, serial=None, kind=TicketKind.UPGRADE)  # no list
+    await engineer.press_data(f"mj:open:{unknown}")
+    assert "🧪 Log tests" not in dict(engineer.last.buttons())
+    assert "✅ Resolve" in dict(engineer.last.buttons())
