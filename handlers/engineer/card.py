@@ -346,3 +346,13 @@ def job_step(router: Router, step: str) -> Callable[[JobStep], JobStep]:
         return handler
 
     return decorator
+
+
+def next_jobs(ctx: Context) -> InlineKeyboard:
+    """Where an engineer goes once a job left their hands (resolved, handed back): no dead end."""
+    return inline(
+        [
+            Button(ctx._("« My jobs"), MyJobs().pack()),
+            Button(ctx._("📋 Open jobs"), JobsPage(offset=0).pack()),
+        ]
+    )

@@ -251,3 +251,9 @@ async def test_unknown_reporter_notifies_every_client_of_the_customer(
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Installed")
     assert [m.chat_id for m in await outbox(engineer.app) if m.kind == "resolved"] == [501]
+
+
+async def test_resolved_offers_the_next_jobs(engineer: FlowChat) -> None:
+    await resolved_job(engineer)
+    assert "is resolved. The customer is asked to confirm" in engineer.joined()
+    assert {"« My jobs", "📋 Open jobs"} <= set(engineer.button_texts())

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.core.events import EventKind, Location
-from bot.core.replies import ReplyKeyboard
+from bot.core.replies import InlineKeyboard, ReplyKeyboard, Send
 from storage.models import Priority, TicketAttachment, TicketStatus, TimelineKind
 from tests.support.chat import FlowChat
 from tests.support.jobs import events, load_ticket, make_job
@@ -280,6 +280,9 @@ async def test_hand_back(client: FlowChat, clock: FrozenClock) -> None:
     await chat.say("Needs a gas-certified engineer")
     assert f"#{job} is back on the board" in chat.joined()
     assert f"↩ #{job} was handed back." in chat.joined()  # the card says so, in place
+    back = next(reply for reply in chat.last_replies if isinstance(reply, Send))
+    assert isinstance(back.markup, InlineKeyboard)  # no dead end: where to go next
+    assert [b.text for b in back.markup.rows[0]] == ["« My jobs", "📋 Open jobs"]
     ticket = await load_ticket(client.app, job)
     assert ticket.status is TicketStatus.NEW and ticket.engineer_id is None
     [event] = await events(client.app, job, TimelineKind.HANDED_BACK)
