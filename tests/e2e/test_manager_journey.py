@@ -59,7 +59,8 @@ async def test_urgent_report_escalation_and_export(live: LiveBot) -> None:
         assert message.document_bytes is not None
         by_name[suffix] = message.document_bytes
 
-    rows = list(csv.reader(io.StringIO(by_name[".csv"].decode("utf-8-sig"), newline="")))
+    text = by_name[".csv"].decode("utf-8-sig")  # a Bulgarian chat: ";" as its Excel expects
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert len(rows) == 2 and rows[1][0] == "#1"
     assert "Nord Pharma" in rows[1] and "SM-XR-5500" in rows[1]
 
