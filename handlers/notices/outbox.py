@@ -191,8 +191,9 @@ async def managers_in_private(session: AsyncSession, settings: Settings) -> list
 
 
 async def nobody_hears_managers(session: AsyncSession, settings: Settings) -> bool:
-    """True when a notice for the managers would reach nobody at all."""
-    if settings.manager_chat_id is not None or settings.admins:
+    """True when a notice for the managers would reach nobody at all: no manager chat, and no
+    manager who has started the bot (an admin who never wrote cannot be messaged yet)."""
+    if settings.manager_chat_id is not None:
         return False
     return not await managers_in_private(session, settings)
 
