@@ -25,6 +25,7 @@ from bot.services import staff
 from bot.services.scheduler import Job, Scheduler, default_jobs
 from handlers.common.commands import startup_menus
 from handlers.notices.dead_letters import dead_letter_alerts
+from handlers.notices.outbox import nobody_hears_managers
 from handlers.notices.periodic import periodic_jobs
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ async def run_bot(
     """
     await _learn_username(app, runtime)
     await sync_staff(app)
+    await warn_if_managers_unheard(app)
     # Beside receiving, not before it: with many staff chats the lists take a while, and
     # nobody's update should wait for them.
     menus = asyncio.create_task(publish_command_menus(app, runtime), name="fieldbot-menus")
@@ -137,6 +139,20 @@ async def run_bot(
         # reopened its HTTP session for a last send after that.
         await runtime.close()
     _raise_first_failure(tasks, early)
+
+
+async def warn_if_managers_unheard(app: App) -> bool:
+    """One clear warning at start-up when the managers' alerts would reach nobody: no manager
+    chat, no ``FIELDBOT_ADMINS`` and no invited manager. True when it warned."""
+    async with app.db.transaction() as session:
+        unheard = await nobody_hears_managers(session, app.settings)
+    if unheard:
+        log.warning(
+            "nobody will receive the managers' alerts (new requests, escalations, complaints, "
+            "the digest): set FIELDBOT_MANAGER_CHAT_ID to a group, or FIELDBOT_ADMINS to the "
+            "managers' Telegram user ids (they get the alerts privately)"
+        )
+    return unheard
 
 
 async def _learn_username(app: App, runtime: Runtime) -> None:

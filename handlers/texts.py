@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 
 from bot.core.context import Context
 from bot.core.events import Attachment
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import N_, NP_, Translator
 from bot.services.cancelling import Reason
 from bot.services.equipment import Coverage, coverage
 from bot.services.tickets import ticket_ref
@@ -72,6 +72,33 @@ KIND = {
     TicketKind.MAINTENANCE: N_("Maintenance"),
     TicketKind.UPGRADE: N_("Upgrade"),
 }
+
+# The kind and priority as they stand inside a heading ("#42 · breakdown · urgent"): lower
+# case, and in Russian and Bulgarian agreeing with the word they describe (the ticket).
+HEADING_KIND = {
+    TicketKind.BREAKDOWN: NP_("heading", "breakdown"),
+    TicketKind.INSTALLATION: NP_("heading", "installation"),
+    TicketKind.MAINTENANCE: NP_("heading", "maintenance"),
+    TicketKind.UPGRADE: NP_("heading", "upgrade"),
+}
+HEADING_PRIORITY = {
+    Priority.NORMAL: NP_("heading", "normal"),
+    Priority.URGENT: NP_("heading", "urgent"),
+    Priority.PRODUCTION_STOPPED: NP_("heading", "production stopped"),
+}
+# How urgent work is marked wherever it is listed, for engineers as for managers.
+URGENCY_MARK = {Priority.PRODUCTION_STOPPED: "🔴 ", Priority.URGENT: "🟠 ", Priority.NORMAL: ""}
+
+
+def heading(t: Translator, ref: str, kind: TicketKind, priority: Priority) -> str:
+    """``#42 · breakdown · urgent``: a ticket's number, kind and priority in one line."""
+    return t._(
+        "{ref} · {kind} · {priority}",
+        ref=ref,
+        kind=t.pgettext(*HEADING_KIND[kind]),
+        priority=t.pgettext(*HEADING_PRIORITY[priority]),
+    )
+
 
 CANCEL_REASON = {
     Reason.FIXED: N_("It works again"),
@@ -213,13 +240,9 @@ def ticket_line(ctx: Context, ticket: Ticket) -> str:
 
 
 def ticket_heading(ctx: Context, ticket: Ticket) -> str:
-    """``#42 — Breakdown, Urgent``: the first line of every ticket card."""
-    return ctx._(
-        "{ref} — {kind}, {priority}",
-        ref=ticket_ref(ticket),
-        kind=ctx._(KIND[ticket.kind]),
-        priority=ctx._(PRIORITY[ticket.priority]),
-    )
+    """``🟠 #42 · breakdown · urgent``: the first line of every ticket card."""
+    mark = URGENCY_MARK[ticket.priority]
+    return mark + heading(ctx.t, ticket_ref(ticket), ticket.kind, ticket.priority)
 
 
 def timeline_line(ctx: Context, event: TicketEvent, actor: str = "", staff: bool = False) -> str:

@@ -32,7 +32,13 @@ def placeholders(text: str) -> set[str]:
 
 def code_msgids() -> set[str]:
     method_map = [("bot/**.py", "python"), ("handlers/**.py", "python")]
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
+    keywords = {
+        "_": None,
+        "N_": None,
+        "ngettext": (1, 2),
+        "pgettext": ((1, "c"), 2),
+        "NP_": ((1, "c"), 2),
+    }
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, keywords=keywords

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.clock import Clock
-from bot.core.events import Attachment, Incoming
+from bot.core.events import Attachment, EventKind, Incoming
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import (
     AnswerCallback,
@@ -97,8 +97,10 @@ class Context:
         self, text: str, markup: InlineKeyboard | None = None, *, message_id: int | None = None
     ) -> None:
         """Edit the message whose button was pressed (or ``message_id``, an earlier message of
-        this chat); a plain send if there is none."""
-        message_id = message_id or self.event.message_id
+        this chat); a plain send if there is none. A typed message's id is the person's own
+        message, which the bot cannot edit: answering typed text is always a new message."""
+        if message_id is None and self.event.kind is EventKind.CALLBACK:
+            message_id = self.event.message_id
         if message_id is None:
             self.send(text, markup)
         else:

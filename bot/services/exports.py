@@ -1,4 +1,5 @@
-"""Tables as files: CSV (UTF-8 with a BOM, so Excel reads Cyrillic right) and XLSX.
+"""Tables as files: CSV (UTF-8 with a BOM, so Excel reads Cyrillic right, separated as the
+reader's Excel expects) and XLSX.
 
 A :class:`Sheet` holds already-labelled cells; the caller decides the language of headers and
 values. Datetimes are written as local wall-clock time (XLSX cannot store a time zone).
@@ -47,12 +48,27 @@ def _text(value: Cell) -> str:
     return _inert(value) if isinstance(value, str) else str(value)
 
 
-def to_csv(sheet: Sheet) -> bytes:
-    """One sheet as CSV: comma-separated, quoted as needed, CRLF rows, UTF-8 with a BOM."""
+# Where Excel's list separator is ";" and the decimal separator "," (Russian and Bulgarian
+# regional settings): a comma-separated file opens there as one column.
+SEMICOLON_LOCALES = frozenset({"ru", "bg"})
+
+
+def to_csv(sheet: Sheet, locale: str = "en") -> bytes:
+    """One sheet as CSV for a reader in ``locale``, as their Excel opens it by double click:
+    ``;`` and decimal commas for ru/bg, ``,`` otherwise; quoted as needed, CRLF rows, UTF-8
+    with a BOM (without it Excel reads Cyrillic as Windows-1251)."""
+    semicolon = locale in SEMICOLON_LOCALES
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if semicolon else ",")
     writer.writerow([_inert(header) for header in sheet.headers])
-    writer.writerows([_text(value) for value in row] for row in sheet.rows)
+    for row in sheet.rows:
+        cells = [_text(value) for value in row]
+        if semicolon:
+            cells = [
+                text.replace(".", ",") if isinstance(value, float) else text
+                for value, text in zip(row, cells, strict=True)
+            ]
+        writer.writerow(cells)
     return buffer.getvalue().encode("utf-8-sig")
 
 

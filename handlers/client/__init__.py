@@ -11,6 +11,7 @@ def modules() -> tuple[ModuleType, ...]:
         cancelling,
         complaint,
         conversation,
+        offer,
         report,
         request,
         sign_off,
@@ -18,4 +19,14 @@ def modules() -> tuple[ModuleType, ...]:
         visits,
     )
 
-    return (report, request, status, conversation, cancelling, sign_off, complaint, visits)
+    return (
+        report,
+        request,
+        status,
+        conversation,
+        cancelling,
+        sign_off,
+        complaint,
+        visits,
+        offer,
+    )

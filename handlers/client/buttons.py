@@ -228,3 +228,11 @@ class PickTicket(ButtonData, prefix="tk:pick"):
     """Which of the tickets a reply named the held message is about."""
 
     ticket: int
+
+
+class ReportThis(ButtonData, prefix="rp:this"):
+    """Yes to "Report this as a breakdown?": the typed text becomes the report's description."""
+
+
+class NotThis(ButtonData, prefix="rp:not"):
+    """No to "Report this as a breakdown?"."""

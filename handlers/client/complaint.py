@@ -41,11 +41,14 @@ async def complaint_text(ctx: Context) -> None:
         return
     filed = await complaints.file(ctx.session, ctx.person, text, ctx.now())
     await dialogs.end(ctx)
-    await notices.complaint(ctx, filed)
-    ctx.send(
-        ctx._(
+    if await notices.complaint(ctx, filed):
+        thanks = ctx._(
             "Thank you. Your complaint is with our service managers, and one of them will "
             "contact you soon."
-        ),
-        main_menu(ctx),
-    )
+        )
+    else:  # no manager chat and no manager: say nothing we cannot keep
+        thanks = ctx._(
+            "Thank you. Your complaint is recorded; our service team will review it and "
+            "contact you."
+        )
+    ctx.send(thanks, main_menu(ctx))

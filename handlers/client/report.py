@@ -30,6 +30,9 @@ from storage.models import AttachmentKind, Priority
 
 MAX_PHOTOS = 10
 MIN_DESCRIPTION = 3
+# In the draft's data: the description came with the report (free text offered as a report),
+# so its step is not asked the first time round.
+TYPED_FIRST = "typed_first"
 
 
 def show_description(ctx: Context, values: Values) -> str:
@@ -148,6 +151,10 @@ def keep_photo(ctx: Context) -> list[Attachment] | None:
 
 @REPORT.asks("description")
 async def ask_description(ctx: Context) -> None:
+    if REPORT.values(ctx).get(TYPED_FIRST):  # the text that started the report describes it
+        dialogs.move(ctx, "description", **{TYPED_FIRST: False})
+        await REPORT.step_done(ctx, "description")
+        return
     ctx.send(
         ctx._(
             "Describe the problem: what happens, since when, any error codes on the display. "
@@ -222,8 +229,22 @@ async def ask_urgency(ctx: Context) -> None:
     ctx.send(ctx._("How urgent is it?"), inline(*rows))
 
 
+# Words people type for how urgent it is, in any of the three languages (folded like the
+# labels; a word anywhere in the answer counts: "спешно е", "very urgent please").
+URGENCY_WORDS = {
+    Priority.PRODUCTION_STOPPED: ("stopped", "стоит", "остановлено", "спряно", "спря", "авария"),
+    Priority.URGENT: ("urgent", "asap", "срочно", "срочная", "спешно", "спешна"),
+    Priority.NORMAL: ("normal", "обычная", "обычно", "несрочно", "нормална", "нормално"),
+}
+_NEGATIONS = frozenset(fold(word) for word in ("not", "no", "не", "нет"))
+_URGENCY_BY_WORD = {
+    fold(word): priority for priority, words in URGENCY_WORDS.items() for word in words
+}
+
+
 def parse_priority(ctx: Context, text: str) -> Priority | None:
-    """Typed urgency: its number in the list, or the label in the person's language."""
+    """Typed urgency: its number in the list, the label in the person's language, or a word
+    that says it (:data:`URGENCY_WORDS`; the most urgent one wins)."""
     number = parse_int(text, minimum=1, maximum=len(PRIORITY))
     if number is not None:
         return list(PRIORITY)[number - 1]
@@ -231,7 +252,13 @@ def parse_priority(ctx: Context, text: str) -> Priority | None:
     for priority, label in PRIORITY.items():
         if wanted in (fold(ctx._(label)), fold(label), priority.value):
             return priority
-    return None
+    said = set()
+    words = wanted.split()
+    for before, word in zip(["", *words], words, strict=False):
+        if word in _URGENCY_BY_WORD:  # "не спешно", "not urgent": normal
+            negated = before in _NEGATIONS
+            said.add(Priority.NORMAL if negated else _URGENCY_BY_WORD[word])
+    return next((priority for priority in URGENCY_WORDS if priority in said), None)
 
 
 @REPORT.answers("urgency")
@@ -272,7 +299,7 @@ async def send_report(ctx: Context) -> None:
             "What happens next: our service team has your report, and an engineer will be "
             "assigned. We will respond by {due}. You will get a message here at every step; "
             "/status shows all your requests.",
-            due=ctx.t.datetime(ticket.response_due),
+            due=ctx.t.datetime(ticket.response_due, ctx.now()),
         ),
         main_menu(ctx),
     )

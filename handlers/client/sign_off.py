@@ -25,7 +25,7 @@ from handlers.common.help import main_menu
 from handlers.common.service_report import issue_and_send
 from handlers.notices.customers import rating_keyboard
 from handlers.texts import ticket_ref
-from storage.models import Role
+from storage.models import Role, TicketKind
 
 router = Router()
 CLIENTS = (Role.CLIENT,)
@@ -50,8 +50,12 @@ async def confirm_button(ctx: Context, button: ConfirmWork) -> None:
 async def not_fixed_button(ctx: Context, button: NotFixed) -> None:
     ticket = await closing.awaiting_confirmation(ctx.session, button.ticket, ctx.person)
     await dialogs.start(ctx, "notfixed", "reason", ticket_id=ticket.id)
+    if ticket.kind is TicketKind.BREAKDOWN:
+        ask = ctx._("Sorry about that. What is still wrong? Type it, or press Skip.")
+    else:
+        ask = ctx._("What are your remarks on the work? Type them, or press Skip.")
     ctx.send(
-        ctx._("Sorry about that. What is still wrong? Type it, or press Skip."),
+        ask,
         inline([Button(ctx._("Skip"), SkipReason(ticket=ticket.id).pack())]),
     )
 

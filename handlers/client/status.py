@@ -137,7 +137,7 @@ async def deadline_lines(ctx: Context, ticket: Ticket) -> list[str]:
         line = ctx._(
             CLOCK_WORDS[clock.clock, clock.overdue],
             left=ctx.t.span(clock.left),
-            due=ctx.t.datetime(clock.due),
+            due=ctx.t.datetime(clock.due, ctx.now()),
         )
         if clock.holidays:
             # {line} is a deadline line, {day} the holiday's date.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.router import Router
+from handlers.client.offer import offer_report
 from handlers.common.help import main_menu
 from handlers.common.start import ask_for_phone, is_registered
 
@@ -22,6 +23,8 @@ async def fallback(ctx: Context) -> None:
         return
     if not is_registered(ctx):
         ask_for_phone(ctx)
+        return
+    if ctx.event.kind is EventKind.TEXT and await offer_report(ctx):
         return
     if ctx.event.kind is EventKind.COMMAND:
         text = ctx._("I don't know that command. Here is what I can do:")

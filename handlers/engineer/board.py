@@ -19,7 +19,7 @@ from handlers import notices
 from handlers.engineer.buttons import AcceptJob, JobsPage, OpenJob
 from handlers.engineer.card import ENGINEERS, card_text, distance_text, show_card
 from handlers.keyboards import PAGE_SIZE, page_note, pager
-from handlers.texts import PRIORITY, ticket_model, ticket_ref, visit_time
+from handlers.texts import PRIORITY, URGENCY_MARK, ticket_model, ticket_ref, visit_time
 from storage.models import Ticket, TicketStatus
 
 router = Router()
@@ -33,7 +33,7 @@ def place(customer: str, ticket: Ticket) -> str:
 def board_line(ctx: Context, item: jobs.BoardItem) -> str:
     ticket = item.ticket
     values: dict[str, Any] = {
-        "ref": ticket_ref(ticket),
+        "ref": URGENCY_MARK[ticket.priority] + ticket_ref(ticket),
         "equipment": ticket_model(ctx, ticket),
         "place": place(item.customer_name, ticket),
         "priority": ctx._(PRIORITY[ticket.priority]),

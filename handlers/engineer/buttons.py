@@ -195,3 +195,9 @@ class ReturnPart(ButtonData, prefix="pq:ret"):
     """On the job card: the issued part was not needed and goes back to its warehouse."""
 
     request: int
+
+
+class SetDuty(ButtonData, prefix="du:set"):
+    """/duty's explicit choice: on or off duty (pressing the current one changes nothing)."""
+
+    on: bool

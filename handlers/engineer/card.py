@@ -25,7 +25,7 @@ from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
-from bot.services import jobs, parts, tickets
+from bot.services import checklists, jobs, parts, tickets
 from bot.services.errors import InvalidState
 from handlers import notices, part_texts
 from handlers.common.buttons import ProposeVisit
@@ -120,7 +120,7 @@ async def card_text(
     if mine:
         phone = await jobs.contact_phone(ctx.session, ticket)
         if phone:
-            lines.append(ctx._("Contact phone: +{phone}", phone=phone.lstrip("+")))
+            lines.append(ctx._("Contact phone: {phone}", phone=ctx.t.phone(phone)))
     if about := about_line(ctx.t, ticket):
         lines.append(about)
     lines += progress_lines(ctx, ticket, files)
@@ -143,7 +143,9 @@ def progress_lines(ctx: Context, ticket: Ticket, files: list[Attachment]) -> lis
     elif ticket.sla_paused_at is not None:
         lines.append(ctx._("Deadline paused while waiting for parts"))
     elif ticket.resolution_due is not None and ticket.is_open:
-        lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+        lines.append(
+            ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due, ctx.now()))
+        )
     return lines
 
 
@@ -152,9 +154,11 @@ def card_buttons(
     ticket: Ticket,
     files: int = 0,
     requests: Sequence[tuple[PartRequest, Part]] = (),
+    checklist: bool = True,
 ) -> InlineKeyboard:
     """Actions that fit the job's status, plus the tests/parts/resolve flows, talking to the
-    customer, the job's ``files``, and Used/Return for each part issued to it."""
+    customer, the job's ``files``, and Used/Return for each part issued to it; "Log tests"
+    only for a job with a ``checklist``."""
     tid, status = ticket.id, ticket.status
     rows: list[list[Button]] = []
     if status is TicketStatus.ASSIGNED:
@@ -167,7 +171,7 @@ def card_buttons(
     if status is TicketStatus.WAITING_PARTS:
         resume = MoveJob(step=Move.RESUME, ticket=tid).pack()
         rows.append([Button(ctx._("▶ Parts arrived"), resume)])
-    if status in (TicketStatus.ON_SITE, TicketStatus.WAITING_PARTS):
+    if checklist and status in (TicketStatus.ON_SITE, TicketStatus.WAITING_PARTS):
         rows.append([Button(ctx._("🧪 Log tests"), LogTests(ticket=tid).pack())])
     if status in jobs.WORKING_STATUSES:
         rows.append([Button(ctx._("📦 Request parts"), RequestParts(ticket=tid).pack())])
@@ -197,7 +201,8 @@ async def my_card(ctx: Context, ticket: Ticket) -> tuple[str, InlineKeyboard]:
     files = await tickets.attachments(ctx.session, ticket.id)
     requests = await parts.requests_for(ctx.session, ticket.id)
     text = await card_text(ctx, ticket, mine=True, files=files, requests=requests)
-    return text, card_buttons(ctx, ticket, len(files), requests)
+    checklist = await checklists.for_ticket(ctx.session, ticket) is not None
+    return text, card_buttons(ctx, ticket, len(files), requests, checklist)
 
 
 async def show_card(ctx: Context, ticket: Ticket, in_place: bool = False) -> None:
@@ -341,3 +346,13 @@ def job_step(router: Router, step: str) -> Callable[[JobStep], JobStep]:
         return handler
 
     return decorator
+
+
+def next_jobs(ctx: Context) -> InlineKeyboard:
+    """Where an engineer goes once a job left their hands (resolved, handed back): no dead end."""
+    return inline(
+        [
+            Button(ctx._("« My jobs"), MyJobs().pack()),
+            Button(ctx._("📋 Open jobs"), JobsPage(offset=0).pack()),
+        ]
+    )

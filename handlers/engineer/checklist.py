@@ -3,8 +3,9 @@
 Every value is kept when it is typed (out-of-spec ones too: they are facts about the site),
 so leaving the dialog loses nothing. A retest adds a new result; the latest counts. The
 dialog lives in the database: data ``ticket_id``, ``queue`` (check ids) and ``index``;
-steps ``value`` (waiting for the value of ``queue[index]``) and ``verdict`` (shown, waiting
-for Retest or Next). A button under an earlier question or verdict is answered and ignored.
+steps ``value`` (waiting for the value of ``queue[index]``) and ``verdict`` (shown with the
+next question, waiting for Retest, Next or the next value typed). A button under an earlier
+question or verdict is answered and ignored.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from handlers.engineer.buttons import (
 from handlers.engineer.card import ENGINEERS
 from handlers.engineer.outcomes import outcome_line, spec_text, summary_lines
 from handlers.texts import ticket_ref
-from storage.models import ChecklistCheck, CheckType, TestResult, Ticket
+from storage.models import ChecklistCheck, CheckType, Ticket
 
 router = Router()
 DIALOG = "tests"
@@ -160,8 +161,16 @@ async def take_value(ctx: Context, raw: str) -> None:
         return
     dialogs.move(ctx, "verdict")
     ids = {"ticket": ticket_id, "check": check.id}
+    lines = [outcome_line(ctx.t, CheckOutcome(check, result))]  # its mark is the verdict
+    values = state(ctx)
+    if values["index"] + 1 < len(values["queue"]):
+        ticket = await own_ticket(ctx, ticket_id)
+        upcoming = await checklists.get_check(
+            ctx.session, ticket, values["queue"][values["index"] + 1]
+        )
+        lines.append(ctx._("Next: {question}", question=question(ctx.t, upcoming)))
     ctx.send(
-        "\n".join([outcome_line(ctx.t, CheckOutcome(check, result)), verdict(ctx, check, result)]),
+        "\n".join(lines),
         inline(
             [
                 Button(ctx._("🔁 Retest"), RetestCheck(**ids).pack()),
@@ -169,13 +178,6 @@ async def take_value(ctx: Context, raw: str) -> None:
             ]
         ),
     )
-
-
-def verdict(ctx: Context, check: ChecklistCheck, result: TestResult) -> str:
-    if result.passed:
-        return ctx._("✅ within spec") if check.type is CheckType.NUMBER else ctx._("✅ passed")
-    spec = spec_text(ctx.t, check)
-    return ctx._("❌ out of spec ({spec})", spec=spec) if spec else ctx._("❌ failed")
 
 
 def bad_value(ctx: Context, check: ChecklistCheck, raw: str) -> str:
@@ -303,5 +305,14 @@ async def value_typed(ctx: Context) -> None:
 
 @router.dialog(DIALOG, step="verdict", roles=ENGINEERS)
 async def typed_at_verdict(ctx: Context) -> None:
-    if typed(ctx, ASK) is not None:
-        ctx.send(ctx._("Press Next to go on, or Retest to measure again."))
+    """A value typed after a verdict is the next check's (it was shown): no Next to press."""
+    text = typed(ctx, ASK)
+    if text is None:
+        return
+    values = state(ctx)
+    if values["index"] + 1 >= len(values["queue"]):
+        ctx.send(ctx._("That was the last check. Press Next for the summary, or Retest."))
+        return
+    async with open_for_tests():
+        dialogs.move(ctx, "value", index=values["index"] + 1)
+        await take_value(ctx, text)

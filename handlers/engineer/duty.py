@@ -8,10 +8,18 @@ from datetime import timedelta
 from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.i18n import N_
-from bot.core.replies import KeyButton, RemoveKeyboard, ReplyKeyboard
+from bot.core.replies import (
+    Button,
+    InlineKeyboard,
+    KeyButton,
+    RemoveKeyboard,
+    ReplyKeyboard,
+    inline,
+)
 from bot.core.router import Router
 from bot.services import jobs
 from handlers.common.help import main_menu
+from handlers.engineer.buttons import SetDuty
 from handlers.engineer.card import ENGINEERS
 from storage.models import Role
 
@@ -21,16 +29,42 @@ LIVE_LOCATION_QUIET = timedelta(minutes=10)
 
 @router.command("duty", roles=ENGINEERS, help=N_("go on or off duty"))
 async def duty_command(ctx: Context) -> None:
-    await jobs.set_duty(ctx.session, ctx.person, not ctx.person.on_duty)
-    if ctx.person.on_duty:
+    """Where the engineer stands now, and both choices as buttons: no guessing what a
+    toggle will do."""
+    now = ctx._("You are on duty.") if ctx.person.on_duty else ctx._("You are off duty.")
+    ctx.send(now, duty_buttons(ctx))
+
+
+def duty_buttons(ctx: Context) -> InlineKeyboard:
+    on, off = ctx._("🟢 On duty"), ctx._("⚪ Off duty")
+    current = "• {label}"
+    return inline(
+        [
+            Button(
+                current.format(label=on) if ctx.person.on_duty else on, SetDuty(on=True).pack()
+            ),
+            Button(
+                off if ctx.person.on_duty else current.format(label=off),
+                SetDuty(on=False).pack(),
+            ),
+        ]
+    )
+
+
+@router.callback(SetDuty, roles=ENGINEERS)
+async def duty_pressed(ctx: Context, button: SetDuty) -> None:
+    await jobs.set_duty(ctx.session, ctx.person, button.on)
+    if button.on:
+        ctx.edit(ctx._("You are on duty."), duty_buttons(ctx))
         ctx.send(
             ctx._(
                 "You are on duty now. Share your location so the nearest jobs come first; "
-                "/duty again when you finish."
+                "/duty when you finish."
             ),
             ReplyKeyboard(((KeyButton(ctx._("📍 Share my location"), request_location=True),),)),
         )
     else:
+        ctx.edit(ctx._("You are off duty."), duty_buttons(ctx))
         ctx.send(ctx._("You are off duty now. Thank you for today!"), RemoveKeyboard())
 
 

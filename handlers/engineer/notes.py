@@ -24,6 +24,7 @@ from handlers.engineer.card import (
     from_card,
     job_step,
     my_job,
+    next_jobs,
     refresh_card,
     wrong_step,
 )
@@ -95,7 +96,9 @@ async def reason_typed(ctx: Context, ticket: Ticket) -> None:
     await dialogs.end(ctx)
     await notices.job_moved(ctx, moved)
     ref = ticket_ref(ticket)
-    ctx.send(ctx._("{ref} is back on the board. Thank you for saying why.", ref=ref))
+    ctx.send(
+        ctx._("{ref} is back on the board. Thank you for saying why.", ref=ref), next_jobs(ctx)
+    )
     if card is not None:  # the card of a job no longer theirs
         mine = inline([Button(ctx._("« My jobs"), MyJobs().pack())])
         ctx.edit(ctx._("↩ {ref} was handed back.", ref=ref), mine, message_id=card)

@@ -23,7 +23,7 @@ from bot.services.closing import ChecksIncomplete
 from handlers import notices
 from handlers.answers import typed
 from handlers.engineer.buttons import LogTests, ResolveJob
-from handlers.engineer.card import card_message, from_card, refresh_card
+from handlers.engineer.card import card_message, from_card, next_jobs, refresh_card
 from handlers.engineer.outcomes import outcome_line
 from handlers.texts import ticket_ref
 from storage.models import Role
@@ -108,7 +108,8 @@ async def resolution_note(ctx: Context) -> None:
         ctx._(
             "{ref} is resolved. The customer is asked to confirm the work.",
             ref=ticket_ref(resolved.ticket),
-        )
+        ),
+        next_jobs(ctx),
     )
     if card is not None:  # the card it was resolved from, without the working steps
         await refresh_card(ctx, resolved.ticket, card)

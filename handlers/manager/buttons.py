@@ -114,13 +114,15 @@ class Candidates(ButtonData, prefix="mg:as", compact=True):
     offset: int = 0
 
 
-class AssignTo(ButtonData, prefix="mg:ae"):
+class AssignTo(ButtonData, prefix="mg:ae", compact=True):
     """Assign ``ticket`` to ``engineer`` if its engineer is still ``seen`` (0: nobody), the one
-    the manager saw; otherwise someone else was faster."""
+    the manager saw; otherwise someone else was faster. An off-duty engineer only once the
+    manager ``confirmed`` it."""
 
     ticket: int
     engineer: int
     seen: int
+    confirmed: bool = False
 
 
 class StatsPeriod(ButtonData, prefix="ms"):

@@ -8,6 +8,7 @@ card shows how it stands now.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -61,6 +62,10 @@ async def candidates_button(ctx: Context, button: Candidates) -> None:
 @router.callback(AssignTo, roles=MANAGERS)
 async def assign_button(ctx: Context, button: AssignTo) -> None:
     ref = ticket_ref(button.ticket)
+    engineer = await ctx.session.get(Person, button.engineer)
+    if not button.confirmed and engineer is not None and not engineer.on_duty:
+        ask_off_duty(ctx, button, engineer.name)
+        return
     try:
         done = await assignments.assign(
             ctx.session, button.ticket, button.engineer, ctx.person, ctx.now(), button.seen or None
@@ -77,6 +82,23 @@ async def assign_button(ctx: Context, button: AssignTo) -> None:
     await notices.assigned(ctx, done)
 
 
+def ask_off_duty(ctx: Context, button: AssignTo, name: str) -> None:
+    """An off-duty engineer may not see the job until their next shift: the manager says so."""
+    ctx.answer()
+    ctx.edit(
+        ctx._(
+            "💤 {name} is off duty and may not see {ref} until they are back. Assign it to "
+            "them anyway?",
+            name=name,
+            ref=ticket_ref(button.ticket),
+        ),
+        inline(
+            [Button(ctx._("✅ Assign anyway"), replace(button, confirmed=True).pack())],
+            [Button(ctx._("← Other engineers"), Candidates(ticket=button.ticket).pack())],
+        ),
+    )
+
+
 # -- the card -------------------------------------------------------------------------------------
 async def card_text(ctx: Context, ticket: Ticket, requests: list[tuple[PartRequest, Part]]) -> str:
     facts = await brief(ctx.session, ticket)
@@ -86,13 +108,15 @@ async def card_text(ctx: Context, ticket: Ticket, requests: list[tuple[PartReque
         *brief_lines(ctx.t, facts),
     ]
     if ticket.is_open and ticket.responded_at is None and ticket.response_due is not None:
-        lines.append(ctx._("Respond by {due}", due=ctx.t.datetime(ticket.response_due)))
+        lines.append(ctx._("Respond by {due}", due=ctx.t.datetime(ticket.response_due, ctx.now())))
     if ticket.sla_paused_at is not None and ticket.status is TicketStatus.WAITING_CUSTOMER:
         lines.append(ctx._("Deadline paused while waiting for the customer's reply"))
     elif ticket.sla_paused_at is not None:
         lines.append(ctx._("Deadline paused while waiting for parts"))
     elif ticket.is_open and ticket.resolution_due is not None:
-        lines.append(ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due)))
+        lines.append(
+            ctx._("Resolution due by {due}", due=ctx.t.datetime(ticket.resolution_due, ctx.now()))
+        )
     lines += part_texts.request_lines(ctx.t, requests)
     timeline = await tickets.timeline(ctx.session, ticket.id)
     if timeline:

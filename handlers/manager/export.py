@@ -10,6 +10,7 @@ Without a period it offers :class:`~handlers.manager.buttons.ExportPeriod` butto
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from bot.core.context import Context
 from bot.core.i18n import N_
@@ -33,6 +34,7 @@ from storage.models import (
     PartStatus,
     TestResult,
     TicketEvent,
+    TicketStatus,
     TimelineKind,
 )
 
@@ -144,8 +146,23 @@ def usage(ctx: Context) -> str:
     )
 
 
+# The period's name as managers type it in any of the three languages.
+PERIOD_WORDS = {
+    "today": "today",
+    "сегодня": "today",
+    "днес": "today",
+    "week": "week",
+    "неделя": "week",  # ru
+    "седмица": "week",  # bg
+    "month": "month",
+    "месяц": "month",
+    "месец": "month",
+}
+
+
 def parse_period(ctx: Context, text: str) -> reports.Period | None:
     name = text.strip().lower() or DEFAULT_PERIOD
+    name = PERIOD_WORDS.get(name, name)
     if name in reports.PERIODS:
         return reports.period(name, ctx.now(), ctx.t.tz)
     return reports.parse_range(text, ctx.t.tz)
@@ -170,6 +187,17 @@ def test_value(ctx: Context, result: TestResult) -> str:
     return result.value_text
 
 
+def test_cell(result: TestResult) -> Cell:
+    """A measured value as a number the spreadsheet can sum; a yes/no or text as text."""
+    if result.value_number is not None:
+        return float(result.value_number)
+    return result.value_text
+
+
+def number_cell(value: float | Decimal | None) -> Cell:
+    return float(value) if value is not None else None
+
+
 def event_label(ctx: Context, event: TicketEvent) -> str:
     """What a timeline line is, for the export; a file by its kind."""
     if event.kind is TimelineKind.ATTACHMENT:
@@ -177,19 +205,34 @@ def event_label(ctx: Context, event: TicketEvent) -> str:
     return ctx._(EVENT_LABELS[event.kind])
 
 
+# Events that move a ticket without a status of their own on the timeline.
+STATUS_AFTER = {
+    TimelineKind.CREATED: TicketStatus.NEW,
+    TimelineKind.ASSIGNED: TicketStatus.ASSIGNED,
+    TimelineKind.HANDED_BACK: TicketStatus.NEW,
+    TimelineKind.REOPENED: TicketStatus.ASSIGNED,
+}
+
+
 def timeline_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]]:
+    """Each line of the timeline with the status the ticket had after it (a note or a photo
+    leaves it where it was), so the column can be filtered."""
     ref = ticket_ref(record.ticket)
-    return [
-        [
-            ref,
-            local(ctx, event.at),
-            event_label(ctx, event),
-            ctx._(STATUS[event.status]) if event.status else "",
-            actor,
-            event.note or "",
-        ]
-        for event, actor in record.events
-    ]
+    rows: list[list[Cell]] = []
+    status: TicketStatus | None = None
+    for event, actor in record.events:
+        status = event.status or STATUS_AFTER.get(event.kind, status)
+        rows.append(
+            [
+                ref,
+                local(ctx, event.at),
+                event_label(ctx, event),
+                ctx._(STATUS[status]) if status else "",
+                actor,
+                event.note or "",
+            ]
+        )
+    return rows
 
 
 def test_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]]:
@@ -198,10 +241,10 @@ def test_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]]:
         [
             ref,
             checklists.check_name(check, ctx.t.locale),
-            test_value(ctx, result),
+            test_cell(result),
             check.unit,
-            check.min_value,
-            check.max_value,
+            number_cell(check.min_value),
+            number_cell(check.max_value),
             yes if result.passed else no,
             local(ctx, result.measured_at),
         ]
@@ -322,46 +365,45 @@ async def send_export(ctx: Context, span: reports.Period) -> None:
         last=span.last.isoformat(),
         tickets=len(records),
     )
-    first, last = ctx.t.date(span.first), ctx.t.date(span.last)
+    period = ctx.t.interval(span.first, span.last)
     if not records:
-        ctx.send(ctx._("No requests were opened from {first} to {last}.", first=first, last=last))
+        ctx.send(ctx._("No requests were opened in {period}.", period=period))
         return
     requests = await parts.requests_of_tickets(ctx.session, [r.ticket.id for r in records])
     movements = await parts.ledger(ctx.session, span.start, span.end)
     sheets = build_sheets(ctx, records, requests, movements)
     stem = file_stem(span)
     caption = ctx.ngettext(
-        "{n} request opened from {first} to {last}.",
-        "{n} requests opened from {first} to {last}.",
+        "{n} request opened in {period}.",
+        "{n} requests opened in {period}.",
         len(records),
-        first=first,
-        last=last,
+        period=period,
     )
-    ctx.send(caption, document=exports.to_csv(sheets[0]), document_name=f"{stem}.csv")
+    ctx.send(
+        caption, document=exports.to_csv(sheets[0], ctx.t.locale), document_name=f"{stem}.csv"
+    )
     ctx.send(caption, document=exports.to_xlsx(sheets), document_name=f"{stem}.xlsx")
     if requests:
         parts_caption = ctx.ngettext(
-            "{n} part request for the requests opened from {first} to {last}.",
-            "{n} part requests for the requests opened from {first} to {last}.",
+            "{n} part request for the requests opened in {period}.",
+            "{n} part requests for the requests opened in {period}.",
             len(requests),
-            first=first,
-            last=last,
+            period=period,
         )
         name = stem.replace("tickets-", "parts-", 1)
         ctx.send(
             parts_caption,
-            document=exports.to_csv(parts_sheet(ctx, requests)),
+            document=exports.to_csv(parts_sheet(ctx, requests), ctx.t.locale),
             document_name=f"{name}.csv",
         )
     papers = await service_reports.for_tickets(ctx.session, [r.ticket.id for r in records])
     if papers:
         ctx.send(
             ctx.ngettext(
-                "{n} service report of the requests opened from {first} to {last}.",
-                "{n} service reports of the requests opened from {first} to {last}.",
+                "{n} service report of the requests opened in {period}.",
+                "{n} service reports of the requests opened in {period}.",
                 len(papers),
-                first=first,
-                last=last,
+                period=period,
             ),
             document=service_reports.archive(papers),
             document_name=f"{stem.replace('tickets-', 'service-reports-', 1)}.zip",

@@ -17,8 +17,8 @@ from handlers.texts import KIND, ticket_ref
 router = Router()
 PERIOD_NAMES = {
     Span.TODAY: N_("Figures for today, {first}"),
-    Span.WEEK: N_("Figures for this week, {first} – {last}"),
-    Span.MONTH: N_("Figures for this month, {first} – {last}"),
+    Span.WEEK: N_("Figures for this week, {period}"),
+    Span.MONTH: N_("Figures for this month, {period}"),
 }
 PERIOD_BUTTONS = {
     Span.TODAY: N_("Today"),
@@ -32,9 +32,9 @@ def percent_line(ctx: Context, label: str, met: int, total: int, value: float | 
     if value is None:
         return ctx._("{label}: no deadlines yet", label=label)
     return ctx._(
-        "{label}: {percent}% ({met} of {total})",
+        "{label}: {percent} ({met} of {total})",
         label=label,
-        percent=ctx.t.number(value),
+        percent=ctx.t.percent(value / 100),
         met=ctx.t.number(met),
         total=ctx.t.number(total),
     )
@@ -54,7 +54,9 @@ def rating_line(ctx: Context, figures: reports.Stats) -> str:
 def stats_text(ctx: Context, span: reports.Period, figures: reports.Stats) -> str:
     lines = [
         ctx._(
-            PERIOD_NAMES[Span(span.name)], first=ctx.t.date(span.first), last=ctx.t.date(span.last)
+            PERIOD_NAMES[Span(span.name)],
+            first=ctx.t.date(span.first),
+            period=ctx.t.interval(span.first, span.last),
         ),
         ctx._("Opened: {n}", n=ctx.t.number(figures.opened)),
         ctx._("Closed: {n}", n=ctx.t.number(figures.closed)),
@@ -150,12 +152,12 @@ def engineer_figures_line(ctx: Context, item: reports.EngineerFigures) -> str:
         )
     ]
     if item.median_resolve is not None:
-        time = ctx.t.duration(item.median_resolve)
+        time = ctx.t.span(item.median_resolve)
         parts.append(ctx._("median time to resolve {time}", time=time))
     parts.append(
         ctx._(
-            "first-time fix {percent}% ({fixed} of {total})",
-            percent=ctx.t.number(round(item.first_time_fix_percent)),
+            "first-time fix {percent} ({fixed} of {total})",
+            percent=ctx.t.percent(item.first_time_fix_percent / 100),
             fixed=ctx.t.number(item.first_time_fixed),
             total=ctx.t.number(item.closed),
         )
@@ -212,7 +214,7 @@ def breakdown_lines(ctx: Context, found: reports.Trends) -> list[str]:
                 "{model}: {time} ({n} requests)",
                 item.count,
                 model=item.model,
-                time=ctx.t.duration(item.mean),
+                time=ctx.t.span(item.mean),
             )
             for item in found.resolve_times
         ]

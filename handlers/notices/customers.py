@@ -25,7 +25,7 @@ from handlers.client.buttons import ConfirmWork, NotFixed, Rate, TicketDetails
 from handlers.engineer.outcomes import summary_lines
 from handlers.notices.outbox import Render, Speaker, to_people, to_person
 from handlers.texts import cancel_reason, ticket_ref
-from storage.models import Part, Ticket, TicketStatus
+from storage.models import Part, Ticket, TicketKind, TicketStatus
 
 JOB_ASSIGNED = "job_assigned"
 CANCELLED = "cancelled"
@@ -108,6 +108,15 @@ async def assigned(speaker: Speaker, event: Assigned) -> None:
 
 
 # -- resolved: please sign it off -----------------------------------------------------------------
+# The customer's "no" to the sign-off: a repair is not fixed; planned work has remarks.
+NOT_DONE = {
+    TicketKind.BREAKDOWN: N_("❌ Not fixed"),
+    TicketKind.INSTALLATION: N_("❌ There are remarks"),
+    TicketKind.MAINTENANCE: N_("❌ There are remarks"),
+    TicketKind.UPGRADE: N_("❌ There are remarks"),
+}
+
+
 def sign_off_request(event: Resolved, used: Sequence[tuple[Part, int]] = ()) -> Render:
     ticket = event.ticket
 
@@ -123,7 +132,7 @@ def sign_off_request(event: Resolved, used: Sequence[tuple[Part, int]] = ()) -> 
         lines += ["", t._("Please confirm that the work is done.")]
         markup = inline(
             [Button(t._("✅ Confirm the work is done"), ConfirmWork(ticket=ticket.id).pack())],
-            [Button(t._("❌ Not fixed"), NotFixed(ticket=ticket.id).pack())],
+            [Button(t._(NOT_DONE[ticket.kind]), NotFixed(ticket=ticket.id).pack())],
         )
         return "\n".join(lines), markup
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from babel.dates import format_skeleton
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.i18n import Catalogs, Translator
 from bot.services import digest
 from bot.services.digest import ChartLabels, DayFigures
-from handlers.notices.outbox import Background, manager_translator, to_managers
+from handlers.notices.outbox import (
+    Background,
+    manager_translator,
+    nobody_hears_managers,
+    to_managers,
+)
 
 DIGEST = "digest"
 
@@ -31,8 +35,8 @@ def digest_caption(t: Translator, figures: DayFigures) -> str:
     else:
         lines.append(
             t._(
-                "SLA met: {percent}% ({met} of {total} resolved in time)",
-                percent=t.number(round(percent)),
+                "SLA met: {percent} ({met} of {total} resolved in time)",
+                percent=t.percent(percent / 100),
                 met=figures.resolved_in_time,
                 total=figures.resolved,
             )
@@ -55,9 +59,9 @@ def digest_caption(t: Translator, figures: DayFigures) -> str:
 def chart_labels(t: Translator, weeks: list[digest.WeekCounts]) -> ChartLabels:
     return ChartLabels(
         title=t._("Jobs opened and closed per week"),
-        opened=t._("Opened"),
-        closed=t._("Closed"),
-        weeks=[format_skeleton("MMMd", week.monday, locale=t.locale) for week in weeks],
+        opened=t.pgettext("chart legend", "Opened"),
+        closed=t.pgettext("chart legend", "Closed"),
+        weeks=[t.day(week.monday) for week in weeks],
     )
 
 
@@ -71,7 +75,7 @@ async def send_digest(
     figures as its caption.
     """
     day = digest.day_to_report(now, settings)
-    if day is None or settings.manager_chat_id is None:
+    if day is None or await nobody_hears_managers(session, settings):
         return 0
     if not await digest.claim(session, day, now):
         return 0
@@ -81,10 +85,9 @@ async def send_digest(
     weeks = await digest.weekly_counts(session, day, settings)
     t = manager_translator(settings, catalogs)
     png = await asyncio.to_thread(digest.chart_png, weeks, chart_labels(t, weeks))
-    caption = digest_caption(t, figures)
     await to_managers(
         Background(session, settings, catalogs, now),
-        lambda t: (caption, None),
+        lambda reader: (digest_caption(reader, figures), None),  # each manager's language
         DIGEST,
         document=png,
         document_name=f"digest-{day.isoformat()}.png",

@@ -25,7 +25,14 @@ from handlers.common.buttons import ServiceReportFile
 from handlers.engineer.buttons import AcceptJob, OpenMyJob
 from handlers.notices.facts import PRIORITY_MARK, brief
 from handlers.notices.outbox import Render, Speaker, to_person
-from handlers.texts import PRIORITY, cancel_reason, description_line, request_lines, ticket_ref
+from handlers.texts import (
+    PRIORITY,
+    cancel_reason,
+    description_line,
+    heading,
+    request_lines,
+    ticket_ref,
+)
 from storage.models import (
     Customer,
     Equipment,
@@ -91,14 +98,12 @@ def push_render(job: Offer, distance_km: float | None) -> Render:
     def render(t: Translator) -> tuple[str, Markup | None]:
         values = {
             "mark": PRIORITY_MARK[job.priority],
-            "ref": ticket_ref(job.ticket_id),
-            "kind": t._(job.kind_label),
-            "priority": t._(PRIORITY[job.priority]),
+            "heading": heading(t, ticket_ref(job.ticket_id), job.kind, job.priority),
         }
         if job.wave == 1:
-            headline = t._("{mark} New job {ref} — {kind}, {priority}", **values)
+            headline = t._("{mark} New job {heading}", **values)
         else:
-            headline = t._("{mark} {ref} still needs an engineer — {kind}, {priority}", **values)
+            headline = t._("{mark} Still needs an engineer: {heading}", **values)
         equipment = job.equipment or t._("equipment not specified")
         lines = [
             headline,

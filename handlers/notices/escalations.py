@@ -18,7 +18,7 @@ from bot.services import escalations
 from bot.services.escalations import Escalation, Kind
 from handlers.notices.facts import TicketBrief, brief, brief_lines, ticket_buttons
 from handlers.notices.managers import live_alert
-from handlers.notices.outbox import Background, Render, managers_row
+from handlers.notices.outbox import Background, Render, managers_rows, nobody_hears_managers
 from handlers.texts import PRIORITY, ticket_ref
 from storage.models import Priority
 
@@ -64,7 +64,7 @@ def headline(t: Translator, escalation: Escalation) -> str:
     return t._(
         HEADLINE[escalation.kind],
         ref=ticket_ref(ticket.id),
-        waited=t.duration(escalation.waited),
+        waited=t.span(escalation.waited),
         priority=t._(PRIORITY[ticket.priority]),
         due=t.datetime(escalation.due) if escalation.due is not None else "",
     )
@@ -109,16 +109,15 @@ async def escalate(
 
     Up to ``FIELDBOT_ESCALATION_SUMMARY_AFTER`` go out as a live alert each; more (a backlog,
     say after an outage or on first start) as one summary message, so the group is not hours
-    behind. Without a manager chat nothing is recorded either, so once one is configured the
-    escalations still standing are sent.
+    behind. With nobody to hear them (no manager chat, no manager) nothing is recorded either,
+    so once there is someone the escalations still standing are sent.
     """
-    if settings.manager_chat_id is None:
+    if await nobody_hears_managers(session, settings):
         return 0
     speaker = Background(session, settings, catalogs, now)
     found = await escalations.due(session, now, settings)
     if len(found) > settings.escalation_summary_after:
-        row = await managers_row(speaker, summary_render(found), SUMMARY_KIND)
-        return 1 if row is not None else 0
+        return len(await managers_rows(speaker, summary_render(found), SUMMARY_KIND))
     sent = 0
     for escalation in found:
         render = escalation_render(escalation, await brief(session, escalation.ticket))

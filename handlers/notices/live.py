@@ -48,15 +48,23 @@ async def ticket_changed(speaker: Speaker, ticket: Ticket) -> None:
             if part_render is None:
                 continue
             render = part_render
-            t = manager_translator(speaker.settings, speaker.catalogs)
+            t = await alert_translator(speaker, item)
         else:
             rewrite = None
             if item.original.kind == managers.NEW_TICKET:
                 fresh = fresh or await managers.new_ticket_alert(speaker, ticket)
                 rewrite = fresh
             render = managers.alert_now(ticket, name, item.original.text, rewrite)
-            t = manager_translator(speaker.settings, speaker.catalogs)
+            t = await alert_translator(speaker, item)
         await _edit(speaker, item, render, t)
+
+
+async def alert_translator(speaker: Speaker, item: live.Live) -> Translator:
+    """An alert's language: the manager chat's, or a private copy's reader's own."""
+    reader = await speaker.session.get(Person, item.person_id) if item.person_id else None
+    if reader is not None:
+        return speaker.catalogs.get(reader.locale)
+    return manager_translator(speaker.settings, speaker.catalogs)
 
 
 async def _edit(speaker: Speaker, item: live.Live, render: Render, t: Translator) -> None:

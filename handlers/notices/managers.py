@@ -14,9 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from babel.dates import format_skeleton
-
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import N_, Translator, format_phone
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
 from bot.services import live, parts, reports
 from bot.services.cancelling import Cancelled
@@ -47,10 +45,18 @@ from handlers.notices.outbox import (
     Render,
     Speaker,
     manager_translator,
-    managers_row,
+    managers_rows,
     to_managers,
 )
-from handlers.texts import KIND, PRIORITY, STATUS, cancel_reason, coverage_line, ticket_ref
+from handlers.texts import (
+    KIND,
+    PRIORITY,
+    STATUS,
+    cancel_reason,
+    coverage_line,
+    heading,
+    ticket_ref,
+)
 from storage.models import (
     Customer,
     Equipment,
@@ -90,11 +96,12 @@ NOW = {
 # -- live alerts ----------------------------------------------------------------------------------
 async def live_alert(speaker: Speaker, ticket_id: int, render: Render, kind: str) -> bool:
     """Queue an alert about a ticket and keep it live; False when no chat is configured."""
-    row = await managers_row(speaker, render, kind, ticket_id=ticket_id)
-    if row is None:
-        return False
-    await live.record(speaker.session, ticket_id, LivePurpose.ALERT, row, speaker.now())
-    return True
+    rows = await managers_rows(speaker, render, kind, ticket_id=ticket_id)
+    for row in rows:
+        await live.record(
+            speaker.session, ticket_id, LivePurpose.ALERT, row, speaker.now(), row.person_id
+        )
+    return bool(rows)
 
 
 def alert_buttons(t: Translator, ticket: Ticket) -> InlineKeyboard | None:
@@ -124,16 +131,14 @@ def new_ticket_render(facts: TicketBrief, cover: Coverage | None = None) -> Rend
     def render(t: Translator) -> tuple[str, Markup | None]:
         lines = [
             t._(
-                "{mark} New request {ref} — {kind}, {priority}",
+                "{mark} New request {heading}",
                 mark=PRIORITY_MARK[facts.priority],
-                ref=ticket_ref(facts.ticket_id),
-                kind=t._(facts.kind_label),
-                priority=t._(PRIORITY[facts.priority]),
+                heading=heading(t, ticket_ref(facts.ticket_id), facts.kind, facts.priority),
             ),
         ]
         if facts.repeat_of is not None:
             number, opened = facts.repeat_of
-            day = format_skeleton("MMMd", opened.astimezone(t.tz).date(), locale=t.locale)
+            day = t.day(opened)
             lines.append(t._("🔁 Repeat: {ref} on {date}", ref=ticket_ref(number), date=day))
         lines += brief_lines(t, facts)
         covered = coverage_line(t, cover) if cover is not None else None
@@ -275,13 +280,16 @@ def part_buttons(t: Translator, known: parts.RequestFacts) -> InlineKeyboard:
 async def part_requested(speaker: Speaker, event: PartRequested) -> bool:
     """An engineer asked for a part: a live alert, edited as the request moves."""
     request, ticket = event.request, event.ticket
-    row = await managers_row(
+    rows = await managers_rows(
         speaker, await part_alert(speaker, request), PART_REQUEST, ticket_id=ticket.id
     )
-    if row is None:
+    if not rows:
         return False
-    await live.record(speaker.session, ticket.id, LivePurpose.ALERT, row, speaker.now())
-    request.alert_id = row.id
+    for row in rows:
+        await live.record(
+            speaker.session, ticket.id, LivePurpose.ALERT, row, speaker.now(), row.person_id
+        )
+    request.alert_id = rows[0].id  # the chat's alert; private copies are not rewritten
     await speaker.session.flush()
     return True
 
@@ -468,7 +476,7 @@ def complaint_render(
 
 
 def contact_of(person: Person) -> str:
-    return f"{person.name}, +{person.phone.lstrip('+')}" if person.phone else person.name
+    return f"{person.name}, {format_phone(person.phone)}" if person.phone else person.name
 
 
 async def complaint(speaker: Speaker, event: ComplaintFiled) -> bool:

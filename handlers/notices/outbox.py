@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -25,7 +26,7 @@ from bot.core.events import Attachment
 from bot.core.i18n import Catalogs, Translator
 from bot.core.replies import Markup
 from bot.services import outbox
-from storage.models import OutboxMessage, Person
+from storage.models import OutboxMessage, Person, Role
 
 Render = Callable[[Translator], tuple[str, Markup | None]]
 
@@ -111,10 +112,11 @@ async def to_managers(
     ticket_id: int | None = None,
     media: Sequence[Attachment] = (),
 ) -> bool:
-    """Queue a notice of ``kind`` for the manager chat (with a file attached when given, the
-    text as its caption; an image ``upload_as_photo`` shows in the chat), about ``ticket_id``
-    if given; False when no chat is configured."""
-    row = await managers_row(
+    """Queue a notice of ``kind`` for the managers (with a file attached when given, the text
+    as its caption; an image ``upload_as_photo`` shows in the chat), about ``ticket_id`` if
+    given: in the manager chat, or without one to each manager privately; False when nobody
+    would receive it."""
+    rows = await managers_rows(
         speaker,
         render,
         kind,
@@ -124,10 +126,10 @@ async def to_managers(
         ticket_id=ticket_id,
         media=media,
     )
-    return row is not None
+    return bool(rows)
 
 
-async def managers_row(
+async def managers_rows(
     speaker: Speaker,
     render: Render,
     kind: str,
@@ -137,27 +139,63 @@ async def managers_row(
     upload_as_photo: bool = False,
     ticket_id: int | None = None,
     media: Sequence[Attachment] = (),
-) -> OutboxMessage | None:
-    """:func:`to_managers`, returning the row queued (so it can be kept live); None when no
-    chat is configured."""
+) -> list[OutboxMessage]:
+    """:func:`to_managers`, returning the rows queued (so they can be kept live): one for the
+    manager chat, else one per manager in their own language; none when there is nobody."""
     settings = speaker.settings
-    if settings.manager_chat_id is None:
-        return None
-    text, markup = render(manager_translator(settings, speaker.catalogs))
-    return await outbox.enqueue(
-        speaker.session,
-        settings.manager_chat_id,
-        text,
-        speaker.now(),
-        markup=markup,
-        kind=kind,
-        thread_id=topic_for(settings, kind),
-        document=document,
-        document_name=document_name,
-        upload_as_photo=upload_as_photo,
-        ticket_id=ticket_id,
-        media=media,
+    files = {
+        "document": document,
+        "document_name": document_name,
+        "upload_as_photo": upload_as_photo,
+        "ticket_id": ticket_id,
+        "media": media,
+    }
+    if settings.manager_chat_id is not None:
+        text, markup = render(manager_translator(settings, speaker.catalogs))
+        row = await outbox.enqueue(
+            speaker.session,
+            settings.manager_chat_id,
+            text,
+            speaker.now(),
+            markup=markup,
+            kind=kind,
+            thread_id=topic_for(settings, kind),
+            **files,  # type: ignore[arg-type]
+        )
+        return [row]
+    rows = []
+    for manager in await managers_in_private(speaker.session, settings):
+        text, markup = render(speaker.catalogs.get(manager.locale))
+        rows.append(
+            await outbox.enqueue(
+                speaker.session,
+                manager.chat_id,
+                text,
+                speaker.now(),
+                markup=markup,
+                person_id=manager.id,
+                kind=kind,
+                **files,  # type: ignore[arg-type]
+            )
+        )
+    return rows
+
+
+async def managers_in_private(session: AsyncSession, settings: Settings) -> list[Person]:
+    """Who hears the managers' notices when there is no manager chat: every manager who has
+    started the bot (``FIELDBOT_ADMINS`` become managers at /start, invited ones at joining)."""
+    query = select(Person).where(
+        or_(Person.role == Role.MANAGER, Person.tg_user_id.in_(settings.admins))
     )
+    return list((await session.scalars(query.order_by(Person.id))).all())
+
+
+async def nobody_hears_managers(session: AsyncSession, settings: Settings) -> bool:
+    """True when a notice for the managers would reach nobody at all: no manager chat, and no
+    manager who has started the bot (an admin who never wrote cannot be messaged yet)."""
+    if settings.manager_chat_id is not None:
+        return False
+    return not await managers_in_private(session, settings)
 
 
 def manager_translator(settings: Settings, catalogs: Catalogs) -> Translator:

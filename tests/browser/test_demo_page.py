@@ -156,9 +156,11 @@ async def test_reply_keyboard_shares_the_demo_location(browser: Browser, demo: D
     await page.goto(demo.page_url)
     engineer = pane(page, "engineer")
     await say(engineer, "/duty")  # the demo engineer starts on duty
+    await sees(engineer, "You are on duty.")
+    await click(engineer, "Off duty")
     await sees(engineer, "You are off duty now.")
     await expect(engineer.locator(".keyboard")).to_be_hidden()
-    await say(engineer, "/duty")
+    await click(engineer, "On duty")
     await sees(engineer, "You are on duty now.")
     key = engineer.locator(".keyboard button", has_text="Share my location")
     await expect(key).to_be_visible(timeout=TIMEOUT_MS)

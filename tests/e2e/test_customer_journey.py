@@ -31,7 +31,7 @@ async def test_russian_and_bulgarian_customers_report_and_follow(live: LiveBot) 
     assert "Зарегистрирована, ждёт инженера" in status.content
     ivan.press("tk:1", status)
     details = await ivan.wait_for("Xray Vision 5500", timeout=TIMEOUT)
-    assert "Срочная" in details.content and "SM-XR-5500" in details.content
+    assert details.content.startswith("🟠 #1 · ") and "SM-XR-5500" in details.content
 
     maria.send_command("/status")
     status = await maria.wait_for(lambda m: "#2" in m.content and m.buttons, timeout=TIMEOUT)
@@ -39,6 +39,17 @@ async def test_russian_and_bulgarian_customers_report_and_follow(live: LiveBot) 
     maria.press_data("tk:1", status.message_id)  # forged: Ivan's ticket
     await maria.wait_idle()
     assert not any("Xray" in message.content for message in maria.messages)
+
+
+async def test_urgency_and_yes_typed_answer_with_the_ticket_number(live: LiveBot) -> None:
+    """A Bulgarian customer types "спешно е" for the urgency and "да" on the summary: the
+    ticket is made and its number arrives in a new message (not an edit of the "да")."""
+    maria = live.user(7004, "Мария", "bg")
+    await register(maria, ACME_PHONE, "Здравейте, Мария", "Acme Coffee Sofia")
+    confirmation = await report(
+        maria, "lamarzoko linia", "Linea PB", "Тече вода от групата", urgency="спешно е", yes="да"
+    )
+    assert "Заявка #1 е регистрирана" in confirmation
 
 
 async def test_redelivered_update_gets_no_second_reply(live: LiveBot) -> None:

@@ -69,7 +69,11 @@ async def test_an_installation_from_request_to_parts_used(live: LiveBot) -> None
     maria.press(button(summary, "Send"), summary)
 
     alert = await live.managers.wait_for(lambda m: "SO-2026-118" in m.content, timeout=TIMEOUT)
-    for line in ("Installation", "Site: Vitosha blvd", "Preferred dates: Next week, mornings"):
+    for line in (
+        "#1 · installation",
+        "Site: Vitosha blvd",
+        "Preferred dates: Next week, mornings",
+    ):
         assert line in alert.content
     async with live.app.db.transaction() as session:
         job = int(await session.scalar(select(func.max(Ticket.id))) or 0)

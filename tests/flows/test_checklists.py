@@ -29,8 +29,9 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
     assert "Boiler pressure, bar (spec 0.8–1.5)?" in engineer.joined()
 
     await engineer.say("12,5")  # a comma decimal, far out of spec: kept, not refused
-    assert "❌ out of spec (0.8–1.5 bar)" in engineer.joined()
-    assert "Boiler pressure: 12.5 bar" in engineer.joined()
+    assert "❌ Boiler pressure: 12.5 bar (spec 0.8–1.5 bar)" in engineer.joined()
+    assert engineer.joined().count("❌") == 1  # the verdict once
+    assert "Next: Brew water temperature, °C (spec 90–96)?" in engineer.joined()
     assert await failing_names(engineer.app, job) == [
         "Boiler pressure",
         "Brew water temperature",
@@ -41,22 +42,21 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
     await engineer.press("Retest")
     assert "Boiler pressure, bar (spec 0.8–1.5)?" in engineer.joined()
     await engineer.say(" 1.2 bar")
-    assert "✅ within spec" in engineer.joined()
+    assert "✅ Boiler pressure: 1.2 bar" in engineer.joined()
     await engineer.press("Next")
 
     assert "Check 2 of 6" in engineer.joined()
     await engineer.say("12.5")  # a dot decimal, out of 90–96 °C
-    assert "❌ out of spec (90–96 °C)" in engineer.joined()
+    assert "(spec 90–96 °C)" in engineer.joined()
     await engineer.press("Retest")
     await engineer.say("93,5")
-    assert "✅ within spec" in engineer.joined()
+    assert "✅ Brew water temperature: 93.5 °C" in engineer.joined()
     await engineer.press("Next")
 
     await engineer.say("9")
-    await engineer.press("Next")
-    assert "Grinder calibrated? Answer yes or no." in engineer.joined()
+    assert "Next: Grinder calibrated? Answer yes or no." in engineer.joined()
     await engineer.say("да")  # typed in Russian
-    assert "✅ passed" in engineer.joined() and "Grinder calibrated: yes" in engineer.joined()
+    assert "✅ Grinder calibrated: yes" in engineer.joined()
     await engineer.press("Next")
     await engineer.press("Yes")  # the leak test, by button
     await engineer.press("Next")
@@ -121,13 +121,13 @@ async def test_typing_while_a_verdict_waits_and_stale_buttons(engineer: FlowChat
     await engineer.press_data(f"ts:start:{job}")
     first_question = engineer.last.message_id
     await engineer.say("1.1")
-    await engineer.say("1.2")
-    assert "Press Next to go on, or Retest" in engineer.joined()
+    await engineer.say("93")  # the next check's value, typed without pressing Next
+    assert "✅ Brew water temperature: 93 °C" in engineer.joined()
     await engineer.press("Next")
     await engineer.press_data(f"ts:retest:{job}:999999", first_question)
     [answer] = [r for r in engineer.last_replies if isinstance(r, AnswerCallback)]
     assert answer.text is not None and "earlier step" in answer.text
-    assert len(await results(engineer, job)) == 1
+    assert len(await results(engineer, job)) == 2
 
 
 async def test_stop_and_cancel_keep_what_was_logged(engineer: FlowChat) -> None:
@@ -210,3 +210,13 @@ async def test_all_passed_shows_summary_and_log_all_again(engineer: FlowChat) ->
     assert "All required checks passed." in engineer.joined()
     await engineer.press("Log all again")
     assert "6 checks to log" in engineer.joined()
+
+
+async def test_log_tests_only_on_a_job_with_a_checklist(engineer: FlowChat) -> None:
+    installation = await assigned_job(engineer.app)  # the coffee machines' installation list
+    await engineer.press_data(f"mj:open:{installation}")
+    assert "🧪 Log tests" in engineer.button_texts()
+    unknown = await assigned_job(engineer.app, serial=None, kind=TicketKind.UPGRADE)  # no list
+    await engineer.press_data(f"mj:open:{unknown}")
+    assert "🧪 Log tests" not in dict(engineer.last.buttons())
+    assert "✅ Resolve" in dict(engineer.last.buttons())

@@ -65,7 +65,7 @@ async def test_resolve_blocked_until_failed_check_is_retested(
     assert "✅ Brew water temperature: 92 °C" in message.text
     assert buttons(message) == [
         ("✅ Confirm the work is done", f"cf:ok:{job}"),
-        ("❌ Not fixed", f"cf:no:{job}"),
+        ("❌ There are remarks", f"cf:no:{job}"),  # an installation is not "fixed"
     ]
 
 
@@ -125,7 +125,7 @@ async def test_not_fixed_reopens_to_the_same_engineer(
 ) -> None:
     job = await resolved_job(engineer)
     await client.press_data(f"cf:no:{job}")
-    assert "What is still wrong?" in client.joined()
+    assert "What are your remarks on the work?" in client.joined()
     assert (await load_ticket(engineer.app, job)).status is TicketStatus.RESOLVED
     await client.say("Still leaking under the group head")
     assert f"#{job} is reopened" in client.joined()
@@ -251,3 +251,9 @@ async def test_unknown_reporter_notifies_every_client_of_the_customer(
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Installed")
     assert [m.chat_id for m in await outbox(engineer.app) if m.kind == "resolved"] == [501]
+
+
+async def test_resolved_offers_the_next_jobs(engineer: FlowChat) -> None:
+    await resolved_job(engineer)
+    assert "is resolved. The customer is asked to confirm" in engineer.joined()
+    assert {"« My jobs", "📋 Open jobs"} <= set(engineer.button_texts())

@@ -29,7 +29,7 @@ async def test_complaint_reaches_managers_with_history(
     [alert] = await alerts(seeded, "complaint")
     assert alert.chat_id == MANAGER_CHAT
     lines = alert.text.splitlines()
-    assert lines[0] == "❗ Complaint from Acme Coffee Sofia (Maria, +359888123456):"
+    assert lines[0] == "❗ Complaint from Acme Coffee Sofia (Maria, +359 88 812 3456):"
     assert lines[1] == "The engineer did not come on Friday and nobody called"
     assert lines[3] == "Their latest requests:"
     assert lines[4].startswith(f"#{ids['t1']} · Nov 22, 2026 · Breakdown · Engineer assigned")

@@ -401,7 +401,8 @@ async def test_stats_and_export_show_the_conversation(
     book = load_workbook(io.BytesIO(xlsx))
     rows = [row[2:] for row in book["Timeline"].iter_rows(values_only=True)]
     assert ("Status", "Waiting for the customer's reply", "Petar", None) in rows
-    assert ("Message", None, "Petar", "Which model of grinder?") in rows
-    assert ("Message", None, "Maria", "An old one") in rows
-    assert ("Voice note", None, "Maria", None) in rows
+    waiting = "Waiting for the customer's reply"  # the status each line left it in
+    assert ("Message", waiting, "Petar", "Which model of grinder?") in rows
+    assert ("Message", waiting, "Maria", "An old one") in rows
+    assert ("Voice note", waiting, "Maria", None) in rows
     assert ("Status", "Engineer on site", "Maria", None) in rows

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.core.clock import FrozenClock
 from bot.core.events import EventKind, Location
-from bot.core.replies import ReplyKeyboard
+from bot.core.replies import InlineKeyboard, ReplyKeyboard, Send
 from storage.models import Priority, TicketAttachment, TicketStatus, TimelineKind
 from tests.support.chat import FlowChat
 from tests.support.jobs import events, load_ticket, make_job
@@ -40,7 +40,7 @@ async def test_board_by_urgency_distance_and_skills(seeded: App, clock: FrozenCl
     await chat.say("/jobs")
     lines = chat.joined().splitlines()
     assert lines[0] == "3 open jobs you can take:"
-    assert lines[1].startswith(f"#{moscow} · 42QHC · Nord Pharma / Moscow lab · Urgent · ")
+    assert lines[1].startswith(f"🟠 #{moscow} · 42QHC · Nord Pharma / Moscow lab · Urgent · ")
     assert lines[2].startswith(f"#{plovdiv} · FTXM35R · Acme Coffee Sofia / Plovdiv shop · Normal")
     assert " km · 5 hours" in lines[2]
     assert lines[3] == f"#{free_text} · Old grinder · Acme Coffee Sofia · Normal · 2 hours"
@@ -88,7 +88,7 @@ async def test_accept_tells_engineer_and_customer(client: FlowChat, clock: Froze
     card = chat.last.text
     assert "Linea PB · LM-PB-2231" in card and "bul. Vitosha 15, Sofia" in card
     assert "Warranty: valid until" in card and "Service contract C-100" in card
-    assert "Contact phone: +359888123456" in card and "Problem: Does not start" in card
+    assert "Contact phone: +359 88 812 3456" in card and "Problem: Does not start" in card
     assert "🚗 On my way" in chat.button_texts()
     buttons = dict(chat.last.buttons())
     assert "🧪 Log tests" not in buttons  # tests are logged on site
@@ -280,6 +280,9 @@ async def test_hand_back(client: FlowChat, clock: FrozenClock) -> None:
     await chat.say("Needs a gas-certified engineer")
     assert f"#{job} is back on the board" in chat.joined()
     assert f"↩ #{job} was handed back." in chat.joined()  # the card says so, in place
+    back = next(reply for reply in chat.last_replies if isinstance(reply, Send))
+    assert isinstance(back.markup, InlineKeyboard)  # no dead end: where to go next
+    assert [b.text for b in back.markup.rows[0]] == ["« My jobs", "📋 Open jobs"]
     ticket = await load_ticket(client.app, job)
     assert ticket.status is TicketStatus.NEW and ticket.engineer_id is None
     [event] = await events(client.app, job, TimelineKind.HANDED_BACK)
@@ -339,14 +342,21 @@ async def test_job_without_reporter_pushes_nothing(seeded: App, clock: FrozenClo
 
 
 # -- duty and location ---------------------------------------------------------------------
-async def test_duty_toggles(seeded: App) -> None:
+async def test_duty_shows_the_state_with_explicit_buttons(seeded: App) -> None:
     chat = await engineer_chat(seeded)
     await chat.say("/duty")
+    assert chat.joined() == "You are off duty."
+    assert chat.button_texts()[-2:] == ["🟢 On duty", "• ⚪ Off duty"]
+    assert not (await person(seeded, 701)).on_duty  # showing changes nothing
+    await chat.press("On duty")
     assert "You are on duty now" in chat.joined()
+    assert chat.shown[-2].text == "You are on duty."  # the /duty message, edited in place
     keyboard = chat.reply_keyboard()
     assert isinstance(keyboard, ReplyKeyboard) and keyboard.rows[0][0].request_location
     assert (await person(seeded, 701)).on_duty
     await chat.say("/duty")
+    assert chat.joined() == "You are on duty."
+    await chat.press("Off duty")
     assert "You are off duty now" in chat.joined()
     assert not (await person(seeded, 701)).on_duty
 

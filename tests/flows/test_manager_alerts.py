@@ -23,9 +23,9 @@ async def test_new_urgent_and_stopped_tickets_are_marked(client: FlowChat) -> No
     urgent, stopped, normal = await alerts(client.app, "new_ticket")
     assert urgent.chat_id == MANAGER_CHAT and urgent.thread_id is None
     assert urgent.person_id is None and urgent.status.value == "pending"
-    assert urgent.text.startswith("🟠 New request #1 — Breakdown, Urgent")
-    assert stopped.text.startswith("🔴 New request #2 — Breakdown, Production stopped")
-    assert normal.text.startswith("🆕 New request #3 — Breakdown, Normal")
+    assert urgent.text.startswith("🟠 New request #1 · breakdown · urgent")
+    assert stopped.text.startswith("🔴 New request #2 · breakdown · production stopped")
+    assert normal.text.startswith("🆕 New request #3 · breakdown · normal")
     assert "Customer: Acme Coffee Sofia" in urgent.text
     assert "Equipment: Linea PB · LM-PB-2231 (Vitosha blvd)" in urgent.text
     assert "Problem: Steam wand leaks" in urgent.text
@@ -154,4 +154,4 @@ async def test_manager_buttons_refused_to_others(
             await chat.say(command)
             assert "This command is not available to you." in chat.joined()
     await manager.press_data("mg:t:1")
-    assert "#1 — Breakdown, Urgent" in manager.joined()
+    assert "🟠 #1 · breakdown · urgent" in manager.joined()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.replies import Send
+from bot.services.exports import Sheet, to_csv
 from storage.models import ChecklistCheck, TestResult, TicketEvent, TimelineKind
 from tests.support.chat import FlowChat
 from tests.support.known_month import at, known_month
@@ -60,7 +61,7 @@ async def test_export_week_as_csv_and_xlsx(manager: FlowChat, seeded: App) -> No
     files = documents(manager)
     stem = "tickets-2026-11-16_2026-11-22"
     assert sorted(files) == [f"{stem}.csv", f"{stem}.xlsx"]
-    assert files[f"{stem}.csv"].text == "3 requests opened from Nov 16, 2026 to Nov 22, 2026."
+    assert files[f"{stem}.csv"].text == "3 requests opened in Nov 16\u2009–\u200922, 2026."
 
     raw = files[f"{stem}.csv"].document
     assert raw is not None and raw.startswith(b"\xef\xbb\xbf")
@@ -86,7 +87,7 @@ async def test_export_week_as_csv_and_xlsx(manager: FlowChat, seeded: App) -> No
         f"#{ids['t3']}",
         datetime(2026, 11, 20, 12),
         "Note",
-        None,
+        "Registered, waiting for an engineer",  # the status the note left it in
         None,
         "Труба заменена",
     )
@@ -94,7 +95,7 @@ async def test_export_week_as_csv_and_xlsx(manager: FlowChat, seeded: App) -> No
     assert tests[1] == (
         f"#{ids['t3']}",
         "Boiler pressure",
-        "1.1",
+        1.1,  # a number Excel can sum and compare, as the spec beside it
         "bar",
         0.8,
         1.5,
@@ -113,8 +114,47 @@ async def test_export_month_range_and_bad_input(manager: FlowChat, seeded: App) 
     assert raw is not None
     assert len(list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))) == 2  # header + t5
     await manager.say("/export 2026-01-01..2026-01-31")
-    assert manager.joined() == "No requests were opened from Jan 1, 2026 to Jan 31, 2026."
+    assert manager.joined() == "No requests were opened in Jan 1\u2009–\u200931, 2026."
     await manager.say("/export yesterday")
     assert manager.joined().startswith("Usage: /export week")
     await manager.press("This week")
     assert len(documents(manager)) == 2
+
+
+async def test_export_in_russian_and_bulgarian_opens_in_their_excel(
+    manager: FlowChat, seeded: App
+) -> None:
+    """Period words in the manager's language; ";" and decimal commas where Excel's list
+    separator is ";"; headers frozen and numbers as numbers in the workbook."""
+    ids = await with_timeline_and_tests(seeded)
+    await manager.say("/language")
+    await manager.press("Русский")
+    await manager.say("/export неделя")
+    files = documents(manager)
+    stem = "tickets-2026-11-16_2026-11-22"
+    raw = files[f"{stem}.csv"].document
+    assert raw is not None and raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert len(rows) == 4 and len(rows[0]) > 10  # a column per field, not one
+    assert rows[1][0] == f"#{ids['t3']}"
+    book = load_workbook(io.BytesIO(files[f"{stem}.xlsx"].document or b""))
+    sheet = book.worksheets[2]  # the tests
+    assert sheet.freeze_panes == "A2" and sheet["C2"].value == 1.1
+    assert sheet.column_dimensions["B"].width > len("Boiler pressure")
+
+    await manager.say("/language")
+    await manager.press("Български")
+    await manager.say("/export месец")
+    assert sorted(documents(manager)) == ["tickets-2026-11.csv", "tickets-2026-11.xlsx"]
+    await manager.say("/export седмица")
+    assert f"{stem}.csv" in documents(manager)
+
+
+def test_csv_numbers_with_a_decimal_comma_for_ru_and_bg() -> None:
+    sheet = Sheet("Tests", ["Check", "Value"], [["Pressure", 1.5], ["=SUM(A1)", 2]])
+    assert to_csv(sheet, "bg").decode("utf-8-sig").splitlines() == [
+        "Check;Value",
+        "Pressure;1,5",
+        "'=SUM(A1);2",
+    ]
+    assert to_csv(sheet, "en").decode("utf-8-sig").splitlines()[1] == "Pressure,1.5"

@@ -91,7 +91,7 @@ async def test_assign_from_the_card(
     job = await make_job(seeded, seeded.engine.clock.now(), reporter_user_id=501)
     await manager.press_data(f"mg:t:{job}")
     card = manager.joined()
-    assert card.startswith(f"#{job} — Breakdown, Normal\nStatus: Registered, waiting")
+    assert card.startswith(f"#{job} · breakdown · normal\nStatus: Registered, waiting")
     assert "Respond by" in card and "Timeline:" not in card  # made directly, no events
     await manager.press("Assign")
     choices = manager.last.buttons()
@@ -208,3 +208,17 @@ async def test_every_reply_in_the_manager_group_speaks_its_language(seeded: App)
     stranger = FlowChat(seeded, 556, "Someone", group_id=MANAGER_CHAT, language_code="ru")
     await stranger.say("/open")
     assert "не е достъпна" in stranger.joined()
+
+
+async def test_assigning_an_off_duty_engineer_asks_first(
+    manager: FlowChat, board: dict[str, int], seeded: App
+) -> None:
+    job = board["normal"]
+    resting = await make_engineer(seeded, 703, "Vera", on_duty=False)
+    await manager.press_data(f"mg:as:{job}")
+    await manager.press("Vera")
+    assert manager.joined().startswith(f"💤 Vera is off duty and may not see #{job}")
+    assert (await load_ticket(seeded, job)).engineer_id is None  # nothing done yet
+    await manager.press("Assign anyway")
+    assert f"✅ #{job} is assigned to Vera." in manager.joined()
+    assert (await load_ticket(seeded, job)).engineer_id == resting

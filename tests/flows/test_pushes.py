@@ -73,7 +73,7 @@ async def test_the_nearest_engineers_who_fit_are_pushed_first(
     await report(client, "Urgent")
     ana, boris = await pushes(client.app)
     assert (ana.chat_id, boris.chat_id) == (ANA, BORIS)
-    assert ana.text.startswith("🟠 New job #1 — Breakdown, Urgent")
+    assert ana.text.startswith("🟠 New job #1 · breakdown · urgent")
     assert "Customer: Acme Coffee Sofia" in ana.text
     assert "Address: bul. Vitosha 15, Sofia" in ana.text
     assert "Distance: 0.5 km" in ana.text
@@ -98,7 +98,7 @@ async def test_after_n_minutes_everyone_else_who_fits_is_pushed_once(
     first, second = (await pushes(client.app))[:2], (await pushes(client.app))[2:]
     assert [row.chat_id for row in first] == [ANA, BORIS]
     assert [row.chat_id for row in second] == [FILIP, VERA]  # known distance first
-    assert second[0].text.startswith("🆕 #1 still needs an engineer — Breakdown, Normal")
+    assert second[0].text.startswith("🆕 Still needs an engineer: #1 · breakdown · normal")
     assert buttons(second[1]) == [("✅ Accept", "jb:acc:1")]
     for _ in range(3):  # later periods push nobody again; off duty and unskilled never
         clock.advance(timedelta(minutes=10))
@@ -150,7 +150,7 @@ async def test_accepting_turns_the_pushes_and_the_alert_as_the_job_moves(
     assert await last_words(app, to_boris) == ("#1 was taken by Ana.", [])
     assert await last_words(app, to_ana) == ("Job #1 is yours.", [("Open the job", "mj:open:1")])
     text, keys = await last_words(app, alert)
-    assert text.startswith("🟠 New request #1 — Breakdown, Urgent")
+    assert text.startswith("🟠 New request #1 · breakdown · urgent")
     assert "Engineer: Ana" in text and text.endswith("👷 Now: taken by Ana")
     assert keys == [OPEN, ("👷 Reassign", "mg:as:1"), WRITE]
 
@@ -210,7 +210,7 @@ async def test_handing_back_alerts_the_managers_and_pushes_again(
     assert await last_words(app, first_boris) == ("#1 is no longer available.", [])
     again = (await pushes(app))[2:]
     assert [row.chat_id for row in again] == [BORIS, FILIP]  # not Ana, who gave it back
-    assert again[0].text.startswith("🔴 New job #1 — Breakdown, Production stopped")
+    assert again[0].text.startswith("🔴 New job #1 · breakdown · production stopped")
     ticket = await load_ticket(app, 1)
     assert ticket.push_wave == 1
 
@@ -233,7 +233,7 @@ async def test_escalations_and_the_automatic_close_follow_the_ticket(
     [alert] = await alerts(app, "new_ticket")
     await crew[ANA].press_data("jb:acc:1")
     text, keys = await last_words(app, escalation)
-    assert text.startswith("⏰ #1 has waited 10 minutes") and text.endswith("taken by Ana")
+    assert text.startswith("⏰ #1 has waited 10 min") and text.endswith("taken by Ana")
     assert keys == [OPEN, ("👷 Reassign", "mg:as:1"), WRITE]
     await crew[ANA].press_data("rs:1")
     await crew[ANA].say("Replaced the steam wand gasket")

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.core.events import EventKind
-from bot.core.replies import AnswerCallback
+from bot.core.replies import AnswerCallback, Send
 from storage.models import Dialog, Priority, TicketAttachment
 from tests.support.chat import FlowChat
 from tests.support.jobs import tickets
@@ -83,8 +83,10 @@ async def test_other_equipment_free_text(client: FlowChat) -> None:
     await client.say("2")  # urgency by its number
     summary = client.joined()
     assert "Old grinder in the back room" in summary and "Urgent" in summary
-    await client.say("yes")
-    assert "#1" in client.joined()
+    replies = await client.say("yes")
+    # a new message: the person's own "yes" cannot be edited (the harness refuses it too)
+    sent = [reply.text for reply in replies if isinstance(reply, Send)]
+    assert "Ticket #1 is registered." in sent
 
 
 async def test_edit_before_confirm(client: FlowChat) -> None:
@@ -206,3 +208,48 @@ async def test_client_of_other_customer_cannot_open_ticket(client: FlowChat) -> 
     answer = other.last_replies[0]
     assert isinstance(answer, AnswerCallback) and answer.alert
     assert not [text for text in other.texts() if "Linea" in text]
+
+
+async def test_typed_urgency_words_in_three_languages(client: FlowChat) -> None:
+    """The urgency step understands the words people type, not only the buttons."""
+    for typed, label in [
+        ("спешно е", "Urgent"),
+        ("срочно!", "Urgent"),
+        ("it's urgent", "Urgent"),
+        ("не спешно", "Normal"),
+        ("производството спря, авария", "Production stopped"),
+    ]:
+        await client.say("/report")
+        await client.press("Other")
+        await client.say("Old grinder in the back room")
+        await client.say("Makes a loud noise")
+        await client.say("done")
+        await client.say(typed)
+        assert f"Urgency: {label}" in client.joined(), typed
+        await client.press("Cancel")
+
+
+async def test_free_text_about_a_problem_is_offered_as_a_report(client: FlowChat) -> None:
+    """Typed outside any dialog, a sentence about a problem becomes a report's description."""
+    await client.say("Кафемашината на Витоша пак тече")
+    assert "Report this as a breakdown?" in client.joined()
+    assert "I'm not sure what you mean" not in client.joined()
+    await client.press("Yes, report a breakdown")
+    await client.press("Linea PB")
+    assert "Describe the problem" not in client.joined()  # already described
+    await client.press("Done")  # no photos
+    await client.say("спешно")
+    assert "Problem: Кафемашината на Витоша пак тече" in client.joined()
+    await client.say("да")
+    [ticket] = await tickets(client.app)
+    assert ticket.description == "Кафемашината на Витоша пак тече"
+    assert ticket.priority is Priority.URGENT
+
+
+async def test_a_short_greeting_or_a_no_is_not_a_report(client: FlowChat) -> None:
+    await client.say("hello")
+    assert "I'm not sure what you mean" in client.joined()
+    await client.say("The grinder makes a loud noise")
+    await client.press("No")
+    assert "nothing was reported" in client.joined()
+    assert await tickets(client.app) == []

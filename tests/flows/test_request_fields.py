@@ -68,7 +68,7 @@ async def test_installation_at_the_second_site_is_shown_everywhere(
     assert ticket.preferred_date == "14–16 December, mornings"
 
     [alert] = await alerts(client.app, "new_ticket")
-    assert alert.text.startswith("🆕 New request #1 — Installation, Normal")
+    assert alert.text.startswith("🆕 New request #1 · installation · normal")
     carries_it_all(alert.text)
     assert "🔁" not in alert.text
 

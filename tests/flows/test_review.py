@@ -42,7 +42,7 @@ async def test_an_unknown_phone_raises_a_review_alert(seeded: App) -> None:
     placeholder = await customer_named(seeded, "Georgi Coffee")
     assert placeholder is not None and placeholder.needs_review
     [alert] = await alerts(seeded, "new_customer")
-    assert "👤 New customer to review: Georgi Coffee, +35929990000" in alert.text
+    assert "👤 New customer to review: Georgi Coffee, +359 2 999 0000" in alert.text
     assert buttons(alert) == [
         ("🔗 Link to existing customer", f"mg:rv:link:{placeholder.id}"),
         ("✅ Confirm as new", f"mg:rv:new:{placeholder.id}"),

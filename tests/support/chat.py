@@ -51,6 +51,7 @@ class FlowChat:
     shown: list[Shown] = field(default_factory=list)
     answers: list[AnswerCallback] = field(default_factory=list)
     last_replies: list[Reply] = field(default_factory=list)
+    typed: set[int] = field(default_factory=set)  # ids of the person's own text messages
 
     # -- acting -------------------------------------------------------------------------------
     def event(self, kind: EventKind, **values: object) -> Incoming:
@@ -81,7 +82,11 @@ class FlowChat:
             return await self.deliver(
                 self.event(EventKind.COMMAND, text=text, command=name, args=args)
             )
-        return await self.deliver(self.event(EventKind.TEXT, text=text, **_reply(reply_to)))
+        message_id = next(_message_ids)
+        self.typed.add(message_id)
+        return await self.deliver(
+            self.event(EventKind.TEXT, text=text, message_id=message_id, **_reply(reply_to))
+        )
 
     async def press(self, label: str) -> list[Reply]:
         """Press the newest on-screen button whose text contains ``label``."""
@@ -130,6 +135,8 @@ class FlowChat:
         if isinstance(reply, Send) and reply.chat_id in (self.user_id, self.group_id):
             self.shown.append(Shown(next(_message_ids), reply.text, reply.markup, reply.media))
         elif isinstance(reply, Edit):
+            # Telegram refuses to edit a message the bot did not send (the person's own)
+            assert reply.message_id not in self.typed, f"edit of the typed {reply.message_id}"
             for shown in self.shown:
                 if shown.message_id == reply.message_id:
                     shown.text, shown.markup = reply.text, reply.markup

@@ -31,8 +31,17 @@ def button(message: SandboxMessage, fragment: str) -> str:
     raise AssertionError(f"no button with {fragment!r}: {message.button_texts}")
 
 
-async def report(user: SandboxUser, typed_model: str, model: str, problem: str) -> str:
-    """Walk through /report; return the bot's confirmation text."""
+async def report(
+    user: SandboxUser,
+    typed_model: str,
+    model: str,
+    problem: str,
+    *,
+    urgency: str | None = None,
+    yes: str | None = None,
+) -> str:
+    """Walk through /report; return the bot's confirmation text. ``urgency`` and ``yes`` type
+    the urgency and the confirmation instead of pressing their buttons."""
     user.send_command("/report")
     asked = await user.wait_for(
         lambda m: any("rp:other" == b["callback_data"] for b in m.buttons), timeout=TIMEOUT
@@ -49,15 +58,24 @@ async def report(user: SandboxUser, typed_model: str, model: str, problem: str) 
     user.send_photo()
     await user.wait_for(lambda m: m.find_button("rp:done") is not None, timeout=TIMEOUT)
     user.press("rp:done", photos)
-    urgency = await user.wait_for(
+    asked_urgency = await user.wait_for(
         lambda m: m.find_button("rp:pr:urgent") is not None, timeout=TIMEOUT
     )
-    user.press("rp:pr:urgent", urgency)
+    if urgency is None:
+        user.press("rp:pr:urgent", asked_urgency)
+    else:
+        user.send_text(urgency)
     summary = await user.wait_for(lambda m: m.find_button("rp:send") is not None, timeout=TIMEOUT)
     assert problem in summary.content and model in summary.content
-    user.press("rp:send", summary)
+    if yes is None:
+        user.press("rp:send", summary)
+        registered = await user.wait_for(
+            lambda m: "#" in m.content and m.message_id == summary.message_id, timeout=TIMEOUT
+        )
+        return registered.content
+    user.send_text(yes)  # answered with a new message: the person's own cannot be edited
     registered = await user.wait_for(
-        lambda m: "#" in m.content and m.message_id == summary.message_id, timeout=TIMEOUT
+        lambda m: "#" in m.content and m.message_id > summary.message_id, timeout=TIMEOUT
     )
     return registered.content
 

@@ -63,7 +63,7 @@ async def test_unaccepted_job_escalates_once(app: App, clock: FrozenClock) -> No
     assert await run(app, t0 + 45 * MINUTE) == 0
     [(kind, text)] = await alerts(app)
     assert kind == "sla_unaccepted"
-    assert f"#{ticket} has waited 30 minutes and no engineer has taken it (Normal)" in text
+    assert f"#{ticket} has waited 30 min and no engineer has taken it (Normal)" in text
     assert "Customer: Acme Coffee Sofia" in text
 
 
@@ -167,12 +167,14 @@ async def test_concurrent_runs_alert_once(
     assert sorted(await kinds(app)) == ["sla_response_breached"] * 3 + ["sla_unaccepted"] * 3
 
 
-async def test_without_a_manager_chat_nothing_is_queued(app: App, clock: FrozenClock) -> None:
+async def test_with_nobody_to_hear_nothing_is_queued(app: App, clock: FrozenClock) -> None:
     await seed_app(app)
     t0 = clock.now()
     await open_ticket(app, t0)
-    quiet = app.settings.model_copy(update={"manager_chat_id": None})
+    quiet = app.settings.model_copy(update={"manager_chat_id": None, "admins": frozenset()})
     async with app.db.transaction() as session:
+        for manager in await session.scalars(select(Person).where(Person.role == Role.MANAGER)):
+            manager.role = Role.CLIENT  # no manager chat and no manager at all
         assert await escalate(session, t0 + HOUR, quiet, app.catalogs) == 0
     assert await alerts(app) == []
     # configured later: the escalation still standing goes out then

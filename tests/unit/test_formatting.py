@@ -32,6 +32,61 @@ def test_datetime_in_company_zone_and_locale() -> None:
     assert catalogs.get("ru").date(date(2027, 3, 1)) == "1 мар. 2027\u202fг."
 
 
+def test_bulgarian_date_time_with_the_month_and_leading_zero() -> None:
+    """CLDR's Bulgarian reads "2.12., 1:31"; people write the month and 01:31."""
+    moment = datetime(2026, 12, 1, 23, 31, tzinfo=UTC)  # 01:31 on Dec 2 in Sofia
+    catalogs = Catalogs(SOFIA, "en")
+    assert catalogs.get("bg").datetime(moment) == "2 декември, 01:31"
+    assert catalogs.get("ru").datetime(moment) == "2 дек., 01:31"
+
+
+def test_today_and_tomorrow_and_another_year() -> None:
+    now = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)  # 10:00 in Sofia
+    en, ru = Catalogs(SOFIA, "en").get("en"), Catalogs(SOFIA, "en").get("ru")
+    tonight = datetime(2026, 12, 2, 21, 50, tzinfo=UTC)  # 23:50 in Sofia
+    assert ru.datetime(tonight, now) == "today at 23:50"  # the msgid until the lead translates
+    assert en.datetime(tonight, now).replace("\u202f", " ") == "today at 11:50 PM"
+    tomorrow = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
+    assert ru.datetime(tomorrow, now) == "tomorrow at 09:00"
+    assert (
+        ru.datetime(datetime(2027, 1, 11, 10, 0, tzinfo=UTC), now) == "11 янв. 2027\u202fг., 12:00"
+    )
+    assert ru.datetime(tonight) == "2 дек., 23:50"  # without now: the date, always
+
+
+def test_a_period_says_its_year_once() -> None:
+    catalogs = Catalogs(SOFIA, "en")
+    first, last = date(2026, 11, 30), date(2026, 12, 6)
+    assert catalogs.get("ru").interval(first, last) == "30 нояб. — 6 дек. 2026\u202fг."
+    assert catalogs.get("bg").interval(first, last) == "30 ноември – 6 декември 2026\u202fг."
+    assert catalogs.get("en").interval(first, last) == "Nov 30\u2009–\u2009Dec 6, 2026"
+    assert catalogs.get("en").interval(first, first) == "Nov 30, 2026"
+
+
+@pytest.mark.parametrize(
+    ("locale", "value", "expected"),
+    [
+        ("en", timedelta(hours=2, minutes=15), "2 hr 15 min"),
+        ("ru", timedelta(hours=2, minutes=15), "2 ч 15 мин"),
+        ("bg", timedelta(hours=2, minutes=15), "2 ч и 15 мин"),
+        ("en", timedelta(hours=30), "1 day 6 hr"),  # not "1 day"
+        ("en", timedelta(seconds=65), "1 min"),  # not "65 seconds"
+        ("en", timedelta(days=2), "2 days"),
+    ],
+)
+def test_spans_are_precise_in_two_units(locale: str, value: timedelta, expected: str) -> None:
+    assert Catalogs(SOFIA, "en").get(locale).span(value) == expected
+
+
+def test_percent_and_phone_as_the_locale_writes_them() -> None:
+    catalogs = Catalogs(SOFIA, "en")
+    assert catalogs.get("ru").percent(1) == "100\xa0%"
+    assert catalogs.get("en").percent(0.667) == "67%"
+    assert catalogs.get("bg").phone("359888123456") == "+359 88 812 3456"
+    assert catalogs.get("en").phone("+74951234567") == "+7 495 123-45-67"
+    assert catalogs.get("en").phone("12") == "+12"  # not a number: as it was
+
+
 def settings() -> Settings:
     return Settings(_env_file=None, default_response_hours=8, default_resolution_hours=48)  # type: ignore[call-arg]
 
