@@ -143,8 +143,8 @@ class Engine:
             return []
         t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
         text = t._(
-            "You are sending messages faster than I can read them. Please slow down; "
-            "I will answer again shortly."
+            "You are sending messages faster than we can read them. Please slow down; we will "
+            "answer again shortly."
         )
         if event.kind is EventKind.CALLBACK and event.callback_id:
             return [AnswerCallback(event.callback_id, text, alert=True)]

@@ -206,7 +206,7 @@ def render(
         pdf,
         [
             (t._("Confirmed by"), content.confirmed_by),
-            (t._("Telegram id"), str(content.confirmed_tg_id)),
+            (t._("Telegram ID"), str(content.confirmed_tg_id)),
             (t._("Confirmed at"), _when(t, content.confirmed_at)),
             (t._("Verification code"), code),
         ],

@@ -38,7 +38,7 @@ MAX_REASON = 500
 NOT_FOUND = N_("Request not found.")
 ENGINEER_ON_THE_WAY = N_(
     "{ref} can no longer be cancelled here: the engineer is already on the way or on site. "
-    "Please call the service desk."
+    "Please call the service team."
 )
 NOT_OPEN = N_("{ref} is no longer open, so there is nothing to cancel.")
 # Statuses in which the customer may cancel; the waiting ones only if nobody has set out.

@@ -273,7 +273,7 @@ async def comment(
     ticket = await client_ticket(session, ticket_id, client)
     feedback = await feedback_for(session, ticket.id)
     if feedback is None or feedback.rating is None or feedback.comment is not None:
-        raise InvalidState(N_("This request takes no comment now."))
+        raise InvalidState(N_("This request does not take a comment now."))
     feedback.comment = text
     session.add(
         TicketEvent(

@@ -65,8 +65,8 @@ SAYS = {
     ),
     InviteProblem.ALREADY: N_("You already have this role, so the invite was not used."),
     InviteProblem.TOO_MANY: N_(
-        "Too many invite links did not work for you lately. Please try again in an hour, "
-        "or ask your manager for a new one."
+        "Too many invite links failed for you lately. Please try again in an hour, or ask your "
+        "manager for a new one."
     ),
 }
 

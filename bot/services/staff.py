@@ -84,7 +84,9 @@ async def deactivate(
                 name=person.name,
             )
         if managers == [person.id]:
-            raise InvalidState(N_("{name} is the last manager and stays one."), name=person.name)
+            raise InvalidState(
+                N_("{name} is the last manager, so they stay a manager."), name=person.name
+            )
     was = person.role
     moved = [
         await jobs.hand_back(session, ticket, person, reason, now, settings)

@@ -80,4 +80,4 @@ async def typed_on_offer(ctx: Context) -> None:
         return
     await dialogs.end(ctx)
     if not await offer_report(ctx):
-        ctx.send(ctx._("I'm not sure what you mean. Here is what I can do:"), main_menu(ctx))
+        ctx.send(ctx._("We are not sure what you mean. Here is what you can do:"), main_menu(ctx))

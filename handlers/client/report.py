@@ -84,8 +84,8 @@ PICKER = Picker(
     choose=N_("Which equipment is it? Choose it below or type its model or serial number."),
     type_it=N_("Which equipment is it? Type its model or serial number."),
     not_found=N_(
-        "I could not find “{text}” among your equipment or our models. "
-        "Type it again, choose from the list, or use it as written."
+        "We could not find “{text}” among your equipment or our models. Type it again, choose "
+        "from the list, or use it as written."
     ),
     extra=other_row,
     list_again=True,
@@ -292,7 +292,7 @@ async def send_report(ctx: Context) -> None:
     ticket = await tickets.create(ctx.session, ctx.person, new, ctx.now(), ctx.settings)
     await notices.new_ticket(ctx, ticket)
     await dialogs.end(ctx)
-    ctx.edit(ctx._("Ticket {ref} is registered.", ref=ticket_ref(ticket)))
+    ctx.edit(ctx._("Request {ref} is registered.", ref=ticket_ref(ticket)))
     assert ticket.response_due is not None
     ctx.send(
         ctx._(

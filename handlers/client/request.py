@@ -112,7 +112,7 @@ PICKER = Picker(
     at={EQUIPMENT: EQUIPMENT, "model": "model"}.get,  # the model step offers models only
     choose=N_("Which equipment is it for? Choose it below or type its model or serial number."),
     type_it=N_("Which equipment is it for? Type its model or serial number."),
-    not_found=N_("I could not find “{text}”."),
+    not_found=N_("We could not find “{text}”."),
 )
 
 

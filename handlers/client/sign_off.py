@@ -126,7 +126,7 @@ async def feedback_comment(ctx: Context) -> None:
         return
     ticket_id = int(ctx.dialog.data["ticket_id"])
     await dialogs.end(ctx)
-    async with ending_dialog(N_("This request takes no comment now.")):
+    async with ending_dialog(N_("This request does not take a comment now.")):
         commented = await closing.comment(ctx.session, ticket_id, ctx.person, text, ctx.now())
     await notices.rating_comment(ctx, commented)
     ctx.send(ctx._("Thank you! Your comment is passed to the service team."), main_menu(ctx))

@@ -32,14 +32,14 @@ async def elsewhere(ctx: Context) -> None:
     link = private_link(ctx)
     if link is None:
         text = ctx._(
-            "{name}, I answer this only in a private chat, so that nothing of yours is shown "
-            "here. Please open a chat with me and write there.",
+            "{name}, we answer this only in a private chat, so that nothing of yours is shown "
+            "here. Please open a private chat with the bot and write there.",
             name=ctx.event.user_name,
         )
     else:
         text = ctx._(
-            "{name}, I answer this only in a private chat, so that nothing of yours is shown "
-            "here. Please write to me there: {link}",
+            "{name}, we answer this only in a private chat, so that nothing of yours is shown "
+            "here. Please write to the bot there: {link}",
             name=ctx.event.user_name,
             link=link,
         )

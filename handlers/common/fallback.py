@@ -27,9 +27,9 @@ async def fallback(ctx: Context) -> None:
     if ctx.event.kind is EventKind.TEXT and await offer_report(ctx):
         return
     if ctx.event.kind is EventKind.COMMAND:
-        text = ctx._("I don't know that command. Here is what I can do:")
+        text = ctx._("There is no such command. Here is what you can do:")
     else:
-        text = ctx._("I'm not sure what you mean. Here is what I can do:")
+        text = ctx._("We are not sure what you mean. Here is what you can do:")
     ctx.send(text, main_menu(ctx))
 
 

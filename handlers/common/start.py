@@ -57,7 +57,7 @@ async def require_registration(ctx: Context) -> bool:
 async def start(ctx: Context) -> None:
     await dialogs.end(ctx)
     name = ctx.person.name or ctx.event.user_name
-    ctx.send(ctx._("Hello, {name}! I am the service desk assistant.", name=name))
+    ctx.send(ctx._("Hello, {name}! This is the assistant of our service team.", name=name))
     await welcome(ctx, ctx.event.args.strip())
     # Staff (an invite may just have made them so) and clients who chose another language
     # than their Telegram app's get a "/" menu of their own.

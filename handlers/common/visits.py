@@ -146,8 +146,8 @@ async def typed_time(ctx: Context) -> None:
     if at is None:
         ctx.send(
             ctx._(
-                'I could not read a day and time in that. Type it like "tomorrow 14:00", '
-                '"12.12 10:00" or "14:00".'
+                'We could not read a day and time in that. Type it like "tomorrow 14:00", "12.12 '
+                '10:00" or "14:00".'
             )
         )
         return

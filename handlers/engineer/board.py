@@ -56,7 +56,7 @@ async def show_board(ctx: Context, offset: int = 0, in_place: bool = False) -> N
     items, total = await jobs.board(ctx.session, ctx.person, ctx.now(), offset, PAGE_SIZE)
     show = ctx.edit if in_place else ctx.send
     if not total:
-        text = ctx._("No open jobs for you right now. I will list new ones here as they come.")
+        text = ctx._("No open jobs for you right now. New ones will appear here as they come.")
         show(text, inline([Button(ctx._("↻ Refresh"), JobsPage(offset=0).pack())]))
         return
     lines = [ctx.ngettext("{n} open job you can take:", "{n} open jobs you can take:", total)]

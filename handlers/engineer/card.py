@@ -134,7 +134,7 @@ def progress_lines(ctx: Context, ticket: Ticket, files: list[Attachment]) -> lis
     if attached := files_line(ctx, files):
         lines.append(attached)
     if ticket.status is TicketStatus.EN_ROUTE and ticket.eta is not None:
-        lines.append(ctx._("Your ETA: {time}", time=ctx.t.datetime(ticket.eta)))
+        lines.append(ctx._("You are expected at {time}", time=ctx.t.datetime(ticket.eta)))
     visit = visit_line(ctx.t, ticket)
     if visit:
         lines.append(visit)

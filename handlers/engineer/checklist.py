@@ -184,8 +184,7 @@ def bad_value(ctx: Context, check: ChecklistCheck, raw: str) -> str:
     if check.type is CheckType.NUMBER:
         example = check.min_value if check.min_value is not None else 12.5
         return ctx._(
-            "I could not read a number in “{text}”. Please type just the value, "
-            "for example {example}.",
+            "We could not read a number in “{text}”. Type just the value, for example {example}.",
             text=raw,
             example=ctx.t.number(example),
         )
@@ -227,7 +226,9 @@ def show_summary(ctx: Context, ticket: Ticket, outcomes: Sequence[CheckOutcome])
     lines = [ctx._("Acceptance tests for {ref}:", ref=ticket_ref(ticket))]
     lines += summary_lines(ctx.t, outcomes)
     if blocking:
-        lines.append(ctx._("Required checks that failed or are missing block resolving."))
+        lines.append(
+            ctx._("The job cannot be resolved while a required check is failed or missing.")
+        )
         retest = LogTests(ticket=ticket.id).pack()
         buttons = [Button(ctx._("🔁 Retest failed and missing"), retest)]
     else:

@@ -76,8 +76,8 @@ async def location_shared(ctx: Context) -> None:
     if ctx.person.role is not Role.ENGINEER:
         ctx.send(
             ctx._(
-                "Thank you, but I don't need your location: your sites' addresses are on "
-                "file, and I use locations only to send the nearest engineer."
+                "Thank you, but there is no need to share your location: your sites' addresses "
+                "are on file, and we use locations only to send the nearest engineer."
             ),
             main_menu(ctx),
         )

@@ -161,7 +161,7 @@ def confirm(ctx: Context, ticket: Ticket, part: Part, request: PartRequest) -> N
         rows.insert(0, [Button(ctx._("⏸ Waiting for parts"), wait)])
     ctx.send(
         ctx._(
-            "Requested for {ref}: {number} · {name} × {n}. The service office will arrange it.",
+            "Requested for {ref}: {number} · {name} × {n}. The service team will arrange it.",
             ref=ticket_ref(ticket),
             number=part.number,
             name=parts.part_name(part, ctx.t.locale),

@@ -56,8 +56,9 @@ async def make_invite(ctx: Context, role: Role) -> None:
     if not private and (not manager.private_chat or manager.unreachable):
         ctx.send(
             ctx._(
-                "{name}, I cannot write to you privately yet, and an invite link must not be "
-                "posted here. Please open a private chat with me, press Start, and ask again.",
+                "{name}, the bot cannot write to you privately yet, and an invite link must not "
+                "be posted here. Please open a private chat with the bot, press Start, and ask "
+                "again.",
                 name=manager.name,
             )
         )
@@ -69,7 +70,9 @@ async def make_invite(ctx: Context, role: Role) -> None:
     await outbox.to_person(
         ctx, manager, lambda t: (invite_text(t, ctx.settings, invite), None), "invite"
     )
-    ctx.send(ctx._("{name}, I sent you the invite link in our private chat.", name=manager.name))
+    ctx.send(
+        ctx._("{name}, the invite link is in your private chat with the bot.", name=manager.name)
+    )
 
 
 @router.command("invite", roles=MANAGERS, help=N_("an invite link for a new engineer or manager"))

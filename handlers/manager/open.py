@@ -167,7 +167,7 @@ async def filter_choices(ctx: Context, field: FilterField, filters: Filters) -> 
         text = ctx._("Show requests with priority:")
         values += [(f"{PRIORITY_MARK[p]} {ctx._(PRIORITY[p])}", p) for p in Priority]
     else:
-        text = ctx._("Show requests of engineer:")
+        text = ctx._("Show the requests of engineer:")
         values.append((ctx._("Unassigned"), 0))
         values += [
             (person.name, person.id)

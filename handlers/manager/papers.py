@@ -25,7 +25,7 @@ async def verify(ctx: Context, code: str) -> None:
     verdict = ctx._("accepted") if report.passed else ctx._("NOT accepted")
     ctx.send(
         ctx._(
-            "✅ The code {code} is ours: the service report of #{number}, confirmed on {date} "
+            "✅ The code {code} is genuine: the service report of #{number}, confirmed on {date} "
             "({verdict}).",
             code=report.code,
             number=ticket.id,
@@ -37,9 +37,7 @@ async def verify(ctx: Context, code: str) -> None:
 
 
 # Not in /help yet: its line joins the command table once ru/bg translate it.
-@router.command(
-    "verify", roles=MANAGERS, help=N_("check a paper service report by its code")
-)
+@router.command("verify", roles=MANAGERS, help=N_("check a paper service report by its code"))
 async def verify_command(ctx: Context) -> None:
     code = ctx.event.args.strip()
     if not code:
@@ -62,7 +60,7 @@ async def stickers_command(ctx: Context) -> None:
     items = await equipment.for_stickers(ctx.session, customer_ref=ref)
     username = (ctx.settings.bot_username or "").lstrip("@")
     if not items:
-        ctx.send(ctx._("No equipment of a customer with the reference {ref}.", ref=ref))
+        ctx.send(ctx._("No equipment found for customer {ref}.", ref=ref))
         return
     if not username:
         ctx.send(ctx._("Stickers need the bot's username: set FIELDBOT_BOT_USERNAME."))

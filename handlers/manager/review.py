@@ -40,7 +40,7 @@ async def company_typed(ctx: Context) -> None:
         placeholder = await review.pending(ctx.session, customer_id, ctx.person)
     found = await review.find(ctx.session, text, ctx.person)
     if not found:
-        ctx.send(ctx._("No customer is called like “{text}”. Type another name.", text=text))
+        ctx.send(ctx._("No customer has a name like “{text}”. Type another name.", text=text))
         return
     rows = [
         [Button(match.name[:60], ReviewPick(customer=placeholder.id, target=match.id).pack())]

@@ -64,8 +64,8 @@ async def ask_to_deactivate(ctx: Context, button: Deactivate) -> None:
         await show_staff(ctx, button.offset, in_place=True)
         return
     text = ctx._(
-        "Deactivate {name}? They become a client: their open jobs go back to the board and "
-        "their buttons stop working.",
+        "Deactivate {name}? They will be treated as a customer: their open jobs go back to the "
+        "board and their buttons stop working.",
         name=person.name or "—",
     )
     buttons = [

@@ -178,7 +178,7 @@ def engineer_figures_line(ctx: Context, item: reports.EngineerFigures) -> str:
 
 def engineer_lines(ctx: Context, found: reports.Trends) -> list[str]:
     if not found.engineers:
-        return [ctx._("No jobs closed in the last {days} days.", days=reports.TREND_DAYS)]
+        return [ctx._("No requests closed in the last {days} days.", days=reports.TREND_DAYS)]
     heading = ctx._("By engineer, jobs closed in the last {days} days:", days=reports.TREND_DAYS)
     return [heading] + [engineer_figures_line(ctx, item) for item in found.engineers]
 

@@ -160,7 +160,7 @@ async def cancelled(speaker: Speaker, event: Cancelled) -> None:
 
     def render(t: Translator) -> tuple[str, Markup | None]:
         text = t._(
-            "Your request {ref} is cancelled by the service desk: {reason}",
+            "Your request {ref} is cancelled by the service team: {reason}",
             ref=ticket_ref(ticket),
             reason=cancel_reason(t, event.reason, event.note),
         )

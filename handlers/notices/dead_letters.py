@@ -39,9 +39,9 @@ def _render(row: Claimed, person: Person | None, error: str) -> Render:
     def render(t: Translator) -> tuple[str, Markup | None]:
         recipient = person.name if person else t._("chat {chat}").format(chat=row.chat_id)
         text = t._(
-            "📭 A message to {recipient} could not be delivered and was set aside "
-            "(outbox #{id}, {error}). Later messages to them go on. "
-            "To send it again: fieldbot outbox retry {id}"
+            "📭 A message to {recipient} could not be delivered and was set aside (outbox #{id}, "
+            "{error}). Their later messages are delivered as usual. To send it again: fieldbot "
+            "outbox retry {id}"
         ).format(recipient=recipient, id=row.id, error=error)
         return text, None
 

@@ -58,7 +58,7 @@ def digest_caption(t: Translator, figures: DayFigures) -> str:
 
 def chart_labels(t: Translator, weeks: list[digest.WeekCounts]) -> ChartLabels:
     return ChartLabels(
-        title=t._("Jobs opened and closed per week"),
+        title=t._("Requests opened and closed per week"),
         opened=t.pgettext("chart legend", "Opened"),
         closed=t.pgettext("chart legend", "Closed"),
         weeks=[t.day(week.monday) for week in weeks],
