@@ -26,7 +26,7 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -189,9 +189,22 @@ class Dispatcher:
             return 0
         claim = timedelta(seconds=self.settings.claim_seconds)
         rows = await self.queue.claim(self.clock.now(), self.settings.batch_size, claim)
+        self._delivered.clear()
+        return await self._deliver_rows(rows)
+
+    async def deliver_now(self, ids: Sequence[int]) -> int:
+        """Send these rows at once (an update's replies, just committed), with the same limits
+        and retry rules as every other row; whatever cannot go now stays for :meth:`run`.
+        Returns how many rows were claimed."""
+        if not ids:
+            return 0
+        claim = timedelta(seconds=self.settings.claim_seconds)
+        rows = await self.queue.claim_ids(ids, self.clock.now(), claim)
+        return await self._deliver_rows(rows)
+
+    async def _deliver_rows(self, rows: list[Claimed]) -> int:
         if not rows:
             return 0
-        self._delivered.clear()
         # No send starts after half the claim, so every send ends well before the claim does.
         deadline = time.monotonic() + self.settings.claim_seconds / 2
         by_chat: dict[int, list[Claimed]] = {}

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.core.replies import Edit, InlineKeyboard, Send, markup_from_json
 from bot.services.outbox import media_from_json
@@ -41,6 +42,7 @@ class Claimed:
     edit_of: int | None = None
     original: Original | None = None
     upload_as_photo: bool = False  # the uploaded ``document`` goes as a photo
+    edit_message_id: int | None = None  # an edit of this Telegram message (a button's)
 
     @property
     def messages(self) -> int:
@@ -68,10 +70,14 @@ class Claimed:
             row.edit_of,
             original,
             bool(row.upload_as_photo),
+            row.edit_message_id,
         )
 
     def reply(self) -> Send | Edit:
         markup = markup_from_json(self.markup)
+        if self.edit_message_id is not None:
+            assert markup is None or isinstance(markup, InlineKeyboard)
+            return Edit(self.chat_id, self.edit_message_id, self.text, markup)
         if self.edit_of is not None:
             assert self.original is not None and self.original.message_id is not None
             assert markup is None or isinstance(markup, InlineKeyboard)
@@ -115,8 +121,42 @@ class OutboxQueue:
             .order_by(OutboxMessage.id)
             .limit(limit)
         )
+        return await self._take(due, now, lease)
+
+    async def claim_ids(
+        self, ids: Sequence[int], now: datetime, lease: timedelta
+    ) -> list[Claimed]:
+        """Claim these due rows (an update's replies, just committed) to send them at once;
+        a chat with an older row still pending is left to the dispatcher, so it keeps order.
+        """
+        earlier = aliased(OutboxMessage)
+        older_pending = (
+            select(earlier.id)
+            .where(
+                earlier.chat_id == OutboxMessage.chat_id,
+                earlier.status == PENDING,
+                earlier.id < OutboxMessage.id,
+                earlier.id.not_in(list(ids)),
+            )
+            .exists()
+        )
+        due = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(list(ids)),
+                OutboxMessage.status == PENDING,
+                OutboxMessage.next_attempt_at <= now,
+                ~older_pending,
+            )
+            .order_by(OutboxMessage.id)
+        )
+        return await self._take(due, now, lease)
+
+    async def _take(
+        self, due: Select[OutboxMessage], now: datetime, lease: timedelta
+    ) -> list[Claimed]:
         if not self.db.is_sqlite:
-            due = due.with_for_update(skip_locked=True)
+            due = due.with_for_update(skip_locked=True, of=OutboxMessage)
         async with self.db.transaction() as session:
             rows = (await session.scalars(due)).all()
             originals = await _originals(session, [row.edit_of for row in rows if row.edit_of])
