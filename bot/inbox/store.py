@@ -153,9 +153,7 @@ class InboxStore:
             error=error[:ERROR_LIMIT],
         )
 
-    async def _set(
-        self, session: AsyncSession, update_id: int, owner: str, **values: Any
-    ) -> bool:
+    async def _set(self, session: AsyncSession, update_id: int, owner: str, **values: Any) -> bool:
         result = await session.execute(
             update(InboxUpdate)
             .where(

@@ -102,6 +102,7 @@ class InboxWorkers:
         self.on_dead = on_dead
         self.holder = holder or default_holder()
         self._wake = asyncio.Event()
+        self._sending: set[asyncio.Task[None]] = set()
 
     async def receive(self, payloads: Sequence[Mapping[str, Any]]) -> None:
         """Persist received updates (the receiver acknowledges them only after this
@@ -112,6 +113,7 @@ class InboxWorkers:
     async def run(self, stop: asyncio.Event) -> None:
         """Handle updates until ``stop`` is set; each worker finishes the update in hand."""
         await asyncio.gather(*(self._work(stop) for _ in range(self.settings.workers)))
+        await self.sent()
 
     async def handle_next(self) -> bool:
         """Claim and handle one update; False when none was ready."""
@@ -170,12 +172,25 @@ class InboxWorkers:
         await self._send(claimed.update_id, unit.queued, direct)
 
     async def _send(self, update_id: int, queued: list[int], direct: Sequence[Reply]) -> None:
+        """Perform the direct replies, then send the queued ones beside the next update: a
+        slow Telegram must not hold the workers (the dispatcher keeps each chat's order)."""
         for reply in direct:
             await perform(reply, self.execute, update_id)
+        if queued:
+            task = asyncio.create_task(self._deliver(update_id, queued))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def _deliver(self, update_id: int, queued: list[int]) -> None:
         try:
             await self.dispatcher.deliver_now(queued)
         except Exception:  # they stay queued: the dispatcher sends them
             log.exception("could not send the replies to update %s now", update_id)
+
+    async def sent(self) -> None:
+        """Wait for the replies being sent right now."""
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
 
     async def _failed(self, claimed: Claimed, event: Any, exc: Exception) -> None:
         now = _now()
