@@ -64,7 +64,8 @@ async def _check(
     order = await handling_order(database)
     in_flight = at_kill.outbox.get("pending", 0) if may_repeat else 0
     report = (
-        f"at SIGKILL: inbox {at_kill.inbox}, outbox {at_kill.outbox}{note}; after restart: inbox {final.inbox}, outbox {final.outbox}, "
+        f"at SIGKILL: inbox {at_kill.inbox}, outbox {at_kill.outbox}{note}; "
+        f"after restart: inbox {final.inbox}, outbox {final.outbox}, "
         f"{final.attempts_over_one} updates claimed twice (taken over after the kill), "
         f"{people.replies()} answers in {people.chats} chats"
     )
