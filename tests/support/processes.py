@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,12 +165,12 @@ async def handling_order(url: str) -> dict[int, list[int]]:
         await db.dispose()
 
 
-async def wait_until(check: Any, timeout: float, what: str) -> None:  # noqa: ASYNC109
-    """Poll the async ``check`` until it is true."""
+async def wait_until(check: Any, timeout: float, what: Any) -> None:  # noqa: ASYNC109
+    """Poll the async ``check`` until it is true; ``what()`` says what failed to happen."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
         if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError(f"gave up waiting for {what}")
+            raise TimeoutError(f"gave up waiting for {what()}")
         await asyncio.sleep(0.2)
 
 
@@ -269,8 +270,25 @@ class People:
             wrong.append(f"chat {uid}: expected {expected}, got {[t[:20] for t in got]}")
         return wrong, repeats
 
+    def unanswered_and_extra(self) -> tuple[list[str], int]:
+        """Chats with an answer missing (in any order), and how many answers came on top."""
+        missing, extra = [], 0
+        for uid in self.scripts:
+            got = Counter(_kind(message.text or "") for message in self.sandbox.chat(uid).messages)
+            expected = Counter(self.expected(uid))
+            if expected - got:
+                missing.append(f"chat {uid}: missing {dict(expected - got)}")
+            extra += (got - expected).total()
+        return missing, extra
+
     def replies(self) -> int:
         return sum(len(self.sandbox.chat(uid).messages) for uid in self.scripts)
+
+
+def _kind(text: str) -> str:
+    return next(
+        (start for start in ("Hello, ", "To find your company") if text.startswith(start)), "HELP"
+    )
 
 
 def _starts(text: str, start: str) -> bool:
@@ -305,7 +323,7 @@ async def post_all(
                     except (aiohttp.ClientError, TimeoutError):
                         pass
                     failures += 1
-                    await asyncio.sleep(0.1)
+                    await asyncio.sleep(0.25)
 
         await asyncio.gather(*(chat(payloads) for payloads in updates.values()))
     return failures
