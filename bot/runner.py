@@ -78,7 +78,8 @@ def build_dispatcher(
 def build_inbox(
     app: App, runtime: Runtime, dispatcher: Dispatcher, settings: InboxSettings | None = None
 ) -> InboxWorkers:
-    """The workers that handle stored updates and send their replies through ``dispatcher``."""
+    """The workers that handle stored updates and send their replies through ``dispatcher``.
+    On SQLite one: it has a single writer, and more workers would only queue for the lock."""
     config = app.settings
     return InboxWorkers(
         app.engine,
@@ -86,7 +87,7 @@ def build_inbox(
         runtime.execute,
         settings
         or InboxSettings(
-            workers=config.workers,
+            workers=1 if app.db.is_sqlite else config.workers,
             lease_seconds=config.inbox_lease_seconds,
             poll_seconds=config.inbox_poll_seconds,
             max_attempts=config.inbox_max_attempts,
