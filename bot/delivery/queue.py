@@ -114,25 +114,10 @@ class OutboxQueue:
         On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several claimers take disjoint rows
         without waiting for each other; once committed the rows are no longer due, so nobody
         else claims them until the lease runs out (which only happens if this claimer died).
-        A row whose chat has an older row claimed (in flight) or waiting for its retry stays
-        behind it, so a chat's messages keep their order across claims.
         """
-        earlier = aliased(OutboxMessage)
-        held_back = (  # an older row of the chat is being sent elsewhere, or waits for a retry
-            select(earlier.id)
-            .where(
-                earlier.chat_id == OutboxMessage.chat_id,
-                earlier.status == PENDING,
-                earlier.id < OutboxMessage.id,
-                earlier.next_attempt_at > now,
-            )
-            .exists()
-        )
         due = (
             select(OutboxMessage)
-            .where(
-                OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now, ~held_back
-            )
+            .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
             .order_by(OutboxMessage.id)
             .limit(limit)
         )
