@@ -194,6 +194,42 @@ async def _audit_backup(settings: Settings, action: str, file: Path) -> None:
         await db.dispose()
 
 
+async def _inbox(settings: Settings, action: str, update_ids: list[int]) -> int:
+    """List, retry or drop the updates the inbox gave up on (``dead``)."""
+    from datetime import UTC, datetime
+
+    from bot.inbox import InboxStore
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    await upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    store = InboxStore(db)
+    try:
+        if action == "list":
+            dead = await store.dead()
+            for row in dead:
+                done = row.done_at.isoformat(timespec="seconds") if row.done_at else "—"
+                print(f"{row.update_id}\tchat {row.chat_key}\t{row.attempts} tries\t{done}")
+                print(f"\t{(row.error or '').splitlines()[0] if row.error else ''}")
+            print(f"{len(dead)} dead update(s)")
+            return 0
+        if not update_ids:
+            print(
+                f"inbox {action}: name the update ids (see: fieldbot inbox list)", file=sys.stderr
+            )
+            return 2
+        if action == "retry":
+            changed = await store.retry(update_ids)
+            print(f"{changed} update(s) queued again")
+        else:
+            changed = await store.drop(update_ids, datetime.now(UTC))
+            print(f"{changed} update(s) dropped")
+        return 0 if changed == len(set(update_ids)) else 1
+    finally:
+        await db.dispose()
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="fieldbot", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -233,6 +269,11 @@ def parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("file", type=Path)
     cli_access.add_commands(commands)
+    inbox = commands.add_parser(
+        "inbox", help="updates whose handling kept crashing: list, retry or drop them"
+    )
+    inbox.add_argument("action", choices=["list", "retry", "drop"])
+    inbox.add_argument("update_ids", type=int, nargs="*", metavar="UPDATE_ID")
     demo = commands.add_parser(
         "demo", help="everything offline: a sandbox Bot API, the bot with demo data, a web page"
     )
@@ -305,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_backup(settings, args.command, args.file))
     if args.command in cli_access.COMMANDS:
         return asyncio.run(cli_access.run(settings, args))
+    if args.command == "inbox":
+        return asyncio.run(_inbox(settings, args.action, args.update_ids))
     if args.command == "invite":
         if args.days < 1:
             print("--days must be at least 1", file=sys.stderr)

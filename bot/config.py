@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    # Where the webhook server listens; default: the path of webhook_url.
+    webhook_path: str | None = None
     auto_close_days: int = Field(default=3, ge=1)
     default_response_hours: int = Field(default=8, ge=1)
     default_resolution_hours: int = Field(default=48, ge=1)
@@ -98,6 +100,14 @@ class Settings(BaseSettings):
     # Polling mode: serve GET /healthz and GET /metrics on this port (webhook mode serves them
     # on the webhook's own port).
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # The inbox (bot/inbox): updates handled at once per process (one per chat at a time), how
+    # long a claim hides an update from other workers (a process killed while handling it
+    # hands it on after this), how often to look for work queued by other processes, and how
+    # many crashes make an update dead.
+    workers: int = Field(default=4, ge=1)
+    inbox_lease_seconds: float = Field(default=60.0, ge=1)
+    inbox_poll_seconds: float = Field(default=0.5, gt=0)
+    inbox_max_attempts: int = Field(default=5, ge=1)
     # Periodic jobs (bot/services/scheduler.py): how often to look for due work.
     scheduler_tick_seconds: float = Field(default=30.0, gt=0)
     processed_updates_keep_days: int = Field(default=7, ge=1)

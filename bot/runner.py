@@ -1,6 +1,7 @@
-"""Runs the whole bot: updates in (polling or webhook), the outbox out, periodic jobs.
+"""Runs the whole bot: updates in (polling or webhook) to the inbox, the inbox workers, the
+outbox out, periodic jobs.
 
-The three run side by side until ``stop`` is set. If one of them ends on its own (a crash, a
+They run side by side until ``stop`` is set. If one of them ends on its own (a crash, a
 rejected token) the others are stopped too and the error is logged and raised, so a process
 supervisor sees the failure instead of a bot that silently stopped sending or receiving.
 End-to-end tests start the very same assembly with :func:`running_bot`.
@@ -14,17 +15,21 @@ from collections.abc import AsyncIterator, Coroutine, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from bot.app import App
 from bot.config import Settings
 from bot.delivery import DeliverySettings, Dispatcher
 from bot.delivery.budget import flood_budget
+from bot.inbox import InboxWorkers
+from bot.inbox.workers import InboxSettings
 from bot.ops.http import add_ops_routes, serve_ops
 from bot.runtimes.base import DeliveryError, Rejected, Runtime, Unreachable
 from bot.services import staff
 from bot.services.scheduler import Job, Scheduler, default_jobs
 from handlers.common.commands import startup_menus
 from handlers.notices.dead_letters import dead_letter_alerts
+from handlers.notices.dead_updates import dead_update
 from handlers.notices.outbox import nobody_hears_managers
 from handlers.notices.periodic import periodic_jobs
 
@@ -47,10 +52,18 @@ class Webhook:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Webhook | None:
+        """Listens on ``FIELDBOT_WEBHOOK_PATH``, else on the path of the public URL."""
         if not settings.webhook_url:
             return None
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-        return cls(settings.webhook_url, secret, settings.webhook_host, settings.webhook_port)
+        path = settings.webhook_path or urlsplit(settings.webhook_url).path or "/webhook"
+        return cls(
+            settings.webhook_url,
+            secret,
+            settings.webhook_host,
+            settings.webhook_port,
+            "/" + path.lstrip("/"),
+        )
 
 
 class BotStopped(RuntimeError):
@@ -75,6 +88,28 @@ def build_dispatcher(
     return Dispatcher(app.db, runtime.execute, delivery, budget=budget, on_dead=on_dead)
 
 
+def build_inbox(
+    app: App, runtime: Runtime, dispatcher: Dispatcher, settings: InboxSettings | None = None
+) -> InboxWorkers:
+    """The workers that handle stored updates and send their replies through ``dispatcher``.
+    On SQLite one: it has a single writer, and more workers would only queue for the lock."""
+    config = app.settings
+    return InboxWorkers(
+        app.engine,
+        dispatcher,
+        runtime.execute,
+        settings
+        or InboxSettings(
+            workers=1 if app.db.is_sqlite else config.workers,
+            lease_seconds=config.inbox_lease_seconds,
+            poll_seconds=config.inbox_poll_seconds,
+            max_attempts=config.inbox_max_attempts,
+        ),
+        bot_username=lambda: app.settings.bot_username,
+        on_dead=dead_update(app.settings, app.catalogs),
+    )
+
+
 def build_scheduler(app: App, jobs: Sequence[Job] | None = None) -> Scheduler:
     """The periodic jobs, on the app's clock so tests can move time."""
     return Scheduler(
@@ -95,6 +130,7 @@ async def run_bot(
     webhook: Webhook | None = None,
     dispatcher: Dispatcher | None = None,
     scheduler: Scheduler | None = None,
+    inbox: InboxWorkers | None = None,
 ) -> None:
     """Receive updates, deliver the outbox and run periodic jobs until ``stop`` is set.
 
@@ -106,9 +142,12 @@ async def run_bot(
     # Beside receiving, not before it: with many staff chats the lists take a while, and
     # nobody's update should wait for them.
     menus = asyncio.create_task(publish_command_menus(app, runtime), name="fieldbot-menus")
+    dispatcher = dispatcher or build_dispatcher(app, runtime)
+    inbox = inbox or build_inbox(app, runtime, dispatcher)
     parts: dict[str, Coroutine[Any, Any, None]] = {
-        "updates": _receive(app, runtime, stop, webhook),
-        "outbox": (dispatcher or build_dispatcher(app, runtime)).run(stop),
+        "updates": _receive(app, runtime, inbox, stop, webhook),
+        "inbox": inbox.run(stop),
+        "outbox": dispatcher.run(stop),
         "scheduler": (scheduler or build_scheduler(app)).run(stop),
     }
     if webhook is None and app.settings.metrics_port:
@@ -189,16 +228,21 @@ async def publish_command_menus(app: App, runtime: Runtime) -> None:
 
 
 async def _receive(
-    app: App, runtime: Runtime, stop: asyncio.Event, webhook: Webhook | None
+    app: App,
+    runtime: Runtime,
+    inbox: InboxWorkers,
+    stop: asyncio.Event,
+    webhook: Webhook | None,
 ) -> None:
     if webhook is None:
-        await runtime.run(stop)
+        await runtime.poll(stop, inbox.receive)
         return
     from bot.runtimes.webhook import serve_webhook
 
     await runtime.set_webhook(webhook.url, webhook.secret)
     await serve_webhook(
         runtime,
+        inbox.receive,
         webhook.host,
         webhook.port,
         webhook.path,
@@ -230,13 +274,17 @@ class RunningBot:
     runtime: Runtime
     dispatcher: Dispatcher
     scheduler: Scheduler
+    inbox: InboxWorkers
     stop: asyncio.Event
     task: asyncio.Task[None]
 
     async def outbox_settled(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until the running dispatcher has left no message pending."""
+        """Wait until every stored update was handled and the dispatcher has left no message
+        pending."""
         async with asyncio.timeout(timeout):
-            while await self.dispatcher.queue.pending_count():
+            while (
+                await self.inbox.store.open_count() or await self.dispatcher.queue.pending_count()
+            ):
                 if self.task.done():
                     self.task.result()  # surfaces the crash that stopped delivery
                 await asyncio.sleep(0.05)
@@ -256,10 +304,19 @@ async def running_bot(
     stop = asyncio.Event()
     dispatcher = build_dispatcher(app, runtime, delivery)
     scheduler = build_scheduler(app, jobs)
+    inbox = build_inbox(app, runtime, dispatcher)
     task = asyncio.create_task(
-        run_bot(app, runtime, stop, webhook=webhook, dispatcher=dispatcher, scheduler=scheduler)
+        run_bot(
+            app,
+            runtime,
+            stop,
+            webhook=webhook,
+            dispatcher=dispatcher,
+            scheduler=scheduler,
+            inbox=inbox,
+        )
     )
-    bot = RunningBot(app, runtime, dispatcher, scheduler, stop, task)
+    bot = RunningBot(app, runtime, dispatcher, scheduler, inbox, stop, task)
     try:
         yield bot
     finally:

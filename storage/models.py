@@ -350,6 +350,35 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class InboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for a worker (after a failure: not before ``lease_until``)
+    CLAIMED = "claimed"  # a worker holds it until ``lease_until``
+    DONE = "done"  # handled, in the same transaction as what the handling changed
+    DEAD = "dead"  # handling crashed too often; no longer blocks its chat
+
+
+class InboxUpdate(Base):
+    """A Telegram update as received, written before it is acknowledged (webhook 200, polling
+    offset), so a process killed at any instant loses none; workers claim the oldest open row
+    of a chat and mark it done in the update's own transaction. The row is also the record
+    that a redelivered ``update_id`` was seen."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_open", "status", "chat_key", "update_id"),)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # The chat the update belongs to (else its sender, else the update itself): order is kept
+    # per key, different keys are handled in parallel.
+    chat_key: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[InboxStatus] = mapped_column(enum(InboxStatus), default=InboxStatus.PENDING)
+    holder: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column()
+
+
 class Invite(Base):
     """A single-use, expiring code that gives whoever opens it a role."""
 
@@ -544,6 +573,8 @@ class OutboxMessage(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     # Set on an edit: the row whose delivered message gets this text and keyboard.
     edit_of: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    # Set on an edit of a message known by its Telegram id (a reply to a button press).
+    edit_message_id: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[OutboxStatus] = mapped_column(enum(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

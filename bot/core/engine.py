@@ -4,13 +4,19 @@ reply.
 Replies are returned only after the transaction committed, so a person is never told
 something happened that the database does not hold. A redelivered update (same
 ``update_id``) finds its row in ``processed_updates`` and produces nothing.
+
+Updates from the inbox (:mod:`bot.inbox`) bring a :class:`UnitOfWork` instead: it marks the
+inbox row done and records the replies (as outbox rows) in the same transaction, so neither
+the update nor its answer can be lost to a crash after commit; a crash while handling is
+raised for the inbox to retry.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +44,18 @@ class DuplicateUpdate(Exception):
     """This update_id was handled already."""
 
 
+class UnitOfWork(Protocol):
+    """What the inbox adds to an update's transaction."""
+
+    async def claim(self, session: AsyncSession) -> None:
+        """Take the update in this transaction; raise :class:`DuplicateUpdate` if not ours."""
+        ...
+
+    async def keep(self, session: AsyncSession, replies: Sequence[Reply]) -> list[Reply]:
+        """Record the replies in this transaction; return those to perform directly."""
+        ...
+
+
 class Engine:
     def __init__(
         self,
@@ -55,29 +73,38 @@ class Engine:
         self.catalogs = catalogs
         self.clock = clock or SystemClock()
 
-    async def handle(self, event: Incoming) -> list[Reply]:
+    async def handle(self, event: Incoming, unit: UnitOfWork | None = None) -> list[Reply]:
         event = without_control_characters(event)
         kind = event.kind.value
         started = time.perf_counter()
         try:
             async with self.db.transaction() as session:
-                await self._claim(session, event.update_id)
+                if unit is None:
+                    await self._claim(session, event.update_id)
+                else:
+                    await unit.claim(session)
                 verdict = await inbound.admit(session, event, self.settings, self.clock.now())
-                if verdict is not inbound.Verdict.ADMIT:
-                    return self._slow_down(event, verdict)
-                ctx = await self._context(session, event)
-                await self._route(ctx)
-                ctx.answer()
+                if verdict is inbound.Verdict.ADMIT:
+                    ctx = await self._context(session, event)
+                    await self._route(ctx)
+                    ctx.answer()
+                    replies = ctx.replies
+                else:
+                    replies = self._slow_down(event, verdict)
+                if unit is not None:
+                    replies = await unit.keep(session, replies)
             metrics.UPDATES.labels(kind, "ok").inc()
-            return ctx.replies
+            return replies
         except DuplicateUpdate:
             log.info("update %s was already handled; skipped", event.update_id)
             metrics.UPDATES.labels(kind, "duplicate").inc()
             return []
         except Exception:
-            log.exception("update %s failed; rolled back", event.update_id)
             metrics.UPDATES.labels(kind, "failed").inc()
-            return self._apology(event)
+            if unit is not None:
+                raise  # the inbox retries it, and apologises when it gives up
+            log.exception("update %s failed; rolled back", event.update_id)
+            return self.apology(event)
         finally:
             metrics.HANDLING_SECONDS.labels(kind).observe(time.perf_counter() - started)
 
@@ -126,7 +153,7 @@ class Engine:
             return settings.manager_locale
         return person.locale
 
-    def _apology(self, event: Incoming) -> list[Reply]:
+    def apology(self, event: Incoming) -> list[Reply]:
         t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
         text = t._(
             "Sorry, something went wrong on our side. Nothing you saved earlier was lost; "

@@ -34,8 +34,8 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from contextlib import suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -168,6 +168,8 @@ class Dispatcher:
         # Rows delivered in this batch and their message ids: an edit claimed together with its
         # message goes out right after it instead of waiting for the next claim.
         self._delivered: dict[int, int] = {}
+        # Each chat's turn to send, and how many deliveries wait for it.
+        self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
     # -- loops ---------------------------------------------------------------------------------
 
@@ -213,9 +215,22 @@ class Dispatcher:
             return 0
         claim = timedelta(seconds=self.settings.claim_seconds)
         rows = await self.queue.claim(self.clock.now(), self.settings.batch_size, claim)
+        self._delivered.clear()
+        return await self._deliver_rows(rows)
+
+    async def deliver_now(self, ids: Sequence[int]) -> int:
+        """Send these rows at once (an update's replies, just committed), with the same limits
+        and retry rules as every other row; whatever cannot go now stays for :meth:`run`.
+        Returns how many rows were claimed."""
+        if not ids:
+            return 0
+        claim = timedelta(seconds=self.settings.claim_seconds)
+        rows = await self.queue.claim_ids(ids, self.clock.now(), claim)
+        return await self._deliver_rows(rows)
+
+    async def _deliver_rows(self, rows: list[Claimed]) -> int:
         if not rows:
             return 0
-        self._delivered.clear()
         await self._recall_budget({row.chat_id for row in rows})
         # No send starts after half the claim, so every send ends well before the claim does.
         deadline = time.monotonic() + self.settings.claim_seconds / 2
@@ -236,7 +251,27 @@ class Dispatcher:
     # -- one chat, one row ---------------------------------------------------------------------
 
     async def _deliver_chat(self, rows: list[Claimed], deadline: float) -> None:
-        """Send one chat's rows in order; after a failure the rest wait for the same moment."""
+        """Send one chat's rows in order; after a failure the rest wait for the same moment.
+        One chat's claims are sent one after another (an update's replies sent at once and a
+        batch of the dispatcher's may hold rows of the same chat)."""
+        async with self._chat_turn(rows[0].chat_id):
+            await self._deliver_in_order(rows, deadline)
+
+    @asynccontextmanager
+    async def _chat_turn(self, chat_id: int) -> AsyncIterator[None]:
+        lock, users = self._chat_locks.get(chat_id, (asyncio.Lock(), 0))
+        self._chat_locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._chat_locks[chat_id]
+            if users == 1:
+                del self._chat_locks[chat_id]
+            else:
+                self._chat_locks[chat_id] = (lock, users - 1)
+
+    async def _deliver_in_order(self, rows: list[Claimed], deadline: float) -> None:
         for index, row in enumerate(rows):
             pause = await self._deliver(row, deadline)
             if pause is None:

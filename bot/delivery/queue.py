@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, text, update
+from sqlalchemy import Select, and_, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -47,6 +47,7 @@ class Claimed:
     upload_as_photo: bool = False  # the uploaded ``document`` goes as a photo
     failing_since: datetime | None = None  # first transient failure of a row still failing
     kind: str = ""
+    edit_message_id: int | None = None  # an edit of this Telegram message (a button's)
 
     @property
     def messages(self) -> int:
@@ -76,10 +77,14 @@ class Claimed:
             bool(row.upload_as_photo),
             row.failing_since,
             row.kind,
+            row.edit_message_id,
         )
 
     def reply(self) -> Send | Edit:
         markup = markup_from_json(self.markup)
+        if self.edit_message_id is not None:
+            assert markup is None or isinstance(markup, InlineKeyboard)
+            return Edit(self.chat_id, self.edit_message_id, self.text, markup)
         if self.edit_of is not None:
             assert self.original is not None and self.original.message_id is not None
             assert markup is None or isinstance(markup, InlineKeyboard)
@@ -139,6 +144,40 @@ class OutboxQueue:
             .order_by(OutboxMessage.id)
             .limit(limit)
         )
+        return await self._take(due, now, lease)
+
+    async def claim_ids(
+        self, ids: Sequence[int], now: datetime, lease: timedelta
+    ) -> list[Claimed]:
+        """Claim these due rows (an update's replies, just committed) to send them at once;
+        a chat with an older row still pending is left to the dispatcher, so it keeps order.
+        """
+        earlier = aliased(OutboxMessage)
+        older_pending = (
+            select(earlier.id)
+            .where(
+                earlier.chat_id == OutboxMessage.chat_id,
+                earlier.status == PENDING,
+                earlier.id < OutboxMessage.id,
+                earlier.id.not_in(list(ids)),
+            )
+            .exists()
+        )
+        due = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(list(ids)),
+                OutboxMessage.status == PENDING,
+                OutboxMessage.next_attempt_at <= now,
+                ~older_pending,
+            )
+            .order_by(OutboxMessage.id)
+        )
+        return await self._take(due, now, lease)
+
+    async def _take(
+        self, due: Select[OutboxMessage], now: datetime, lease: timedelta
+    ) -> list[Claimed]:
         async with self.db.transaction() as session:
             if not self.db.is_sqlite:
                 await session.execute(

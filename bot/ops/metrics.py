@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import InboxStatus, InboxUpdate, OutboxMessage, OutboxStatus
 
 REGISTRY = CollectorRegistry()
 
@@ -80,6 +80,25 @@ async def _dead_letters(session: AsyncSession, _now: datetime) -> float | None:
     return await session.scalar(select(func.count()).select_from(OutboxMessage).where(dead))
 
 
+async def _inbox_backlog(session: AsyncSession, _now: datetime) -> float | None:
+    waiting = InboxUpdate.status.in_([InboxStatus.PENDING, InboxStatus.CLAIMED])
+    return await session.scalar(select(func.count()).select_from(InboxUpdate).where(waiting))
+
+
+async def _inbox_oldest(session: AsyncSession, now: datetime) -> float | None:
+    waiting = InboxUpdate.status.in_([InboxStatus.PENDING, InboxStatus.CLAIMED])
+    oldest = await session.scalar(select(func.min(InboxUpdate.received_at)).where(waiting))
+    return max(0.0, (now - oldest).total_seconds()) if oldest else 0.0
+
+
+async def _inbox_dead(session: AsyncSession, _now: datetime) -> float | None:
+    dead = InboxUpdate.status == InboxStatus.DEAD
+    return await session.scalar(select(func.count()).select_from(InboxUpdate).where(dead))
+
+
+probe("fieldbot_inbox_backlog", "Updates stored and not yet handled.", _inbox_backlog)
+probe("fieldbot_inbox_oldest_seconds", "Age of the oldest update not yet handled.", _inbox_oldest)
+probe("fieldbot_inbox_dead", "Updates whose handling kept crashing.", _inbox_dead)
 probe("fieldbot_outbox_backlog", "Outbox messages waiting to be sent.", _outbox_backlog)
 probe("fieldbot_outbox_oldest_seconds", "Age of the oldest waiting message.", _outbox_oldest)
 probe("fieldbot_outbox_dead", "Dead letters waiting for an operator.", _dead_letters)

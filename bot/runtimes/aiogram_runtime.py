@@ -72,6 +72,7 @@ AIOGRAM = Framework(
         (TelegramAPIError, Rejected),
     ),
     retry_seconds=lambda exc: float(exc.retry_after),
+    dump=lambda update: update.model_dump(mode="json", by_alias=True, exclude_none=True),
 )
 
 

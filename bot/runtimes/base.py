@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.core.events import Incoming
 from bot.core.replies import Reply
@@ -55,6 +55,15 @@ class Runtime(Protocol):
     async def run(self, stop: asyncio.Event) -> None:
         """Receive updates (long polling) until ``stop`` is set, then close cleanly
         (it calls :meth:`close` itself)."""
+        ...
+
+    async def poll(
+        self,
+        stop: asyncio.Event,
+        store: Callable[[list[dict[str, Any]]], Awaitable[None]],
+    ) -> None:
+        """Long-poll until ``stop`` is set, passing each fetched batch to ``store`` before the
+        offset moves past it; then close."""
         ...
 
     async def set_webhook(self, url: str, secret_token: str) -> None:

@@ -10,8 +10,10 @@ of ours. :class:`BotApiRuntime` makes the calls for both.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -28,6 +30,16 @@ from bot.core.replies import (
 )
 from bot.runtimes.base import DeliveryError, Rejected, RetryAfter, UpdateHandler
 from bot.runtimes.convert import ALLOWED_UPDATES
+
+log = logging.getLogger(__name__)
+
+# How long one getUpdates waits for news (well under the runtimes' request timeout), and the
+# pause after a failed one.
+POLL_TIMEOUT = 10
+POLL_RETRY_SECONDS = 1.0
+
+# Persists fetched updates (the inbox); the offset moves past them only after it returned.
+Store = Callable[[list[dict[str, Any]]], Awaitable[None]]
 
 # The file name a document reply gets when the handler gave none; the person sees it.
 DEFAULT_DOCUMENT_NAME = "document"
@@ -177,6 +189,7 @@ class Framework:
     command: Callable[..., Any]  # BotCommand(command=..., description=...)
     errors: ErrorTable
     retry_seconds: Callable[[Any], float]  # the wait in its flood-control error
+    dump: Callable[[Any], dict[str, Any]]  # one of its Update objects as the Bot API's JSON
 
     def arguments(self, arguments: Arguments) -> Arguments:
         """The arguments with the framework's own objects where it wants them."""
@@ -244,6 +257,10 @@ class BotApiRuntime:
         """The framework's ``Bot``, ready for calls."""
         raise NotImplementedError
 
+    async def close(self) -> None:
+        """Release the HTTP session."""
+        raise NotImplementedError
+
     async def execute(self, reply: Reply) -> int | None:
         method, arguments = api_call(reply)
         try:
@@ -261,7 +278,61 @@ class BotApiRuntime:
     async def set_webhook(self, url: str, secret_token: str) -> None:
         await self._request(*webhook_call(url, secret_token))
 
+    async def poll(self, stop: asyncio.Event, store: Store) -> None:
+        """Long-poll until ``stop`` is set, handing each batch to ``store`` before the next
+        ``getUpdates`` confirms it: a process killed at any moment loses no update (those
+        stored but not yet confirmed come again and are recognised as duplicates)."""
+        offset: int | None = None
+        try:
+            await self._request("delete_webhook", {"drop_pending_updates": False})
+            while not stop.is_set():
+                try:
+                    updates = await _unless_stopped(
+                        stop,
+                        self._request(
+                            "get_updates",
+                            {
+                                "offset": offset,
+                                "timeout": POLL_TIMEOUT,
+                                "allowed_updates": list(ALLOWED_UPDATES),
+                            },
+                        ),
+                    )
+                    if updates:
+                        payloads = [self.framework.dump(update) for update in updates]
+                        await store(payloads)
+                        offset = max(int(p["update_id"]) for p in payloads) + 1
+                except DeliveryError as exc:
+                    log.warning("polling for updates failed, retrying: %r", exc)
+                    await _unless_stopped(stop, asyncio.sleep(POLL_RETRY_SECONDS))
+                except Exception:  # the database, most likely: fetch the same batch again
+                    log.exception("could not store fetched updates; retrying")
+                    await _unless_stopped(stop, asyncio.sleep(POLL_RETRY_SECONDS))
+            if offset is not None:  # confirm the last batch, so a restart does not refetch it
+                with suppress(DeliveryError):
+                    await self._request(
+                        "get_updates", {"offset": offset, "limit": 1, "timeout": 0}
+                    )
+        finally:
+            await self.close()
+
     async def _request(self, method: str, arguments: Arguments) -> Any:
         bot = await self._ready_bot()
         with self.framework.normalised_errors():
             return await getattr(bot, method)(**self.framework.arguments(arguments))
+
+
+async def _unless_stopped(stop: asyncio.Event, work: Awaitable[Any]) -> Any:
+    """``work``'s result, or None (the work cancelled) once ``stop`` is set."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if not task.done():
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+        return None
+    return task.result()

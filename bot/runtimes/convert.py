@@ -212,10 +212,11 @@ async def process_update(
         log.exception("handler failed on update %s (%s)", incoming.update_id, incoming.kind)
         return
     for reply in replies:
-        await _perform(reply, execute, incoming.update_id)
+        await perform(reply, execute, incoming.update_id)
 
 
-async def _perform(reply: Reply, execute: Execute, update_id: int) -> None:
+async def perform(reply: Reply, execute: Execute, update_id: int) -> None:
+    """Make one reply's call; never raises, so the update's later replies still go."""
     try:
         try:
             await execute(reply)
@@ -229,3 +230,7 @@ async def _perform(reply: Reply, execute: Execute, update_id: int) -> None:
         log.warning("Telegram rejected %s for update %s: %s", type(reply).__name__, update_id, exc)
     except DeliveryError as exc:
         log.warning("could not deliver %s for update %s: %r", type(reply).__name__, update_id, exc)
+    except Exception:  # e.g. a framework that cannot read Telegram's answer
+        log.exception(
+            "unexpected error performing %s for update %s", type(reply).__name__, update_id
+        )

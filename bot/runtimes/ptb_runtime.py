@@ -65,6 +65,7 @@ PTB = Framework(
         (tg_error.TelegramError, Rejected),
     ),
     retry_seconds=_retry_seconds,
+    dump=lambda update: update.to_dict(),
 )
 
 

@@ -1,8 +1,9 @@
 """The webhook HTTP endpoint, one for both runtimes.
 
-Telegram waits for our answer before it sends the next update and retries on slow answers, so
-the endpoint only checks and queues the update; a single worker feeds the runtime in arrival
-order, which keeps the "one person's messages never race" guarantee of polling mode.
+The endpoint checks the update and stores it (the inbox, :mod:`bot.inbox`) before it answers
+200: Telegram does not resend an update it saw acknowledged, so a process killed after the
+answer must find it in the database. Handling happens elsewhere (the inbox workers, in any
+process), which keeps the answer fast; a failed store is a 500, and Telegram tries again.
 """
 
 from __future__ import annotations
@@ -11,27 +12,25 @@ import asyncio
 import hmac
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from aiohttp import web
 
 from bot.runtimes.base import Runtime
+from bot.runtimes.bot_api import Store
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
-_QUEUE: web.AppKey[asyncio.Queue[dict[str, Any]]] = web.AppKey("queue")
-_WORKER: web.AppKey[asyncio.Task[None]] = web.AppKey("worker")
-
 
 def webhook_app(
-    runtime: Runtime,
+    store: Store,
     path: str,
     secret_token: str,
     extend: Callable[[web.Application], None] | None = None,
 ) -> web.Application:
-    """Build the aiohttp app: ``POST path`` takes an update, anything without the secret is 403."""
+    """Build the aiohttp app: ``POST path`` stores an update, anything without the secret is
+    403; ``extend`` adds more routes on the same server (e.g. /healthz and /metrics)."""
     if not secret_token:
         raise ValueError("a webhook needs a secret token, or anyone could post fake updates")
     expected = secret_token.encode()
@@ -47,40 +46,23 @@ def webhook_app(
             return web.Response(status=400, text="body is not JSON")
         if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
             return web.Response(status=400, text="not a Telegram update")
-        request.app[_QUEUE].put_nowait(payload)
+        try:
+            await store([payload])
+        except Exception:
+            log.exception("could not store webhook update %s", payload["update_id"])
+            return web.Response(status=500)
         return web.Response()
-
-    async def feed(queue: asyncio.Queue[dict[str, Any]]) -> None:
-        while True:
-            payload = await queue.get()
-            try:
-                await runtime.feed_webhook(payload)
-            except Exception:
-                log.exception("webhook update %s failed", payload.get("update_id"))
-            finally:
-                queue.task_done()
-
-    async def start_worker(app: web.Application) -> None:
-        app[_QUEUE] = asyncio.Queue()
-        app[_WORKER] = asyncio.create_task(feed(app[_QUEUE]))
-
-    async def stop_worker(app: web.Application) -> None:
-        # Updates already acknowledged to Telegram will not be resent: finish them first.
-        await app[_QUEUE].join()
-        app[_WORKER].cancel()
-        await asyncio.gather(app[_WORKER], return_exceptions=True)
 
     app = web.Application()
     app.router.add_post(path, receive)
-    if extend is not None:  # more routes on the same server, e.g. /healthz and /metrics
+    if extend is not None:
         extend(app)
-    app.on_startup.append(start_worker)
-    app.on_cleanup.append(stop_worker)
     return app
 
 
 async def serve_webhook(
     runtime: Runtime,
+    store: Store,
     host: str,
     port: int,
     path: str,
@@ -94,7 +76,7 @@ async def serve_webhook(
     Registering the URL with Telegram is separate (:func:`set_webhook`), because behind a proxy
     the public URL differs from ``host:port``.
     """
-    runner = web.AppRunner(webhook_app(runtime, path, secret_token, extend))
+    runner = web.AppRunner(webhook_app(store, path, secret_token, extend))
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()

@@ -35,16 +35,49 @@ async def enqueue(
     """Queue a message; a text over Telegram's limit becomes several rows, in order, with the
     buttons under the last (a caption of a file is the caller's to keep short). Returns the
     last row, flushed, so a live message can point at it."""
+    rows = messages(
+        chat_id,
+        text,
+        now,
+        markup=markup,
+        person_id=person_id,
+        kind=kind,
+        thread_id=thread_id,
+        media=media,
+        document=document,
+        document_name=document_name,
+        upload_as_photo=upload_as_photo,
+        ticket_id=ticket_id,
+    )
+    session.add_all(rows)
+    await session.flush()
+    return rows[-1]
+
+
+def messages(
+    chat_id: int,
+    text: str,
+    now: datetime,
+    *,
+    markup: Markup | None = None,
+    person_id: int | None = None,
+    kind: str = "",
+    thread_id: int | None = None,
+    media: Sequence[Attachment] = (),
+    document: bytes | None = None,
+    document_name: str | None = None,
+    upload_as_photo: bool = False,
+    ticket_id: int | None = None,
+) -> list[OutboxMessage]:
+    """The rows :func:`enqueue` queues, not yet added: at least one, in order."""
     parts = split_text(text) if not media and document is None else [text]
-    row: OutboxMessage | None = None
-    for number, part in enumerate(parts, start=1):
-        last = number == len(parts)
-        row = OutboxMessage(
+    return [
+        OutboxMessage(
             chat_id=chat_id,
             thread_id=thread_id,
             person_id=person_id,
             text=part,
-            markup=markup_to_json(markup) if last else None,
+            markup=markup_to_json(markup) if number == len(parts) else None,
             media=[media_to_json(item) for item in media] or None,
             document=document,
             document_name=document_name,
@@ -54,10 +87,8 @@ async def enqueue(
             created_at=now,
             next_attempt_at=now,
         )
-        session.add(row)
-    await session.flush()
-    assert row is not None  # split_text gives at least one part
-    return row
+        for number, part in enumerate(parts, start=1)
+    ]
 
 
 async def enqueue_edit(

@@ -26,7 +26,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.ops import metrics
 from bot.services.leases import insert_for
 from storage.db import Database
-from storage.models import JobRun, ProcessedUpdate
+from storage.models import InboxStatus, InboxUpdate, JobRun, ProcessedUpdate
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +132,19 @@ async def _claim(
 
 
 def prune_processed_updates(keep: timedelta) -> JobAction:
-    """Forget handled update ids older than ``keep``: Telegram redelivers for a day at most."""
+    """Forget handled update ids older than ``keep`` (and the inbox's handled updates):
+    Telegram redelivers for a day at most."""
 
     async def action(session: AsyncSession, now: datetime) -> int:
         result = await session.execute(
             delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - keep)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        handled = await session.execute(
+            delete(InboxUpdate).where(
+                InboxUpdate.status == InboxStatus.DONE, InboxUpdate.done_at < now - keep
+            )
+        )
+        return sum(int(getattr(r, "rowcount", 0) or 0) for r in (result, handled))
 
     return action
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -57,6 +58,9 @@ class CrashingRuntime:
     async def run(self, stop: asyncio.Event) -> None:
         raise RuntimeError("Unauthorized")
 
+    async def poll(self, stop: asyncio.Event, store: Any) -> None:
+        raise RuntimeError("Unauthorized")
+
     async def set_webhook(self, url: str, secret_token: str) -> None:
         raise NotImplementedError
 
@@ -77,7 +81,7 @@ async def test_a_crashing_part_stops_the_others_and_is_raised(app: App) -> None:
 
 async def test_a_part_that_returns_early_is_reported(app: App) -> None:
     class QuittingRuntime(CrashingRuntime):
-        async def run(self, stop: asyncio.Event) -> None:
+        async def poll(self, stop: asyncio.Event, store: Any) -> None:
             return None
 
     with pytest.raises(BotStopped, match="updates"):

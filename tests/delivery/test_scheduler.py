@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.core.clock import FrozenClock
 from bot.services.scheduler import Job, Scheduler, period_start, prune_processed_updates
 from storage.db import Database
-from storage.models import JobRun, ProcessedUpdate
+from storage.models import InboxStatus, InboxUpdate, JobRun, ProcessedUpdate
 
 T0 = datetime(2026, 11, 22, 9, 7, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -98,3 +98,33 @@ async def test_prune_processed_updates_keeps_the_last_week(db: Database) -> None
     assert await Scheduler(db, [prune], clock=FrozenClock(T0)).run_job(prune)
     async with db.transaction() as session:
         assert list(await session.scalars(select(ProcessedUpdate.update_id))) == [2]
+
+
+async def test_prune_keeps_a_week_of_handled_inbox_updates_and_every_open_one(
+    db: Database,
+) -> None:
+    old, recent = T0 - timedelta(days=8), T0 - timedelta(days=6)
+    async with db.transaction() as session:
+        session.add_all(
+            [
+                InboxUpdate(
+                    update_id=update_id,
+                    chat_key=1,
+                    payload={"update_id": update_id},
+                    status=status,
+                    received_at=old,
+                    done_at=done,
+                )
+                for update_id, status, done in (
+                    (1, InboxStatus.DONE, old),
+                    (2, InboxStatus.DONE, recent),
+                    (3, InboxStatus.DEAD, old),
+                    (4, InboxStatus.PENDING, None),
+                )
+            ]
+        )
+    prune = Job("prune", HOUR, prune_processed_updates(timedelta(days=7)))
+    assert await Scheduler(db, [prune], clock=FrozenClock(T0)).run_job(prune)
+    async with db.transaction() as session:
+        kept = await session.scalars(select(InboxUpdate.update_id).order_by(InboxUpdate.update_id))
+        assert list(kept) == [2, 3, 4]

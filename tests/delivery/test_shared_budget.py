@@ -18,9 +18,9 @@ from bot.delivery.redis_budget import IN_FLIGHT_TTL, RedisBudget
 from bot.runner import build_dispatcher
 from storage.db import Database
 from storage.models import OutboxStatus
-from tests.runtimes.test_webhook import RecordingRuntime
 from tests.support.delivery import FAST, FakeTelegram, now, queue
 from tests.support.outbox import outbox
+from tests.support.recording import RecordingRuntime
 from tests.support.redis import REDIS_URL
 
 GROUP = -100555

@@ -245,7 +245,7 @@ class Fuzzer:
         for locale in SUPPORTED_LOCALES:  # the engine's own words, in every language
             probe = Incoming(0, EventKind.TEXT, 1, 1, language_code=locale)
             self.apology_texts |= {
-                r.text for r in self.app.engine._apology(probe) if isinstance(r, Send)
+                r.text for r in self.app.engine.apology(probe) if isinstance(r, Send)
             }
 
     # -- watching -------------------------------------------------------------------------

@@ -261,7 +261,12 @@ async def test_webhook_updates_reach_the_handler(
     user = sandbox.user(1008, "Vera", "en")
     message = user.send_text("via webhook")  # also opens the chat for the bot's answer
     update = {"update_id": 900, "message": message.to_api()}
-    async with TestClient(TestServer(webhook_app(runtime, "/hook", "s3cret"))) as client:
+
+    async def feed(payloads: list[dict[str, Any]]) -> None:  # as the inbox would, later
+        for payload in payloads:
+            await runtime.feed_webhook(payload)
+
+    async with TestClient(TestServer(webhook_app(feed, "/hook", "s3cret"))) as client:
         refused = await client.post("/hook", json=update, headers={SECRET_HEADER: "nope"})
         assert refused.status == 403
         accepted = await client.post("/hook", json=update, headers={SECRET_HEADER: "s3cret"})
