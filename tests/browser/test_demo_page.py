@@ -115,7 +115,7 @@ async def test_report_accept_and_alert_through_the_page(browser: Browser, demo: 
     await expect(summary).to_contain_text("1 photo")
     await click(customer, "Send")
     # The summary is edited in place into the confirmation; #1 is the demo's Moscow job.
-    await sees(customer, "Ticket #2 is registered.")
+    await sees(customer, "Request #2 is registered.")
     await expect(customer.locator(".bubble", has_text="Please check your report")).to_have_count(0)
 
     # The managers' group gets the new-ticket alert.
@@ -290,5 +290,5 @@ async def test_the_service_report_opens_from_the_customers_pane(
     await page.screenshot(path=str(ARTIFACTS / "demo-service-report.png"))
 
     await say(managers, f"/verify {code}")
-    await sees(managers, f"The code {code} is ours")
+    await sees(managers, f"The code {code} is genuine")
     await page.screenshot(path=str(ARTIFACTS / "demo-verify.png"))

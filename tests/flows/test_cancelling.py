@@ -124,7 +124,7 @@ async def test_keep_the_request(client: FlowChat) -> None:
     assert f"#{ticket_id} is kept as it is." in client.joined()
     assert (await load_ticket(client.app, ticket_id)).status is TicketStatus.NEW
     await client.say("anything")
-    assert "Here is what I can do" in client.joined()  # the dialog is over
+    assert "Here is what you can do" in client.joined()  # the dialog is over
 
 
 @pytest.mark.parametrize("status", [TicketStatus.EN_ROUTE, TicketStatus.ON_SITE])
@@ -229,7 +229,7 @@ async def test_manager_cancels_from_the_card_customer_and_engineer_told(
     assert ticket.status is TicketStatus.CANCELLED
     [customer] = await outbox(client.app, client.user_id, "cancelled")
     assert customer.text == (
-        f"Your request #{ticket_id} is cancelled by the service desk: Duplicate of a phone call"
+        f"Your request #{ticket_id} is cancelled by the service team: Duplicate of a phone call"
     )
     assert buttons(customer) == [("Request details", f"tk:{ticket_id}")]
     [told] = await outbox(client.app, ENGINEER_ID, "job_cancelled")

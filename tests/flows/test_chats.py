@@ -124,7 +124,7 @@ async def test_invite_asked_in_the_group_goes_privately(seeded: App) -> None:
     group = FlowChat(seeded, MANAGER_ID, "Olga", group_id=MANAGER_CHAT)
     await group.say("/invite engineer")
     [said] = sends(group)
-    assert "sent you the invite link in our private chat" in said.text
+    assert "the invite link is in your private chat with the bot" in said.text
     assert "t.me/fieldbot_test_bot?start=inv_" not in said.text
     [private] = await outbox(seeded, MANAGER_ID, kind="invite")
     assert "https://t.me/fieldbot_test_bot?start=inv_" in private.text
@@ -169,7 +169,7 @@ async def test_guessing_invite_codes_is_counted_refused_and_logged(
         assert "not valid" in guesser.joined()
     real = await make_invite(seeded, Role.MANAGER)
     await guesser.say(f"/start inv_{real.code}")  # even a real one: not looked at for a while
-    assert "Too many invite links did not work for you" in guesser.joined()
+    assert "Too many invite links failed for you" in guesser.joined()
     assert (await person(seeded, 6060)).role is Role.CLIENT
     clock.advance(timedelta(hours=1, seconds=1))
     await guesser.say(f"/start inv_{real.code}")

@@ -164,7 +164,7 @@ async def test_on_my_way_with_eta_button(client: FlowChat, clock: FrozenClock) -
     assert chat.answer().text == (  # Sofia time
         f"#{job}: the customer knows you are on the way, expected at Nov 22, 11:30 AM."
     )
-    assert chat.last is card and "Your ETA: Nov 22, 11:30 AM" in card.text
+    assert chat.last is card and "You are expected at Nov 22, 11:30 AM" in card.text
     assert "When will you be there?" not in card.text and "30 min" not in chat.button_texts()
     assert "📍 On site" in [label for label, _ in card.buttons()]
     message = (await outbox(client.app))[-1]
@@ -392,7 +392,7 @@ async def test_live_location_updates_quietly(seeded: App, clock: FrozenClock) ->
 
 async def test_client_location_gets_a_helpful_reply(client: FlowChat) -> None:
     await client.share_location(42.69, 23.32)
-    assert "I don't need your location" in client.joined()
+    assert "there is no need to share your location" in client.joined()
     assert (await person(client.app, client.user_id)).latitude is None
 
 

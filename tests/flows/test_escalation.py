@@ -30,7 +30,7 @@ async def test_unaccepted_report_escalates_once_through_the_scheduler(
     await client.press("Done")
     await client.press("Urgent")
     await client.press("Send")
-    assert "Ticket #1 is registered." in client.joined()
+    assert "Request #1 is registered." in client.joined()
     scheduler = build_scheduler(client.app)
     assert "sla_escalations" in [job.name for job in scheduler.jobs]
 

@@ -42,7 +42,7 @@ async def test_alerts_use_the_manager_chat_language(client: FlowChat) -> None:
     await report(client)
     [alert] = await alerts(client.app, "new_ticket")
     assert "Оборудване: Linea PB · LM-PB-2231" in alert.text
-    assert "Ticket #1 is registered." in client.shown[-2].text  # the client still in English
+    assert "Request #1 is registered." in client.shown[-2].text  # the client still in English
 
 
 async def test_topics_route_each_kind(client: FlowChat) -> None:

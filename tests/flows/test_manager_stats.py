@@ -79,7 +79,7 @@ async def test_trends_flags_repeat_breakdowns(
 async def test_trends_without_breakdowns(manager: FlowChat) -> None:
     await manager.say("/trends")
     assert manager.joined() == "\n".join(
-        ["Breakdowns in the last 90 days: 0", "", "No jobs closed in the last 90 days."]
+        ["Breakdowns in the last 90 days: 0", "", "No requests closed in the last 90 days."]
     )
 
 

@@ -88,13 +88,13 @@ async def test_forged_language_code_changes_nothing(client: FlowChat) -> None:
 
 async def test_unknown_text_outside_dialog_gets_menu(client: FlowChat) -> None:
     await client.say("hello?")
-    assert "Here is what I can do" in client.joined()
+    assert "Here is what you can do" in client.joined()
     assert "🛠 Report a breakdown" in [text for text, _ in client.last.buttons()]
 
 
 async def test_unknown_command_gets_menu(client: FlowChat) -> None:
     await client.say("/frobnicate")
-    assert "don't know that command" in client.joined()
+    assert "There is no such command" in client.joined()
 
 
 async def test_cancel_outside_dialog(client: FlowChat) -> None:

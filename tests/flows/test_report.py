@@ -29,7 +29,7 @@ async def test_report_with_buttons_photo_and_confirm(client: FlowChat) -> None:
     summary = client.joined()
     assert "Linea PB · LM-PB-2231" in summary and "1 photo" in summary and "Urgent" in summary
     await client.press("Send")
-    assert "Ticket #1 is registered." in client.joined()
+    assert "Request #1 is registered." in client.joined()
     assert "respond by" in client.joined()
     [ticket] = await tickets(client.app)
     assert ticket.priority is Priority.URGENT and ticket.equipment is not None
@@ -86,7 +86,7 @@ async def test_other_equipment_free_text(client: FlowChat) -> None:
     replies = await client.say("yes")
     # a new message: the person's own "yes" cannot be edited (the harness refuses it too)
     sent = [reply.text for reply in replies if isinstance(reply, Send)]
-    assert "Ticket #1 is registered." in sent
+    assert "Request #1 is registered." in sent
 
 
 async def test_edit_before_confirm(client: FlowChat) -> None:
@@ -113,7 +113,7 @@ async def test_cancel_midway_saves_nothing(client: FlowChat) -> None:
     assert "Cancelled" in client.joined()
     assert await tickets(client.app) == []
     await client.say("Steam leaks")  # no longer in the dialog
-    assert "Here is what I can do" in client.joined()
+    assert "Here is what you can do" in client.joined()
 
 
 async def test_cancel_button_then_stale_button(client: FlowChat) -> None:
@@ -233,7 +233,7 @@ async def test_free_text_about_a_problem_is_offered_as_a_report(client: FlowChat
     """Typed outside any dialog, a sentence about a problem becomes a report's description."""
     await client.say("Кафемашината на Витоша пак тече")
     assert "Report this as a breakdown?" in client.joined()
-    assert "I'm not sure what you mean" not in client.joined()
+    assert "We are not sure what you mean" not in client.joined()
     await client.press("Yes, report a breakdown")
     await client.press("Linea PB")
     assert "Describe the problem" not in client.joined()  # already described
@@ -248,7 +248,7 @@ async def test_free_text_about_a_problem_is_offered_as_a_report(client: FlowChat
 
 async def test_a_short_greeting_or_a_no_is_not_a_report(client: FlowChat) -> None:
     await client.say("hello")
-    assert "I'm not sure what you mean" in client.joined()
+    assert "We are not sure what you mean" in client.joined()
     await client.say("The grinder makes a loud noise")
     await client.press("No")
     assert "nothing was reported" in client.joined()

@@ -65,7 +65,7 @@ async def test_link_to_an_existing_customer_moves_the_person_and_tickets(seeded:
     await manager.press_data(f"mg:rv:link:{placeholder.id}")
     assert "Which customer is “Georgi Coffee”?" in manager.joined()
     await manager.say("zzqqxx")
-    assert "No customer is called like “zzqqxx”" in manager.joined()
+    assert "No customer has a name like “zzqqxx”" in manager.joined()
     await manager.say("akme cofee")
     label, pick = manager.last.buttons()[0]
     assert label == "Acme Coffee Sofia"

@@ -78,7 +78,7 @@ async def test_bulgarian_installation_report_with_retest_and_verification(
     assert scanned.endswith(report.code)
 
     await manager.say(f"/verify {report.code.lower().replace('-', ' ')}")
-    assert f"The code {report.code} is ours: the service report of #{job}" in manager.joined()
+    assert f"The code {report.code} is genuine: the service report of #{job}" in manager.joined()
     altered = report.code[:-1] + ("A" if report.code[-1] != "A" else "B")
     await manager.say(f"/verify {altered}")
     assert "Not ours" in manager.joined() and f"#{job}" not in manager.joined()

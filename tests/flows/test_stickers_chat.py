@@ -16,6 +16,6 @@ async def test_stickers_in_chat_for_managers_only(manager: FlowChat, client: Flo
         "https://t.me/acme_service_bot?start=eq_SM-XR-5500",
     ]
     await manager.say("/stickers NOBODY")
-    assert "No equipment of a customer with the reference NOBODY" in manager.joined()
+    assert "No equipment found for customer NOBODY" in manager.joined()
     await client.say("/stickers ACME")
     assert documents(client.last_replies) == []

@@ -208,7 +208,7 @@ async def test_typed_times_in_each_language(
             "tomorrow 19:00",
             "Visits are made between 09:00 and 18:00. Pick a time in working hours.",
         ),
-        ("whenever", 'I could not read a day and time in that. Type it like "tomorrow 14:00"'),
+        ("whenever", 'We could not read a day and time in that. Type it like "tomorrow 14:00"'),
     ],
 )
 async def test_times_no_visit_can_be_made_at_are_refused(
