@@ -3,11 +3,13 @@ CI), else on a SQLite file; the test process hosts the sandbox Bot API they talk
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.support import databases
+from tests.support.redis import redis_prefix as fresh_prefix
 
 
 @pytest.fixture
@@ -24,3 +26,10 @@ def postgres(database: str) -> str:
     if not databases.POSTGRES_URL:
         pytest.skip("several processes need PostgreSQL: set FIELDBOT_TEST_DATABASE_URL")
     return database
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    """The processes' shared flood budget lives under a prefix of this test's own."""
+    async with fresh_prefix() as prefix:
+        yield prefix

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox import SandboxServer
+from tests.delivery.test_outbox_faults import most_in_any_window
 from tests.support.processes import (
     BOT_TOKEN,
     BotProcess,
@@ -27,6 +28,10 @@ from tests.support.processes import (
     wait_until,
     webhook_settings,
 )
+from tests.support.redis import REDIS_URL
+
+# The three processes' one budget: low enough that the load presses on it.
+SHARED_LIMITS = {"flood_per_bot_per_second": 30, "flood_per_private_chat_per_second": 2}
 
 # Real processes on a shared CI machine: more room than the suite's default per-test timeout.
 pytestmark = pytest.mark.timeout(420)
@@ -155,18 +160,28 @@ async def test_sigkill_between_commit_and_send_leaves_the_answers_for_the_restar
 
 
 async def test_three_webhook_processes_one_killed_mid_load(
-    sandbox: SandboxServer, postgres: str, tmp_path: Path
+    sandbox: SandboxServer, postgres: str, redis_prefix: str, tmp_path: Path
 ) -> None:
-    """Three processes behind one "load balancer" on PostgreSQL; one is SIGKILLed mid-load and
-    stays down: the other two take over its claims after the leases, and posts to it go to
-    them, as Telegram retries an update it saw fail."""
+    """Three processes behind one "load balancer" on PostgreSQL, sharing one flood budget in
+    Redis; one is SIGKILLed mid-load and stays down: the other two take over its claims after
+    the leases, and posts to it go to them, as Telegram retries an update it saw fail. The
+    sandbox's call log shows the limits held across the processes and each chat's answers in
+    order."""
     sandbox.bot(BOT_TOKEN)
     people = People(sandbox, CHATS, PER_CHAT)
     updates = people.webhook_updates()
     ports = [free_port() for _ in range(3)]
     bots = [
         BotProcess(
-            bot_env(sandbox, postgres, "aiogram", **webhook_settings(port)),
+            bot_env(
+                sandbox,
+                postgres,
+                "aiogram",
+                **webhook_settings(port),
+                **SHARED_LIMITS,
+                redis_url=REDIS_URL,
+                redis_prefix=redis_prefix,
+            ),
             tmp_path / f"bot{n}.log",
         )
         for n, port in enumerate(ports)
@@ -193,11 +208,20 @@ async def test_three_webhook_processes_one_killed_mid_load(
         print(report)
         assert final.inbox == {"done": people.total}, report
         assert all(ids == sorted(ids) for ids in order.values()), report  # handled in order
-        missing, extra = people.unanswered_and_extra()
+        problems, extra = people.problems()  # each answer once, in its chat's order
         in_flight = at_kill.outbox.get("pending", 0)
         print(f"answers sent twice: {extra} (answers in flight at the kill: {in_flight})")
-        assert missing == [], f"{report}\n" + "\n".join(missing[:5])  # nothing lost
+        assert problems == [], f"{report}\n" + "\n".join(problems[:5])  # nothing lost
         assert extra <= in_flight, report  # nothing doubled but what Telegram took unrecorded
+        sent = [c for c in sandbox.calls if c.method == "sendMessage" and c.status == 200]
+        busiest = most_in_any_window([c.time for c in sent], 1.0)
+        per_chat = max(
+            most_in_any_window([c.time for c in sent if c.chat_id == uid], 1.0)
+            for uid in people.scripts
+        )
+        print(f"busiest second: {busiest} sends (all processes); busiest chat second: {per_chat}")
+        assert busiest <= SHARED_LIMITS["flood_per_bot_per_second"], report
+        assert per_chat <= SHARED_LIMITS["flood_per_private_chat_per_second"], report
     finally:
         posting.cancel()
         for bot in bots:
