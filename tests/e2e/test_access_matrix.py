@@ -129,7 +129,9 @@ async def test_every_command_in_every_chat(live: LiveBot) -> None:
                 assert leaks(said) == [], role
     managers.send_command(olga, "/invite", "engineer")  # the link goes to Olga privately
     await olga.wait_for(lambda m: "start=inv_" in m.content, timeout=TIMEOUT)
-    await managers.wait_for("the invite link is in your private chat with the bot", timeout=TIMEOUT)
+    await managers.wait_for(
+        "the invite link is in your private chat with the bot", timeout=TIMEOUT
+    )
     assert not any("inv_" in m.content for m in managers.messages)
 
     # No dialog was fed from a group: the client's /report still waits for the equipment.
