@@ -27,7 +27,7 @@ from bot.core import dialogs, inbound
 from bot.core.clock import Clock, SystemClock
 from bot.core.context import Context
 from bot.core.events import EventKind, Incoming, without_control_characters
-from bot.core.i18n import Catalogs, pick_locale
+from bot.core.i18n import Catalogs, Translator, pick_locale
 from bot.core.refusals import Refusal
 from bot.core.replies import AnswerCallback, Reply, Send
 from bot.core.router import Router
@@ -154,25 +154,36 @@ class Engine:
         return person.locale
 
     def apology(self, event: Incoming) -> list[Reply]:
-        t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
-        text = t._(
-            "Sorry, something went wrong on our side. Nothing you saved earlier was lost; "
-            "please try again in a moment."
+        t = self._sender_translator(event)
+        return self._notice(
+            event,
+            t._(
+                "Sorry, something went wrong on our side. Nothing you saved earlier was lost; "
+                "please try again in a moment."
+            ),
         )
-        if event.kind is EventKind.CALLBACK and event.callback_id:
-            return [AnswerCallback(event.callback_id, text, alert=True)]
-        return [Send(event.chat_id, text)]
 
     def _slow_down(self, event: Incoming, verdict: inbound.Verdict) -> list[Reply]:
         """Over the inbound limit: said once per window (in the sender's app language, before
         we know who they are), then nothing."""
         if verdict is inbound.Verdict.IGNORE:
             return []
-        t = self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
-        text = t._(
-            "You are sending messages faster than we can read them. Please slow down; we will "
-            "answer again shortly."
+        t = self._sender_translator(event)
+        return self._notice(
+            event,
+            t._(
+                "You are sending messages faster than we can read them. Please slow down; we "
+                "will answer again shortly."
+            ),
         )
+
+    def _sender_translator(self, event: Incoming) -> Translator:
+        """The sender's app language: these answers come before we know who they are."""
+        return self.catalogs.get(pick_locale(event.language_code, self.settings.default_locale))
+
+    @staticmethod
+    def _notice(event: Incoming, text: str) -> list[Reply]:
+        """An alert on the pressed button, or a message in the chat."""
         if event.kind is EventKind.CALLBACK and event.callback_id:
             return [AnswerCallback(event.callback_id, text, alert=True)]
         return [Send(event.chat_id, text)]
