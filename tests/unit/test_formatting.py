@@ -44,10 +44,10 @@ def test_today_and_tomorrow_and_another_year() -> None:
     now = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)  # 10:00 in Sofia
     en, ru = Catalogs(SOFIA, "en").get("en"), Catalogs(SOFIA, "en").get("ru")
     tonight = datetime(2026, 12, 2, 21, 50, tzinfo=UTC)  # 23:50 in Sofia
-    assert ru.datetime(tonight, now) == "today at 23:50"  # the msgid until the lead translates
+    assert ru.datetime(tonight, now) == "сегодня в 23:50"
     assert en.datetime(tonight, now).replace("\u202f", " ") == "today at 11:50 PM"
     tomorrow = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
-    assert ru.datetime(tomorrow, now) == "tomorrow at 09:00"
+    assert ru.datetime(tomorrow, now) == "завтра в 09:00"
     assert (
         ru.datetime(datetime(2027, 1, 11, 10, 0, tzinfo=UTC), now) == "11 янв. 2027\u202fг., 12:00"
     )
