@@ -209,6 +209,8 @@ class Person(Base):
     role_source: Mapped[str | None] = mapped_column(String(16))
     # They opened a private chat with the bot, so it may write to them there first.
     private_chat: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The signature of the main-menu keys their private chat shows (None: other keys or none).
+    keyboard: Mapped[str | None] = mapped_column(String(40))
 
     customer: Mapped[Customer | None] = relationship(lazy="joined")
 

@@ -18,7 +18,9 @@ from bot.core.replies import (
     ForceReply,
     InlineKeyboard,
     Markup,
+    RemoveKeyboard,
     Reply,
+    ReplyKeyboard,
     Send,
     shorten,
     split_text,
@@ -70,7 +72,15 @@ class Context:
         """A new message in this chat, in the same forum topic when the event came from one.
 
         A text over Telegram's limit goes out as several messages, the buttons under the last.
+        Keys under the input field stay until others replace them: the person's record says
+        whether they are the main menu's (see ``handlers.common.help.main_menu``).
         """
+        if (
+            isinstance(markup, ReplyKeyboard | RemoveKeyboard)
+            and self.event.chat_type == "private"
+        ):
+            main = markup if isinstance(markup, ReplyKeyboard) and markup.persistent else None
+            self.person.keyboard = None if main is None else main.signature()
         if not media and document is None:
             *head, text = split_text(text)
             for part in head:

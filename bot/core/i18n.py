@@ -227,3 +227,6 @@ class Catalogs:
 
     def get(self, locale: str | None) -> Translator:
         return self._translators.get(locale or "", self._translators[self.default_locale])
+
+    def all(self) -> list[Translator]:
+        return list(self._translators.values())

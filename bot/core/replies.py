@@ -5,6 +5,7 @@ Handlers return a list of these; a runtime turns each into one Bot API call.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -46,8 +47,21 @@ class KeyButton:
 
 @dataclass(frozen=True, slots=True)
 class ReplyKeyboard:
+    """Keys under the input field; a pressed key sends its text. One-time keys (share a
+    phone or a location) hide after use; a ``persistent`` keyboard is the person's main menu
+    and stays until another replaces it."""
+
     rows: tuple[tuple[KeyButton, ...], ...]
     one_time: bool = True
+    persistent: bool = False
+    placeholder: str | None = None
+
+    def labels(self) -> list[str]:
+        return [key.text for row in self.rows for key in row]
+
+    def signature(self) -> str:
+        """Short and stable for the same keys: what the person's chat is showing."""
+        return hashlib.sha1("\n".join(self.labels()).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +207,8 @@ def markup_to_json(markup: Markup | None) -> dict[str, Any] | None:
         return {
             "keyboard": [[asdict(button) for button in row] for row in markup.rows],
             "one_time": markup.one_time,
+            "persistent": markup.persistent,
+            "placeholder": markup.placeholder,
         }
     return {"inline": [[asdict(button) for button in row] for row in markup.rows]}
 
@@ -206,7 +222,12 @@ def markup_from_json(data: dict[str, Any] | None) -> Markup | None:
         return ForceReply(data.get("placeholder"))
     if "keyboard" in data:
         rows = tuple(tuple(KeyButton(**button) for button in row) for row in data["keyboard"])
-        return ReplyKeyboard(rows, one_time=bool(data.get("one_time", True)))
+        return ReplyKeyboard(
+            rows,
+            one_time=bool(data.get("one_time", True)),
+            persistent=bool(data.get("persistent", False)),
+            placeholder=data.get("placeholder"),
+        )
     return InlineKeyboard(
         tuple(tuple(Button(**button) for button in row) for row in data["inline"])
     )

@@ -60,7 +60,9 @@ class Router:
         self.fallback: Handler | None = None
         self.denied: Handler | None = None
         self.elsewhere: Handler | None = None  # a route used in a chat where it has no place
-        self.menu: Callable[[Context], Markup] | None = None  # after a dialog ends on a refusal
+        # after a dialog ends on a refusal
+        self.menu: Callable[[Context], Markup | None] | None = None
+        self._keys: dict[str, str] | None = None  # a main-menu key's label → its command
 
     @staticmethod
     def _route(
@@ -179,6 +181,21 @@ class Router:
         listed = [c for c in self.command_table.values() if shown(c) and role in c.roles]
         return sorted(listed, key=lambda c: c.roles == ALL_ROLES)
 
+    def key_command(self, ctx: Context) -> str | None:
+        """The command whose main-menu key sent this text. A key sends its label, in the
+        language the keyboard was drawn in, so a keyboard left from before /language works."""
+        if self._keys is None:
+            keys: dict[str, str] = {}
+            for translator in ctx.catalogs.all():
+                for command in self.command_table.values():
+                    if command.button is None:
+                        continue
+                    label = translator._(command.button)
+                    if keys.setdefault(label, command.name) != command.name:
+                        raise ValueError(f"{label!r} labels two commands")
+            self._keys = keys
+        return self._keys.get((ctx.event.text or "").strip())
+
     # -- routing --------------------------------------------------------------------------
     def _callback_route(self, data: str) -> Route | None:
         """The longest registered prefix of ``data`` (``mj:eta`` before ``mj``)."""
@@ -193,14 +210,18 @@ class Router:
         """The route for this update and, for a button, its unpacked value; None for the
         fallback (also for forged or stale button data).
 
-        Commands and buttons win over dialogs (so ``/cancel`` always works); a shared contact
-        or location is handled the same inside and outside a dialog; any other message goes
-        to the dialog step the person is at.
+        Commands, main-menu keys and buttons win over dialogs (so ``/cancel`` always works); a
+        shared contact or location is handled the same inside and outside a dialog; any other
+        message goes to the dialog step the person is at.
         """
         event = ctx.event
         if event.kind is EventKind.COMMAND:
             route = self.commands.get(event.command or "")
             return None if route is None else (route, None)
+        if event.kind is EventKind.TEXT and event.chat_type == "private":
+            name = self.key_command(ctx)
+            if name is not None:
+                return self.commands[name], None
         if event.kind is EventKind.CALLBACK:
             data = event.callback_data or ""
             route = self._callback_route(data)

@@ -150,19 +150,23 @@ def markup_payload(markup: Markup | None) -> dict[str, Any] | None:
                 ]
             }
         case ReplyKeyboard():
-            return {
-                "keyboard": [
-                    [
-                        {"text": b.text}
-                        | ({"request_contact": True} if b.request_contact else {})
-                        | ({"request_location": True} if b.request_location else {})
-                        for b in row
-                    ]
-                    for row in markup.rows
-                ],
-                "resize_keyboard": True,
-                "one_time_keyboard": markup.one_time,
-            }
+            return (
+                {
+                    "keyboard": [
+                        [
+                            {"text": b.text}
+                            | ({"request_contact": True} if b.request_contact else {})
+                            | ({"request_location": True} if b.request_location else {})
+                            for b in row
+                        ]
+                        for row in markup.rows
+                    ],
+                    "resize_keyboard": True,
+                    "one_time_keyboard": markup.one_time,
+                }
+                | ({"is_persistent": True} if markup.persistent else {})
+                | ({"input_field_placeholder": markup.placeholder} if markup.placeholder else {})
+            )
         case ForceReply():
             placeholder = {"input_field_placeholder": markup.placeholder}
             return {"force_reply": True, "selective": True} | (

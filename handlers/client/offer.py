@@ -13,7 +13,7 @@ from bot.services.matching import fold
 from handlers.client.buttons import NotThis, ReportThis
 from handlers.client.draft import CLIENTS, YES_WORDS
 from handlers.client.report import REPORT, TYPED_FIRST
-from handlers.common.help import main_menu
+from handlers.common.help import not_understood, show_menu
 from storage.models import Role
 
 router = Router()
@@ -69,7 +69,7 @@ async def not_pressed(ctx: Context, button: NotThis) -> None:
     require_offer(ctx)
     await dialogs.end(ctx)
     ctx.edit(ctx._("All right, nothing was reported."))
-    ctx.send(ctx._("What would you like to do?"), main_menu(ctx))
+    show_menu(ctx)
 
 
 @router.dialog(DIALOG, step="ask", roles=CLIENTS)
@@ -80,4 +80,4 @@ async def typed_on_offer(ctx: Context) -> None:
         return
     await dialogs.end(ctx)
     if not await offer_report(ctx):
-        ctx.send(ctx._("We are not sure what you mean. Here is what you can do:"), main_menu(ctx))
+        not_understood(ctx)

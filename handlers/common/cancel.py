@@ -6,7 +6,6 @@ from bot.core import dialogs
 from bot.core.chats import STAFF_ROOM
 from bot.core.context import Context
 from bot.core.i18n import N_
-from bot.core.replies import RemoveKeyboard
 from bot.core.router import Router
 from handlers.common.help import main_menu
 
@@ -21,7 +20,6 @@ async def cancel(ctx: Context) -> None:
     kept = dialogs.keeps_progress(ctx)
     await dialogs.end(ctx)
     if not kept:
-        ctx.send(ctx._("Cancelled. Nothing was sent."), RemoveKeyboard())
+        ctx.send(ctx._("Cancelled. Nothing was sent."), main_menu(ctx))
     else:
-        ctx.send(ctx._("Cancelled. What you had already saved is kept."), RemoveKeyboard())
-    ctx.send(ctx._("What would you like to do?"), main_menu(ctx))
+        ctx.send(ctx._("Cancelled. What you had already saved is kept."), main_menu(ctx))

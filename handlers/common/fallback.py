@@ -7,7 +7,7 @@ from bot.core.context import Context
 from bot.core.events import EventKind
 from bot.core.router import Router
 from handlers.client.offer import offer_report
-from handlers.common.help import main_menu
+from handlers.common.help import main_menu, not_understood
 from handlers.common.start import ask_for_phone, is_registered
 
 router = Router()
@@ -27,10 +27,13 @@ async def fallback(ctx: Context) -> None:
     if ctx.event.kind is EventKind.TEXT and await offer_report(ctx):
         return
     if ctx.event.kind is EventKind.COMMAND:
-        text = ctx._("There is no such command. Here is what you can do:")
+        text = ctx._(
+            "There is no such command. The buttons below show what you can do; "
+            "/help explains each one."
+        )
+        ctx.send(text, main_menu(ctx))
     else:
-        text = ctx._("We are not sure what you mean. Here is what you can do:")
-    ctx.send(text, main_menu(ctx))
+        not_understood(ctx)
 
 
 async def denied(ctx: Context) -> None:
@@ -38,8 +41,7 @@ async def denied(ctx: Context) -> None:
     if ctx.event.kind is EventKind.CALLBACK:
         ctx.answer(ctx._("This action is not available to you."), alert=True)
         return
-    private = ctx.event.chat_type == "private"
-    ctx.send(ctx._("This command is not available to you."), main_menu(ctx) if private else None)
+    ctx.send(ctx._("This command is not available to you."), main_menu(ctx))
 
 
 router.fallback = fallback

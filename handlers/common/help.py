@@ -2,7 +2,10 @@
 
 A command shows in /help (and in Telegram's "/" menu) when it has a ``help`` line, and in the
 main menu when it has a ``button``: the role's own commands first, in the order they were
-registered, then everyone's.
+registered, then everyone's. In a private chat the main menu is a keyboard that stays under
+the input field (a key sends its label, which the router maps back to the command); it is
+sent when the chat does not show it yet, never re-posted after every answer. In the
+managers' chat /help carries it as inline buttons instead: keys there would pop up for all.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from bot.core.chats import STAFF_ROOM
 from bot.core.context import Context
 from bot.core.i18n import N_
-from bot.core.replies import Button, InlineKeyboard, inline
+from bot.core.replies import Button, InlineKeyboard, KeyButton, Markup, ReplyKeyboard, inline
 from bot.core.router import ALL_ROLES, Command, Router
 from handlers.common.buttons import RunCommand
 from storage.models import Role
@@ -23,7 +26,9 @@ HEADER = {
     Role.CLIENT: N_("Commands:"),
 }
 # A line after the role's own commands.
-TIP = {Role.ENGINEER: N_("Share your location with the 📎 button so nearby jobs come first.")}
+TIP = {
+    Role.ENGINEER: N_("Share your location with the 📍 button below so nearby jobs come first.")
+}
 # Buttons per row for the role's own commands (clients' labels are long).
 MENU_WIDTH = {Role.CLIENT: 1}
 # Everyone's buttons, in one row under the role's.
@@ -52,24 +57,72 @@ def help_text(ctx: Context) -> str:
     return "\n".join(lines)
 
 
-def main_menu(ctx: Context) -> InlineKeyboard:
-    """What this person can do next, as buttons."""
+def menu_rows(ctx: Context) -> list[list[Command]]:
+    """The role's own commands, ``MENU_WIDTH`` to a row, then everyone's in one row."""
     role = ctx.person.role
     table = command_router(ctx)
     own = [command for command in table.buttons_for(role) if command.roles != ALL_ROLES]
     width = MENU_WIDTH.get(role, 2)
     rows = [own[start : start + width] for start in range(0, len(own), width)]
     rows.append([table.command_table[name] for name in LAST_ROW])
-    return inline(*([menu_button(ctx, command) for command in row] for row in rows))
+    return rows
 
 
-def menu_button(ctx: Context, command: Command) -> Button:
+def main_keys(ctx: Context) -> ReplyKeyboard:
+    """The main menu as keys; an engineer's also share their location in one tap."""
+    rows = [tuple(KeyButton(label(ctx, command)) for command in row) for row in menu_rows(ctx)]
+    if ctx.person.role is Role.ENGINEER:
+        rows.insert(-1, (KeyButton(ctx._("📍 Share my location"), request_location=True),))
+    return ReplyKeyboard(tuple(rows), one_time=False, persistent=True)
+
+
+def main_menu(ctx: Context, *, again: bool = False) -> Markup | None:
+    """The main-menu keys when this private chat does not show them yet (a first answer, a new
+    language or role, after a one-time keyboard), or ``again`` (/start, /help: the person may
+    have cleared the chat); None otherwise, and in a group."""
+    if ctx.event.chat_type != "private":
+        return None
+    keys = main_keys(ctx)
+    if not again and ctx.person.keyboard == keys.signature():
+        return None
+    return keys
+
+
+def inline_menu(ctx: Context) -> InlineKeyboard:
+    """The main menu as buttons under /help in the managers' chat."""
+    return inline(
+        *(
+            [Button(label(ctx, c), RunCommand(name=c.name).pack()) for c in row]
+            for row in menu_rows(ctx)
+        )
+    )
+
+
+def label(ctx: Context, command: Command) -> str:
     assert command.button is not None
-    return Button(ctx._(command.button), RunCommand(name=command.name).pack())
+    return ctx._(command.button)
 
 
-def send_help(ctx: Context) -> None:
-    ctx.send(help_text(ctx), main_menu(ctx))
+def show_menu(ctx: Context) -> None:
+    """Ask what next with the main-menu keys, unless the chat already shows them."""
+    keys = main_menu(ctx)
+    if keys is not None:
+        ctx.send(ctx._("What would you like to do?"), keys)
+
+
+def not_understood(ctx: Context) -> None:
+    text = ctx._(
+        "We are not sure what you mean. The buttons below show what you can do; "
+        "/help explains each one."
+    )
+    ctx.send(text, main_menu(ctx))
+
+
+def send_help(ctx: Context, *, again: bool = True) -> None:
+    """/help with the main menu: keys (``again``: even if the chat shows them), or buttons in
+    the managers' chat."""
+    private = ctx.event.chat_type == "private"
+    ctx.send(help_text(ctx), main_menu(ctx, again=again) if private else inline_menu(ctx))
 
 
 @router.command("help", help=N_("show this help"), button=N_("❓ Help"), places=STAFF_ROOM)
@@ -79,5 +132,6 @@ async def help_command(ctx: Context) -> None:
 
 @router.callback(RunCommand, places=STAFF_ROOM)  # the command's own place is checked too
 async def menu_pressed(ctx: Context, button: RunCommand) -> None:
-    """A main-menu button: the command as if typed, with the same role check."""
+    """A main-menu button (in the managers' chat, or under an old message): the command as if
+    typed, with the same role check."""
     await command_router(ctx).run_command(ctx, button.name)

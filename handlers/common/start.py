@@ -6,12 +6,12 @@ from __future__ import annotations
 from bot.core import dialogs
 from bot.core.context import Context
 from bot.core.events import EventKind
-from bot.core.replies import KeyButton, RemoveKeyboard, ReplyKeyboard
+from bot.core.replies import KeyButton, ReplyKeyboard
 from bot.core.router import Router
 from bot.services import people
 from handlers import notices
 from handlers.common.commands import own_menu
-from handlers.common.help import command_router, send_help
+from handlers.common.help import command_router, main_menu, send_help
 from storage.models import Role
 
 router = Router()
@@ -93,7 +93,7 @@ async def contact_shared(ctx: Context) -> None:
                 "Thank you! You are registered as a contact of {customer}.",
                 customer=link.customer.name,
             ),
-            RemoveKeyboard(),
+            main_menu(ctx),
         )
     else:
         await notices.new_customer(ctx, ctx.person, link.customer)
@@ -103,10 +103,10 @@ async def contact_shared(ctx: Context) -> None:
                 "registered you as a new customer; a manager will check the details. "
                 "You can already report a breakdown."
             ),
-            RemoveKeyboard(),
+            main_menu(ctx),
         )
     if pending:
         await dialogs.end(ctx)
         if await command_router(ctx).open_link(ctx, str(pending)):
             return
-    send_help(ctx)
+    send_help(ctx, again=False)  # the thanks above brought the keys

@@ -11,9 +11,6 @@ from bot.core.i18n import N_
 from bot.core.replies import (
     Button,
     InlineKeyboard,
-    KeyButton,
-    RemoveKeyboard,
-    ReplyKeyboard,
     inline,
 )
 from bot.core.router import Router
@@ -61,11 +58,11 @@ async def duty_pressed(ctx: Context, button: SetDuty) -> None:
                 "You are on duty now. Share your location so the nearest jobs come first; "
                 "/duty when you finish."
             ),
-            ReplyKeyboard(((KeyButton(ctx._("📍 Share my location"), request_location=True),),)),
+            main_menu(ctx),
         )
     else:
         ctx.edit(ctx._("You are off duty."), duty_buttons(ctx))
-        ctx.send(ctx._("You are off duty now. Thank you for today!"), RemoveKeyboard())
+        ctx.send(ctx._("You are off duty now. Thank you for today!"), main_menu(ctx))
 
 
 @router.on(EventKind.LOCATION)
@@ -91,4 +88,4 @@ async def location_shared(ctx: Context) -> None:
         return
     if location.live and previous is not None and ctx.now() - previous < LIVE_LOCATION_QUIET:
         return
-    ctx.send(ctx._("Location updated. /jobs now shows the nearest jobs first."), RemoveKeyboard())
+    ctx.send(ctx._("Location updated. /jobs now shows the nearest jobs first."), main_menu(ctx))

@@ -151,7 +151,7 @@ async def test_language_selector_switches_through_the_bot(browser: Browser, demo
     await page.close()
 
 
-async def test_reply_keyboard_shares_the_demo_location(browser: Browser, demo: Demo) -> None:
+async def test_main_keys_share_the_demo_location_and_stay(browser: Browser, demo: Demo) -> None:
     page = await browser.new_page()
     await page.goto(demo.page_url)
     engineer = pane(page, "engineer")
@@ -159,15 +159,16 @@ async def test_reply_keyboard_shares_the_demo_location(browser: Browser, demo: D
     await sees(engineer, "You are on duty.")
     await click(engineer, "Off duty")
     await sees(engineer, "You are off duty now.")
-    await expect(engineer.locator(".keyboard")).to_be_hidden()
+    key = engineer.locator(".keyboard button", has_text="Share my location")
+    await expect(key).to_be_visible(timeout=TIMEOUT_MS)  # the main-menu keys came with it
     await click(engineer, "On duty")
     await sees(engineer, "You are on duty now.")
-    key = engineer.locator(".keyboard button", has_text="Share my location")
-    await expect(key).to_be_visible(timeout=TIMEOUT_MS)
     await key.click()
     await expect(engineer.locator(".msg.user", has_text="📍 42.6977, 23.3219")).to_be_visible()
     await sees(engineer, "Location updated.")
-    await expect(engineer.locator(".keyboard")).to_be_hidden()
+    await expect(key).to_be_visible()  # the keys stay
+    await engineer.locator(".keyboard button", has_text="My jobs").click()
+    await expect(engineer.locator(".msg.user", has_text="🧰 My jobs")).to_be_visible()
     await page.close()
 
 

@@ -124,7 +124,7 @@ async def test_keep_the_request(client: FlowChat) -> None:
     assert f"#{ticket_id} is kept as it is." in client.joined()
     assert (await load_ticket(client.app, ticket_id)).status is TicketStatus.NEW
     await client.say("anything")
-    assert "Here is what you can do" in client.joined()  # the dialog is over
+    assert "The buttons below show what you can do" in client.joined()  # the dialog is over
 
 
 @pytest.mark.parametrize("status", [TicketStatus.EN_ROUTE, TicketStatus.ON_SITE])

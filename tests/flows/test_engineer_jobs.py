@@ -351,8 +351,9 @@ async def test_duty_shows_the_state_with_explicit_buttons(seeded: App) -> None:
     await chat.press("On duty")
     assert "You are on duty now" in chat.joined()
     assert chat.shown[-2].text == "You are on duty."  # the /duty message, edited in place
-    keyboard = chat.reply_keyboard()
-    assert isinstance(keyboard, ReplyKeyboard) and keyboard.rows[0][0].request_location
+    # the main-menu keys, with the location key, come with the first answer in this chat
+    assert isinstance(chat.keys, ReplyKeyboard) and chat.keys.persistent
+    assert any(key.request_location for row in chat.keys.rows for key in row)
     assert (await person(seeded, 701)).on_duty
     await chat.say("/duty")
     assert chat.joined() == "You are on duty."

@@ -9,13 +9,26 @@ from __future__ import annotations
 import pytest
 
 from bot.app import App
-from bot.core.replies import AnswerCallback, BotCommand, InlineKeyboard, SetCommands
+from bot.core.replies import (
+    AnswerCallback,
+    BotCommand,
+    InlineKeyboard,
+    ReplyKeyboard,
+    Send,
+    SetCommands,
+)
 from tests.support.chat import FlowChat
-from tests.support.people import MANAGER_ID, client_chat, engineer_chat
+from tests.support.people import MANAGER_CHAT, MANAGER_ID, client_chat, engineer_chat
 from tests.support.seed import ACME_PHONE
 from tests.support.texts import HELP, MENU, command_lines
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "bg": "Български"}
+# The commands of each role's keys, in their order (the location key aside).
+KEY_COMMANDS = {
+    "client": ["report", "request", "status", "help", "language"],
+    "engineer": ["jobs", "myjobs", "help", "language"],
+    "manager": ["open", "stats", "help", "language"],
+}
 ENGINEER = 950
 
 
@@ -30,8 +43,8 @@ async def chat_as(app: App, role: str, language: str) -> FlowChat:
 
 def menu_of(chat: FlowChat) -> list[list[str]]:
     markup = chat.last.markup
-    assert isinstance(markup, InlineKeyboard)
-    return [[button.text for button in row] for row in markup.rows]
+    assert isinstance(markup, ReplyKeyboard) and markup.persistent and not markup.one_time
+    return [[key.text for key in row] for row in markup.rows]
 
 
 def own_menus(chat: FlowChat) -> list[SetCommands]:
@@ -52,20 +65,37 @@ async def test_help_and_main_menu_read_as_before(seeded: App, role: str, languag
 
 
 @pytest.mark.parametrize("role", ["client", "engineer", "manager"])
-async def test_every_menu_button_runs_its_command(seeded: App, role: str) -> None:
-    """A button does what typing its command does: same text, nothing refused."""
-    chat = await chat_as(seeded, role, "en")
+@pytest.mark.parametrize("language", ["en", "ru", "bg"])
+async def test_every_menu_key_runs_its_command(seeded: App, role: str, language: str) -> None:
+    """A key does what typing its command does: same text, nothing refused."""
+    chat = await chat_as(seeded, role, language)
     await chat.say("/help")
-    buttons = [(text, data) for text, data in chat.last.buttons() if data != "cmd:help"]
-    for label, data in buttons:
-        await chat.say("/help")
-        replies = await chat.press(label)
-        assert isinstance(replies[0], AnswerCallback) and replies[0].text is None, label
+    labels = [label for row in menu_of(chat) for label in row if not label.startswith("📍")]
+    commands = KEY_COMMANDS[role]
+    assert len(labels) == len(commands)
+    for label, command in zip(labels, commands, strict=True):
+        await chat.say(label)
         pressed = chat.texts()
+        assert pressed, label
         await chat.say("/cancel")
-        await chat.say(f"/{data.removeprefix('cmd:')}")
+        await chat.say(f"/{command}")
         assert pressed == chat.texts(), label
         await chat.say("/cancel")
+
+
+@pytest.mark.manager_chat
+async def test_group_help_has_buttons_and_no_keys(seeded: App) -> None:
+    """In the managers' chat keys would pop up for everyone: /help has inline buttons."""
+    chat = FlowChat(seeded, MANAGER_ID, group_id=MANAGER_CHAT)
+    await chat.say("/help")
+    assert isinstance(chat.last.markup, InlineKeyboard)
+    assert [text for text, _ in chat.last.buttons()][:2] == ["📂 Open requests", "📊 Today"]
+    replies = await chat.press("📊 Today")
+    assert isinstance(replies[0], AnswerCallback) and replies[0].text is None
+    await chat.say("what")
+    await chat.say("/nonsense")
+    sent = [reply for reply in chat.last_replies if isinstance(reply, Send)]
+    assert not any(isinstance(reply.markup, ReplyKeyboard) for reply in sent)
 
 
 async def test_today_button_shows_todays_figures(seeded: App) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from bot.core.replies import AnswerCallback, RemoveKeyboard
 from storage.models import Customer
 from tests.support.chat import FlowChat
 from tests.support.people import make_engineer, person
@@ -33,10 +32,9 @@ async def test_known_phone_links_to_imported_customer(seeded: App) -> None:
     await chat.say("/start")
     await chat.share_contact("0888 123 456")  # local format of +359 88 812 3456
     assert "Acme Coffee Sofia" in chat.joined()
-    assert any(
-        isinstance(r, object) and getattr(r, "markup", None) == RemoveKeyboard()
-        for r in chat.last_replies
-    )
+    # the contact key gives way to the main-menu keys, in the person's language
+    assert chat.keys is not None and chat.keys.persistent
+    assert "📋 Моите заявки" in chat.keys.labels()
     registered = await person(seeded, 12)
     assert registered.customer is not None and registered.customer.name == "Acme Coffee Sofia"
 
@@ -86,10 +84,11 @@ async def test_forged_language_code_changes_nothing(client: FlowChat) -> None:
     assert (await person(client.app, client.user_id)).locale == "en"
 
 
-async def test_unknown_text_outside_dialog_gets_menu(client: FlowChat) -> None:
+async def test_unknown_text_outside_dialog_points_to_the_keys(client: FlowChat) -> None:
     await client.say("hello?")
-    assert "Here is what you can do" in client.joined()
-    assert "🛠 Report a breakdown" in [text for text, _ in client.last.buttons()]
+    assert "The buttons below show what you can do" in client.joined()
+    assert client.keys is not None and "🛠 Report a breakdown" in client.keys.labels()
+    assert client.last.markup is None  # the keys were shown at registration: not sent again
 
 
 async def test_unknown_command_gets_menu(client: FlowChat) -> None:
@@ -121,13 +120,11 @@ async def test_every_main_menu_button_leads_somewhere_for_every_role(seeded: App
     await people["client"].share_contact(ACME_PHONE)
     for role, chat in people.items():
         await chat.say("/help")
-        menu = chat.last
-        labels = [text for text, _ in menu.buttons()]
-        assert len(labels) >= 3, (role, labels)
+        assert chat.keys is not None
+        labels = [label for label in chat.keys.labels() if not label.startswith("📍")]
+        assert len(labels) >= 4, (role, labels)
         for label in labels:
-            replies = await chat.press(label)
-            answer = replies[0]
-            assert isinstance(answer, AnswerCallback) and not answer.alert, (role, label)
-            assert answer.text is None, (role, label, answer.text)
+            await chat.press(label)
             assert chat.texts(), (role, label)
+            assert "not available" not in chat.joined(), (role, label)
             await chat.say("/cancel")

@@ -113,7 +113,7 @@ async def test_cancel_midway_saves_nothing(client: FlowChat) -> None:
     assert "Cancelled" in client.joined()
     assert await tickets(client.app) == []
     await client.say("Steam leaks")  # no longer in the dialog
-    assert "Here is what you can do" in client.joined()
+    assert "The buttons below show what you can do" in client.joined()
 
 
 async def test_cancel_button_then_stale_button(client: FlowChat) -> None:

@@ -102,6 +102,19 @@ async def test_reply_keyboard_contact_location_photo_document(running: Running) 
     assert running.sandbox.file_bytes(doc.document["file_id"]) == REPORT_PDF
 
 
+async def test_persistent_keys_stay_after_the_person_writes(running: Running) -> None:
+    user = running.sandbox.user(1003, "Vera")
+    user.send_command("/keys")
+    shown = await user.wait_for("your menu", WAIT)
+    assert shown.reply_markup is not None
+    assert shown.reply_markup["is_persistent"] is True
+    assert shown.reply_markup["one_time_keyboard"] is False
+    assert shown.reply_markup["input_field_placeholder"] == "Pick or type"
+    user.send_text("Status")
+    await user.wait_for("echo: Status", WAIT)
+    assert user.keyboard == [["Report", "Status"]]
+
+
 async def test_group_commands_addressed_to_us_or_others(running: Running) -> None:
     team = running.sandbox.group(-100777, "Service team", bot_is_admin=True)
     team.send_command(2001, f"/menu@{DEFAULT_USERNAME}")

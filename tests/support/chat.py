@@ -14,6 +14,7 @@ from bot.core.replies import (
     Edit,
     InlineKeyboard,
     Markup,
+    RemoveKeyboard,
     Reply,
     ReplyKeyboard,
     Send,
@@ -52,6 +53,7 @@ class FlowChat:
     answers: list[AnswerCallback] = field(default_factory=list)
     last_replies: list[Reply] = field(default_factory=list)
     typed: set[int] = field(default_factory=set)  # ids of the person's own text messages
+    keys: ReplyKeyboard | None = None  # the keys under the input field
 
     # -- acting -------------------------------------------------------------------------------
     def event(self, kind: EventKind, **values: object) -> Incoming:
@@ -89,12 +91,17 @@ class FlowChat:
         )
 
     async def press(self, label: str) -> list[Reply]:
-        """Press the newest on-screen button whose text contains ``label``."""
+        """Press the newest on-screen button whose text contains ``label``, else the key under
+        the input field (a key sends its text)."""
         for shown in reversed(self.shown):
             for text, data in shown.buttons():
                 if label in text:
                     return await self.press_data(data, shown.message_id)
-        raise AssertionError(f"no button {label!r}; on screen: {self.button_texts()}")
+        for key in self.keys.labels() if self.keys else ():
+            if label in key:
+                return await self.say(key)
+        on_screen = self.button_texts() + (self.keys.labels() if self.keys else [])
+        raise AssertionError(f"no button {label!r}; on screen: {on_screen}")
 
     async def press_data(self, data: str, message_id: int | None = None) -> list[Reply]:
         """Any callback data at all, as a modified client could send."""
@@ -134,6 +141,10 @@ class FlowChat:
     def _apply(self, reply: Reply) -> None:
         if isinstance(reply, Send) and reply.chat_id in (self.user_id, self.group_id):
             self.shown.append(Shown(next(_message_ids), reply.text, reply.markup, reply.media))
+            if isinstance(reply.markup, ReplyKeyboard):
+                self.keys = reply.markup
+            elif isinstance(reply.markup, RemoveKeyboard):
+                self.keys = None
         elif isinstance(reply, Edit):
             # Telegram refuses to edit a message the bot did not send (the person's own)
             assert reply.message_id not in self.typed, f"edit of the typed {reply.message_id}"

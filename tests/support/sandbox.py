@@ -91,6 +91,14 @@ class EchoBot:
                     )
                 )
                 return [Send(chat, "share please", markup=keys)]
+            case "keys":
+                main = ReplyKeyboard(
+                    ((KeyButton("Report"), KeyButton("Status")),),
+                    one_time=False,
+                    persistent=True,
+                    placeholder="Pick or type",
+                )
+                return [Send(chat, "your menu", markup=main)]
             case "ask":
                 return [Send(chat, "what is the reason?", markup=ForceReply("Reason"))]
             case "doc":

@@ -20,7 +20,7 @@ HELP: dict[tuple[str, str], str] = {
         "/jobs — open jobs you can take, most urgent and nearest first\n"
         "/myjobs — your jobs: status, notes, photos, tests, parts, resolve\n"
         "/duty — go on or off duty\n"
-        "Share your location with the 📎 button so nearby jobs come first.\n"
+        "Share your location with the 📍 button below so nearby jobs come first.\n"
         "/language — change the language\n"
         "/cancel — stop the current action\n"
         "/help — show this help"
@@ -56,7 +56,7 @@ HELP: dict[tuple[str, str], str] = {
         "/jobs — заявки, которые можно взять: сначала самые срочные и ближайшие\n"
         "/myjobs — ваши заявки: статус, заметки, фото, тесты, запчасти, завершение\n"
         "/duty — начать или закончить смену\n"
-        "Отправляйте геопозицию кнопкой 📎, чтобы ближайшие заявки показывались первыми.\n"
+        "Отправляйте геопозицию кнопкой 📍 внизу, чтобы ближайшие заявки показывались первыми.\n"
         "/language — сменить язык\n"
         "/cancel — отменить текущее действие\n"
         "/help — показать эту справку"
@@ -92,7 +92,7 @@ HELP: dict[tuple[str, str], str] = {
         "/jobs — заявки, които можете да поемете, първо най-спешните и най-близките\n"
         "/myjobs — Вашите заявки: статус, бележки, снимки, тестове, резервни части, завършване\n"
         "/duty — начало или край на смяната\n"
-        "Споделяйте местоположението си с бутона 📎, за да виждате първо близките заявки.\n"
+        "Споделяйте местоположението си с бутона 📍 отдолу, за да виждате първо близките заявки.\n"
         "/language — смяна на езика\n"
         "/cancel — отказ от текущото действие\n"
         "/help — показване на тази помощ"
@@ -114,6 +114,7 @@ HELP: dict[tuple[str, str], str] = {
         "/help — показване на тази помощ"
     ),
 }
+# The main-menu keys under the input field in a private chat.
 MENU: dict[tuple[str, str], list[list[str]]] = {
     ("client", "en"): [
         ["🛠 Report a breakdown"],
@@ -121,7 +122,11 @@ MENU: dict[tuple[str, str], list[list[str]]] = {
         ["📋 My requests"],
         ["❓ Help", "🌐 Language"],
     ],
-    ("engineer", "en"): [["📋 Open jobs", "🧰 My jobs"], ["❓ Help", "🌐 Language"]],
+    ("engineer", "en"): [
+        ["📋 Open jobs", "🧰 My jobs"],
+        ["📍 Share my location"],
+        ["❓ Help", "🌐 Language"],
+    ],
     ("manager", "en"): [["📂 Open requests", "📊 Today"], ["❓ Help", "🌐 Language"]],
     ("client", "ru"): [
         ["🛠 Сообщить о неисправности"],
@@ -129,7 +134,11 @@ MENU: dict[tuple[str, str], list[list[str]]] = {
         ["📋 Мои заявки"],
         ["❓ Помощь", "🌐 Язык"],
     ],
-    ("engineer", "ru"): [["📋 Открытые заявки", "🧰 Мои заявки"], ["❓ Помощь", "🌐 Язык"]],
+    ("engineer", "ru"): [
+        ["📋 Открытые заявки", "🧰 Мои заявки"],
+        ["📍 Отправить геопозицию"],
+        ["❓ Помощь", "🌐 Язык"],
+    ],
     ("manager", "ru"): [["📂 Открытые заявки", "📊 Сегодня"], ["❓ Помощь", "🌐 Язык"]],
     ("client", "bg"): [
         ["🛠 Подай сигнал за повреда"],
@@ -137,7 +146,11 @@ MENU: dict[tuple[str, str], list[list[str]]] = {
         ["📋 Моите заявки"],
         ["❓ Помощ", "🌐 Език"],
     ],
-    ("engineer", "bg"): [["📋 Отворени заявки", "🧰 Моите заявки"], ["❓ Помощ", "🌐 Език"]],
+    ("engineer", "bg"): [
+        ["📋 Отворени заявки", "🧰 Моите заявки"],
+        ["📍 Сподели местоположението ми"],
+        ["❓ Помощ", "🌐 Език"],
+    ],
     ("manager", "bg"): [["📂 Отворени заявки", "📊 Днес"], ["❓ Помощ", "🌐 Език"]],
 }
 
