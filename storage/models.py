@@ -413,6 +413,11 @@ class ChecklistTemplate(Base):
 
 
 class ChecklistCheck(Base):
+    """One check of a template. A yes/no check reads as a phrase per outcome and locale
+    (``pass_names``: "No refrigerant leak", ``fail_names``: "Refrigerant leak found") rather
+    than "name: yes"; ``passes_on_yes`` says which answer passes (False: "no" is the good one,
+    as for "Refrigerant leak?")."""
+
     __tablename__ = "checklist_checks"
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("checklist_templates.id"), index=True)
@@ -423,10 +428,15 @@ class ChecklistCheck(Base):
     min_value: Mapped[float | None] = mapped_column(Float)
     max_value: Mapped[float | None] = mapped_column(Float)
     required: Mapped[bool] = mapped_column(Boolean, default=True)
+    pass_names: Mapped[dict[str, Any]] = mapped_column(default=dict)  # locale → phrase
+    fail_names: Mapped[dict[str, Any]] = mapped_column(default=dict)  # locale → phrase
+    passes_on_yes: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class TestResult(Base):
-    """One measurement of one check on one job; a retest adds a row, the latest counts."""
+    """One measurement of one check on one job; a retest adds a row, the latest counts.
+    ``skipped``: the engineer skipped this optional check on purpose (no value; neither passed
+    nor failed), so a retest of the failed and missing does not ask it again."""
 
     __tablename__ = "test_results"
     __test__ = False  # not a pytest class
@@ -437,6 +447,7 @@ class TestResult(Base):
     value_text: Mapped[str] = mapped_column(String(500), default="")
     value_number: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool] = mapped_column(Boolean)
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
     measured_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

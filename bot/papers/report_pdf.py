@@ -15,6 +15,7 @@ from fpdf.fonts import FontFace
 
 from bot.core.i18n import N_, Translator
 from bot.papers.sheet import FONT, draw_qr, finish, new_pdf
+from bot.services import checklists
 from bot.services.service_reports import CheckLine, Measurement, ReportContent
 from storage.models import TicketKind
 
@@ -49,7 +50,13 @@ def _number(t: Translator, value: float | None) -> str:
     return "—" if value is None else t.number(value)
 
 
-def _value(t: Translator, result: Measurement) -> str:
+def _value(t: Translator, line: CheckLine, result: Measurement) -> str:
+    """A number in the reader's locale, a yes/no outcome as its phrase, a note as written."""
+    if result.skipped:
+        return "—"
+    if line.yesno:
+        phrases = line.pass_names if result.passed else line.fail_names
+        return checklists.outcome_phrase(line.names, phrases, t.locale)
     return result.value if result.number is None else t.number(result.number)
 
 
@@ -96,7 +103,14 @@ def _verdict(t: Translator, line: CheckLine) -> str:
         "passed": t._("passed"),
         "failed": t._("FAILED"),
         "missing": t._("not measured"),
+        "skipped": t._("skipped"),
     }[line.verdict]
+
+
+def _measured(t: Translator, result: Measurement) -> str:
+    if result.skipped:
+        return t._("skipped")
+    return t._("passed") if result.passed else t._("FAILED")
 
 
 def _checks(pdf: FPDF, t: Translator, content: ReportContent) -> None:
@@ -124,7 +138,7 @@ def _checks(pdf: FPDF, t: Translator, content: ReportContent) -> None:
             latest = next((result for result in line.results if result.latest), None)
             row = table.row()
             row.cell(name)
-            row.cell(_value(t, latest) if latest else "—")
+            row.cell(_value(t, line, latest) if latest else "—")
             row.cell(line.unit)
             row.cell(_number(t, line.min_value))
             row.cell(_number(t, line.max_value))
@@ -132,11 +146,11 @@ def _checks(pdf: FPDF, t: Translator, content: ReportContent) -> None:
             for result in earlier:
                 retest = table.row()
                 retest.cell("    " + t._("earlier measurement, {time}", time=_when(t, result.at)))
-                retest.cell(_value(t, result))
+                retest.cell(_value(t, line, result))
                 retest.cell(line.unit)
                 retest.cell("")
                 retest.cell("")
-                retest.cell(t._("passed") if result.passed else t._("FAILED"))
+                retest.cell(_measured(t, result))
 
 
 def _parts(pdf: FPDF, t: Translator, content: ReportContent) -> None:

@@ -5,7 +5,8 @@ Import formats (``fieldbot import checklists FILE.csv`` or ``FILE.yaml``)
 --------------------------------------------------------------------------
 CSV, one row per check::
 
-    template,kind,model,category,position,name_en,name_ru,name_bg,type,unit,min,max,required
+    template,kind,model,category,position,name_en,name_ru,name_bg,type,unit,min,max,required,
+    pass_en,pass_ru,pass_bg,fail_en,fail_ru,fail_bg,passes_on
 
 - ``template``: the template's name (rows with the same name form one template);
 - ``kind``: ``installation``, ``maintenance``, ``upgrade`` or ``breakdown``;
@@ -15,8 +16,12 @@ CSV, one row per check::
   re-importing a template updates the check at the same position;
 - ``name_en`` (required), ``name_ru``, ``name_bg``: the check's name per language;
 - ``type``: ``number`` (with ``unit``, ``min``, ``max``; ``12,5`` and ``12.5`` both read),
-  ``yesno`` (phrase it so that "yes" is the good answer) or ``text`` (a note, always passes);
-- ``required``: ``yes``/``no`` (empty = yes). Optional checks may be skipped.
+  ``yesno`` or ``text`` (a note, always passes);
+- ``required``: ``yes``/``no`` (empty = yes). Optional checks may be skipped;
+- for a ``yesno`` check only, all optional (files without them still import):
+  ``pass_en``/``pass_ru``/``pass_bg`` and ``fail_en``/``fail_ru``/``fail_bg``, how its outcome
+  reads ("No refrigerant leak" / "Refrigerant leak found"; without them "✅ name" / "❌ name"),
+  and ``passes_on``: the answer that passes, ``yes`` (empty) or ``no`` (for "Refrigerant leak?").
 
 YAML, the same fields grouped by template::
 
@@ -30,8 +35,11 @@ YAML, the same fields grouped by template::
             unit: bar
             min: 0.8
             max: 1.5
-          - name: {en: Leak test passed, ru: Тест на протечки пройден, bg: Без течове}
+          - name: {en: Water leak, ru: Протечка воды, bg: Теч на вода}
             type: yesno
+            passes_on: no
+            pass: {en: No water leak, ru: Протечки нет, bg: Няма теч}
+            fail: {en: Water leak found, ru: Обнаружена протечка, bg: Установен е теч}
           - name: {en: Notes, ru: Примечания, bg: Бележки}
             type: text
             required: false
@@ -75,10 +83,10 @@ NAME_LOCALES = ("en", "ru", "bg")
 # Tests are logged once the engineer is at the equipment, and while a part is awaited.
 LOGGING_STATUSES = frozenset({TicketStatus.ON_SITE, TicketStatus.WAITING_PARTS})
 
-YES_WORDS = frozenset(
-    fold(word) for word in ("yes", "y", "ok", "true", "1", "+", "да", "д", "ок", "yes!")
-)
-NO_WORDS = frozenset(fold(word) for word in ("no", "n", "false", "0", "-", "нет", "не", "н"))
+YES_WORDS = frozenset(fold(word) for word in ("yes", "y", "ok", "true", "1", "да", "д", "ок"))
+NO_WORDS = frozenset(fold(word) for word in ("no", "n", "false", "0", "нет", "не", "н"))
+# Signs fold to nothing (rapidfuzz drops punctuation), so they are read before folding.
+YES_SIGNS, NO_SIGNS = frozenset("+✓✔👍"), frozenset("-−–—✗✘👎")
 _TYPE_ALIASES = {
     "number": CheckType.NUMBER,
     "numeric": CheckType.NUMBER,
@@ -104,7 +112,13 @@ def parse_number(text: str) -> float | None:
 
 
 def parse_yes_no(text: str) -> bool | None:
+    """``yes``, ``Да!``, ``+`` → True; ``no``, ``нет``, ``-`` → False; anything else None."""
+    sign = text.strip()
+    if sign in YES_SIGNS or sign in NO_SIGNS:
+        return sign in YES_SIGNS
     word = fold(text)
+    if not word:
+        return None
     if word in YES_WORDS:
         return True
     if word in NO_WORDS:
@@ -116,6 +130,24 @@ def check_name(check: ChecklistCheck, locale: str) -> str:
     """The check's name in ``locale``, else English, else any name it has."""
     names = check.names or {}
     return str(names.get(locale) or names.get("en") or next(iter(names.values()), ""))
+
+
+def check_phrase(check: ChecklistCheck, passed: bool, locale: str) -> str:
+    """How a yes/no check's outcome reads (the caller marks it ✅/❌)."""
+    phrases = (check.pass_names if passed else check.fail_names) or {}
+    return outcome_phrase(check.names or {}, phrases, locale)
+
+
+def outcome_phrase(names: dict[str, str], phrases: dict[str, str], locale: str) -> str:
+    """The outcome's phrase in ``locale``, else the check's name in ``locale``, else the
+    English phrase, else the English name, else any name."""
+    return str(
+        phrases.get(locale)
+        or names.get(locale)
+        or phrases.get("en")
+        or names.get("en")
+        or next(iter(names.values()), "")
+    )
 
 
 def within_spec(check: ChecklistCheck, value: float) -> bool:
@@ -147,7 +179,7 @@ def read_value(check: ChecklistCheck, raw: str) -> Reading:
         answer = parse_yes_no(raw)
         if answer is None:
             raise BadValue(raw)
-        return Reading("yes" if answer else "no", None, answer)
+        return Reading("yes" if answer else "no", None, answer is check.passes_on_yes)
     if not raw:
         raise BadValue(raw)
     return Reading(raw[:500], None, True)
@@ -206,6 +238,7 @@ class Verdict(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     MISSING = "missing"
+    SKIPPED = "skipped"  # an optional check the engineer skipped on purpose
 
 
 @dataclass(frozen=True)
@@ -217,6 +250,8 @@ class CheckOutcome:
     def verdict(self) -> Verdict:
         if self.result is None:
             return Verdict.MISSING
+        if self.result.skipped:
+            return Verdict.SKIPPED
         return Verdict.PASSED if self.result.passed else Verdict.FAILED
 
 
@@ -278,14 +313,37 @@ async def record(
     check = await get_check(session, ticket, check_id)
     reading = read_value(check, raw)
     result = TestResult(
-        ticket_id=ticket.id,
-        check_id=check.id,
-        engineer_id=engineer.id,
-        value_text=reading.text,
-        value_number=reading.number,
-        passed=reading.passed,
-        measured_at=now,
+        value_text=reading.text, value_number=reading.number, passed=reading.passed, skipped=False
     )
+    await _keep(session, ticket, check, engineer, result, now)
+    return check, result
+
+
+async def skip(
+    session: AsyncSession, ticket_id: int, check_id: int, engineer: Person, now: datetime
+) -> tuple[ChecklistCheck, TestResult]:
+    """Keep that an optional check was skipped, so a retest of the failed and missing does not
+    ask it again; a value logged later counts instead."""
+    ticket = await job_for_logging(session, ticket_id, engineer)
+    check = await get_check(session, ticket, check_id)
+    if check.required:
+        raise InvalidState(N_("This check is required and cannot be skipped."))
+    result = TestResult(value_text="", passed=False, skipped=True)
+    await _keep(session, ticket, check, engineer, result, now)
+    return check, result
+
+
+async def _keep(
+    session: AsyncSession,
+    ticket: Ticket,
+    check: ChecklistCheck,
+    engineer: Person,
+    result: TestResult,
+    now: datetime,
+) -> None:
+    """Add ``result`` as the latest of ``check`` on the job, and say so on its timeline."""
+    result.ticket_id, result.check_id = ticket.id, check.id
+    result.engineer_id, result.measured_at = engineer.id, now
     session.add(result)
     session.add(
         TicketEvent(
@@ -296,15 +354,15 @@ async def record(
             data={
                 "check_id": check.id,
                 "name": check_name(check, "en"),
-                "value": reading.text,
+                "value": result.value_text,
                 "unit": check.unit,
-                "passed": reading.passed,
+                "passed": result.passed,
+                "skipped": result.skipped,
             },
         )
     )
     ticket.updated_at = now
     await session.flush()
-    return check, result
 
 
 # -- import ---------------------------------------------------------------------------------------
@@ -418,7 +476,26 @@ async def import_check(session: AsyncSession, row: Row) -> None:
         (low, high) if check_type is CheckType.NUMBER else (None,) * 2
     )
     check.required = _flag(row, "required")
+    check.pass_names, check.fail_names, check.passes_on_yes = _yes_no_reading(row, check_type)
     await session.flush()
+
+
+def _yes_no_reading(
+    row: Row, check_type: CheckType
+) -> tuple[dict[str, str], dict[str, str], bool]:
+    """A yes/no check's phrases per outcome and the answer that passes (``passes_on``)."""
+    phrases = {
+        outcome: {
+            locale: text for locale in NAME_LOCALES if (text := _text(row, f"{outcome}_{locale}"))
+        }
+        for outcome in ("pass", "fail")
+    }
+    passes_on = _text(row, "passes_on")
+    if check_type is not CheckType.YESNO:
+        if phrases["pass"] or phrases["fail"] or passes_on:
+            raise RowError("'pass_*', 'fail_*' and 'passes_on' are for a yesno check only")
+        return {}, {}, True
+    return phrases["pass"], phrases["fail"], _flag(row, "passes_on")
 
 
 def yaml_rows(text: str) -> tuple[list[tuple[int, Row]], list[tuple[int, str]]]:
@@ -472,9 +549,23 @@ def yaml_rows(text: str) -> tuple[list[tuple[int, Row]], list[tuple[int, str]]]:
                 "min": _scalar(check.get("min")),
                 "max": _scalar(check.get("max")),
                 "required": _scalar(check.get("required")),
+                "passes_on": _scalar(check.get("passes_on")),
+                **_phrase_columns(check),
             }
             rows.append((int(check.get("__line__") or line), row))
     return rows, errors
+
+
+def _phrase_columns(check: dict[str, Any]) -> Row:
+    """``pass: {en: …}`` and ``fail: {en: …}`` of a YAML check as ``pass_en``… columns."""
+    columns: Row = {}
+    for outcome in ("pass", "fail"):
+        phrases = check.get(outcome)
+        if not isinstance(phrases, dict):
+            phrases = {"en": phrases}
+        for locale in NAME_LOCALES:
+            columns[f"{outcome}_{locale}"] = _scalar(phrases.get(locale))
+    return columns
 
 
 def _scalar(value: object) -> str:

@@ -76,6 +76,14 @@ CHECKLIST_COLUMNS = (
     "min",
     "max",
     "required",
+    # optional, for a yes/no check: how each outcome reads, and the answer that passes
+    "pass_en",
+    "pass_ru",
+    "pass_bg",
+    "fail_en",
+    "fail_ru",
+    "fail_bg",
+    "passes_on",
 )
 PART_COLUMNS = ("number", "name", "warehouse", "quantity")
 CONTRACT_COLUMNS = (

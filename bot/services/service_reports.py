@@ -26,6 +26,7 @@ from bot.core.i18n import N_
 from bot.services import checklists, equipment, parts
 from bot.services.errors import Forbidden, NotFound
 from storage.models import (
+    CheckType,
     Customer,
     Person,
     Role,
@@ -49,6 +50,7 @@ class Measurement:
     passed: bool
     at: str
     latest: bool
+    skipped: bool = False  # an optional check skipped on purpose: no value
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,11 @@ class CheckLine:
     min_value: float | None
     max_value: float | None
     required: bool
-    verdict: str  # passed, failed or missing (checklists.Verdict)
+    verdict: str  # passed, failed, missing or skipped (checklists.Verdict)
     results: list[Measurement]
+    yesno: bool = False  # a yes/no check reads as its phrase per outcome, not "yes"/"no"
+    pass_names: dict[str, str] = field(default_factory=dict)
+    fail_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,10 @@ async def _arrived_at(session: AsyncSession, ticket_id: int) -> datetime | None:
     )
 
 
+def _texts(values: dict[str, Any] | None) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (values or {}).items()}
+
+
 async def _checks(session: AsyncSession, ticket: Ticket) -> list[CheckLine]:
     outcomes = await checklists.outcomes(session, ticket)
     rows = await session.scalars(
@@ -146,7 +155,7 @@ async def _checks(session: AsyncSession, ticket: Ticket) -> list[CheckLine]:
         history = by_check.get(check.id, [])
         lines.append(
             CheckLine(
-                names={str(k): str(v) for k, v in (check.names or {}).items()},
+                names=_texts(check.names),
                 unit=check.unit or "",
                 min_value=check.min_value,
                 max_value=check.max_value,
@@ -159,9 +168,13 @@ async def _checks(session: AsyncSession, ticket: Ticket) -> list[CheckLine]:
                         passed=result.passed,
                         at=result.measured_at.isoformat(),
                         latest=index == len(history) - 1,
+                        skipped=result.skipped,
                     )
                     for index, result in enumerate(history)
                 ],
+                yesno=check.type is CheckType.YESNO,
+                pass_names=_texts(check.pass_names),
+                fail_names=_texts(check.fail_names),
             )
         )
     return lines

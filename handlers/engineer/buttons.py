@@ -139,6 +139,12 @@ class LogAllTests(ButtonData, prefix="ts:all"):
     ticket: int
 
 
+class LogSkippedTests(ButtonData, prefix="ts:skipped"):
+    """Fill in the optional checks skipped before, on purpose."""
+
+    ticket: int
+
+
 class StopTests(ButtonData, prefix="ts:stop"):
     ticket: int
 

@@ -1,11 +1,13 @@
 """Guided acceptance tests: the engineer logs each check of the job's checklist in turn.
 
 Every value is kept when it is typed (out-of-spec ones too: they are facts about the site),
-so leaving the dialog loses nothing. A retest adds a new result; the latest counts. The
-dialog lives in the database: data ``ticket_id``, ``queue`` (check ids) and ``index``;
-steps ``value`` (waiting for the value of ``queue[index]``) and ``verdict`` (shown with the
-next question, waiting for Retest, Next or the next value typed). A button under an earlier
-question or verdict is answered and ignored.
+so leaving the dialog loses nothing. A retest adds a new result; the latest counts. A skipped
+optional check is kept as skipped: retesting the failed and missing leaves it be, and only
+"Fill in skipped checks" or "Log all again" asks it again. The dialog lives in the database:
+data ``ticket_id``, ``queue`` (check ids) and ``index``; steps ``value`` (waiting for the
+value of ``queue[index]``) and ``verdict`` (shown with the next question, waiting for Retest,
+Next or the next value typed). A button under an earlier question or verdict is answered and
+ignored.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from handlers.answers import typed
 from handlers.engineer.buttons import (
     AnswerCheck,
     LogAllTests,
+    LogSkippedTests,
     LogTests,
     NextCheck,
     ResolveJob,
@@ -81,25 +84,36 @@ async def own_ticket(ctx: Context, ticket_id: int) -> Ticket:
     return await checklists.job_for_logging(ctx.session, ticket_id, ctx.person)
 
 
+# Which checks each start asks: the failed and missing (a skip stands), every one, the skipped.
+OPEN = frozenset({Verdict.FAILED, Verdict.MISSING})
+EVERY = frozenset(Verdict)
+SKIPPED = frozenset({Verdict.SKIPPED})
+
+
 @router.callback(LogTests, roles=ENGINEERS)
 async def log_tests(ctx: Context, button: LogTests) -> None:
-    await begin(ctx, button.ticket, every=False)
+    await begin(ctx, button.ticket, OPEN)
 
 
 @router.callback(LogAllTests, roles=ENGINEERS)
 async def log_all_tests(ctx: Context, button: LogAllTests) -> None:
-    await begin(ctx, button.ticket, every=True)
+    await begin(ctx, button.ticket, EVERY)
 
 
-async def begin(ctx: Context, ticket_id: int, every: bool) -> None:
-    """Start logging the checks not yet passed, or ``every`` check."""
+@router.callback(LogSkippedTests, roles=ENGINEERS)
+async def log_skipped_tests(ctx: Context, button: LogSkippedTests) -> None:
+    await begin(ctx, button.ticket, SKIPPED)
+
+
+async def begin(ctx: Context, ticket_id: int, which: frozenset[Verdict]) -> None:
+    """Start logging the checks whose verdict is one of ``which``."""
     ticket = await own_ticket(ctx, ticket_id)
     ctx.answer()
     outcomes = await checklists.outcomes(ctx.session, ticket)
     if not outcomes:
         ctx.send(ctx._("There is no checklist for this job's equipment and kind."))
         return
-    queue = [o.check.id for o in outcomes if every or o.verdict is not Verdict.PASSED]
+    queue = [o.check.id for o in outcomes if o.verdict in which]
     if not queue:
         show_summary(ctx, ticket, outcomes)
         return
@@ -204,6 +218,7 @@ async def advance(ctx: Context) -> None:
 
 
 async def skip(ctx: Context) -> None:
+    """Keep the skip (a retest of the failed and missing leaves it be) and ask the next."""
     ticket = await own_ticket(ctx, state(ctx)["ticket_id"])
     check_id = current_check_id(ctx)
     assert check_id is not None
@@ -211,6 +226,7 @@ async def skip(ctx: Context) -> None:
     if check.required:
         ctx.send(ctx._("This check is required and cannot be skipped."))
         return
+    await checklists.skip(ctx.session, ticket.id, check.id, ctx.person, ctx.now())
     await advance(ctx)
 
 
@@ -237,7 +253,11 @@ def show_summary(ctx: Context, ticket: Ticket, outcomes: Sequence[CheckOutcome])
             Button(ctx._("✅ Resolve"), ResolveJob(ticket=ticket.id).pack()),
             Button(ctx._("Log all again"), LogAllTests(ticket=ticket.id).pack()),
         ]
-    ctx.send("\n".join(lines), inline(buttons))
+    rows = [buttons]
+    if any(o.verdict is Verdict.SKIPPED for o in outcomes):
+        fill = LogSkippedTests(ticket=ticket.id).pack()
+        rows.append([Button(ctx._("✏ Fill in skipped checks"), fill)])
+    ctx.send("\n".join(lines), inline(*rows))
 
 
 # -- buttons under a question or a verdict, and typed values --------------------------------------

@@ -10,7 +10,7 @@ from bot.services import checklists
 from bot.services.checklists import CheckOutcome, Verdict
 from storage.models import ChecklistCheck, CheckType, TestResult
 
-MARK = {Verdict.PASSED: "✅", Verdict.FAILED: "❌", Verdict.MISSING: "—"}
+MARK = {Verdict.PASSED: "✅", Verdict.FAILED: "❌", Verdict.MISSING: "—", Verdict.SKIPPED: "—"}
 
 
 def spec_text(t: Translator, check: ChecklistCheck, unit: bool = True) -> str:
@@ -28,21 +28,25 @@ def spec_text(t: Translator, check: ChecklistCheck, unit: bool = True) -> str:
 
 
 def value_text(t: Translator, check: ChecklistCheck, result: TestResult) -> str:
-    """A result as the reader writes it: ``1,2 bar`` in Russian, ``yes``/``да``, or the note."""
+    """A result as the reader writes it: ``1,2 bar`` in Russian, or the note (a yes/no check
+    reads as its phrase: :func:`outcome_line`)."""
     if check.type is CheckType.NUMBER and result.value_number is not None:
         return f"{t.number(result.value_number)} {check.unit}".strip()
-    if check.type is CheckType.YESNO:
-        return t._("yes") if result.value_text == "yes" else t._("no")
     return result.value_text
 
 
 def outcome_line(t: Translator, outcome: CheckOutcome) -> str:
+    """``✅ Boiler pressure: 1,2 bar``; a yes/no check as its phrase, ``✅ No refrigerant
+    leak``; ``— Notes: skipped``."""
     name = checklists.check_name(outcome.check, t.locale)
     mark = MARK[outcome.verdict]
-    if outcome.result is None:
-        if outcome.check.required:
-            return t._("{mark} {check}: not logged", mark=mark, check=name)
+    if outcome.verdict is Verdict.SKIPPED:
         return t._("{mark} {check}: skipped", mark=mark, check=name)
+    if outcome.result is None:
+        return t._("{mark} {check}: not logged", mark=mark, check=name)
+    if outcome.check.type is CheckType.YESNO:
+        passed = outcome.verdict is Verdict.PASSED
+        return f"{mark} {checklists.check_phrase(outcome.check, passed, t.locale)}"
     value = value_text(t, outcome.check, outcome.result)
     spec = spec_text(t, outcome.check)
     if outcome.verdict is Verdict.FAILED and spec:
@@ -54,11 +58,17 @@ def outcome_line(t: Translator, outcome: CheckOutcome) -> str:
 
 def summary_lines(t: Translator, outcomes: Sequence[CheckOutcome]) -> list[str]:
     counts = checklists.summary_counts(outcomes)
-    return [outcome_line(t, outcome) for outcome in outcomes] + [
-        t._(
-            "Passed: {passed}, failed: {failed}, not logged: {missing}",
-            passed=counts[Verdict.PASSED],
-            failed=counts[Verdict.FAILED],
-            missing=counts[Verdict.MISSING],
+    figures = {
+        "passed": counts[Verdict.PASSED],
+        "failed": counts[Verdict.FAILED],
+        "missing": counts[Verdict.MISSING],
+    }
+    if counts[Verdict.SKIPPED]:
+        total = t._(
+            "Passed: {passed}, failed: {failed}, not logged: {missing}, skipped: {skipped}",
+            skipped=counts[Verdict.SKIPPED],
+            **figures,
         )
-    ]
+    else:
+        total = t._("Passed: {passed}, failed: {failed}, not logged: {missing}", **figures)
+    return [outcome_line(t, outcome) for outcome in outcomes] + [total]

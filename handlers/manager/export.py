@@ -30,6 +30,8 @@ from handlers.texts import (
 )
 from storage.models import (
     AttachmentKind,
+    ChecklistCheck,
+    CheckType,
     MovementReason,
     PartStatus,
     TestResult,
@@ -181,17 +183,35 @@ def local(ctx: Context, moment: datetime | None) -> datetime | None:
     return moment.astimezone(ctx.t.tz).replace(tzinfo=None) if moment is not None else None
 
 
-def test_value(ctx: Context, result: TestResult) -> str:
+def test_value(ctx: Context, check: ChecklistCheck, result: TestResult) -> str:
+    """A value as the reader reads it: a number in their locale, a yes/no outcome as its
+    phrase ("No refrigerant leak"), a note as written, nothing for a skipped check."""
+    if result.skipped:
+        return ""
+    if check.type is CheckType.YESNO:
+        return checklists.check_phrase(check, result.passed, ctx.t.locale)
     if result.value_number is not None:
         return ctx.t.number(result.value_number)
     return result.value_text
 
 
-def test_cell(result: TestResult) -> Cell:
-    """A measured value as a number the spreadsheet can sum; a yes/no or text as text."""
-    if result.value_number is not None:
+def test_cell(ctx: Context, check: ChecklistCheck, result: TestResult) -> Cell:
+    """A measured value as a number the spreadsheet can sum; anything else as text."""
+    if result.value_number is not None and not result.skipped:
         return float(result.value_number)
-    return result.value_text
+    return test_value(ctx, check, result)
+
+
+def test_line(ctx: Context, check: ChecklistCheck, result: TestResult) -> str:
+    """One test in the request's summary cell: ``Boiler pressure: 1.2 bar ✓``,
+    ``No refrigerant leak ✓``, ``— Notes: skipped``."""
+    name = checklists.check_name(check, ctx.t.locale)
+    if result.skipped:
+        return ctx._("{mark} {check}: skipped", mark="—", check=name)
+    mark = "✓" if result.passed else "✗"
+    if check.type is CheckType.YESNO:
+        return f"{test_value(ctx, check, result)} {mark}"
+    return f"{name}: {test_value(ctx, check, result)} {check.unit} {mark}".replace("  ", " ")
 
 
 def number_cell(value: float | Decimal | None) -> Cell:
@@ -236,16 +256,16 @@ def timeline_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]
 
 
 def test_rows(ctx: Context, record: reports.TicketRecord) -> list[list[Cell]]:
-    ref, yes, no = ticket_ref(record.ticket), ctx._("yes"), ctx._("no")
+    ref, yes, no, skipped = ticket_ref(record.ticket), ctx._("yes"), ctx._("no"), ctx._("skipped")
     return [
         [
             ref,
             checklists.check_name(check, ctx.t.locale),
-            test_cell(result),
+            test_cell(ctx, check, result),
             check.unit,
             number_cell(check.min_value),
             number_cell(check.max_value),
-            yes if result.passed else no,
+            skipped if result.skipped else yes if result.passed else no,
             local(ctx, result.measured_at),
         ]
         for result, check in record.tests
@@ -256,11 +276,7 @@ def ticket_row(ctx: Context, record: reports.TicketRecord) -> list[Cell]:
     """One request, with its tests and timeline summed up in a cell each."""
     ticket, item, feedback = record.ticket, record.ticket.equipment, record.feedback
     site = ticket.where
-    test_summary = "\n".join(
-        f"{checklists.check_name(check, ctx.t.locale)}: {test_value(ctx, result)} "
-        f"{check.unit} {'✓' if result.passed else '✗'}".replace("  ", " ")
-        for result, check in record.tests
-    )
+    test_summary = "\n".join(test_line(ctx, check, result) for result, check in record.tests)
     timeline_summary = "\n".join(
         f"{when:%Y-%m-%d %H:%M} {ctx._(EVENT_LABELS[event.kind])}"
         + (f": {event.note}" if event.note else "")

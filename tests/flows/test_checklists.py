@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.core.replies import AnswerCallback
-from storage.models import Dialog, TestResult, TicketEvent, TicketKind, TicketStatus, TimelineKind
+from bot.services import checklists
+from bot.services.checklists import Verdict
+from bot.services.importer import import_csv
+from storage.models import (
+    Dialog,
+    TestResult,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketStatus,
+    TimelineKind,
+)
 from tests.support.chat import FlowChat
 from tests.support.jobs import assigned_job, failing_names
 from tests.support.people import engineer_chat
+from tests.support.seed import REPAIR_CHECKS
 
 
 async def results(chat: FlowChat, ticket_id: int) -> list[TestResult]:
@@ -56,9 +69,11 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
     await engineer.say("9")
     assert "Next: Grinder calibrated? Answer yes or no." in engineer.joined()
     await engineer.say("да")  # typed in Russian
-    assert "✅ Grinder calibrated: yes" in engineer.joined()
+    assert "✅ Grinder calibrated" in engineer.joined()
+    assert ": yes" not in engineer.joined()  # a yes/no check reads as its phrase
     await engineer.press("Next")
     await engineer.press("Yes")  # the leak test, by button
+    assert "✅ No leaks" in engineer.joined()
     await engineer.press("Next")
     assert "Notes: type a short note." in engineer.joined()
     await engineer.press("Skip")  # notes are optional
@@ -67,12 +82,13 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
     assert "✅ Boiler pressure: 1.2 bar" in summary
     assert "✅ Brew water temperature: 93.5 °C" in summary
     assert "— Notes: skipped" in summary
-    assert "Passed: 5, failed: 0, not logged: 1" in summary
+    assert "Passed: 5, failed: 0, not logged: 0, skipped: 1" in summary
     assert "All required checks passed." in summary
     assert "✅ Resolve" in engineer.button_texts()
 
     logged = await results(engineer, job)
-    assert len(logged) == 7  # two retests add rows; the latest counts
+    assert len(logged) == 8  # two retests add rows, the latest counts; the skip is kept
+    assert logged[-1].skipped and logged[-1].value_text == "" and not logged[-1].passed
     assert [r.value_number for r in logged[:2]] == [12.5, 1.2]
     assert logged[0].passed is False and logged[1].passed is True
     assert await failing_names(engineer.app, job) == []
@@ -83,7 +99,7 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
             .select_from(TicketEvent)
             .where(TicketEvent.ticket_id == job, TicketEvent.kind == TimelineKind.TEST)
         )
-        assert events == 7
+        assert events == 8
 
 
 async def test_unreadable_values_are_asked_again(engineer: FlowChat) -> None:
@@ -220,3 +236,126 @@ async def test_log_tests_only_on_a_job_with_a_checklist(engineer: FlowChat) -> N
     await engineer.press_data(f"mj:open:{unknown}")
     assert "🧪 Log tests" not in dict(engineer.last.buttons())
     assert "✅ Resolve" in dict(engineer.last.buttons())
+
+
+# -- yes/no checks read as phrases ----------------------------------------------------------------
+async def log_coffee_yes_no(chat: FlowChat, job: int, grinder: str, leaks: str) -> None:
+    """The three numbers within spec, the grinder and leak answers as typed, notes skipped."""
+    await chat.press_data(f"ts:start:{job}")
+    for value in ("1,1", "92", "9", grinder, leaks):
+        await chat.say(value)
+        await chat.press_data(chat.last.buttons()[1][1])  # Next, in any language
+    await chat.press_data(chat.last.buttons()[0][1])  # Skip
+
+
+@pytest.mark.parametrize(
+    ("locale", "passed", "failed"),
+    [
+        ("en", "✅ No leaks", "❌ Grinder not calibrated"),
+        ("ru", "✅ Протечек нет", "❌ Кофемолка не откалибрована"),
+        ("bg", "✅ Няма течове", "❌ Мелачката не е калибрирана"),
+    ],
+)
+async def test_yes_no_checks_read_as_their_phrases_in_each_language(
+    engineer: FlowChat, locale: str, passed: str, failed: str
+) -> None:
+    chat = await engineer_chat(engineer.app, 706, "Georgi", locale=locale, on_duty=True)
+    job = await assigned_job(engineer.app, 706)
+    await log_coffee_yes_no(chat, job, "-", "+")  # signs, typed
+    summary = chat.texts()[-1]
+    assert failed in summary and passed in summary
+    assert failed + ":" not in summary and passed + ":" not in summary
+    logged = await results(chat, job)  # the signs stored as the answers they mean
+    assert [(r.value_text, r.passed) for r in logged[3:5]] == [("no", False), ("yes", True)]
+
+
+async def test_a_check_that_passes_on_no(engineer: FlowChat) -> None:
+    """ "Refrigerant leak?": "no" passes, "yes" fails and blocks resolving."""
+    job = await assigned_job(engineer.app, serial="DK-35-8812")  # an air conditioner
+    await engineer.press_data(f"ts:start:{job}")
+    for value in ("9", "12", "8"):
+        await engineer.say(value)
+        await engineer.press("Next")
+    await engineer.say("yes")  # the condensate drain works
+    await engineer.press("Next")
+    assert "Refrigerant leak? Answer yes or no." in engineer.joined()
+    await engineer.say("yes")  # there is a leak
+    assert "❌ Refrigerant leak found" in engineer.joined()
+    assert await failing_names(engineer.app, job) == ["Refrigerant leak"]
+    await engineer.press("Retest")
+    await engineer.press("No")  # fixed: no leak any more
+    assert "✅ No refrigerant leak" in engineer.joined()
+    assert await failing_names(engineer.app, job) == []
+    logged = await results(engineer, job)
+    assert [(r.value_text, r.passed) for r in logged[-2:]] == [("yes", False), ("no", True)]
+
+
+async def test_a_check_without_phrases_reads_as_its_name(engineer: FlowChat) -> None:
+    async with engineer.app.db.transaction() as session:
+        assert not (await import_csv(session, "checklists", REPAIR_CHECKS)).errors  # old columns
+    job = await assigned_job(engineer.app, serial="CR-42-0117", kind=TicketKind.BREAKDOWN)
+    await engineer.press_data(f"ts:start:{job}")
+    for value in ("10", "9"):
+        await engineer.say(value)
+        await engineer.press("Next")
+    await engineer.say("no")
+    assert "❌ Drain is clear" in engineer.joined()
+    await engineer.press("Retest")
+    await engineer.say("Yes")
+    assert "✅ Drain is clear" in engineer.joined() and "clear: yes" not in engineer.joined()
+
+
+# -- skipped optional checks ----------------------------------------------------------------------
+async def test_a_skip_is_kept_not_failed_and_not_asked_again_on_retest(
+    engineer: FlowChat,
+) -> None:
+    job = await assigned_job(engineer.app)
+    await engineer.press_data(f"ts:start:{job}")
+    for value in ("2,5", "92", "9", "yes", "yes"):  # the boiler out of spec
+        await engineer.say(value)
+        await engineer.press("Next")
+    await engineer.press("Skip")  # the optional notes
+    summary = engineer.texts()[-1]
+    assert "— Notes: skipped" in summary
+    assert "Passed: 4, failed: 1, not logged: 0, skipped: 1" in summary
+    assert "✏ Fill in skipped checks" in engineer.button_texts()
+    assert await failing_names(engineer.app, job) == ["Boiler pressure"]  # the skip is no failure
+
+    await engineer.press("Retest failed and missing")
+    assert "1 check to log" in engineer.joined()  # the boiler; not the skipped notes
+    await engineer.say("1.2")
+    await engineer.press("Next")
+    summary = engineer.texts()[-1]
+    assert "All required checks passed." in summary and "— Notes: skipped" in summary
+    assert "✅ Resolve" in engineer.button_texts()
+
+    await engineer.press_data(f"ts:start:{job}")  # nothing failed or missing: the summary
+    assert "checks to log" not in engineer.joined() and "— Notes: skipped" in engineer.joined()
+
+    await engineer.press("Fill in skipped checks")  # on purpose, from the summary
+    assert "1 check to log" in engineer.joined()
+    assert "Notes: type a short note." in engineer.joined()
+    await engineer.say("Staff trained")
+    await engineer.press("Next")
+    summary = engineer.texts()[-1]
+    assert "✅ Notes: Staff trained" in summary and "skipped" not in summary
+    assert "Passed: 6, failed: 0, not logged: 0" in summary
+    assert not any("Fill in skipped" in label for label, _ in engineer.last.buttons())
+
+
+async def test_a_skip_is_shown_to_the_customer_and_survives_stop(engineer: FlowChat) -> None:
+    job = await assigned_job(engineer.app)
+    await engineer.press_data(f"ts:start:{job}")
+    for value in ("1,1", "92", "9", "no", "yes"):
+        await engineer.say(value)
+        await engineer.press("Next")
+    await engineer.press("Skip")
+    await engineer.press_data(f"ts:start:{job}")
+    assert "1 check to log" in engineer.joined()  # the grinder only
+    await engineer.press("Stop")
+    async with engineer.app.db.transaction() as session:
+        ticket = await session.get_one(Ticket, job)
+        outcomes = await checklists.outcomes(session, ticket)
+        counts = checklists.summary_counts(outcomes)
+    assert counts[Verdict.SKIPPED] == 1 and counts[Verdict.FAILED] == 1
+    assert counts[Verdict.MISSING] == 0

@@ -199,12 +199,15 @@ async def test_breakdown_without_checklist_resolves_and_cancel(engineer: FlowCha
 async def test_russian_customer_gets_the_summary_in_russian(engineer: FlowChat) -> None:
     await client_chat(engineer.app, 502, NORD_PHONE, name="Иван", language_code="ru")
     job = await assigned_job(engineer.app, serial="CR-42-0117", reporter_user_id=502)
-    await log_tests(engineer, job, ("8,5", "12", "7.2", "yes", "yes", "ok"))
+    await log_tests(engineer, job, ("8,5", "12", "7.2", "yes", "no", "ok"))  # no leak
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Installed")
     [message] = await outbox(engineer.app, chat_id=502)
     assert "Давление хладагента на всасывании: 8,5 bar" in message.text
     assert "Ток компрессора: 7,2 A" in message.text
+    assert "✅ Дренаж конденсата работает" in message.text  # a yes/no check as its phrase
+    assert "✅ Утечки хладагента нет" in message.text  # "no" is the answer that passes
+    assert ": да" not in message.text
 
 
 async def test_auto_close_is_idempotent_and_offers_a_rating(

@@ -158,3 +158,56 @@ def test_csv_numbers_with_a_decimal_comma_for_ru_and_bg() -> None:
         "'=SUM(A1);2",
     ]
     assert to_csv(sheet, "en").decode("utf-8-sig").splitlines()[1] == "Pressure,1.5"
+
+
+async def test_yes_no_tests_export_as_phrases_and_a_skip_as_skipped(
+    manager: FlowChat, seeded: App
+) -> None:
+    ids = await with_timeline_and_tests(seeded)
+    async with seeded.db.transaction() as session:
+        checks = {
+            check.names["en"]: check for check in await session.scalars(select(ChecklistCheck))
+        }
+        leak, grinder, notes = (
+            checks["Leak test passed"],
+            checks["Grinder calibrated"],
+            checks["Notes"],
+        )
+        for check, value, passed, skipped in (
+            (grinder, "no", False, False),
+            (leak, "yes", True, False),
+            (notes, "", False, True),
+        ):
+            session.add(
+                TestResult(
+                    ticket_id=ids["t3"],
+                    check_id=check.id,
+                    value_text=value,
+                    passed=passed,
+                    skipped=skipped,
+                    measured_at=at(20, 10),
+                )
+            )
+    await manager.say("/export week")
+    stem = "tickets-2026-11-16_2026-11-22"
+    files = documents(manager)
+    raw = files[f"{stem}.csv"].document
+    assert raw is not None
+    t3 = next(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert t3["Tests"] == (
+        "Boiler pressure: 1.1 bar ✓\nGrinder not calibrated ✗\nNo leaks ✓\n— Notes: skipped"
+    )
+    book = load_workbook(io.BytesIO(files[f"{stem}.xlsx"].document or b""))
+    rows = [row[1:3] + row[6:7] for row in book["Tests"].iter_rows(min_row=3, values_only=True)]
+    assert rows == [
+        ("Grinder calibrated", "Grinder not calibrated", "no"),
+        ("Leak test passed", "No leaks", "yes"),
+        ("Notes", None, "skipped"),
+    ]
+
+    await manager.say("/language")
+    await manager.press("Русский")
+    await manager.say("/export неделя")
+    book = load_workbook(io.BytesIO(documents(manager)[f"{stem}.xlsx"].document or b""))
+    values = [row[2] for row in book.worksheets[2].iter_rows(min_row=3, values_only=True)]
+    assert values[:2] == ["Кофемолка не откалибрована", "Протечек нет"]

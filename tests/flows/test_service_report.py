@@ -66,6 +66,7 @@ async def test_bulgarian_installation_report_with_retest_and_verification(
         "2,4",  # the failed first measurement, shown as a retest
         "93",
         "Мелачката е калибрирана",
+        "Няма течове",  # the leak test as its phrase, not "yes"
         "Монтирана и пусната, персоналът е обучен",
         "Мария Иванова",
         "LM-PB-2231",
@@ -82,6 +83,21 @@ async def test_bulgarian_installation_report_with_retest_and_verification(
     altered = report.code[:-1] + ("A" if report.code[-1] != "A" else "B")
     await manager.say(f"/verify {altered}")
     assert "Not ours" in manager.joined() and f"#{job}" not in manager.joined()
+
+
+async def test_yes_no_phrases_and_a_skipped_check_in_the_report(
+    engineer: FlowChat, client: FlowChat
+) -> None:
+    job = await assigned_job(engineer.app)
+    await log_tests(engineer, job, ("1.1", "92", "9", "+", "да"))
+    await engineer.press("Skip")  # the optional notes
+    await engineer.press_data(f"rs:{job}")
+    await engineer.say("Installed and commissioned")
+    text = pdf_text(await confirm(client, job))
+    for expected in ("Grinder calibrated", "No leaks", "Notes (optional)", "skipped"):
+        assert expected in text, (expected, text)
+    assert "yes" not in text and "да" not in text and "+" not in text
+    assert (await stored(client, job)).passed  # a skip fails nothing
 
 
 async def test_russian_repair_report_with_parts(manager: FlowChat) -> None:

@@ -19,7 +19,9 @@ def passing(check: checklists.ChecklistCheck) -> str:
     if check.type is CheckType.NUMBER:
         low, high = check.min_value or 0.0, check.max_value or (check.min_value or 0.0) + 2
         return str((low + high) / 2)
-    return "yes" if check.type is CheckType.YESNO else "ok"
+    if check.type is CheckType.YESNO:
+        return "yes" if check.passes_on_yes else "no"  # "Refrigerant leak?" passes on no
+    return "ok"
 
 
 async def resolved_installation(demo: Demo, serial: str = "LM-PB-3307") -> int:

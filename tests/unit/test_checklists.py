@@ -49,6 +49,49 @@ def test_yes_no_in_three_languages(text: str, answer: bool) -> None:
     assert checklists.parse_yes_no("perhaps") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("+", True),
+        (" - ", False),
+        ("—", False),
+        ("Да!", True),
+        ("✓", True),
+        ("?", None),
+        ("", None),
+    ],
+)
+def test_yes_no_signs_are_read_before_folding(text: str, answer: bool | None) -> None:
+    """Folding drops punctuation: "-" once read as yes, as did "?" and an empty answer."""
+    assert checklists.parse_yes_no(text) is answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "passes_on_yes", "stored", "passed"),
+    [("да", True, "yes", True), ("+", False, "yes", False), ("Нет", False, "no", True)],
+)
+def test_yes_no_stored_normalised_and_judged_by_the_answer_that_passes(
+    typed: str, passes_on_yes: bool, stored: str, passed: bool
+) -> None:
+    check = ChecklistCheck(type=CheckType.YESNO, names={"en": "Leak"}, passes_on_yes=passes_on_yes)
+    reading = checklists.read_value(check, typed)
+    assert (reading.text, reading.passed) == (stored, passed)
+
+
+def test_phrases_fall_back_to_the_name_in_the_readers_language() -> None:
+    check = ChecklistCheck(
+        names={"en": "Refrigerant leak", "ru": "Утечка хладагента", "bg": "Теч"},
+        pass_names={"en": "No refrigerant leak", "ru": "Утечки хладагента нет"},
+        fail_names={},
+    )
+    assert checklists.check_phrase(check, True, "ru") == "Утечки хладагента нет"
+    assert checklists.check_phrase(check, True, "bg") == "Теч"  # its name, not English
+    assert checklists.check_phrase(check, False, "en") == "Refrigerant leak"
+    english_only = ChecklistCheck(names={"en": "Drain clear"}, pass_names={"en": "Drain is clear"})
+    assert checklists.check_phrase(english_only, True, "bg") == "Drain is clear"
+    assert checklists.check_phrase(english_only, False, "bg") == "Drain clear"
+
+
 def test_spec_limits() -> None:
     check = ChecklistCheck(type=CheckType.NUMBER, min_value=0.8, max_value=1.5, names={})
     assert checklists.within_spec(check, 0.8) and checklists.within_spec(check, 1.5)
@@ -88,6 +131,15 @@ async def test_example_csv_and_yaml_import_the_same_templates(app: App) -> None:
             "bg": "Налягане в бойлера",
         }
         assert (boiler.min_value, boiler.max_value, boiler.unit) == (0.8, 1.5, "bar")
+        checks = list(await session.scalars(select(ChecklistCheck).order_by(ChecklistCheck.id)))
+    yes_no = [check for check in checks if check.type is CheckType.YESNO]
+    assert len(yes_no) == 5
+    for check in yes_no:  # every yes/no check reads naturally in the three languages
+        assert set(check.pass_names) == set(check.fail_names) == {"en", "ru", "bg"}
+    refrigerant = next(check for check in yes_no if check.names["en"] == "Refrigerant leak")
+    assert refrigerant.passes_on_yes is False
+    assert refrigerant.fail_names["bg"] == "Установен е теч на хладилен агент"
+    assert [check.passes_on_yes for check in yes_no].count(True) == 4
 
 
 async def test_csv_bad_rows_reported_with_line_numbers_good_rows_kept(app: App) -> None:
@@ -125,6 +177,66 @@ async def test_csv_bad_rows_reported_with_line_numbers_good_rows_kept(app: App) 
             (1, CheckType.NUMBER, True),
             (2, CheckType.TEXT, False),
         ]
+
+
+async def test_csv_phrases_and_passes_on_and_old_files_without_them(app: App) -> None:
+    await seed_app(app)
+    header = HEADER.rstrip("\n") + ",pass_en,pass_ru,fail_en,fail_bg,passes_on\n"
+    text = header + (
+        "T1,installation,,coffee,1,Leak,Течь,,yesno,,,,yes,No leak,Течи нет,Leak found,Теч,no\n"
+        "T1,installation,,coffee,2,Door shut,,,yesno,,,,yes,,,,,\n"  # no phrases: the name
+        "T1,installation,,coffee,3,Pressure,,,number,bar,1,2,yes,Fine,,,,\n"  # 4: not yes/no
+        "T1,installation,,coffee,4,Lid,,,yesno,,,,yes,,,,,maybe\n"  # 5: passes_on not yes/no
+    )
+    async with app.db.transaction() as session:
+        report = await import_csv(session, "checklists", text)
+    assert report.imported == 2 and [line for line, _ in report.errors] == [4, 5]
+    assert "for a yesno check only" in dict(report.errors)[4]
+    assert "'passes_on'" in dict(report.errors)[5]
+    async with app.db.transaction() as session:
+        leak, door = await session.scalars(select(ChecklistCheck).order_by(ChecklistCheck.id))
+    assert leak.pass_names == {"en": "No leak", "ru": "Течи нет"}
+    assert leak.fail_names == {"en": "Leak found", "bg": "Теч"}
+    assert leak.passes_on_yes is False
+    assert (door.pass_names, door.fail_names, door.passes_on_yes) == ({}, {}, True)
+
+    async with app.db.transaction() as session:  # a file of before: the defaults
+        old = HEADER + "T1,installation,,coffee,1,Leak,,,yesno,,,,yes\n"
+        assert (await import_csv(session, "checklists", old)).imported == 1
+    async with app.db.transaction() as session:
+        leak = await session.scalar(select(ChecklistCheck).where(ChecklistCheck.position == 1))
+        assert leak is not None
+        assert (leak.pass_names, leak.fail_names, leak.passes_on_yes) == ({}, {}, True)
+
+
+async def test_yaml_phrases_and_passes_on(app: App) -> None:
+    await seed_app(app)
+    text = """templates:
+  - name: AC
+    kind: installation
+    category: hvac
+    checks:
+      - name: {en: Refrigerant leak, bg: Теч на хладилен агент}
+        type: yesno
+        passes_on: no
+        pass: {en: No refrigerant leak, bg: Няма теч на хладилен агент}
+        fail: Refrigerant leak found
+      - name: Drain works
+        type: yesno
+      - name: Current
+        type: number
+        passes_on: no
+"""
+    async with app.db.transaction() as session:
+        report = await checklists.import_yaml(session, text)
+    assert report.imported == 2
+    assert report.errors[0][0] == 13 and "for a yesno check only" in report.errors[0][1]
+    async with app.db.transaction() as session:
+        leak, drain = await session.scalars(select(ChecklistCheck).order_by(ChecklistCheck.id))
+    assert leak.passes_on_yes is False
+    assert leak.pass_names == {"en": "No refrigerant leak", "bg": "Няма теч на хладилен агент"}
+    assert leak.fail_names == {"en": "Refrigerant leak found"}
+    assert (drain.pass_names, drain.fail_names, drain.passes_on_yes) == ({}, {}, True)
 
 
 async def test_missing_columns_refused(app: App) -> None:

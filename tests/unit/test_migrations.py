@@ -191,3 +191,53 @@ def test_a_database_with_rows_goes_up_and_down(empty_database: str) -> None:
         [("photo-1",)],
         [("photo",)],
     ]
+
+
+CHECKS_BEFORE_0017 = (
+    "INSERT INTO checklist_templates (id, name, kind, category) "
+    "VALUES (1, 'Coffee', 'breakdown', 'coffee')",
+    "INSERT INTO checklist_checks (id, template_id, position, names, type, unit, required) "
+    """VALUES (1, 1, 1, '{"en": "Leak"}', 'yesno', '', TRUE)""",
+    "INSERT INTO checklist_checks (id, template_id, position, names, type, unit, required) "
+    """VALUES (2, 1, 2, '{"en": "Notes"}', 'text', '', FALSE)""",
+    *(
+        "INSERT INTO test_results (id, ticket_id, check_id, value_text, passed, measured_at) "
+        f"VALUES ({n}, 1, {check}, '{value}', TRUE, '2026-12-01 08:00:00')"
+        for n, (check, value) in enumerate(
+            [(1, "Да!"), (1, " + "), (1, "No"), (1, "yes"), (1, "maybe"), (2, "да")], start=1
+        )
+    ),
+)
+
+
+def test_yes_no_values_kept_as_typed_are_normalised(empty_database: str) -> None:
+    """0017: yes/no results stored as typed read "yes"/"no"; other values and notes stay; the
+    new columns hold the old behaviour (no phrases, "yes" passes, nothing skipped)."""
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0007")
+
+    def insert(connection: Connection) -> None:
+        for statement in (*ROWS_BEFORE_0008[:2], *CHECKS_BEFORE_0017):
+            connection.exec_driver_sql(statement)
+        connection.commit()
+
+    def read(connection: Connection) -> tuple[list[Any], list[Any]]:
+        values = connection.exec_driver_sql(
+            "SELECT value_text, skipped FROM test_results ORDER BY id"
+        ).all()
+        checks = connection.exec_driver_sql(
+            "SELECT pass_names, fail_names, passes_on_yes FROM checklist_checks ORDER BY id"
+        ).all()
+        return [tuple(row) for row in values], [tuple(row) for row in checks]
+
+    on_connection(empty_database, insert)
+    command.upgrade(config, "head")
+    values, checks = on_connection(empty_database, read)
+    assert [value for value, _ in values] == ["yes", "yes", "no", "yes", "maybe", "да"]
+    assert not any(skipped for _, skipped in values)
+    for pass_names, fail_names, passes_on_yes in checks:
+        assert [json.loads(n) if isinstance(n, str) else n for n in (pass_names, fail_names)] == [
+            {},
+            {},
+        ]
+        assert passes_on_yes
