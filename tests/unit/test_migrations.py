@@ -193,7 +193,7 @@ def test_a_database_with_rows_goes_up_and_down(empty_database: str) -> None:
     ]
 
 
-CHECKS_BEFORE_0017 = (
+CHECKS_BEFORE_0018 = (
     "INSERT INTO checklist_templates (id, name, kind, category) "
     "VALUES (1, 'Coffee', 'breakdown', 'coffee')",
     "INSERT INTO checklist_checks (id, template_id, position, names, type, unit, required) "
@@ -211,13 +211,13 @@ CHECKS_BEFORE_0017 = (
 
 
 def test_yes_no_values_kept_as_typed_are_normalised(empty_database: str) -> None:
-    """0017: yes/no results stored as typed read "yes"/"no"; other values and notes stay; the
+    """0018: yes/no results stored as typed read "yes"/"no"; other values and notes stay; the
     new columns hold the old behaviour (no phrases, "yes" passes, nothing skipped)."""
     config = alembic_config(empty_database)
     command.upgrade(config, "0007")
 
     def insert(connection: Connection) -> None:
-        for statement in (*ROWS_BEFORE_0008[:2], *CHECKS_BEFORE_0017):
+        for statement in (*ROWS_BEFORE_0008[:2], *CHECKS_BEFORE_0018):
             connection.exec_driver_sql(statement)
         connection.commit()
 

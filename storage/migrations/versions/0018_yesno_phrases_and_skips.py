@@ -4,8 +4,8 @@ A yes/no check reads as a phrase per outcome and locale, and says which answer p
 skipped optional check is stored, so a retest does not ask it again. Yes/no values kept as
 typed by older versions ("да", "+", "Yes") are normalised to ``yes``/``no``.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017"
-down_revision: str | None = "0016"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
