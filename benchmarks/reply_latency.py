@@ -15,44 +15,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _demo_timing import arguments, demo, report, timed
 
 from bot.demo import data
-from bot.demo.run import DemoOptions, running_demo
 
 
 async def bench(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        options = DemoOptions(database=Path(folder) / "demo.sqlite3", runtime=args.runtime, port=0)
-        async with running_demo(options) as demo:
-            maria = demo.sandbox.user(data.CUSTOMER.user_id)
-            await maria.wait_idle()
-            delays: list[float] = []
-            for _ in range(args.messages):
-                await asyncio.sleep(args.gap)  # Telegram's one message a second per chat
-                started = time.monotonic()
-                maria.send_command("/help")
-                await maria.wait_for(lambda m: "/report" in (m.text or ""), timeout=15)
-                delays.append(time.monotonic() - started)
-    delays.sort()
-    print(f"{args.runtime}: {len(delays)} answers to /help")
-    print(f"  median {statistics.median(delays) * 1000:.0f} ms")
-    print(f"  p90    {delays[int(len(delays) * 0.9) - 1] * 1000:.0f} ms")
-    print(f"  max    {delays[-1] * 1000:.0f} ms")
+    async with demo(args.runtime) as running:
+        maria = running.sandbox.user(data.CUSTOMER.user_id)
+        await maria.wait_idle()
+        delays = [
+            await timed(
+                args.gap,
+                lambda: maria.send_command("/help"),
+                maria.wait_for(lambda m: "/report" in (m.text or ""), timeout=15),
+            )
+            for _ in range(args.messages)
+        ]
+    report(f"{args.runtime}: {len(delays)} answers to /help", delays)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--messages", type=int, default=30)
-    parser.add_argument("--runtime", choices=("aiogram", "ptb"), default="aiogram")
-    parser.add_argument("--gap", type=float, default=1.1, help="seconds between messages")
-    asyncio.run(bench(parser.parse_args()))
+    asyncio.run(bench(arguments(__doc__, messages=30, gap=1.1)))
 
 
 if __name__ == "__main__":
