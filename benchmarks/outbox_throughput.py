@@ -39,7 +39,7 @@ from bot.delivery.dispatcher import (
 )
 from bot.runtimes.factory import create_runtime
 from bot.sandbox import SandboxServer
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, messages
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import OutboxMessage, OutboxStatus
@@ -72,7 +72,7 @@ async def bench(url: str, label: str, args: argparse.Namespace) -> None:
                 start_wall = time.time()
                 for n in range(args.messages):
                     await enqueue(
-                        session, chats[n % len(chats)], f"message {n}", datetime.now(UTC)
+                        session, messages(chats[n % len(chats)], f"message {n}", datetime.now(UTC))
                     )
             databases = [db] + [Database(url) for _ in range(args.dispatchers - 1)]
             prefix = f"fieldbot-bench:{os.getpid()}:"

@@ -16,39 +16,9 @@ from bot.core.replies import Markup, markup_to_json, shorten, split_text
 from storage.models import AttachmentKind, OutboxMessage
 
 
-async def enqueue(
-    session: AsyncSession,
-    chat_id: int,
-    text: str,
-    now: datetime,
-    *,
-    markup: Markup | None = None,
-    person_id: int | None = None,
-    kind: str = "",
-    thread_id: int | None = None,
-    media: Sequence[Attachment] = (),
-    document: bytes | None = None,
-    document_name: str | None = None,
-    upload_as_photo: bool = False,
-    ticket_id: int | None = None,
-) -> OutboxMessage:
-    """Queue a message; a text over Telegram's limit becomes several rows, in order, with the
-    buttons under the last (a caption of a file is the caller's to keep short). Returns the
-    last row, flushed, so a live message can point at it."""
-    rows = messages(
-        chat_id,
-        text,
-        now,
-        markup=markup,
-        person_id=person_id,
-        kind=kind,
-        thread_id=thread_id,
-        media=media,
-        document=document,
-        document_name=document_name,
-        upload_as_photo=upload_as_photo,
-        ticket_id=ticket_id,
-    )
+async def enqueue(session: AsyncSession, rows: Sequence[OutboxMessage]) -> OutboxMessage:
+    """Queue the rows :func:`messages` built for one message. Returns the last, flushed, so a
+    live message can point at it."""
     session.add_all(rows)
     await session.flush()
     return rows[-1]
@@ -69,7 +39,9 @@ def messages(
     upload_as_photo: bool = False,
     ticket_id: int | None = None,
 ) -> list[OutboxMessage]:
-    """The rows :func:`enqueue` queues, not yet added: at least one, in order."""
+    """A message's rows for :func:`enqueue`, at least one, in order: a text over Telegram's
+    limit becomes several, with the buttons under the last (a caption of a file is the
+    caller's to keep short)."""
     parts = split_text(text) if not media and document is None else [text]
     return [
         OutboxMessage(

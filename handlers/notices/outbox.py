@@ -77,14 +77,16 @@ async def to_person(
     text, markup = render(speaker.catalogs.get(person.locale))
     return await outbox.enqueue(
         speaker.session,
-        person.chat_id,
-        text,
-        speaker.now(),
-        markup=markup,
-        person_id=person.id,
-        kind=kind,
-        ticket_id=ticket_id,
-        media=media,
+        outbox.messages(
+            person.chat_id,
+            text,
+            speaker.now(),
+            markup=markup,
+            person_id=person.id,
+            kind=kind,
+            ticket_id=ticket_id,
+            media=media,
+        ),
     )
 
 
@@ -154,13 +156,15 @@ async def managers_rows(
         text, markup = render(manager_translator(settings, speaker.catalogs))
         row = await outbox.enqueue(
             speaker.session,
-            settings.manager_chat_id,
-            text,
-            speaker.now(),
-            markup=markup,
-            kind=kind,
-            thread_id=topic_for(settings, kind),
-            **files,  # type: ignore[arg-type]
+            outbox.messages(
+                settings.manager_chat_id,
+                text,
+                speaker.now(),
+                markup=markup,
+                kind=kind,
+                thread_id=topic_for(settings, kind),
+                **files,  # type: ignore[arg-type]
+            ),
         )
         return [row]
     rows = []
@@ -169,13 +173,15 @@ async def managers_rows(
         rows.append(
             await outbox.enqueue(
                 speaker.session,
-                manager.chat_id,
-                text,
-                speaker.now(),
-                markup=markup,
-                person_id=manager.id,
-                kind=kind,
-                **files,  # type: ignore[arg-type]
+                outbox.messages(
+                    manager.chat_id,
+                    text,
+                    speaker.now(),
+                    markup=markup,
+                    person_id=manager.id,
+                    kind=kind,
+                    **files,  # type: ignore[arg-type]
+                ),
             )
         )
     return rows

@@ -22,7 +22,7 @@ from bot.demo.data import GROUP
 from bot.demo.picture import breakdown_png
 from bot.demo.run import Demo, DemoOptions, running_demo
 from bot.demo.stock import voice_note_wav, warranty_pdf
-from bot.services.outbox import enqueue, enqueue_edit
+from bot.services.outbox import enqueue, enqueue_edit, messages
 from storage.models import AttachmentKind
 from tests.support.demo_jobs import resolved_installation
 
@@ -237,15 +237,20 @@ async def test_files_albums_and_edits_the_bot_sends(browser: Browser, demo: Demo
     chat_id = data.ENGINEER.user_id
     async with demo.app.db.transaction() as session:
         alert = await enqueue(
-            session, chat_id, "New job #9", datetime.now(UTC), markup=inline([Button("Take", "t")])
+            session,
+            messages(
+                chat_id, "New job #9", datetime.now(UTC), markup=inline([Button("Take", "t")])
+            ),
         )
         album = [Attachment(kind.PHOTO, photo) for photo in photos]
-        await enqueue(session, chat_id, "Maria's photos", datetime.now(UTC), media=album)
+        await enqueue(session, messages(chat_id, "Maria's photos", datetime.now(UTC), media=album))
         await enqueue(
-            session, chat_id, "", datetime.now(UTC), media=[Attachment(kind.VOICE, voice)]
+            session,
+            messages(chat_id, "", datetime.now(UTC), media=[Attachment(kind.VOICE, voice)]),
         )
         await enqueue(
-            session, chat_id, "", datetime.now(UTC), media=[Attachment(kind.DOCUMENT, card)]
+            session,
+            messages(chat_id, "", datetime.now(UTC), media=[Attachment(kind.DOCUMENT, card)]),
         )
         await enqueue_edit(session, alert, "Job #9: taken by Petar", datetime.now(UTC))
 

@@ -19,7 +19,7 @@ from bot.delivery import Dispatcher
 from bot.ops import dead_letters
 from bot.runtimes.base import Runtime, Transient
 from bot.sandbox import SandboxServer
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, messages
 from handlers.notices.dead_letters import DEAD_LETTER, dead_letter_alerts
 from storage.db import Database
 from storage.models import AttachmentKind, OutboxStatus
@@ -114,11 +114,11 @@ async def test_a_document_the_server_always_refuses_becomes_dead_and_later_messa
     db: Database, settings: Settings, sandbox: SandboxServer, runtime: Runtime
 ) -> None:
     async with db.transaction() as session:
-        await enqueue(session, ALICE, "before", now())
+        await enqueue(session, messages(ALICE, "before", now()))
         act = Attachment(AttachmentKind.DOCUMENT, "no-such-file", "act.pdf")
-        await enqueue(session, ALICE, "the act", now(), media=[act])
+        await enqueue(session, messages(ALICE, "the act", now(), media=[act]))
         for n in range(3):
-            await enqueue(session, ALICE, f"after {n}", now())
+            await enqueue(session, messages(ALICE, f"after {n}", now()))
     sandbox.faults.configure(rate=1.0, kinds=("5xx",), methods=("sendDocument",))
     limited = replace(FAST, dead_after_attempts=4)
     await Dispatcher(db, runtime.execute, limited, on_dead=on_dead(settings)).drain(timeout=20)

@@ -14,7 +14,7 @@ from bot.core.replies import Button, Edit, Reply, Send, inline
 from bot.delivery import Dispatcher, Rate
 from bot.runtimes.base import Rejected, Runtime, Transient, Unreachable
 from bot.sandbox import SandboxServer
-from bot.services.outbox import enqueue, enqueue_edit
+from bot.services.outbox import enqueue, enqueue_edit, messages
 from storage.db import Database
 from storage.models import AttachmentKind, OutboxMessage, OutboxStatus
 from tests.support.delivery import FAST, FakeTelegram, now
@@ -28,7 +28,7 @@ KEYBOARD = inline([Button("Take", data="take:1")])
 async def alert_and_edit(db: Database, chat_id: int = ALICE) -> tuple[int, int]:
     """An alert with a keyboard and, in the same transaction, its edit to "taken" (no keys)."""
     async with db.transaction() as session:
-        alert = await enqueue(session, chat_id, "Job #1", now(), markup=KEYBOARD)
+        alert = await enqueue(session, messages(chat_id, "Job #1", now(), markup=KEYBOARD))
         await enqueue_edit(session, alert, "Job #1: taken", now())
     first, second = await outbox(db, chat_id, with_edits=True)
     return first.id, second.id
@@ -36,8 +36,8 @@ async def alert_and_edit(db: Database, chat_id: int = ALICE) -> tuple[int, int]:
 
 async def test_an_edit_goes_out_as_an_edit_of_the_delivered_message(db: Database) -> None:
     async with db.transaction() as session:
-        await enqueue(session, ALICE, "hello", now())
-        alert = await enqueue(session, ALICE, "Job #1", now(), markup=KEYBOARD)
+        await enqueue(session, messages(ALICE, "hello", now()))
+        alert = await enqueue(session, messages(ALICE, "Job #1", now(), markup=KEYBOARD))
     telegram = FakeTelegram()
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     async with db.transaction() as session:
@@ -86,7 +86,7 @@ async def test_an_edit_of_a_refused_message_is_dropped_without_a_call(db: Databa
 
 async def test_an_edit_of_a_message_to_someone_unreachable_is_dropped(db: Database) -> None:
     async with db.transaction() as session:
-        alert = await enqueue(session, BOB, "Job #2", now(), markup=KEYBOARD)
+        alert = await enqueue(session, messages(BOB, "Job #2", now(), markup=KEYBOARD))
     telegram = FakeTelegram(errors={"Job #2": [Unreachable("bot was blocked by the user")]})
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     async with db.transaction() as session:
@@ -107,9 +107,11 @@ async def test_media_rows_are_sends_with_their_files(db: Database) -> None:
     voice = Attachment(AttachmentKind.VOICE, "voice-1")
     document = Attachment(AttachmentKind.DOCUMENT, "doc-1", "act.pdf")
     async with db.transaction() as session:
-        await enqueue(session, ALICE, "From Maria", now(), media=[voice], markup=KEYBOARD)
-        await enqueue(session, ALICE, "Photos", now(), media=[photo, photo])
-        await enqueue(session, ALICE, "", now(), media=[document])
+        await enqueue(
+            session, messages(ALICE, "From Maria", now(), media=[voice], markup=KEYBOARD)
+        )
+        await enqueue(session, messages(ALICE, "Photos", now(), media=[photo, photo]))
+        await enqueue(session, messages(ALICE, "", now(), media=[document]))
     telegram = FakeTelegram()
     await Dispatcher(db, telegram, FAST).drain(timeout=10)
     assert telegram.sent == [
@@ -148,23 +150,28 @@ async def test_rows_go_out_with_the_method_of_their_kind(
     assert voice and video and document
     kind = AttachmentKind
     async with db.transaction() as session:
-        alert = await enqueue(session, ALICE, "Job #1", now(), markup=KEYBOARD)
+        alert = await enqueue(session, messages(ALICE, "Job #1", now(), markup=KEYBOARD))
         await enqueue_edit(session, alert, "Job #1: taken by Petar", now())
         await enqueue(
             session,
-            ALICE,
-            "Three photos",
-            now(),
-            media=[Attachment(kind.PHOTO, p) for p in photos],
+            messages(
+                ALICE, "Three photos", now(), media=[Attachment(kind.PHOTO, p) for p in photos]
+            ),
         )
         await enqueue(
-            session, ALICE, "Listen", now(), media=[Attachment(kind.VOICE, voice["file_id"])]
+            session,
+            messages(ALICE, "Listen", now(), media=[Attachment(kind.VOICE, voice["file_id"])]),
         )
-        await enqueue(session, ALICE, "", now(), media=[Attachment(kind.VIDEO, video["file_id"])])
         await enqueue(
-            session, ALICE, "Act", now(), media=[Attachment(kind.DOCUMENT, document["file_id"])]
+            session, messages(ALICE, "", now(), media=[Attachment(kind.VIDEO, video["file_id"])])
         )
-        await enqueue(session, ALICE, "Chart", now(), document=b"\x89PNG", document_name="c.png")
+        await enqueue(
+            session,
+            messages(ALICE, "Act", now(), media=[Attachment(kind.DOCUMENT, document["file_id"])]),
+        )
+        await enqueue(
+            session, messages(ALICE, "Chart", now(), document=b"\x89PNG", document_name="c.png")
+        )
     maria.skip()
     await Dispatcher(db, runtime.execute, FAST).drain(timeout=15)
 
@@ -195,9 +202,9 @@ async def test_rows_go_out_with_the_method_of_their_kind(
 async def test_an_album_counts_as_its_messages_against_the_chats_limit(db: Database) -> None:
     photos = [Attachment(AttachmentKind.PHOTO, f"photo-{n}") for n in range(10)]
     async with db.transaction() as session:
-        await enqueue(session, GROUP, "Ten photos", now(), media=photos)
-        await enqueue(session, GROUP, "Two more", now(), media=photos[:2])
-        await enqueue(session, GROUP, "Too many", now())
+        await enqueue(session, messages(GROUP, "Ten photos", now(), media=photos))
+        await enqueue(session, messages(GROUP, "Two more", now(), media=photos[:2]))
+        await enqueue(session, messages(GROUP, "Too many", now()))
     paced = replace(FAST, per_group=Rate(12, 60.0))
     telegram = FakeTelegram()
     await Dispatcher(db, telegram, paced).drain(until_empty=False, timeout=10)
@@ -216,14 +223,18 @@ async def test_an_uploaded_chart_goes_as_a_photo(
     async with db.transaction() as session:
         await enqueue(
             session,
-            ALICE,
-            "Chart",
-            now(),
-            document=b"\x89PNG chart",
-            document_name="chart.png",
-            upload_as_photo=True,
+            messages(
+                ALICE,
+                "Chart",
+                now(),
+                document=b"\x89PNG chart",
+                document_name="chart.png",
+                upload_as_photo=True,
+            ),
         )
-        await enqueue(session, ALICE, "File", now(), document=b"\x89PNG", document_name="c.png")
+        await enqueue(
+            session, messages(ALICE, "File", now(), document=b"\x89PNG", document_name="c.png")
+        )
     await Dispatcher(db, runtime.execute, FAST).drain(timeout=15)
 
     sent = [c.method for c in sandbox.calls if c.status == 200 and c.method.startswith("send")]

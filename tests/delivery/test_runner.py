@@ -91,7 +91,7 @@ async def test_a_part_that_returns_early_is_reported(app: App) -> None:
 async def test_an_outbox_document_arrives_as_a_file_with_its_caption(app: App) -> None:
     """The daily digest's chart travels this way: bytes in the outbox row, a document in
     Telegram."""
-    from bot.services.outbox import enqueue
+    from bot.services.outbox import enqueue, messages
     from tests.support.delivery import now
 
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
@@ -103,12 +103,14 @@ async def test_an_outbox_document_arrives_as_a_file_with_its_caption(app: App) -
         async with app.db.transaction() as session:
             await enqueue(
                 session,
-                -1001,
-                "Daily digest",
-                now(),
-                kind="digest",
-                document=png,
-                document_name="digest-2026-11-21.png",
+                messages(
+                    -1001,
+                    "Daily digest",
+                    now(),
+                    kind="digest",
+                    document=png,
+                    document_name="digest-2026-11-21.png",
+                ),
             )
         async with running_bot(app, runtime, delivery=FAST, jobs=[]) as bot:
             await bot.outbox_settled(timeout=10)

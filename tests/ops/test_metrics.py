@@ -19,7 +19,7 @@ from bot.runner import running_bot
 from bot.runtimes.factory import create_runtime
 from bot.runtimes.webhook import webhook_app
 from bot.sandbox import SandboxServer
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, messages
 from tests.support.delivery import FAST
 from tests.support.recording import RecordingStore
 
@@ -75,7 +75,9 @@ async def test_polling_bot_serves_health_and_metrics_that_count_its_traffic(app:
             # Nothing else is sending yet: the 429 is the outbox's.
             sandbox.faults.fail_next("429", methods=["sendMessage"], retry_after=1)
             async with app.db.transaction() as session:
-                await enqueue(session, managers.chat_id, "Ticket #1 is late", datetime.now(UTC))
+                await enqueue(
+                    session, messages(managers.chat_id, "Ticket #1 is late", datetime.now(UTC))
+                )
             await managers.wait_for("Ticket #1 is late")
             await bot.outbox_settled()
             maria = sandbox.user(4242, "Maria", language_code="en")

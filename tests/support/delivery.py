@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from bot.core.replies import Send
 from bot.delivery import DeliverySettings, Rate
-from bot.services.outbox import enqueue
+from bot.services import outbox
 from storage.db import Database
 from tests.support.people import make_person
 
@@ -42,7 +42,9 @@ async def queue(
     people = people or {}
     async with db.transaction() as session:
         for chat_id, text in messages:
-            await enqueue(session, chat_id, text, now(), person_id=people.get(chat_id))
+            await outbox.enqueue(
+                session, outbox.messages(chat_id, text, now(), person_id=people.get(chat_id))
+            )
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.core.replies import TEXT_LIMIT, Button, Send, inline, shorten, split_text
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, messages
 from storage.models import TicketEvent, TimelineKind
 from tests.support.jobs import open_ticket
 from tests.support.outbox import outbox
@@ -39,11 +39,13 @@ async def test_outbox_splits_with_buttons_under_the_last_part(app: App) -> None:
     async with app.db.transaction() as session:
         await enqueue(
             session,
-            42,
-            text,
-            app.engine.clock.now(),
-            markup=inline([Button("OK", "ok:1")]),
-            kind="test",
+            messages(
+                42,
+                text,
+                app.engine.clock.now(),
+                markup=inline([Button("OK", "ok:1")]),
+                kind="test",
+            ),
         )
     rows = await outbox(app)
     assert len(rows) == 3 and all(len(row.text) <= TEXT_LIMIT for row in rows)

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from bot.delivery.queue import OutboxQueue
 from bot.services import assignments, escalations, jobs, reports
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, messages
 from storage.models import Person, Role
 from tests.support.known_month import known_month
 
@@ -130,7 +130,7 @@ async def test_outbox_claim_reads_in_claim_order_from_an_index(seeded: App) -> N
     now = seeded.engine.clock.now()
     async with seeded.db.transaction() as session:
         for chat in range(5):
-            await enqueue(session, 1000 + chat, "hello", now)
+            await enqueue(session, messages(1000 + chat, "hello", now))
     queue = OutboxQueue(seeded.db)
 
     async def claim(_session: AsyncSession, _app: App) -> Any:
