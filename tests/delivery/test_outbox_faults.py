@@ -22,12 +22,12 @@ from tests.support.delivery import add_people, queue
 from tests.support.outbox import outbox
 from tests.support.people import person
 from tests.support.sandbox import RUNTIME_CLASSES
+from tests.support.send_windows import most_in_any_window
 
 USERS = list(range(7001, 7009))
 GROUP = -100777
 PER_BOT = Rate(10, 1.0)
 PER_GROUP = Rate(4, 2.0)
-JITTER = 0.05  # seconds the sandbox's clock may see two of our sends closer than we sent them
 SETTINGS = DeliverySettings(
     batch_size=10,
     poll_seconds=0.05,
@@ -72,17 +72,6 @@ def successful_sends(sandbox: SandboxServer) -> dict[int, list[float]]:
         if call.method == "sendMessage" and call.status == 200 and isinstance(call.chat_id, int):
             times[call.chat_id].append(call.time)
     return times
-
-
-def most_in_any_window(times: list[float], seconds: float) -> int:
-    times = sorted(times)
-    return max(
-        (
-            sum(1 for other in times[i:] if other < start + seconds - JITTER)
-            for i, start in enumerate(times)
-        ),
-        default=0,
-    )
 
 
 async def test_every_message_once_within_limits_despite_faults(

@@ -16,11 +16,11 @@ import pytest
 from bot.sandbox import SandboxServer
 from storage.db import Database
 from storage.models import OutboxStatus
-from tests.delivery.test_outbox_faults import most_in_any_window
 from tests.support.delivery import add_people, queue
 from tests.support.dispatch_process import PER_BOT, PER_GROUP, PER_PRIVATE_CHAT
 from tests.support.outbox import outbox
 from tests.support.redis import REDIS_URL
+from tests.support.send_windows import most_in_any_window
 
 USERS = list(range(9001, 9046))
 GROUP = -100900

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox import SandboxServer
-from tests.delivery.test_outbox_faults import most_in_any_window
 from tests.support.processes import (
     BOT_TOKEN,
     BotProcess,
@@ -29,6 +28,7 @@ from tests.support.processes import (
     webhook_settings,
 )
 from tests.support.redis import REDIS_URL
+from tests.support.send_windows import most_in_any_window
 
 # The three processes' one budget: low enough that the load presses on it.
 SHARED_LIMITS = {"flood_per_bot_per_second": 30, "flood_per_private_chat_per_second": 2}
