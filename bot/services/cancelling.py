@@ -23,9 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
 from bot.services import jobs, tickets
-from bot.services.errors import Forbidden, InvalidState, NotFound
+from bot.services.errors import InvalidState
 from storage.models import (
-    OPEN_STATUSES,
     Person,
     Role,
     Ticket,
@@ -35,7 +34,6 @@ from storage.models import (
 )
 
 MAX_REASON = 500
-NOT_FOUND = N_("Request not found.")
 ENGINEER_ON_THE_WAY = N_(
     "{ref} can no longer be cancelled here: the engineer is already on the way or on site. "
     "Please call the service team."
@@ -88,15 +86,6 @@ class Cancelled:
     managers: bool
 
 
-async def _own_ticket(session: AsyncSession, ticket_id: int, customer: Person) -> Ticket:
-    if customer.role is not Role.CLIENT or customer.customer_id is None:
-        raise Forbidden()
-    ticket = await tickets.locked(session, ticket_id)
-    if ticket is None or ticket.customer_id != customer.customer_id:
-        raise NotFound(NOT_FOUND)
-    return ticket
-
-
 async def engineer_set_out(session: AsyncSession, ticket: Ticket) -> bool:
     """True when an engineer is (or was, since the job was last given out) on the way or on
     site: the statuses say so, or the timeline does for a job now waiting."""
@@ -122,20 +111,15 @@ async def customer_may_cancel(session: AsyncSession, ticket: Ticket) -> bool:
     return ticket.status in BEFORE_SETTING_OUT and not await engineer_set_out(session, ticket)
 
 
-async def _require_customer_may_cancel(session: AsyncSession, ticket: Ticket) -> None:
-    ref = tickets.ticket_ref(ticket)
-    if ticket.status not in OPEN_STATUSES:
-        raise InvalidState(NOT_OPEN, ref=ref)
-    if not await customer_may_cancel(session, ticket):
-        raise InvalidState(ENGINEER_ON_THE_WAY, ref=ref)
-
-
 async def cancellable_by_customer(
     session: AsyncSession, ticket_id: int, customer: Person
 ) -> Ticket:
     """The customer's own ticket if they may cancel it now; refused with the words otherwise."""
-    ticket = await _own_ticket(session, ticket_id, customer)
-    await _require_customer_may_cancel(session, ticket)
+    ticket = await tickets.locked_for(
+        session, ticket_id, customer, Role.CLIENT, wrong_state=NOT_OPEN
+    )
+    if not await customer_may_cancel(session, ticket):
+        raise InvalidState(ENGINEER_ON_THE_WAY, ref=tickets.ticket_ref(ticket))
     return ticket
 
 
@@ -156,14 +140,9 @@ async def by_customer(
 
 async def cancellable_by_manager(session: AsyncSession, ticket_id: int, manager: Person) -> Ticket:
     """Any open ticket, for a manager."""
-    if manager.role is not Role.MANAGER:
-        raise Forbidden()
-    ticket = await tickets.locked(session, ticket_id)
-    if ticket is None:
-        raise NotFound(NOT_FOUND)
-    if ticket.status not in OPEN_STATUSES:
-        raise InvalidState(NOT_OPEN, ref=tickets.ticket_ref(ticket))
-    return ticket
+    return await tickets.locked_for(
+        session, ticket_id, manager, Role.MANAGER, wrong_state=NOT_OPEN
+    )
 
 
 async def by_manager(
@@ -190,16 +169,15 @@ async def _cancel(
     words = note.strip()[:MAX_REASON] if reason is Reason.OTHER else ""
     ticket.status = TicketStatus.CANCELLED
     ticket.updated_at = now
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=by.id,
-            kind=TimelineKind.STATUS,
-            status=TicketStatus.CANCELLED,
-            note=words or None,
-            data={"by": who.value, "reason": reason.value, "previous": previous.value},
-        )
+    tickets.add_event(
+        session,
+        ticket,
+        by,
+        TimelineKind.STATUS,
+        now,
+        status=TicketStatus.CANCELLED,
+        note=words or None,
+        data={"by": who.value, "reason": reason.value, "previous": previous.value},
     )
     await session.flush()
     reporter = await jobs.reporter(session, ticket, unless=by)

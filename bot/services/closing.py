@@ -21,14 +21,13 @@ from bot.config import Settings
 from bot.core.i18n import N_
 from bot.services import checklists, jobs, sla, tickets
 from bot.services.checklists import CheckOutcome
-from bot.services.errors import InvalidState, NotFound
+from bot.services.errors import InvalidState
 from bot.services.holidays import days as company_holidays
 from storage.models import (
     Feedback,
     Person,
     Role,
     Ticket,
-    TicketEvent,
     TicketStatus,
     TimelineKind,
 )
@@ -92,24 +91,27 @@ async def resolve(
 
 
 # -- the customer ---------------------------------------------------------------------------------
+NOT_FOUND = N_("This request was not found.")
+NOT_AWAITING = N_("This request is not waiting for your confirmation.")
+
+
 async def client_ticket(session: AsyncSession, ticket_id: int, client: Person) -> Ticket:
-    """The ticket, locked, if ``client`` is a contact of its customer; NotFound otherwise."""
-    ticket = await tickets.locked(session, ticket_id)
-    if (
-        ticket is None
-        or client.role is not Role.CLIENT
-        or client.customer_id is None
-        or ticket.customer_id != client.customer_id
-    ):
-        raise NotFound(N_("This request was not found."))
-    return ticket
+    """The ticket, locked, in any state, if ``client`` is a contact of its customer."""
+    return await tickets.locked_for(
+        session, ticket_id, client, Role.CLIENT, states=None, missing=NOT_FOUND
+    )
 
 
 async def awaiting_confirmation(session: AsyncSession, ticket_id: int, client: Person) -> Ticket:
-    ticket = await client_ticket(session, ticket_id, client)
-    if ticket.status is not TicketStatus.RESOLVED:
-        raise InvalidState(N_("This request is not waiting for your confirmation."))
-    return ticket
+    return await tickets.locked_for(
+        session,
+        ticket_id,
+        client,
+        Role.CLIENT,
+        states={TicketStatus.RESOLVED},
+        missing=NOT_FOUND,
+        wrong_state=NOT_AWAITING,
+    )
 
 
 def _close(
@@ -117,23 +119,15 @@ def _close(
     ticket: Ticket,
     now: datetime,
     data: dict[str, Any],
-    actor_id: int | None = None,
+    by: Person | None = None,
     note: str | None = None,
 ) -> None:
     """Close the ticket and say so on its timeline."""
     ticket.status = TicketStatus.CLOSED
     ticket.closed_at = now
     ticket.updated_at = now
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=actor_id,
-            kind=TimelineKind.STATUS,
-            status=TicketStatus.CLOSED,
-            note=note,
-            data=data,
-        )
+    tickets.add_event(
+        session, ticket, by, TimelineKind.STATUS, now, status=ticket.status, note=note, data=data
     )
 
 
@@ -157,7 +151,7 @@ async def confirm(
 ) -> Confirmed:
     """The customer signs the work off: the ticket is closed."""
     ticket = await awaiting_confirmation(session, ticket_id, client)
-    _close(session, ticket, now, {"confirmed_by": client.id}, actor_id=client.id)
+    _close(session, ticket, now, {"confirmed_by": client.id}, by=client)
     await session.flush()
     return Confirmed(ticket, await engineer_of(session, ticket))
 
@@ -184,23 +178,22 @@ async def not_fixed(
     clock starts again from now."""
     ticket = await awaiting_confirmation(session, ticket_id, client)
     if ticket.engineer_id is None:
-        raise InvalidState(N_("This request is not waiting for your confirmation."))
+        raise InvalidState(NOT_AWAITING)
     ticket.status = TicketStatus.ASSIGNED
     ticket.resolved_at = None
     holidays = await company_holidays(session, settings)
     sla.restart_resolution(ticket, now, sla.terms_for(ticket, settings, holidays))
     ticket.updated_at = now
     reason = reason.strip()[:MAX_NOTE]
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=client.id,
-            kind=TimelineKind.REOPENED,
-            status=TicketStatus.ASSIGNED,
-            note=reason or None,
-            data={"engineer_id": ticket.engineer_id},
-        )
+    tickets.add_event(
+        session,
+        ticket,
+        client,
+        TimelineKind.REOPENED,
+        now,
+        status=TicketStatus.ASSIGNED,
+        note=reason or None,
+        data={"engineer_id": ticket.engineer_id},
     )
     await session.flush()
     return Reopened(ticket, reason, await engineer_of(session, ticket))
@@ -250,15 +243,7 @@ async def rate(
         feedback = Feedback(ticket_id=ticket.id, created_at=now)
         session.add(feedback)
     feedback.rating = rating
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=client.id,
-            kind=TimelineKind.FEEDBACK,
-            data={"rating": rating},
-        )
-    )
+    tickets.add_event(session, ticket, client, TimelineKind.FEEDBACK, now, data={"rating": rating})
     await session.flush()
     return Rated(ticket, rating, low=is_low(rating))
 
@@ -275,16 +260,8 @@ async def comment(
     if feedback is None or feedback.rating is None or feedback.comment is not None:
         raise InvalidState(N_("This request does not take a comment now."))
     feedback.comment = text
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=client.id,
-            kind=TimelineKind.FEEDBACK,
-            note=text,
-            data={"rating": feedback.rating},
-        )
-    )
+    data = {"rating": feedback.rating}
+    tickets.add_event(session, ticket, client, TimelineKind.FEEDBACK, now, note=text, data=data)
     await session.flush()
     return Commented(ticket, feedback.rating, text, low=is_low(feedback.rating))
 

@@ -243,15 +243,14 @@ async def accept(
     if result.rowcount != 1:
         current = await session.get(Ticket, ticket_id, populate_existing=True)
         raise JobTaken(ticket_id, mine=current is not None and current.engineer_id == engineer.id)
-    session.add(
-        TicketEvent(
-            ticket_id=ticket_id,
-            at=now,
-            actor_id=engineer.id,
-            kind=TimelineKind.ASSIGNED,
-            status=TicketStatus.ASSIGNED,
-            data={"engineer_id": engineer.id},
-        )
+    tickets.add_event(
+        session,
+        ticket,
+        engineer,
+        TimelineKind.ASSIGNED,
+        now,
+        status=TicketStatus.ASSIGNED,
+        data={"engineer_id": engineer.id},
     )
     await session.flush()
     await session.refresh(ticket)
@@ -314,13 +313,6 @@ async def _moved(
     return JobMoved(ticket, engineer, previous, ticket.status, told, eta)
 
 
-def _event(
-    ticket: Ticket, engineer: Person, kind: TimelineKind, now: datetime, **values: Any
-) -> TicketEvent:
-    event = TicketEvent(ticket_id=ticket.id, at=now, actor_id=engineer.id, kind=kind, **values)
-    return event
-
-
 async def set_status(
     session: AsyncSession,
     ticket: Ticket,
@@ -352,8 +344,15 @@ async def set_status(
     data: dict[str, Any] = {"eta": eta.isoformat()} if eta is not None else {}
     if new_status is TicketStatus.WAITING_CUSTOMER:
         data["back_to"] = previous.value
-    session.add(
-        _event(ticket, engineer, TimelineKind.STATUS, now, status=new_status, note=note, data=data)
+    tickets.add_event(
+        session,
+        ticket,
+        engineer,
+        TimelineKind.STATUS,
+        now,
+        status=new_status,
+        note=note,
+        data=data,
     )
     await session.flush()
     return await _moved(session, ticket, engineer, previous)
@@ -384,15 +383,8 @@ async def customer_answered(
     sla.resume(ticket, now, await _calendar(session, ticket, settings))
     ticket.status = status
     ticket.updated_at = now
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=customer.id,
-            kind=TimelineKind.STATUS,
-            status=status,
-            data={"answered": True},
-        )
+    tickets.add_event(
+        session, ticket, customer, TimelineKind.STATUS, now, status=status, data={"answered": True}
     )
     await session.flush()
     return JobMoved(ticket, engineer, TicketStatus.WAITING_CUSTOMER, status, None, ticket.eta)
@@ -416,10 +408,14 @@ async def hand_back(
     ticket.engineer_id = None
     ticket.eta = None
     ticket.updated_at = now
-    session.add(
-        _event(
-            ticket, engineer, TimelineKind.HANDED_BACK, now, status=TicketStatus.NEW, note=reason
-        )
+    tickets.add_event(
+        session,
+        ticket,
+        engineer,
+        TimelineKind.HANDED_BACK,
+        now,
+        status=TicketStatus.NEW,
+        note=reason,
     )
     await session.flush()
     await session.refresh(ticket)
@@ -436,8 +432,7 @@ async def add_note(
     session: AsyncSession, ticket: Ticket, engineer: Person, text: str, now: datetime
 ) -> TicketEvent:
     _require_workable(ticket, engineer)
-    event = _event(ticket, engineer, TimelineKind.NOTE, now, note=text)
-    session.add(event)
+    event = tickets.add_event(session, ticket, engineer, TimelineKind.NOTE, now, note=text)
     ticket.updated_at = now
     await session.flush()
     return event
@@ -454,9 +449,10 @@ async def add_attachment(
     _require_workable(ticket, engineer)
     row = tickets.stored(ticket, attachment, engineer, now)
     session.add(row)
-    event = _event(ticket, engineer, TimelineKind.ATTACHMENT, now, note=caption or None)
-    event.data = {"kind": attachment.kind.value}
-    session.add(event)
+    data = {"kind": attachment.kind.value}
+    tickets.add_event(
+        session, ticket, engineer, TimelineKind.ATTACHMENT, now, note=caption or None, data=data
+    )
     ticket.updated_at = now
     await session.flush()
     return row

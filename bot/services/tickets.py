@@ -1,10 +1,11 @@
-"""Tickets: creation, who may see which, listing and the timeline."""
+"""Tickets: creation, who may see or act on which, listing and the timeline."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,7 @@ from bot.config import Settings
 from bot.core.events import Attachment
 from bot.core.i18n import N_
 from bot.services import sla
-from bot.services.errors import Forbidden, NotFound
+from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.holidays import days as company_holidays
 from storage.models import (
     OPEN_STATUSES,
@@ -25,8 +26,12 @@ from storage.models import (
     TicketAttachment,
     TicketEvent,
     TicketKind,
+    TicketStatus,
     TimelineKind,
 )
+
+NOT_FOUND = N_("Request not found.")
+NOT_OPEN = N_("{ref} is no longer open.")
 
 
 def ticket_ref(ticket: Ticket | int) -> str:
@@ -81,15 +86,9 @@ async def create(
     session.add(ticket)
     await session.flush()
     session.add_all(stored(ticket, item, reporter, now) for item in new.attachments)
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=reporter.id,
-            kind=TimelineKind.CREATED,
-            status=ticket.status,
-            data={"priority": new.priority.value, "attachments": len(new.attachments)},
-        )
+    data = {"priority": new.priority.value, "attachments": len(new.attachments)}
+    add_event(
+        session, ticket, reporter, TimelineKind.CREATED, now, status=ticket.status, data=data
     )
     await session.flush()
     return ticket
@@ -117,7 +116,7 @@ async def get_visible(session: AsyncSession, ticket_id: int, person: Person) -> 
     """The ticket if this person may see it; NotFound otherwise, so ids reveal nothing."""
     ticket = await session.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(N_("Request not found."))
+        raise NotFound(NOT_FOUND)
     if person.role is Role.MANAGER:
         return ticket
     if person.role is Role.CLIENT and ticket.customer_id == person.customer_id:
@@ -126,7 +125,7 @@ async def get_visible(session: AsyncSession, ticket_id: int, person: Person) -> 
         ticket.engineer_id == person.id or ticket.engineer_id is None
     ):
         return ticket
-    raise NotFound(N_("Request not found."))
+    raise NotFound(NOT_FOUND)
 
 
 async def locked(session: AsyncSession, ticket_id: int) -> Ticket | None:
@@ -139,6 +138,53 @@ async def locked(session: AsyncSession, ticket_id: int) -> Ticket | None:
         .with_for_update(of=Ticket)
         .execution_options(populate_existing=True)
     )
+
+
+async def locked_for(
+    session: AsyncSession,
+    ticket_id: int,
+    person: Person,
+    role: Role,
+    *,
+    states: Container[TicketStatus] | None = OPEN_STATUSES,
+    missing: str = NOT_FOUND,
+    wrong_state: str = NOT_OPEN,
+) -> Ticket:
+    """The ticket ``person`` acts on as ``role`` (a client: their customer's; a manager: any;
+    an engineer's job is :func:`bot.services.jobs.get_my_job`), :func:`locked`, in one of
+    ``states`` (None: any). Refused with Forbidden for another role, NotFound saying
+    ``missing`` (so ids reveal nothing), InvalidState saying ``wrong_state``: buttons can be
+    forged or pressed twice, so the service checks again."""
+    assert role in (Role.CLIENT, Role.MANAGER), "an engineer's job: jobs.get_my_job"
+    if person.role is not role or (role is Role.CLIENT and person.customer_id is None):
+        raise Forbidden()
+    ticket = await locked(session, ticket_id)
+    if ticket is None or (role is Role.CLIENT and ticket.customer_id != person.customer_id):
+        raise NotFound(missing)
+    if states is not None and ticket.status not in states:
+        raise InvalidState(wrong_state, ref=ticket_ref(ticket))
+    return ticket
+
+
+def add_event(
+    session: AsyncSession,
+    ticket: Ticket,
+    by: Person | None,
+    kind: TimelineKind,
+    now: datetime,
+    **values: Any,
+) -> TicketEvent:
+    """Add a line to ``ticket``'s timeline, said by ``by`` (None: the bot); ``values`` are the
+    rest of the :class:`TicketEvent` (status, note, data)."""
+    event = TicketEvent(
+        ticket_id=ticket.id,
+        at=now,
+        actor_id=by.id if by is not None else None,
+        kind=kind,
+        **values,
+    )
+    session.add(event)
+    return event
 
 
 async def timeline(session: AsyncSession, ticket_id: int) -> list[TicketEvent]:

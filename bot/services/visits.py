@@ -28,13 +28,19 @@ from bot.services.business_hours import Calendar, local_instant
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.escalations import record
 from bot.services.holidays import company_calendar
-from bot.services.tickets import customer_recipients, locked
+from bot.services.tickets import (
+    NOT_FOUND,
+    NOT_OPEN,
+    add_event,
+    customer_recipients,
+    locked,
+    locked_for,
+)
 from storage.models import (
     OPEN_STATUSES,
     Person,
     Role,
     Ticket,
-    TicketEvent,
     TicketStatus,
     TimelineKind,
     VisitSlot,
@@ -43,7 +49,6 @@ from storage.models import (
 
 MAX_SLOTS = 8  # times in one offer
 REMINDER_HOUR_BEFORE = timedelta(hours=1)
-NOT_OPEN = N_("{ref} is no longer open.")
 
 
 class Problem(StrEnum):
@@ -168,15 +173,8 @@ async def propose(
         for moment in chosen
     ]
     session.add_all(slots)
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=by.id if by is not None else None,
-            kind=TimelineKind.NOTE,
-            data={"visit_offered": [moment.isoformat() for moment in chosen]},
-        )
-    )
+    data = {"visit_offered": [moment.isoformat() for moment in chosen]}
+    add_event(session, ticket, by, TimelineKind.NOTE, now, data=data)
     await session.flush()
     customers = await customer_recipients(session, ticket)
     return Proposed(ticket, slots, by, customers, ticket.visit_at)
@@ -212,23 +210,14 @@ class Agreed:
     previous: datetime | None  # the visit this one replaces
 
 
-async def _customers_ticket(session: AsyncSession, ticket_id: int, person: Person) -> Ticket:
-    ticket = await locked(session, ticket_id)
-    if ticket is None or person.customer_id is None or ticket.customer_id != person.customer_id:
-        raise NotFound(N_("Request not found."))
-    if ticket.status not in OPEN_STATUSES:
-        raise InvalidState(NOT_OPEN, ref=f"#{ticket.id}")
-    return ticket
-
-
 async def agree(
     session: AsyncSession, slot_id: int, customer: Person, now: datetime, settings: Settings
 ) -> Agreed:
     """The customer picks an offered time: it becomes the visit, the others are withdrawn."""
     slot = await session.get(VisitSlot, slot_id)
     if slot is None:
-        raise NotFound(N_("Request not found."))
-    ticket = await _customers_ticket(session, slot.ticket_id, customer)
+        raise NotFound(NOT_FOUND)
+    ticket = await locked_for(session, slot.ticket_id, customer, Role.CLIENT)
     await session.refresh(slot)
     if slot.state is not VisitState.PROPOSED:
         raise InvalidState(N_("This time is no longer offered."))
@@ -241,15 +230,8 @@ async def agree(
     slot.state, slot.decided_at = VisitState.AGREED, now
     ticket.visit_at = slot.starts_at
     ticket.updated_at = now
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=customer.id,
-            kind=TimelineKind.NOTE,
-            data={"visit_agreed": slot.starts_at.isoformat()},
-        )
-    )
+    data = {"visit_agreed": slot.starts_at.isoformat()}
+    add_event(session, ticket, customer, TimelineKind.NOTE, now, data=data)
     await session.flush()
     staff = await staff_of(session, ticket, slot.proposed_by)
     return Agreed(ticket, slot.starts_at, customer, staff, previous)
@@ -272,7 +254,7 @@ async def another_time(
 ) -> AnotherTime:
     """The customer wants none of the times offered (an agreed visit stands), or, with none
     offered, to move the agreed visit (then there is none until a new time is agreed)."""
-    ticket = await _customers_ticket(session, ticket_id, customer)
+    ticket = await locked_for(session, ticket_id, customer, Role.CLIENT)
     slots = await session.scalars(
         select(VisitSlot).where(
             VisitSlot.ticket_id == ticket.id,
@@ -295,15 +277,8 @@ async def another_time(
     if not offered:  # the agreed visit itself is off
         cancelled, ticket.visit_at = ticket.visit_at, None
     ticket.updated_at = now
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=customer.id,
-            kind=TimelineKind.NOTE,
-            data={"visit_declined": cancelled.isoformat() if cancelled else None},
-        )
-    )
+    data = {"visit_declined": cancelled.isoformat() if cancelled else None}
+    add_event(session, ticket, customer, TimelineKind.NOTE, now, data=data)
     await session.flush()
     staff = await staff_of(session, ticket, *offered_by)
     return AnotherTime(ticket, customer, staff, cancelled)
