@@ -145,46 +145,39 @@ async def managers_rows(
     """:func:`to_managers`, returning the rows queued (so they can be kept live): one for the
     manager chat, else one per manager in their own language; none when there is nobody."""
     settings = speaker.settings
-    files = {
-        "document": document,
-        "document_name": document_name,
-        "upload_as_photo": upload_as_photo,
-        "ticket_id": ticket_id,
-        "media": media,
-    }
+
+    def message(
+        chat_id: int,
+        reader: Translator,
+        thread_id: int | None = None,
+        person_id: int | None = None,
+    ) -> list[OutboxMessage]:
+        text, markup = render(reader)
+        return outbox.messages(
+            chat_id,
+            text,
+            speaker.now(),
+            markup=markup,
+            kind=kind,
+            document=document,
+            document_name=document_name,
+            upload_as_photo=upload_as_photo,
+            ticket_id=ticket_id,
+            media=media,
+            thread_id=thread_id,
+            person_id=person_id,
+        )
+
     if settings.manager_chat_id is not None:
-        text, markup = render(manager_translator(settings, speaker.catalogs))
-        row = await outbox.enqueue(
-            speaker.session,
-            outbox.messages(
-                settings.manager_chat_id,
-                text,
-                speaker.now(),
-                markup=markup,
-                kind=kind,
-                thread_id=topic_for(settings, kind),
-                **files,  # type: ignore[arg-type]
-            ),
-        )
-        return [row]
-    rows = []
+        translator = manager_translator(settings, speaker.catalogs)
+        topic = topic_for(settings, kind)
+        rows = message(settings.manager_chat_id, translator, thread_id=topic)
+        return [await outbox.enqueue(speaker.session, rows)]
+    queued = []
     for manager in await managers_in_private(speaker.session, settings):
-        text, markup = render(speaker.catalogs.get(manager.locale))
-        rows.append(
-            await outbox.enqueue(
-                speaker.session,
-                outbox.messages(
-                    manager.chat_id,
-                    text,
-                    speaker.now(),
-                    markup=markup,
-                    person_id=manager.id,
-                    kind=kind,
-                    **files,  # type: ignore[arg-type]
-                ),
-            )
-        )
-    return rows
+        rows = message(manager.chat_id, speaker.catalogs.get(manager.locale), person_id=manager.id)
+        queued.append(await outbox.enqueue(speaker.session, rows))
+    return queued
 
 
 async def managers_in_private(session: AsyncSession, settings: Settings) -> list[Person]:
