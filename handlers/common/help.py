@@ -31,6 +31,8 @@ TIP = {
 }
 # Buttons per row for the role's own commands (clients' labels are long).
 MENU_WIDTH = {Role.CLIENT: 1}
+# Above everyone's row on an engineer's keys: their location in one tap.
+LOCATION_KEY = N_("📍 Share my location")
 # Everyone's buttons, in one row under the role's.
 LAST_ROW = ("help", "language")
 
@@ -72,7 +74,7 @@ def main_keys(ctx: Context) -> ReplyKeyboard:
     """The main menu as keys; an engineer's also share their location in one tap."""
     rows = [tuple(KeyButton(label(ctx, command)) for command in row) for row in menu_rows(ctx)]
     if ctx.person.role is Role.ENGINEER:
-        rows.insert(-1, (KeyButton(ctx._("📍 Share my location"), request_location=True),))
+        rows.insert(-1, (KeyButton(ctx._(LOCATION_KEY), request_location=True),))
     return ReplyKeyboard(tuple(rows), one_time=False, persistent=True)
 
 

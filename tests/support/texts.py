@@ -1,6 +1,6 @@
-"""/help and the main menu per role and language, to the letter: as they read before the
-command table drove them, plus the clients' /request, which the old help left out (and
-what Telegram's "/" menu lists)."""
+"""/help and the main-menu keys per role and language, to the letter (and what Telegram's
+"/" menu lists), as scripts/gen-test-texts writes them from the command table and the
+catalogs."""
 
 from __future__ import annotations
 
