@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+import storage.escalation_marks  # noqa: F401  (registers the flush events it holds)
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")

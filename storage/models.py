@@ -250,6 +250,10 @@ class Ticket(Base):
     pushed_at: Mapped[datetime | None] = mapped_column()
     # The visit agreed with the customer (bot/services/visits.py); None until one is agreed.
     visit_at: Mapped[datetime | None] = mapped_column()
+    # When the escalation pass next needs to look at this ticket: the earliest moment an
+    # escalation it has not had could become due; None when none can (closed, paused). Reset
+    # to "now" by storage/escalation_marks.py whenever what escalation depends on changes.
+    escalation_check_at: Mapped[datetime | None] = mapped_column(index=True)
 
     equipment: Mapped[Equipment | None] = relationship(lazy="joined")
     engineer: Mapped[Person | None] = relationship(foreign_keys=[engineer_id], lazy="joined")

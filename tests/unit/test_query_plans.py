@@ -142,3 +142,13 @@ async def test_outbox_claim_reads_in_claim_order_from_an_index(seeded: App) -> N
     assert not scans_whole("outbox", explained, seeded.db.is_sqlite), explained
     if not seeded.db.is_sqlite:
         assert "Sort" not in explained and "ix_outbox_status_id" in explained, explained
+
+
+async def test_escalation_pass_reads_only_tickets_due_for_a_check(seeded: App) -> None:
+    """The pass finds its tickets by ``escalation_check_at``, not by every open one."""
+    await known_month(seeded)
+    [statement, *_] = [
+        s for s in await captured(seeded, escalation_pass) if re.search(r"\bFROM tickets\b", s[0])
+    ]
+    explained = await plan(seeded, statement)
+    assert "ix_tickets_escalation_check_at" in explained, explained
