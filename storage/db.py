@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-import storage.escalation_marks  # noqa: F401  (registers the flush events it holds)
+from storage import escalation_marks, trend_marks  # noqa: F401  (their flush events)
 
 
 def is_sqlite(url: str) -> bool:

@@ -742,3 +742,38 @@ class Throttle(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     window_start: Mapped[datetime] = mapped_column()
     hits: Mapped[int] = mapped_column(Integer)
+
+
+class TrendDay(Base):
+    """A UTC day whose /trends figures (:class:`TrendModelDay`, :class:`TrendEngineerDay`)
+    are computed and current; a change that alters them deletes this row
+    (storage/trend_marks.py), and the day is computed again when next read."""
+
+    __tablename__ = "trend_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column()
+
+
+class TrendModelDay(Base):
+    """Breakdowns (not cancelled) opened on ``day`` on equipment of one model."""
+
+    __tablename__ = "trend_model_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    model_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    breakdowns: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[int] = mapped_column(Integer)
+    resolve_seconds: Mapped[float] = mapped_column(Float)
+
+
+class TrendEngineerDay(Base):
+    """One engineer's jobs closed on ``day``; the times to resolve are kept one by one (the
+    median of a period cannot be made of daily medians)."""
+
+    __tablename__ = "trend_engineer_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    engineer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed: Mapped[int] = mapped_column(Integer)
+    first_time: Mapped[int] = mapped_column(Integer)
+    rating_sum: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    resolve_seconds: Mapped[list[float]] = mapped_column(JSON)
