@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
@@ -776,4 +777,7 @@ class TrendEngineerDay(Base):
     first_time: Mapped[int] = mapped_column(Integer)
     rating_sum: Mapped[int] = mapped_column(Integer)
     ratings: Mapped[int] = mapped_column(Integer)
-    resolve_seconds: Mapped[list[float]] = mapped_column(JSON)
+    # an array on PostgreSQL, where the median is taken in SQL over its elements
+    resolve_seconds: Mapped[list[float]] = mapped_column(
+        JSON().with_variant(postgresql.ARRAY(Float), "postgresql")
+    )

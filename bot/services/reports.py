@@ -268,21 +268,12 @@ class Trends:
     engineers: list[EngineerFigures] = field(default_factory=list)
 
 
-def _median(values: list[timedelta]) -> timedelta | None:
-    if not values:
-        return None
-    ordered, middle = sorted(values), len(values) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
 async def engineer_figures(
     session: AsyncSession, start: datetime, end: datetime
 ) -> list[EngineerFigures]:
     """Per engineer, the jobs of any kind closed in ``[start, end)``; most jobs first (from
     the daily figures of :mod:`bot.services.trend_days`)."""
-    return await _engineer_list(session, (await daily.figures(session, start, end)).engineers)
+    return await _engineer_list(session, await daily.figures(session, start, end))
 
 
 async def _names(session: AsyncSession, ids: list[int]) -> dict[int, str]:
@@ -290,21 +281,20 @@ async def _names(session: AsyncSession, ids: list[int]) -> dict[int, str]:
     return {person_id: name for person_id, name in rows}
 
 
-async def _engineer_list(
-    session: AsyncSession, totals: dict[int, daily.EngineerTotals]
-) -> list[EngineerFigures]:
+async def _engineer_list(session: AsyncSession, figures: daily.Figures) -> list[EngineerFigures]:
+    totals = figures.engineers
     names = await _names(session, list(totals))
     found = []
     for person_id, item in totals.items():
         if person_id not in names:
             continue
-        middle = _median([timedelta(seconds=s) for s in item.resolve_seconds])
+        middle = figures.medians.get(person_id)
         found.append(
             EngineerFigures(
                 person_id,
                 names[person_id],
                 item.closed,
-                timedelta(seconds=round(middle.total_seconds())) if middle is not None else None,
+                timedelta(seconds=round(middle)) if middle is not None else None,
                 item.first_time,
                 round(item.rating_sum / item.ratings, 2) if item.ratings else None,
                 item.ratings,
@@ -433,7 +423,7 @@ async def trends(
             ResolveTime(model, timedelta(seconds=round(mean_seconds)), resolved)
             for mean_seconds, model, resolved in resolve_times[:top]
         ],
-        await _engineer_list(session, found.engineers),
+        await _engineer_list(session, found),
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import storage.types
 
@@ -44,7 +45,11 @@ def upgrade() -> None:
         sa.Column("first_time", sa.Integer(), nullable=False),
         sa.Column("rating_sum", sa.Integer(), nullable=False),
         sa.Column("ratings", sa.Integer(), nullable=False),
-        sa.Column("resolve_seconds", sa.JSON(), nullable=False),
+        sa.Column(
+            "resolve_seconds",
+            sa.JSON().with_variant(postgresql.ARRAY(sa.Float()), "postgresql"),
+            nullable=False,
+        ),
         sa.PrimaryKeyConstraint("day", "engineer_id"),
     )
 
