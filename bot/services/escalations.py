@@ -8,6 +8,7 @@ nothing; maintenance jobs are planned work, so only their deadline (the due date
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,6 +28,7 @@ from bot.services.business_hours import (
 )
 from bot.services.holidays import days as company_holidays
 from bot.services.leases import insert_for
+from storage.escalation_marks import recheck_open
 from storage.models import (
     OPEN_STATUSES,
     AlertSent,
@@ -254,6 +256,27 @@ async def _reschedule(session: AsyncSession, checks: dict[int, datetime | None])
     )
 
 
+TERMS_KIND = "escalation_terms"
+
+
+def terms_key(settings: Settings) -> str:
+    """The settings every stored check time was computed under; a pass under others (the
+    operator changed them and restarted) asks for every open ticket to be looked at again."""
+    described = repr(
+        (
+            settings.unaccepted_minutes,
+            settings.sla_at_risk_percent,
+            settings.default_response_hours,
+            settings.default_resolution_hours,
+            settings.default_business_hours,
+            tuple(t.isoformat() for t in settings.business_hours),
+            sorted(settings.business_days),
+            settings.timezone,
+        )
+    )
+    return hashlib.sha256(described.encode()).hexdigest()[:32]
+
+
 async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[Escalation]:
     """Escalations to send now, each recorded as sent; the caller alerts in the same
     transaction (a rollback forgets the record and the new check times too, so the next run
@@ -266,6 +289,8 @@ async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[
     loaded ticket's next check (:func:`next_check`).
     """
     holidays = await company_holidays(session, settings)
+    if await record(session, TERMS_KIND, terms_key(settings), now):
+        await session.execute(recheck_open())  # first pass under these settings
     # None once closed or paused; ordered here, so that the planner has no reason to walk
     # the primary key instead of the check time's index
     due_now = select(Ticket).where(Ticket.escalation_check_at <= now)

@@ -108,3 +108,19 @@ async def test_only_tickets_due_for_a_check_are_loaded(app: App, clock: FrozenCl
         assert list(due) == []
     assert await run(app, t0 + 30 * MINUTE) == 3
     assert {await check_at(app, ticket) for ticket in tickets} == {t0 + timedelta(hours=6)}
+
+
+async def test_other_settings_look_at_every_open_ticket_again(
+    app: App, clock: FrozenClock
+) -> None:
+    """Restarted with unaccepted jobs escalating after 10 minutes instead of 30: the check
+    times computed under the old settings do not hold the alert back."""
+    await seed_app(app)
+    t0 = clock.now()
+    ticket = await open_ticket(app, t0)
+    assert await run(app, t0) == 0
+    assert await check_at(app, ticket) == t0 + 30 * MINUTE
+    sooner = app.settings.model_copy(update={"unaccepted_minutes": 10})
+    async with app.db.transaction() as session:
+        found = await escalations.due(session, t0 + 10 * MINUTE, sooner)
+    assert [item.kind for item in found] == [escalations.Kind.UNACCEPTED]
