@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import Settings
 from bot.delivery.queue import OutboxQueue
-from bot.services import assignments, escalations, jobs, reports, tickets
+from bot.services import assignments, escalations, jobs, reports, tickets, trend_days
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import OutboxMessage, Person, Role
@@ -55,8 +55,8 @@ SEED = [
     """INSERT INTO sites (id, customer_id, name, address, latitude, longitude)
        SELECT i, i, 'Site ' || i, '', 42.0 + (i * 7 % 1000) / 700.0, 23.0 + (i * 13 % 1000) / 350.0
        FROM generate_series(1, :customers) i""",
-    """INSERT INTO equipment_models (id, name, manufacturer, category)
-       SELECT i, 'Model ' || i, 'Maker ' || (i % 20), 'cat' || (i % :categories)
+    """INSERT INTO equipment_models (id, name, manufacturer, category, updated_at)
+       SELECT i, 'Model ' || i, 'Maker ' || (i % 20), 'cat' || (i % :categories), :now
        FROM generate_series(1, :models) i""",
     """INSERT INTO contracts (id, customer_id, number, tier, response_hours, resolution_hours)
        SELECT i, 2 * i, 'C-' || i, 'standard', 8, 48 FROM generate_series(1, :customers / 2) i""",
@@ -66,7 +66,7 @@ SEED = [
                    THEN (1 + (i - 1) % :customers) / 2 END
        FROM generate_series(1, :equipment) i""",
     """INSERT INTO people (id, tg_user_id, chat_id, role, name, locale, customer_id, skills,
-                           on_duty, latitude, longitude, unreachable, created_at)
+                           on_duty, latitude, longitude, unreachable, private_chat, created_at)
        SELECT i, 1000000 + i, 1000000 + i,
               CASE WHEN i <= :customers THEN 'client'
                    WHEN i <= :customers + :engineers THEN 'engineer' ELSE 'manager' END,
@@ -75,7 +75,7 @@ SEED = [
                    THEN json_build_array('cat' || (i % :categories),
                                          'cat' || ((i + 3) % :categories))
                    ELSE '[]'::json END,
-              i % 2 = 0, 42.7 + (i % 50) / 100.0, 23.3 + (i % 70) / 100.0, false,
+              i % 2 = 0, 42.7 + (i % 50) / 100.0, 23.3 + (i % 70) / 100.0, false, true,
               now() - interval '3 years'
        FROM generate_series(1, :customers + :engineers + 3) i""",
     """INSERT INTO tickets (id, kind, status, priority, description, customer_id, equipment_id,
@@ -227,8 +227,13 @@ async def prepare(url: str, n: int, reseed: bool, settings: Settings) -> None:
         async with db.engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
             await connection.execute(text("VACUUM ANALYZE"))
-        # The escalations standing since the seed are recorded once, as the scheduler would
-        # have done; the timed pass is the one of every tick after that.
+        # The daily figures of /trends and the escalations standing since the seed are
+        # computed and recorded once, as the scheduler would have done; the timed /trends and
+        # pass are the ones of every read and tick after that.
+        async with db.transaction() as session:
+            first = time.perf_counter()
+            await trend_days.refresh(session, datetime.now(UTC))
+            print(f"daily trend figures at {n:,}: {time.perf_counter() - first:.1f} s")
         async with db.transaction() as session:
             first = time.perf_counter()
             found = await escalations.due(session, datetime.now(UTC), settings)

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import escalation_marks, trend_marks  # noqa: F401  (their flush events)
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")

@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
@@ -252,6 +253,10 @@ class Ticket(Base):
     pushed_at: Mapped[datetime | None] = mapped_column()
     # The visit agreed with the customer (bot/services/visits.py); None until one is agreed.
     visit_at: Mapped[datetime | None] = mapped_column()
+    # When the escalation pass next needs to look at this ticket: the earliest moment an
+    # escalation it has not had could become due; None when none can (closed, paused). Reset
+    # to "now" by storage/escalation_marks.py whenever what escalation depends on changes.
+    escalation_check_at: Mapped[datetime | None] = mapped_column(index=True)
 
     equipment: Mapped[Equipment | None] = relationship(lazy="joined")
     engineer: Mapped[Person | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
@@ -751,3 +756,41 @@ class Throttle(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     window_start: Mapped[datetime] = mapped_column()
     hits: Mapped[int] = mapped_column(Integer)
+
+
+class TrendDay(Base):
+    """A UTC day whose /trends figures (:class:`TrendModelDay`, :class:`TrendEngineerDay`)
+    are computed and current; a change that alters them deletes this row
+    (storage/trend_marks.py), and the day is computed again when next read."""
+
+    __tablename__ = "trend_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column()
+
+
+class TrendModelDay(Base):
+    """Breakdowns (not cancelled) opened on ``day`` on equipment of one model."""
+
+    __tablename__ = "trend_model_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    model_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    breakdowns: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[int] = mapped_column(Integer)
+    resolve_seconds: Mapped[float] = mapped_column(Float)
+
+
+class TrendEngineerDay(Base):
+    """One engineer's jobs closed on ``day``; the times to resolve are kept one by one (the
+    median of a period cannot be made of daily medians)."""
+
+    __tablename__ = "trend_engineer_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    engineer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed: Mapped[int] = mapped_column(Integer)
+    first_time: Mapped[int] = mapped_column(Integer)
+    rating_sum: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    # an array on PostgreSQL, where the median is taken in SQL over its elements
+    resolve_seconds: Mapped[list[float]] = mapped_column(
+        JSON().with_variant(postgresql.ARRAY(Float), "postgresql")
+    )

@@ -73,6 +73,20 @@ def windows(start: datetime, calendar: Calendar) -> Iterator[tuple[datetime, dat
         day += timedelta(days=1)
 
 
+def windows_before(end: datetime, calendar: Calendar) -> Iterator[tuple[datetime, datetime]]:
+    """Working windows as UTC (open, close) pairs, from the local day of ``end`` backwards."""
+    assert calendar.hours is not None
+    opens, closes = calendar.hours
+    day = end.astimezone(calendar.tz).date()
+    while True:
+        if calendar.is_working_day(day):
+            yield (
+                local_instant(day, opens, calendar.tz),
+                local_instant(day, closes, calendar.tz),
+            )
+        day -= timedelta(days=1)
+
+
 def add_business_time(start: datetime, hours: float | timedelta, calendar: Calendar) -> datetime:
     """The instant when ``hours`` of counted time have passed since ``start``."""
     remaining = hours if isinstance(hours, timedelta) else timedelta(hours=hours)
@@ -103,3 +117,21 @@ def business_time_between(start: datetime, end: datetime, calendar: Calendar) ->
             break
         total += max(ZERO, min(closes, end) - max(opens, start))
     return total
+
+
+def earliest_with_left(end: datetime, left: timedelta, calendar: Calendar) -> datetime:
+    """The earliest instant from which at most ``left`` counted time remains until ``end``:
+    the inverse of :func:`business_time_between` that tells when a deadline becomes at risk
+    (outside working hours the time left stands still, so that is the close of a window)."""
+    end = end.astimezone(UTC)
+    remaining = max(left, ZERO)
+    if calendar.around_the_clock:
+        return end - remaining
+    for opens, closes in windows_before(end, calendar):
+        close = min(closes, end)
+        if close <= opens:
+            continue
+        if remaining < close - opens:
+            return close - remaining
+        remaining -= close - opens
+    raise AssertionError("unreachable: windows_before() never ends")

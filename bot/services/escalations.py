@@ -8,12 +8,14 @@ nothing; maintenance jobs are planned work, so only their deadline (the due date
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -22,14 +24,14 @@ from bot.services.business_hours import (
     Calendar,
     add_business_time,
     business_time_between,
-    from_settings,
+    earliest_with_left,
 )
 from bot.services.holidays import days as company_holidays
 from bot.services.leases import insert_for
+from storage.escalation_marks import recheck_open
 from storage.models import (
     OPEN_STATUSES,
     AlertSent,
-    Contract,
     Priority,
     Ticket,
     TicketKind,
@@ -138,159 +140,89 @@ def candidates(
     return found
 
 
-def _sent(kind: Kind) -> Any:
-    return (
-        select(AlertSent.id)
-        .where(AlertSent.ticket_id == Ticket.id, AlertSent.kind == kind.value)
-        .exists()
-    )
+def _clock_moments(
+    due: datetime, allowed: timedelta, calendar: Calendar, percent: int, kinds: tuple[Kind, Kind]
+) -> dict[Kind, datetime]:
+    """When a deadline becomes at risk (``sla.clock_state``: at most ``100 - percent`` % of
+    ``allowed`` left) and when it is breached."""
+    at_risk, breached = kinds
+    left = allowed * (100 - percent) / 100
+    return {at_risk: earliest_with_left(due, left, calendar), breached: due}
 
 
-def _clock_pending(
-    due: Any, done: Any, at_risk: Kind, breached: Kind, now: datetime, horizon: datetime | None
-) -> Any:
-    """A deadline that may still escalate: set, not met, not yet reported breached, and either
-    past (breached now) or, not yet reported at risk, due before ``horizon`` (None: any time)."""
-    risky = ~_sent(at_risk) if horizon is None else and_(due < horizon, ~_sent(at_risk))
-    return and_(due.is_not(None), done, ~_sent(breached), or_(due <= now, risky))
-
-
-@dataclass(frozen=True, slots=True)
-class Horizons:
-    """How far ahead a response or resolution deadline can be and still be at risk now.
-
-    At risk means at most ``100 - FIELDBOT_SLA_AT_RISK_PERCENT`` % of the allowed time is
-    left, counted in the ticket's calendar; the allowed time is at most the longest any
-    contract (or the default tier) gives, and counted time never runs faster than the clock.
-    So a deadline beyond the instant when that much time will have been counted in the
-    slowest calendar cannot be at risk yet, and the ticket is not loaded for it.
-    """
-
-    response: datetime
-    resolution: datetime
-
-
-async def horizons(
-    session: AsyncSession, now: datetime, settings: Settings, holidays: frozenset[date]
-) -> Horizons:
-    longest = (
-        await session.execute(
-            select(func.max(Contract.response_hours), func.max(Contract.resolution_hours))
+def moments(
+    ticket: Ticket, settings: Settings, holidays: frozenset[date] = frozenset()
+) -> dict[Kind, datetime]:
+    """For each escalation ``ticket`` could have, the earliest instant :func:`candidates`
+    would return it (while nothing else about the ticket changes); empty when closed or
+    paused."""
+    if ticket.status not in OPEN_STATUSES or ticket.sla_paused_at is not None:
+        return {}
+    percent = settings.sla_at_risk_percent
+    resolution = (Kind.RESOLUTION_AT_RISK, Kind.RESOLUTION_BREACHED)
+    if ticket.kind is TicketKind.MAINTENANCE:
+        if ticket.resolution_due is None:
+            return {}
+        allowed, calendar = _maintenance_calendar(ticket, settings)
+        return _clock_moments(ticket.resolution_due, allowed, calendar, percent, resolution)
+    promised = sla.terms_for(ticket, settings, holidays)
+    found: dict[Kind, datetime] = {}
+    if ticket.status is TicketStatus.NEW and ticket.engineer_id is None:
+        after = unaccepted_after(ticket.priority, settings)
+        found[Kind.UNACCEPTED] = add_business_time(ticket.created_at, after, promised.calendar)
+    if ticket.response_due is not None and ticket.responded_at is None:
+        found |= _clock_moments(
+            ticket.response_due,
+            promised.response,
+            promised.calendar,
+            percent,
+            (Kind.RESPONSE_AT_RISK, Kind.RESPONSE_BREACHED),
         )
-    ).one()
-    calendars = [from_settings(settings, business, holidays) for business in (False, True)]
-    left = (100 - settings.sla_at_risk_percent) / 100
-    factor = max(sla.PRIORITY_FACTOR.values())
-
-    def horizon(default_hours: int, contract_hours: int | None) -> datetime:
-        hours = max(default_hours, contract_hours or 0) * factor
-        allowed = max(sla.MIN_TIME, timedelta(hours=hours))
-        ahead = allowed * left + timedelta(seconds=1)
-        return max(add_business_time(now, ahead, calendar) for calendar in calendars)
-
-    return Horizons(
-        horizon(settings.default_response_hours, longest[0]),
-        horizon(settings.default_resolution_hours, longest[1]),
-    )
-
-
-def _may_escalate(now: datetime, settings: Settings, ahead: Horizons) -> Any:
-    """What a ticket needs to be looked at: some escalation it has not had yet and could have
-    now. Necessary conditions only, each from the ticket's own columns and ``alerts_sent``;
-    :func:`candidates` decides. A ticket whose every clock has been reported breached (the bulk
-    of a backlog), or whose deadlines are all far off, is not loaded."""
-    planned = Ticket.kind == TicketKind.MAINTENANCE
-    waited_enough = or_(
-        *(
-            and_(Ticket.priority == p, Ticket.created_at <= now - unaccepted_after(p, settings))
-            for p in Priority
+    if ticket.resolution_due is not None and ticket.resolved_at is None:
+        found |= _clock_moments(
+            ticket.resolution_due, promised.resolution, promised.calendar, percent, resolution
         )
-    )
-    return or_(
-        and_(
-            ~planned,
-            Ticket.status == TicketStatus.NEW,
-            Ticket.engineer_id.is_(None),
-            waited_enough,
-            ~_sent(Kind.UNACCEPTED),
-        ),
-        and_(
-            ~planned,
-            _clock_pending(
-                Ticket.response_due,
-                Ticket.responded_at.is_(None),
-                Kind.RESPONSE_AT_RISK,
-                Kind.RESPONSE_BREACHED,
-                now,
-                ahead.response,
-            ),
-        ),
-        and_(
-            ~planned,
-            _clock_pending(
-                Ticket.resolution_due,
-                Ticket.resolved_at.is_(None),
-                Kind.RESOLUTION_AT_RISK,
-                Kind.RESOLUTION_BREACHED,
-                now,
-                ahead.resolution,
-            ),
-        ),
-        and_(  # a maintenance job's allowed time runs from its creation to its due date
-            planned,
-            _clock_pending(
-                Ticket.resolution_due,
-                literal(True),
-                Kind.RESOLUTION_AT_RISK,
-                Kind.RESOLUTION_BREACHED,
-                now,
-                None,
-            ),
-        ),
-    )
+    return found
 
 
-async def _not_yet_sent(session: AsyncSession, found: list[Escalation]) -> list[Escalation]:
-    """Leave out what was recorded already (a ticket loaded for one clock qualifies for the
-    alerts of its other clocks too); the insert still decides, this only keeps it small."""
-    sent: set[tuple[int | None, str]] = set()
-    ids = sorted({item.ticket.id for item in found})
+def next_check(
+    ticket: Ticket,
+    now: datetime,
+    settings: Settings,
+    holidays: frozenset[date],
+    had: set[str],
+) -> datetime | None:
+    """When the pass must look at ``ticket`` again: the first moment after ``now`` of an
+    escalation it has not had (``had``: the kinds recorded); None when there is none left.
+    A moment already past without its alert was overtaken (at risk, then breached before a
+    pass saw it), as :func:`candidates` would decide."""
+    later = [
+        at
+        for kind, at in moments(ticket, settings, holidays).items()
+        if kind.value not in had and at > now
+    ]
+    return min(later, default=None)
+
+
+async def _had(session: AsyncSession, ids: list[int]) -> dict[int, set[str]]:
+    """The escalations recorded for each of ``ids``."""
+    had: dict[int, set[str]] = defaultdict(set)
     for start in range(0, len(ids), RECORD_BATCH):
         rows = await session.execute(
             select(AlertSent.ticket_id, AlertSent.kind).where(
                 AlertSent.ticket_id.in_(ids[start : start + RECORD_BATCH])
             )
         )
-        sent |= {(ticket_id, kind) for ticket_id, kind in rows}
-    return [item for item in found if (item.ticket.id, item.kind.value) not in sent]
+        for ticket_id, kind in rows:
+            if ticket_id is not None:
+                had[ticket_id].add(kind)
+    return had
 
 
-async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[Escalation]:
-    """Escalations to send now, each recorded as sent; the caller alerts in the same
-    transaction (a rollback forgets the record too, so the next run tries again).
-
-    A few set statements whatever the number of open tickets: one to load the tickets that
-    may escalate (:func:`_may_escalate`), one ``INSERT … ON CONFLICT DO NOTHING RETURNING``
-    to record all their escalations at once, so of two concurrent passes each alert is
-    returned to exactly one.
-    """
-    holidays = await company_holidays(session, settings)
-    ahead = await horizons(session, now, settings, holidays)
-    open_tickets = await session.scalars(
-        select(Ticket)
-        .where(
-            Ticket.status.in_(OPEN_STATUSES),
-            Ticket.sla_paused_at.is_(None),
-            _may_escalate(now, settings, ahead),
-        )
-        .order_by(Ticket.id)
-    )
-    found = [
-        escalation
-        for ticket in open_tickets.unique()
-        for escalation in candidates(ticket, now, settings, holidays)
-    ]
-    found = await _not_yet_sent(session, found)
+async def _record(
+    session: AsyncSession, found: list[Escalation], now: datetime
+) -> set[tuple[str, str]]:
+    """Insert the alerts of ``found``; the (kind, subject) pairs this call inserted."""
     recorded: set[tuple[str, str]] = set()
     for start in range(0, len(found), RECORD_BATCH):
         batch = found[start : start + RECORD_BATCH]
@@ -311,4 +243,73 @@ async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[
             .returning(AlertSent.kind, AlertSent.subject)
         )
         recorded |= {(kind, subject) for kind, subject in await session.execute(insert)}
+    return recorded
+
+
+async def _reschedule(session: AsyncSession, checks: dict[int, datetime | None]) -> None:
+    """Set each ticket's next check, in one executemany."""
+    if not checks:
+        return
+    await session.execute(
+        update(Ticket),
+        [{"id": ticket_id, "escalation_check_at": at} for ticket_id, at in checks.items()],
+    )
+
+
+TERMS_KIND = "escalation_terms"
+
+
+def terms_key(settings: Settings) -> str:
+    """The settings every stored check time was computed under; a pass under others (the
+    operator changed them and restarted) asks for every open ticket to be looked at again."""
+    described = repr(
+        (
+            settings.unaccepted_minutes,
+            settings.sla_at_risk_percent,
+            settings.default_response_hours,
+            settings.default_resolution_hours,
+            settings.default_business_hours,
+            tuple(t.isoformat() for t in settings.business_hours),
+            sorted(settings.business_days),
+            settings.timezone,
+        )
+    )
+    return hashlib.sha256(described.encode()).hexdigest()[:32]
+
+
+async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[Escalation]:
+    """Escalations to send now, each recorded as sent; the caller alerts in the same
+    transaction (a rollback forgets the record and the new check times too, so the next run
+    tries again).
+
+    Only the tickets whose ``escalation_check_at`` has come are loaded, through its index, so
+    a pass costs what is due now rather than what is open. A few set statements: the tickets,
+    what they had, one ``INSERT … ON CONFLICT DO NOTHING RETURNING`` per batch (of two
+    concurrent passes each alert is returned to exactly one) and one executemany setting each
+    loaded ticket's next check (:func:`next_check`).
+    """
+    holidays = await company_holidays(session, settings)
+    if await record(session, TERMS_KIND, terms_key(settings), now):
+        await session.execute(recheck_open())  # first pass under these settings
+    # None once closed or paused; ordered here, so that the planner has no reason to walk
+    # the primary key instead of the check time's index
+    due_now = select(Ticket).where(Ticket.escalation_check_at <= now)
+    loaded = sorted((await session.scalars(due_now)).unique(), key=lambda ticket: ticket.id)
+    had = await _had(session, [ticket.id for ticket in loaded])
+    found = [
+        escalation
+        for ticket in loaded
+        for escalation in candidates(ticket, now, settings, holidays)
+        if escalation.kind.value not in had[ticket.id]
+    ]
+    recorded = await _record(session, found, now)
+    for item in found:  # recorded here or, a moment ago, by a concurrent pass
+        had[item.ticket.id].add(item.kind.value)
+    await _reschedule(
+        session,
+        {
+            ticket.id: next_check(ticket, now, settings, holidays, had[ticket.id])
+            for ticket in loaded
+        },
+    )
     return [item for item in found if (item.kind.value, f"ticket:{item.ticket.id}") in recorded]

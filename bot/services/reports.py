@@ -16,11 +16,13 @@ from statistics import mean
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal, not_, or_, select
+from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import jobs
+from bot.services import trend_days as daily
 from bot.services.business_hours import local_instant
+from bot.services.trend_days import seconds_between
 from storage.models import (
     OPEN_STATUSES,
     ChecklistCheck,
@@ -35,12 +37,11 @@ from storage.models import (
     TicketEvent,
     TicketKind,
     TicketStatus,
-    TimelineKind,
 )
 from storage.types import UTCDateTime
 
 PERIODS = ("today", "week", "month")
-TREND_DAYS = 90
+TREND_DAYS = daily.WINDOW_DAYS
 REPEAT_DAYS = 30
 TOP = 5
 _RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:\.\.|—|–|-{1,2}|\s)\s*(\d{4}-\d{2}-\d{2})\s*$")
@@ -267,84 +268,38 @@ class Trends:
     engineers: list[EngineerFigures] = field(default_factory=list)
 
 
-def _median(values: list[timedelta]) -> timedelta | None:
-    if not values:
-        return None
-    ordered, middle = sorted(values), len(values) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def seconds_between(session: AsyncSession, later: Any, earlier: Any) -> Any:
-    """``later - earlier`` in seconds as an SQL expression, on SQLite and PostgreSQL."""
-    if session.get_bind().dialect.name == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-    return func.extract("epoch", later - earlier)
-
-
 async def engineer_figures(
     session: AsyncSession, start: datetime, end: datetime
 ) -> list[EngineerFigures]:
-    """Per engineer, the jobs of any kind closed in ``[start, end)``; most jobs first.
+    """Per engineer, the jobs of any kind closed in ``[start, end)``; most jobs first (from
+    the daily figures of :mod:`bot.services.trend_days`)."""
+    return await _engineer_list(session, await daily.figures(session, start, end))
 
-    The median time to resolve is PostgreSQL's ``percentile_cont``; SQLite has no median, so
-    there (a small company's database) the resolve times are taken into Python.
-    """
-    reopened = select(TicketEvent.ticket_id).where(TicketEvent.kind == TimelineKind.REOPENED)
-    closed = (
-        Ticket.status == TicketStatus.CLOSED,
-        Ticket.closed_at >= start,
-        Ticket.closed_at < end,
-        Ticket.engineer_id.is_not(None),
-    )
-    postgres = session.get_bind().dialect.name != "sqlite"
-    took = seconds_between(session, Ticket.resolved_at, Ticket.created_at)
-    median = func.percentile_cont(0.5).within_group(took) if postgres else literal(None)
-    totals = (
-        select(
-            Ticket.engineer_id,
-            func.count(Ticket.id).label("closed"),
-            func.sum(case((Ticket.id.in_(reopened), 0), else_=1)).label("first_time"),
-            func.avg(Feedback.rating).label("rating"),
-            func.count(Feedback.rating).label("ratings"),
-            median.label("median"),
-        )
-        .outerjoin(Feedback, Feedback.ticket_id == Ticket.id)
-        .where(*closed)
-        .group_by(Ticket.engineer_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(Person.id, Person.name, *list(totals.c)[1:]).join(
-            totals, totals.c.engineer_id == Person.id
-        )
-    )
-    spans: dict[int, list[timedelta]] = defaultdict(list)
-    if not postgres:
-        for engineer_id, created_at, resolved_at in await session.execute(
-            select(Ticket.engineer_id, Ticket.created_at, Ticket.resolved_at).where(
-                *closed, Ticket.resolved_at.is_not(None)
+
+async def _names(session: AsyncSession, ids: list[int]) -> dict[int, str]:
+    rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
+    return {person_id: name for person_id, name in rows}
+
+
+async def _engineer_list(session: AsyncSession, figures: daily.Figures) -> list[EngineerFigures]:
+    totals = figures.engineers
+    names = await _names(session, list(totals))
+    found = []
+    for person_id, item in totals.items():
+        if person_id not in names:
+            continue
+        middle = figures.medians.get(person_id)
+        found.append(
+            EngineerFigures(
+                person_id,
+                names[person_id],
+                item.closed,
+                timedelta(seconds=round(middle)) if middle is not None else None,
+                item.first_time,
+                round(item.rating_sum / item.ratings, 2) if item.ratings else None,
+                item.ratings,
             )
-        ):
-            if engineer_id is not None and resolved_at is not None:
-                spans[engineer_id].append(resolved_at - created_at)
-    found = [
-        EngineerFigures(
-            person_id,
-            name,
-            int(count),
-            (
-                _median(spans[person_id])
-                if not postgres
-                else (timedelta(seconds=round(float(middle))) if middle is not None else None)
-            ),
-            int(first_time or 0),
-            round(float(rating), 2) if ratings else None,
-            int(ratings),
         )
-        for person_id, name, count, first_time, rating, ratings, middle in rows
-    ]
     return sorted(found, key=lambda item: (-item.closed, item.name.casefold(), item.person_id))
 
 
@@ -427,17 +382,8 @@ async def trends(
         Ticket.created_at >= since,
     )
     count = func.count()
-    took = func.avg(seconds_between(session, Ticket.resolved_at, Ticket.created_at))
-    per_model = (
-        await session.execute(
-            select(EquipmentModel.name, count, func.count(Ticket.resolved_at), took)
-            .select_from(Ticket)
-            .join(Equipment, Equipment.id == Ticket.equipment_id)
-            .join(EquipmentModel, EquipmentModel.id == Equipment.model_id)
-            .where(*scope)
-            .group_by(EquipmentModel.name)
-        )
-    ).all()
+    found = await daily.figures(session, since, now)
+    per_model = await _by_model_name(session, found.models)
     # customers by number (ties too), their names for the top few only; the window's sum over
     # every customer's count is the number of breakdowns
     ranked = (
@@ -455,12 +401,15 @@ async def trends(
             .order_by(ranked.c.n.desc(), Customer.name)
         )
     ).all()
-    models = sorted(((name, int(n)) for name, n, _, _ in per_model), key=lambda m: (-m[1], m[0]))
+    models = sorted(
+        ((name, item.breakdowns) for name, item in per_model.items() if item.breakdowns),
+        key=lambda m: (-m[1], m[0]),
+    )
     resolve_times = sorted(
         (
-            (float(mean_seconds), name, int(resolved))
-            for name, _, resolved, mean_seconds in per_model
-            if resolved
+            (item.resolve_seconds / item.resolved, name, item.resolved)
+            for name, item in per_model.items()
+            if item.resolved
         ),
         key=lambda item: (-item[0], item[1]),
     )
@@ -474,8 +423,24 @@ async def trends(
             ResolveTime(model, timedelta(seconds=round(mean_seconds)), resolved)
             for mean_seconds, model, resolved in resolve_times[:top]
         ],
-        await engineer_figures(session, since, now),
+        await _engineer_list(session, found),
     )
+
+
+async def _by_model_name(
+    session: AsyncSession, figures: dict[int, daily.ModelFigures]
+) -> dict[str, daily.ModelFigures]:
+    """The per-model figures under the models' names."""
+    rows = await session.execute(
+        select(EquipmentModel.id, EquipmentModel.name).where(EquipmentModel.id.in_(list(figures)))
+    )
+    named: dict[str, daily.ModelFigures] = defaultdict(daily.ModelFigures)
+    for model_id, name in rows:
+        item, into = figures[model_id], named[name]
+        into.breakdowns += item.breakdowns
+        into.resolved += item.resolved
+        into.resolve_seconds += item.resolve_seconds
+    return named
 
 
 async def repeat_of(

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.ops import metrics
+from bot.services import trend_days
 from bot.services.leases import insert_for
 from storage.db import Database
 from storage.models import InboxStatus, InboxUpdate, JobRun, ProcessedUpdate
@@ -160,6 +161,7 @@ def default_jobs(settings: Settings) -> list[Job]:
     return [
         Job("prune_processed_updates", timedelta(hours=1), prune_processed_updates(keep_updates)),
         Job("prune_job_runs", timedelta(days=1), prune_job_runs),
+        Job("trend_days", timedelta(hours=1), trend_days.refresh),
         # Jobs that speak to people (auto-close, escalations, maintenance, the digest) render
         # text, so they live in handlers.notices.periodic; bot.runner adds them.
     ]

@@ -21,8 +21,9 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
+from bot.core.clock import FrozenClock
 from bot.delivery.queue import OutboxQueue
-from bot.services import assignments, escalations, jobs, reports
+from bot.services import assignments, escalations, jobs, reports, trend_days
 from bot.services.outbox import enqueue, messages
 from storage.models import Person, Role
 from tests.support.known_month import known_month
@@ -142,3 +143,26 @@ async def test_outbox_claim_reads_in_claim_order_from_an_index(seeded: App) -> N
     assert not scans_whole("outbox", explained, seeded.db.is_sqlite), explained
     if not seeded.db.is_sqlite:
         assert "Sort" not in explained and "ix_outbox_status_id" in explained, explained
+
+
+async def test_escalation_pass_reads_only_tickets_due_for_a_check(seeded: App) -> None:
+    """The pass finds its tickets by ``escalation_check_at``, not by every open one."""
+    await known_month(seeded)
+    [statement, *_] = [
+        s for s in await captured(seeded, escalation_pass) if re.search(r"\bFROM tickets\b", s[0])
+    ]
+    explained = await plan(seeded, statement)
+    assert "ix_tickets_escalation_check_at" in explained, explained
+
+
+async def test_trends_read_the_daily_figures_by_day(seeded: App, clock: FrozenClock) -> None:
+    """/trends reads its whole days from the daily figures through their primary key."""
+    await known_month(seeded)
+    async with seeded.db.transaction() as session:
+        await trend_days.refresh(session, clock.now())
+    for table in ("trend_model_days", "trend_engineer_days"):
+        statements = [s for s in await captured(seeded, trends) if f"FROM {table}" in s[0]]
+        assert statements, f"/trends reads {table}"
+        for statement in statements:
+            explained = await plan(seeded, statement)
+            assert not scans_whole(table, explained, seeded.db.is_sqlite), explained

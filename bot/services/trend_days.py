@@ -1,0 +1,299 @@
+"""The per-model and per-engineer figures of /trends, kept per UTC day.
+
+A 90-day report then reads a few small rows per day instead of every ticket of 90 days: the
+complete days from ``trend_*_days`` and the two partial ends of the window (from ``since`` to
+the first midnight, from the last midnight to now) live from the tickets. A day is computed
+from the tickets exactly as the live query counts; any change that alters its figures forgets
+it (storage/trend_marks.py), and a missing day is computed when next read or by the
+scheduler's :func:`refresh`, which backfills the window. Computing replaces the day's rows by
+upserts and deletes, so two processes computing the same day at once agree.
+
+The median time to resolve cannot be summed, so each engineer's day keeps its resolve times
+one by one (a day holds what one engineer closes in a day: an array on PostgreSQL, JSON on
+SQLite); the median of a period is ``percentile_cont`` over the kept times and the partial
+ends' on PostgreSQL, taken in Python on SQLite (a small company's database).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Float,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.leases import insert_for
+from storage.models import (
+    Equipment,
+    Feedback,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketStatus,
+    TimelineKind,
+    TrendDay,
+    TrendEngineerDay,
+    TrendModelDay,
+)
+
+DAY = timedelta(days=1)
+WINDOW_DAYS = 90  # what /trends looks back over (reports.TREND_DAYS)
+
+
+@dataclass
+class ModelFigures:
+    breakdowns: int = 0
+    resolved: int = 0
+    resolve_seconds: float = 0.0
+
+
+@dataclass
+class EngineerTotals:
+    closed: int = 0
+    first_time: int = 0
+    rating_sum: int = 0
+    ratings: int = 0
+    resolve_seconds: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Figures:
+    models: dict[int, ModelFigures] = field(default_factory=lambda: defaultdict(ModelFigures))
+    engineers: dict[int, EngineerTotals] = field(
+        default_factory=lambda: defaultdict(EngineerTotals)
+    )
+    # each engineer's median time to resolve, in seconds (:func:`figures` only)
+    medians: dict[int, float] = field(default_factory=dict)
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def seconds_between(session: AsyncSession, later: Any, earlier: Any) -> Any:
+    """``later - earlier`` in seconds as an SQL expression, on SQLite and PostgreSQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    return func.extract("epoch", later - earlier)
+
+
+async def live(session: AsyncSession, start: datetime, end: datetime, into: Figures) -> None:
+    """Add the figures of ``[start, end)`` counted from the tickets: breakdowns (not
+    cancelled) opened then, by model; jobs closed then, by engineer."""
+    took = seconds_between(session, Ticket.resolved_at, Ticket.created_at)
+    by_model = await session.execute(
+        select(Equipment.model_id, func.count(), func.count(Ticket.resolved_at), func.sum(took))
+        .select_from(Ticket)
+        .join(Equipment, Equipment.id == Ticket.equipment_id)
+        .where(
+            Ticket.kind == TicketKind.BREAKDOWN,
+            Ticket.status != TicketStatus.CANCELLED,
+            Ticket.created_at >= start,
+            Ticket.created_at < end,
+        )
+        .group_by(Equipment.model_id)
+    )
+    for model_id, count, resolved, seconds in by_model:
+        found = into.models[model_id]
+        found.breakdowns += int(count)
+        found.resolved += int(resolved)
+        found.resolve_seconds += float(seconds or 0)
+    reopened = select(TicketEvent.ticket_id).where(TicketEvent.kind == TimelineKind.REOPENED)
+    rows = await session.execute(
+        select(
+            Ticket.engineer_id,
+            case((Ticket.id.in_(reopened), 0), else_=1),
+            Feedback.rating,
+            took,
+        )
+        .outerjoin(Feedback, Feedback.ticket_id == Ticket.id)
+        .where(
+            Ticket.status == TicketStatus.CLOSED,
+            Ticket.closed_at >= start,
+            Ticket.closed_at < end,
+            Ticket.engineer_id.is_not(None),
+        )
+    )
+    for engineer_id, first_time, rating, seconds in rows:
+        totals = into.engineers[engineer_id]
+        totals.closed += 1
+        totals.first_time += int(first_time)
+        if rating is not None:
+            totals.rating_sum += int(rating)
+            totals.ratings += 1
+        if seconds is not None:
+            totals.resolve_seconds.append(float(seconds))
+
+
+async def compute_day(session: AsyncSession, day: date, now: datetime) -> None:
+    """Replace ``day``'s rows with its figures counted from the tickets, and mark it done."""
+    found = Figures()
+    await live(session, midnight(day), midnight(day + DAY), found)
+    models = [{"day": day, "model_id": key, **vars(value)} for key, value in found.models.items()]
+    engineers = [
+        {"day": day, "engineer_id": key, **vars(value)} for key, value in found.engineers.items()
+    ]
+    for model, rows, keys in (
+        (TrendModelDay, models, ("day", "model_id")),
+        (TrendEngineerDay, engineers, ("day", "engineer_id")),
+    ):
+        key_column = getattr(model, keys[1])
+        await session.execute(
+            delete(model).where(
+                model.day == day, not_(key_column.in_([row[keys[1]] for row in rows]))
+            )
+        )
+        if rows:
+            insert = insert_for(session, model).values(rows)
+            updated = {name: insert.excluded[name] for name in rows[0] if name not in keys}
+            await session.execute(insert.on_conflict_do_update(index_elements=keys, set_=updated))
+    insert = insert_for(session, TrendDay).values(day=day, computed_at=now)
+    await session.execute(
+        insert.on_conflict_do_update(index_elements=["day"], set_={"computed_at": now})
+    )
+
+
+def complete_days(since: datetime, now: datetime) -> tuple[date, date]:
+    """The first and last whole UTC days inside ``[since, now)`` (first > last: none)."""
+    first = since.date() if since == midnight(since.date()) else since.date() + DAY
+    return first, now.date() - DAY
+
+
+async def _ensure(session: AsyncSession, first: date, last: date, now: datetime) -> None:
+    """Compute the days of ``first..last`` that are not computed (or were forgotten)."""
+    done = set(
+        await session.scalars(select(TrendDay.day).where(TrendDay.day.between(first, last)))
+    )
+    day = first
+    while day <= last:
+        if day not in done:
+            await compute_day(session, day, now)
+        day += DAY
+
+
+async def figures(session: AsyncSession, since: datetime, now: datetime) -> Figures:
+    """The per-model and per-engineer figures of ``[since, now)``: whole days from the
+    aggregate (computing any missing one first), the partial ends live."""
+    found = Figures()
+    first, last = complete_days(since, now)
+    if first > last:
+        await live(session, since, now, found)
+        return found
+    await _ensure(session, first, last, now)
+    within = TrendModelDay.day.between(first, last)
+    by_model = await session.execute(
+        select(
+            TrendModelDay.model_id,
+            func.sum(TrendModelDay.breakdowns),
+            func.sum(TrendModelDay.resolved),
+            func.sum(TrendModelDay.resolve_seconds),
+        )
+        .where(within)
+        .group_by(TrendModelDay.model_id)
+    )
+    for model_id, breakdowns, resolved, seconds in by_model:
+        found.models[model_id] = ModelFigures(int(breakdowns), int(resolved), float(seconds))
+    kept = TrendEngineerDay
+    by_engineer = await session.execute(
+        select(
+            kept.engineer_id,
+            func.sum(kept.closed),
+            func.sum(kept.first_time),
+            func.sum(kept.rating_sum),
+            func.sum(kept.ratings),
+        )
+        .where(kept.day.between(first, last))
+        .group_by(kept.engineer_id)
+    )
+    for engineer_id, closed, first_time, rating_sum, ratings in by_engineer:
+        found.engineers[engineer_id] = EngineerTotals(
+            int(closed), int(first_time), int(rating_sum), int(ratings)
+        )
+    if postgres(session):
+        found.medians = await _medians(session, since, now, first, last)
+    else:  # a small company's database: the times come into Python
+        spans = await session.execute(
+            select(kept.engineer_id, kept.resolve_seconds).where(kept.day.between(first, last))
+        )
+        for engineer_id, kept_times in spans:
+            found.engineers[engineer_id].resolve_seconds.extend(kept_times)
+    await live(session, since, midnight(first), found)
+    await live(session, midnight(last + DAY), now, found)
+    if not postgres(session):
+        found.medians = {
+            key: median(item.resolve_seconds)
+            for key, item in found.engineers.items()
+            if item.resolve_seconds
+        }
+    return found
+
+
+async def _medians(
+    session: AsyncSession, since: datetime, now: datetime, first: date, last: date
+) -> dict[int, float]:
+    """Each engineer's median time to resolve over ``[since, now)`` in one statement: the
+    kept times of the whole days and the partial ends' from the tickets, through
+    ``percentile_cont``."""
+    kept = TrendEngineerDay
+    values = func.unnest(kept.resolve_seconds).table_valued("value").render_derived()
+    took = seconds_between(session, Ticket.resolved_at, Ticket.created_at)
+    ends = or_(
+        and_(Ticket.closed_at >= since, Ticket.closed_at < midnight(first)),
+        and_(Ticket.closed_at >= midnight(last + DAY), Ticket.closed_at < now),
+    )
+    every = union_all(
+        select(kept.engineer_id.label("engineer_id"), cast(values.c.value, Float).label("took"))
+        .select_from(kept)
+        .join(values, true())  # a function in FROM sees the row before it (LATERAL)
+        .where(kept.day.between(first, last)),
+        select(Ticket.engineer_id, cast(took, Float)).where(
+            Ticket.status == TicketStatus.CLOSED,
+            ends,
+            Ticket.engineer_id.is_not(None),
+            Ticket.resolved_at.is_not(None),
+        ),
+    ).subquery()
+    # PostgreSQL guesses 10 times per kept row (any set-returning function) and would spend
+    # more compiling the query (JIT) than running it; the sort of ~100k times by engineer
+    # fits in memory (for this transaction only)
+    await session.execute(
+        text("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)")
+    )
+    rows = await session.execute(
+        select(every.c.engineer_id, func.percentile_cont(0.5).within_group(every.c.took))
+        .where(every.c.took.is_not(None))
+        .group_by(every.c.engineer_id)
+    )
+    return {engineer_id: float(middle) for engineer_id, middle in rows}
+
+
+def median(values: list[float]) -> float:
+    ordered, middle = sorted(values), len(values) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+async def refresh(session: AsyncSession, now: datetime, days: int = WINDOW_DAYS) -> None:
+    """The scheduler's job: compute every missing day of the last ``days`` (a backfill on the
+    first run) and yesterday again, in case a change slipped past the marks."""
+    yesterday = now.date() - DAY
+    await _ensure(session, now.date() - timedelta(days=days), yesterday, now)
+    await compute_day(session, yesterday, now)
