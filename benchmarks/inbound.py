@@ -29,11 +29,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ from tests.support.seed import ACME_PHONE, seed_app
 
 ECHO_TOKEN = SandboxServer.make_token(111111)
 ECHO = Path(__file__).with_name("echo_bot.py")
+COUNTED = Path(__file__).with_name("counted_run.py")
 FIRST_USER = 10_000
 PING_USER = 9_999  # writes before each bot starts
 CASES = ("status", "unknown", "confirm")
@@ -87,6 +89,19 @@ class Figures:
     rates: dict[str, list[float]] = field(default_factory=dict)
     startup: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
+    probes: list[Probe] = field(default_factory=list)
+
+    def started(self, bot: Bot) -> None:
+        self.startup.append(bot.startup)
+        self.rss_mb.append(bot.rss_mb)
+
+    def probe(self, pid: int, counter: Path | None = None, py_spy: Path | None = None) -> Probe:
+        probe = Probe(pid, counter, py_spy)
+        self.probes.append(probe)
+        return probe
+
+    def per_update(self, case: str, what: str) -> list[float]:
+        return [v for probe in self.probes for v in getattr(probe, what).get(case, [])]
 
 
 def rss_mb(pid: int) -> float:
@@ -117,11 +132,95 @@ async def spawn(
         if polled:
             bot.startup = polled[0] - started
         elif proc.returncode is not None:
-            raise RuntimeError(f"{argv} ended early:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"{argv} ended early:\n{tail(log)}")
         await asyncio.sleep(0.005)
     await idle(sandbox, token, PING_USER)
     bot.rss_mb = rss_mb(proc.pid)
     return bot
+
+
+def tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Probe:
+    """CPU seconds and (under ``counted_run.py``) SQL statements of one bot process, read
+    before and after a timed stretch; per update when ``done`` is called."""
+
+    pid: int
+    statements_file: Path | None = None
+    py_spy: Path | None = None  # a folder for a py-spy profile of each timed stretch
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+    statements: dict[str, list[float]] = field(default_factory=dict)
+    _start: tuple[float, int] = (0.0, 0)
+    _kinds: dict[str, int] = field(default_factory=dict)
+    _profiler: asyncio.subprocess.Process | None = None
+
+    async def read(self) -> tuple[float, int]:
+        executed = 0
+        if self.statements_file is not None:
+            self.statements_file.unlink(missing_ok=True)
+            os.kill(self.pid, signal.SIGUSR1)
+            while not self.statements_file.exists():  # noqa: ASYNC110 (another process writes it)
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)
+            executed = int(self.statements_file.read_text() or 0)
+        return cpu_seconds(self.pid), executed
+
+    def statement_kinds(self) -> dict[str, int]:
+        """The counts by statement kind that ``counted_run.py`` wrote beside the total."""
+        assert self.statements_file is not None
+        lines = self.statements_file.with_suffix(".kinds").read_text().splitlines()
+        return {kind: int(n) for n, _, kind in (line.partition(" ") for line in lines)}
+
+    async def begin(self, case: str) -> None:
+        if self.py_spy is not None:
+            self.py_spy.mkdir(parents=True, exist_ok=True)
+            out = self.py_spy / f"{case}-{self.pid}-{time.time_ns()}.txt"
+            self._profiler = await asyncio.create_subprocess_exec(
+                str(Path(sys.executable).with_name("py-spy")),
+                "record",
+                "--pid",
+                str(self.pid),
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "-o",
+                str(out),
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            await asyncio.sleep(1.0)  # py-spy attaches
+        self._start = await self.read()
+        if self.statements_file is not None:
+            self._kinds = self.statement_kinds()
+
+    async def done(self, case: str, updates: int) -> None:
+        cpu, executed = await self.read()
+        if self._profiler is not None:
+            self._profiler.send_signal(signal.SIGINT)
+            await self._profiler.wait()
+            self._profiler = None
+        self.cpu.setdefault(case, []).append((cpu - self._start[0]) / updates)
+        if self.statements_file is not None:
+            per_update = (executed - self._start[1]) / updates
+            self.statements.setdefault(case, []).append(per_update)
+            if self.py_spy is not None:  # which statements, beside the profiles
+                kinds = self.statement_kinds()
+                lines = [
+                    f"{(n - self._kinds.get(kind, 0)) / updates:6.2f} {kind}"
+                    for kind, n in kinds.items()
+                    if n > self._kinds.get(kind, 0)
+                ]
+                out = self.py_spy / f"{case}-{self.pid}-{time.time_ns()}.statements"
+                out.write_text("\n".join(sorted(lines, reverse=True)) + "\n")
 
 
 class Answers:
@@ -162,7 +261,13 @@ async def idle(sandbox: SandboxServer, token: str, user_id: int, quiet: float = 
 
 
 async def message_rate(
-    sandbox: SandboxServer, token: str, people: list[int], per_person: int, text: str
+    sandbox: SandboxServer,
+    token: str,
+    people: list[int],
+    per_person: int,
+    text: str,
+    probe: Probe,
+    case: str,
 ) -> float:
     """Updates/s for ``text`` sent ``per_person`` times by everyone, all queued at once."""
     users = [sandbox.user(uid, f"P{uid}", "en", bot_token=token) for uid in people]
@@ -172,11 +277,13 @@ async def message_rate(
     await idle(sandbox, token, people[0])
     per_update = max(1, round(answers.now() / len(people)))
     target = answers.count + per_update * per_person * len(people)
+    await probe.begin(case)
     started = time.monotonic()
     for _ in range(per_person):
         for user in users:
             user.send_text(text)
     finished = await answers.reach(target, text)
+    await probe.done(case, per_person * len(people))
     await idle(sandbox, token, people[0], quiet=0.3)
     return per_person * len(people) / (finished - started)
 
@@ -188,6 +295,7 @@ async def press_rounds(
     rounds: int,
     targets: dict[int, tuple[int, str]],
     between: Callable[[], Any] | None,
+    probe: Probe,
 ) -> float:
     """Updates/s for one press a person per round on ``targets`` (message id, data), rounds
     timed from queueing to the last callback answered; ``between`` resets (untimed)."""
@@ -197,6 +305,7 @@ async def press_rounds(
     for number in range(rounds):
         if number and between is not None:
             await between()
+        await probe.begin("confirm")
         started = time.monotonic()
         queries = []
         for uid in people:
@@ -210,11 +319,14 @@ async def press_rounds(
                 raise TimeoutError("presses not answered")
             await asyncio.sleep(0.01)
         timed += time.monotonic() - started
+        await probe.done("confirm", len(people))
         await idle(sandbox, token, people[0], quiet=0.3)
     return rounds * len(people) / timed
 
 
-async def echo_confirm(sandbox: SandboxServer, people: list[int], rounds: int) -> float:
+async def echo_confirm(
+    sandbox: SandboxServer, people: list[int], rounds: int, probe: Probe
+) -> float:
     """The echo bot's presses: on its answer to a message, with data of a Send button."""
     answers = Answers(sandbox, ECHO_TOKEN, set(people))
     for uid in people:
@@ -222,7 +334,7 @@ async def echo_confirm(sandbox: SandboxServer, people: list[int], rounds: int) -
     await answers.reach(len(people), "echo hi")
     bot = sandbox.state.bots[sandbox.bot(ECHO_TOKEN)]
     targets = {uid: (bot.chat_messages(uid)[-1].message_id, "rp:send") for uid in people}
-    return await press_rounds(sandbox, ECHO_TOKEN, people, rounds, targets, None)
+    return await press_rounds(sandbox, ECHO_TOKEN, people, rounds, targets, None, probe)
 
 
 async def report_drafts(sandbox: SandboxServer, people: list[int]) -> dict[int, tuple[int, str]]:
@@ -247,7 +359,8 @@ async def report_drafts(sandbox: SandboxServer, people: list[int]) -> dict[int, 
             raise LookupError(f"no button {label!r} in chat {uid}")
 
         def tap(label: str) -> None:
-            user.press_data(*reversed(button(label)))
+            message_id, data = button(label)
+            user.press_data(data, message_id)
 
         user.skip()
         await step(lambda: user.send_command("/report"), "Linea PB")
@@ -262,7 +375,7 @@ async def report_drafts(sandbox: SandboxServer, people: list[int]) -> dict[int, 
 
 
 async def fieldbot_confirm(
-    sandbox: SandboxServer, url: str, people: list[int], rounds: int
+    sandbox: SandboxServer, url: str, people: list[int], rounds: int, probe: Probe
 ) -> float:
     targets = await report_drafts(sandbox, people)
     await idle(sandbox, BOT_TOKEN, people[0])
@@ -279,7 +392,7 @@ async def fieldbot_confirm(
             await session.execute(insert(Dialog), drafts)
 
     try:
-        return await press_rounds(sandbox, BOT_TOKEN, people, rounds, targets, restore)
+        return await press_rounds(sandbox, BOT_TOKEN, people, rounds, targets, restore, probe)
     finally:
         await db.dispose()
 
@@ -314,8 +427,30 @@ async def register(sandbox: SandboxServer, people: list[int]) -> None:
     await idle(sandbox, BOT_TOKEN, people[0])
 
 
-def fieldbot_argv() -> list[str]:
-    return ["-m", "bot.cli", "run"]
+def fieldbot_argv(counted: bool) -> list[str]:
+    return [str(COUNTED)] if counted else ["-m", "bot.cli", "run"]
+
+
+TEXTS = {"status": "/status", "unknown": "what time do you open"}
+
+
+async def run_cases(
+    args: argparse.Namespace,
+    sandbox: SandboxServer,
+    token: str,
+    confirm: Callable[[Probe], Awaitable[float]],
+    probe: Probe,
+    figures: Figures,
+) -> None:
+    people = list(range(FIRST_USER, FIRST_USER + args.people))
+    for case in args.cases:
+        if case == "confirm":
+            rate = await confirm(probe)
+        else:
+            rate = await message_rate(
+                sandbox, token, people, args.per_person, TEXTS[case], probe, case
+            )
+        figures.rates.setdefault(case, []).append(rate)
 
 
 async def one_run(
@@ -328,57 +463,66 @@ async def one_run(
     ours: Figures,
     two: list[float],
 ) -> None:
-    sandbox = SandboxServer()
-    await sandbox.start()
-    try:
-        people = list(range(FIRST_USER, FIRST_USER + args.people))
+    """The echo bot, then fieldbot on a fresh database, each through every case."""
+    people = list(range(FIRST_USER, FIRST_USER + args.people))
+    async with SandboxServer() as sandbox:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDBOT_")}
         log = folder / f"{runtime}-{kind}-{number}.log"
-        bot = await spawn(
-            sandbox, ECHO_TOKEN, [str(ECHO), runtime, sandbox.base_url, ECHO_TOKEN], env, log
-        )
-        echo.startup.append(bot.startup)
-        echo.rss_mb.append(bot.rss_mb)
+        argv = [str(ECHO), runtime, sandbox.base_url, ECHO_TOKEN]
+        bot = await spawn(sandbox, ECHO_TOKEN, argv, env, log)
+        echo.started(bot)
         try:
-            for case in args.cases:
-                if case == "confirm":
-                    rate = await echo_confirm(sandbox, people, args.per_person)
-                else:
-                    text = "/status" if case == "status" else "what time do you open"
-                    rate = await message_rate(sandbox, ECHO_TOKEN, people, args.per_person, text)
-                echo.rates.setdefault(case, []).append(rate)
+            await run_cases(
+                args,
+                sandbox,
+                ECHO_TOKEN,
+                lambda probe: echo_confirm(sandbox, people, args.per_person, probe),
+                echo.probe(bot.proc.pid),
+                echo,
+            )
         finally:
             await bot.stop()
 
         url = await fresh_database(kind, folder, args.database_url, number)
+        counter = folder / "statements" if args.statements else None
         env = bot_env(sandbox, url, runtime)
-        bots = [await spawn(sandbox, BOT_TOKEN, fieldbot_argv(), env, log)]
-        ours.startup.append(bots[0].startup)
-        ours.rss_mb.append(bots[0].rss_mb)
+        if counter is not None:
+            env["BENCH_STATEMENTS_FILE"] = str(counter)
+        bots = [await spawn(sandbox, BOT_TOKEN, fieldbot_argv(bool(counter)), env, log)]
+        ours.started(bots[0])
         try:
             await register(sandbox, people)
+            await run_cases(
+                args,
+                sandbox,
+                BOT_TOKEN,
+                lambda probe: fieldbot_confirm(sandbox, url, people, args.per_person, probe),
+                ours.probe(bots[0].proc.pid, counter, args.py_spy),
+                ours,
+            )
             for case in args.cases:
-                if case == "confirm":
-                    rate = await fieldbot_confirm(sandbox, url, people, args.per_person)
-                else:
-                    text = "/status" if case == "status" else "what time do you open"
-                    rate = await message_rate(sandbox, BOT_TOKEN, people, args.per_person, text)
-                ours.rates.setdefault(case, []).append(rate)
                 print(
                     f"    run {number + 1} {case}: echo {echo.rates[case][-1]:.0f}/s, "
-                    f"fieldbot {rate:.1f}/s",
+                    f"fieldbot {ours.rates[case][-1]:.1f}/s",
                     flush=True,
                 )
             if args.two_processes and kind == "postgres":
-                bots.append(await spawn(sandbox, BOT_TOKEN, fieldbot_argv(), env, log))
-                rate = await message_rate(sandbox, BOT_TOKEN, people, args.per_person, "/status")
-                two.append(rate / ours.rates["status"][-1] if "status" in ours.rates else rate)
+                bots.append(await spawn(sandbox, BOT_TOKEN, fieldbot_argv(False), env, log))
+                rate = await message_rate(
+                    sandbox,
+                    BOT_TOKEN,
+                    people,
+                    args.per_person,
+                    "/status",
+                    Probe(bots[0].proc.pid),
+                    "status",
+                )
+                one = ours.rates.get("status", [rate])[-1]
+                two.append(rate / one)
                 print(f"    run {number + 1} two processes /status: {rate:.1f}/s", flush=True)
         finally:
-            for one in bots:
-                await one.stop()
-    finally:
-        await sandbox.stop()
+            for each in bots:
+                await each.stop()
 
 
 def spread(values: Sequence[float], unit: str = "×", digits: int = 2) -> str:
@@ -400,7 +544,7 @@ async def bench(args: argparse.Namespace) -> None:
         folder = Path(name)
         for runtime in args.runtimes:
             for kind in args.databases:
-                echo, ours, two = Figures(), Figures(), []
+                echo, ours, two = Figures(), Figures(), list[float]()
                 print(f"{runtime} {kind}:", flush=True)
                 for number in range(args.runs):
                     await one_run(args, runtime, kind, folder, number, echo, ours, two)
@@ -411,6 +555,16 @@ async def bench(args: argparse.Namespace) -> None:
                         f"{spread(echo.rates[case], '/s', 0)}, ratio "
                         f"{spread(ratios(ours.rates[case], echo.rates[case]))}"
                     )
+                for case in args.cases:
+                    cpu = [v * 1000 for v in ours.per_update(case, "cpu")]
+                    echo_cpu = [v * 1000 for v in echo.per_update(case, "cpu")]
+                    print(
+                        f"  {case:8} CPU per update: fieldbot {spread(cpu, ' ms', 1)}, "
+                        f"echo {spread(echo_cpu, ' ms', 2)}"
+                    )
+                    if args.statements:
+                        statements = ours.per_update(case, "statements")
+                        print(f"  {case:8} statements per update: {spread(statements, '', 1)}")
                 print(
                     f"  start-up {spread(ours.startup, ' s')} (echo "
                     f"{spread(echo.startup, ' s')}), ratio "
@@ -436,6 +590,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--per-person", type=int, default=10)
     parser.add_argument("--two-processes", action="store_true")
+    parser.add_argument("--statements", action="store_true", help="count SQL per update")
+    parser.add_argument("--py-spy", type=Path, help="a folder for py-spy profiles of each case")
     args = parser.parse_args()
     args.runtimes = args.runtimes.split(",")
     args.databases = args.databases.split(",")
