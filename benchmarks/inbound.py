@@ -57,6 +57,7 @@ from tests.support.seed import ACME_PHONE, seed_app
 ECHO_TOKEN = SandboxServer.make_token(111111)
 ECHO = Path(__file__).with_name("echo_bot.py")
 COUNTED = Path(__file__).with_name("counted_run.py")
+REPO = Path(__file__).resolve().parent.parent
 FIRST_USER = 10_000
 PING_USER = 9_999  # writes before each bot starts
 CASES = ("status", "unknown", "confirm")
@@ -90,6 +91,7 @@ class Figures:
     startup: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     probes: list[Probe] = field(default_factory=list)
+    two: list[float] = field(default_factory=list)  # two processes' /status rate over one
 
     def started(self, bot: Bot) -> None:
         self.startup.append(bot.startup)
@@ -397,9 +399,9 @@ async def fieldbot_confirm(
         await db.dispose()
 
 
-async def fresh_database(kind: str, folder: Path, pg_url: str | None, number: int) -> str:
+async def fresh_database(kind: str, folder: Path, pg_url: str | None, name: str) -> str:
     if kind == "sqlite":
-        url = databases.sqlite_url(folder / f"run{number}.sqlite3")
+        url = databases.sqlite_url(folder / f"{name}.sqlite3")
     else:
         assert pg_url, "--database-url is needed for postgres"
         url = pg_url
@@ -460,10 +462,10 @@ async def one_run(
     folder: Path,
     number: int,
     echo: Figures,
-    ours: Figures,
-    two: list[float],
+    trees: dict[str, Figures],
 ) -> None:
-    """The echo bot, then fieldbot on a fresh database, each through every case."""
+    """The echo bot, then fieldbot (and the baseline's) on a fresh database, each through
+    every case."""
     people = list(range(FIRST_USER, FIRST_USER + args.people))
     async with SandboxServer() as sandbox:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDBOT_")}
@@ -482,47 +484,64 @@ async def one_run(
             )
         finally:
             await bot.stop()
-
-        url = await fresh_database(kind, folder, args.database_url, number)
-        counter = folder / "statements" if args.statements else None
-        env = bot_env(sandbox, url, runtime)
-        if counter is not None:
-            env["BENCH_STATEMENTS_FILE"] = str(counter)
-        bots = [await spawn(sandbox, BOT_TOKEN, fieldbot_argv(bool(counter)), env, log)]
-        ours.started(bots[0])
-        try:
-            await register(sandbox, people)
-            await run_cases(
-                args,
-                sandbox,
-                BOT_TOKEN,
-                lambda probe: fieldbot_confirm(sandbox, url, people, args.per_person, probe),
-                ours.probe(bots[0].proc.pid, counter, args.py_spy),
-                ours,
-            )
+        for name, figures in trees.items():
+            tree = REPO if name == "fieldbot" else args.baseline
+            await run_fieldbot(args, sandbox, runtime, kind, folder, number, tree, figures, log)
             for case in args.cases:
                 print(
                     f"    run {number + 1} {case}: echo {echo.rates[case][-1]:.0f}/s, "
-                    f"fieldbot {ours.rates[case][-1]:.1f}/s",
+                    f"{name} {figures.rates[case][-1]:.1f}/s",
                     flush=True,
                 )
-            if args.two_processes and kind == "postgres":
-                bots.append(await spawn(sandbox, BOT_TOKEN, fieldbot_argv(False), env, log))
-                rate = await message_rate(
-                    sandbox,
-                    BOT_TOKEN,
-                    people,
-                    args.per_person,
-                    "/status",
-                    Probe(bots[0].proc.pid),
-                    "status",
-                )
-                one = ours.rates.get("status", [rate])[-1]
-                two.append(rate / one)
-                print(f"    run {number + 1} two processes /status: {rate:.1f}/s", flush=True)
-        finally:
-            for each in bots:
-                await each.stop()
+
+
+async def run_fieldbot(
+    args: argparse.Namespace,
+    sandbox: SandboxServer,
+    runtime: str,
+    kind: str,
+    folder: Path,
+    number: int,
+    tree: Path,
+    ours: Figures,
+    log: Path,
+) -> None:
+    """``fieldbot run`` from the source ``tree`` on a fresh database, through every case."""
+    people = list(range(FIRST_USER, FIRST_USER + args.people))
+    url = await fresh_database(kind, folder, args.database_url, f"{tree.name}-{number}")
+    counter = folder / "statements" if args.statements else None
+    env = bot_env(sandbox, url, runtime) | {"PYTHONPATH": str(tree)}
+    if counter is not None:
+        env["BENCH_STATEMENTS_FILE"] = str(counter)
+    bots = [await spawn(sandbox, BOT_TOKEN, fieldbot_argv(bool(counter)), env, log)]
+    ours.started(bots[0])
+    try:
+        await register(sandbox, people)
+        await run_cases(
+            args,
+            sandbox,
+            BOT_TOKEN,
+            lambda probe: fieldbot_confirm(sandbox, url, people, args.per_person, probe),
+            ours.probe(bots[0].proc.pid, counter, args.py_spy),
+            ours,
+        )
+        if args.two_processes and kind == "postgres":
+            bots.append(await spawn(sandbox, BOT_TOKEN, fieldbot_argv(False), env, log))
+            rate = await message_rate(
+                sandbox,
+                BOT_TOKEN,
+                people,
+                args.per_person,
+                "/status",
+                Probe(bots[0].proc.pid),
+                "status",
+            )
+            one = ours.rates.get("status", [rate])[-1]
+            ours.two.append(rate / one)
+            print(f"    run {number + 1} two processes /status: {rate:.1f}/s", flush=True)
+    finally:
+        for each in bots:
+            await each.stop()
 
 
 def spread(values: Sequence[float], unit: str = "×", digits: int = 2) -> str:
@@ -538,45 +557,51 @@ def ratios(ours: Sequence[float], theirs: Sequence[float]) -> list[float]:
     return [a / b for a, b in zip(ours, theirs, strict=True) if b]
 
 
+def report(name: str, ours: Figures, echo: Figures, args: argparse.Namespace) -> None:
+    for case in args.cases:
+        print(
+            f"  {case:8} {name} {spread(ours.rates[case], '/s', 1)}, echo "
+            f"{spread(echo.rates[case], '/s', 0)}, ratio "
+            f"{spread(ratios(ours.rates[case], echo.rates[case]))}"
+        )
+    for case in args.cases:
+        cpu = [v * 1000 for v in ours.per_update(case, "cpu")]
+        echo_cpu = [v * 1000 for v in echo.per_update(case, "cpu")]
+        print(
+            f"  {case:8} CPU per update: {name} {spread(cpu, ' ms', 1)}, "
+            f"echo {spread(echo_cpu, ' ms', 2)}"
+        )
+        if args.statements:
+            statements = ours.per_update(case, "statements")
+            print(f"  {case:8} statements per update: {spread(statements, '', 1)}")
+    print(
+        f"  start-up {spread(ours.startup, ' s')} (echo {spread(echo.startup, ' s')}), "
+        f"ratio {spread(ratios(ours.startup, echo.startup))}"
+    )
+    print(
+        f"  idle RSS {spread(ours.rss_mb, ' MB', 0)} (echo {spread(echo.rss_mb, ' MB', 0)}), "
+        f"ratio {spread(ratios(ours.rss_mb, echo.rss_mb))}"
+    )
+    if ours.two:
+        print(f"  two processes /status over one: {spread(ours.two)}")
+
+
 async def bench(args: argparse.Namespace) -> None:
     print(f"load average {os.getloadavg()[0]:.2f}; {args.people} people × {args.per_person}")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         for runtime in args.runtimes:
             for kind in args.databases:
-                echo, ours, two = Figures(), Figures(), list[float]()
+                echo = Figures()
+                trees = {"fieldbot": Figures()}
+                if args.baseline:
+                    trees["baseline"] = Figures()
                 print(f"{runtime} {kind}:", flush=True)
                 for number in range(args.runs):
-                    await one_run(args, runtime, kind, folder, number, echo, ours, two)
-                print(f"  {runtime} {kind} — min / median / max of {args.runs} runs")
-                for case in args.cases:
-                    print(
-                        f"  {case:8} fieldbot {spread(ours.rates[case], '/s', 1)}, echo "
-                        f"{spread(echo.rates[case], '/s', 0)}, ratio "
-                        f"{spread(ratios(ours.rates[case], echo.rates[case]))}"
-                    )
-                for case in args.cases:
-                    cpu = [v * 1000 for v in ours.per_update(case, "cpu")]
-                    echo_cpu = [v * 1000 for v in echo.per_update(case, "cpu")]
-                    print(
-                        f"  {case:8} CPU per update: fieldbot {spread(cpu, ' ms', 1)}, "
-                        f"echo {spread(echo_cpu, ' ms', 2)}"
-                    )
-                    if args.statements:
-                        statements = ours.per_update(case, "statements")
-                        print(f"  {case:8} statements per update: {spread(statements, '', 1)}")
-                print(
-                    f"  start-up {spread(ours.startup, ' s')} (echo "
-                    f"{spread(echo.startup, ' s')}), ratio "
-                    f"{spread(ratios(ours.startup, echo.startup))}"
-                )
-                print(
-                    f"  idle RSS {spread(ours.rss_mb, ' MB', 0)} (echo "
-                    f"{spread(echo.rss_mb, ' MB', 0)}), ratio "
-                    f"{spread(ratios(ours.rss_mb, echo.rss_mb))}"
-                )
-                if two:
-                    print(f"  two processes /status over one: {spread(two)}")
+                    await one_run(args, runtime, kind, folder, number, echo, trees)
+                for tree, ours in trees.items():
+                    print(f"  {tree}, {runtime} {kind} — min / median / max of {args.runs} runs")
+                    report(tree, ours, echo, args)
     print(f"load average {os.getloadavg()[0]:.2f}")
 
 
@@ -590,6 +615,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--per-person", type=int, default=10)
     parser.add_argument("--two-processes", action="store_true")
+    parser.add_argument(
+        "--baseline", type=Path, help="another source tree of fieldbot to run side by side"
+    )
     parser.add_argument("--statements", action="store_true", help="count SQL per update")
     parser.add_argument("--py-spy", type=Path, help="a folder for py-spy profiles of each case")
     args = parser.parse_args()

@@ -64,7 +64,9 @@ def keep_response_type(method: str) -> None:
     """Hold aiogram's response model for the ``Bot`` method of that name (``send_message``)."""
     if method not in _RESPONSE_TYPES:
         call = getattr(methods, "".join(word.title() for word in method.split("_")), None)
-        _RESPONSE_TYPES[method] = None if call is None else Response.__class_getitem__(call.__returning__)
+        _RESPONSE_TYPES[method] = (
+            None if call is None else Response.__class_getitem__(call.__returning__)
+        )
 
 
 AIOGRAM = Framework(
