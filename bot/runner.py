@@ -23,7 +23,6 @@ from bot.delivery import DeliverySettings, Dispatcher
 from bot.delivery.budget import flood_budget
 from bot.inbox import InboxWorkers
 from bot.inbox.workers import InboxSettings
-from bot.ops.http import add_ops_routes, serve_ops
 from bot.runtimes.base import DeliveryError, Rejected, Runtime, Unreachable
 from bot.services import staff
 from bot.services.scheduler import Job, Scheduler, default_jobs
@@ -151,6 +150,8 @@ async def run_bot(
         "scheduler": (scheduler or build_scheduler(app)).run(stop),
     }
     if webhook is None and app.settings.metrics_port:
+        from bot.ops.http import serve_ops  # aiohttp's server: only when it serves
+
         parts["metrics"] = serve_ops(app.db, "0.0.0.0", app.settings.metrics_port, stop)
     tasks = {
         asyncio.create_task(coro, name=f"fieldbot-{name}"): name for name, coro in parts.items()
@@ -237,6 +238,7 @@ async def _receive(
     if webhook is None:
         await runtime.poll(stop, inbox.receive)
         return
+    from bot.ops.http import add_ops_routes
     from bot.runtimes.webhook import serve_webhook
 
     await runtime.set_webhook(webhook.url, webhook.secret)

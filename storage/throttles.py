@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, literal, select
+from sqlalchemy import Executable, String, bindparam, case, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,20 +27,36 @@ def _cutoff(now: datetime, window: timedelta | None) -> datetime:
 async def hit(session: AsyncSession, key: str, now: datetime, window: timedelta | None) -> int:
     """Count one more hit of ``key``; the hits in its current window, this one included. A
     window over starts a new one at ``now``."""
-    insert = (
-        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    values = insert(Throttle).values(key=key, window_start=now, hits=1)
-    expired = Throttle.window_start <= literal(_cutoff(now, window), UTCDateTime())
-    restart = values.excluded.window_start
-    statement = values.on_conflict_do_update(
-        index_elements=[Throttle.key],
-        set_={
-            "hits": case((expired, 1), else_=Throttle.hits + 1),
-            "window_start": case((expired, restart), else_=Throttle.window_start),
-        },
-    ).returning(Throttle.hits)
-    return int((await session.execute(statement)).scalar_one())
+    statement = _hit_statement(session.get_bind().dialect.name)
+    parameters = {"key": key, "now": now, "cutoff": _cutoff(now, window)}
+    return int((await session.execute(statement, parameters)).scalar_one())
+
+
+# The upsert of :func:`hit` per dialect, built once: it runs on every update, and building it
+# cost more than running it.
+_HIT: dict[str, Executable] = {}
+
+
+def _hit_statement(dialect: str) -> Executable:
+    statement = _HIT.get(dialect)
+    if statement is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        values = insert(Throttle).values(
+            key=bindparam("key", type_=String()),
+            window_start=bindparam("now", type_=UTCDateTime()),
+            hits=1,
+        )
+        expired = Throttle.window_start <= bindparam("cutoff", type_=UTCDateTime())
+        restart = values.excluded.window_start
+        statement = values.on_conflict_do_update(
+            index_elements=[Throttle.key],
+            set_={
+                "hits": case((expired, 1), else_=Throttle.hits + 1),
+                "window_start": case((expired, restart), else_=Throttle.window_start),
+            },
+        ).returning(Throttle.hits)
+        _HIT[dialect] = statement
+    return statement
 
 
 async def hits(session: AsyncSession, key: str, now: datetime, window: timedelta | None) -> int:

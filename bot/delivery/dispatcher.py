@@ -228,6 +228,11 @@ class Dispatcher:
         rows = await self.queue.claim_ids(ids, self.clock.now(), claim)
         return await self._deliver_rows(rows)
 
+    async def deliver_claimed(self, rows: Sequence[Claimed]) -> int:
+        """Send rows their writer claimed as it wrote them (an update's replies, just
+        committed), with the same limits and retry rules as :meth:`deliver_now`."""
+        return await self._deliver_rows(list(rows))
+
     async def _deliver_rows(self, rows: list[Claimed]) -> int:
         if not rows:
             return 0

@@ -25,6 +25,9 @@ ERROR_LIMIT = 2000  # characters of an error message kept on the row
 # PostgreSQL advisory lock taken by a claim, so claims run one after another (each is a few
 # milliseconds) and every claimer sees what the one before it took.
 CLAIM_LOCK = 0x0F1E1DB07
+# An earlier row of the same chat, in the claims' order checks. Made once: a fresh alias has
+# to build every column expression again, which cost a claim more than its SQL did.
+EARLIER = aliased(OutboxMessage, name="earlier")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,7 @@ class OutboxQueue:
         else claims them until the lease runs out (which only happens if this claimer died).
         Claims are one at a time: on SQLite the claimer lease, on PostgreSQL an advisory lock.
         """
-        earlier = aliased(OutboxMessage)
+        earlier = EARLIER
         waiting_before = exists().where(
             and_(
                 earlier.chat_id == OutboxMessage.chat_id,
@@ -152,7 +155,7 @@ class OutboxQueue:
         """Claim these due rows (an update's replies, just committed) to send them at once;
         a chat with an older row still pending is left to the dispatcher, so it keeps order.
         """
-        earlier = aliased(OutboxMessage)
+        earlier = EARLIER
         older_pending = (
             select(earlier.id)
             .where(

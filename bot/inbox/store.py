@@ -22,6 +22,9 @@ from storage.db import Database
 from storage.models import InboxStatus, InboxUpdate
 
 OPEN = (InboxStatus.PENDING, InboxStatus.CLAIMED)
+# An earlier update of the same chat, in the claim's order check. Made once: a fresh alias has
+# to build every column expression again, which cost a claim more than its SQL did.
+EARLIER = aliased(InboxUpdate, name="earlier")
 ERROR_LIMIT = 2000  # characters of an error kept on the row
 
 
@@ -78,7 +81,7 @@ class InboxStore:
 
     async def claim(self, holder: str, now: datetime, lease: timedelta) -> Claimed | None:
         """Take the oldest update whose chat has nothing older open, for ``lease``."""
-        earlier = aliased(InboxUpdate)
+        earlier = EARLIER
         older_open = (
             select(earlier.update_id)
             .where(

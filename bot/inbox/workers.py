@@ -26,6 +26,7 @@ from bot.core.engine import DuplicateUpdate, Engine
 from bot.core.replies import Reply
 from bot.delivery import Dispatcher
 from bot.delivery.dispatcher import default_holder
+from bot.delivery.queue import Claimed as ClaimedRow
 from bot.inbox.replies import queue_replies
 from bot.inbox.store import Claimed, InboxStore
 from bot.runtimes.convert import Execute, incoming_from_update, perform
@@ -65,14 +66,15 @@ class _Unit:
     claimed: Claimed
     holder: str
     now: datetime
-    queued: list[int] = field(default_factory=list)
+    reply_claim: timedelta
+    queued: list[ClaimedRow] = field(default_factory=list)
 
     async def claim(self, session: AsyncSession) -> None:
         if not await self.store.finish(session, self.claimed.update_id, self.holder, self.now):
             raise DuplicateUpdate(self.claimed.update_id)
 
     async def keep(self, session: AsyncSession, replies: Sequence[Reply]) -> list[Reply]:
-        self.queued, direct = await queue_replies(session, replies, self.now)
+        self.queued, direct = await queue_replies(session, replies, self.now, self.reply_claim)
         return direct
 
 
@@ -153,7 +155,7 @@ class InboxWorkers:
         self._wake = asyncio.Event()
 
     async def _handle(self, claimed: Claimed) -> None:
-        unit = _Unit(self.store, claimed, self.holder, _now())
+        unit = _Unit(self.store, claimed, self.holder, _now(), self._reply_claim())
         event = None
         try:
             event = incoming_from_update(claimed.payload, self.bot_username())
@@ -171,7 +173,13 @@ class InboxWorkers:
             return
         await self._send(claimed.update_id, unit.queued, direct)
 
-    async def _send(self, update_id: int, queued: list[int], direct: Sequence[Reply]) -> None:
+    def _reply_claim(self) -> timedelta:
+        """How long the replies an update queues are held for this process to send them."""
+        return timedelta(seconds=self.dispatcher.settings.claim_seconds)
+
+    async def _send(
+        self, update_id: int, queued: list[ClaimedRow], direct: Sequence[Reply]
+    ) -> None:
         """Perform the direct replies, then send the queued ones beside the next update: a
         slow Telegram must not hold the workers (the dispatcher keeps each chat's order)."""
         for reply in direct:
@@ -181,9 +189,9 @@ class InboxWorkers:
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
 
-    async def _deliver(self, update_id: int, queued: list[int]) -> None:
+    async def _deliver(self, update_id: int, queued: list[ClaimedRow]) -> None:
         try:
-            await self.dispatcher.deliver_now(queued)
+            await self.dispatcher.deliver_claimed(queued)
         except Exception:  # they stay queued: the dispatcher sends them
             log.exception("could not send the replies to update %s now", update_id)
 
@@ -195,7 +203,7 @@ class InboxWorkers:
     async def _failed(self, claimed: Claimed, event: Any, exc: Exception) -> None:
         now = _now()
         error = f"{type(exc).__name__}: {exc}"
-        queued: list[int] = []
+        queued: list[ClaimedRow] = []
         direct: list[Reply] = []
         async with self.engine.db.transaction() as session:
             if claimed.attempts < self.settings.max_attempts:
@@ -211,5 +219,6 @@ class InboxWorkers:
                 dead = DeadUpdate(claimed.update_id, chat_id, claimed.attempts, error)
                 await self.on_dead(session, dead, now)
             if event is not None:
-                queued, direct = await queue_replies(session, self.engine.apology(event), now)
+                apology = self.engine.apology(event)
+                queued, direct = await queue_replies(session, apology, now, self._reply_claim())
         await self._send(claimed.update_id, queued, direct)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.replies import Button, InlineKeyboard
 from bot.core.router import Router
-from bot.papers import report_pdf
 from bot.services import service_reports
 from bot.services.service_reports import ReportContent
 from handlers.common.buttons import ServiceReportFile
@@ -22,6 +21,9 @@ async def issue_and_send(ctx: Context, ticket: Ticket, client: Person) -> Servic
     t = ctx.catalogs.get(client.locale)
 
     def render(content: ReportContent, code: str) -> bytes:
+        # Drawing PDFs brings fpdf2, matplotlib and segno (tens of MB): only once one is drawn.
+        from bot.papers import report_pdf
+
         return report_pdf.render(content, code, t, ctx.settings.bot_username)
 
     report = await service_reports.issue(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.router import Router
-from bot.papers import stickers
 from bot.services import equipment, service_reports
 from handlers.manager.buttons import VerifyLink
 from handlers.manager.card import show_card
@@ -65,6 +64,8 @@ async def stickers_command(ctx: Context) -> None:
     if not username:
         ctx.send(ctx._("Stickers need the bot's username: set FIELDBOT_BOT_USERNAME."))
         return
+    from bot.papers import stickers  # fpdf2, matplotlib and segno: only once a sheet is drawn
+
     sheet = stickers.render(
         [stickers.Sticker(item.model.name, item.serial) for item in items],
         username,

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.core.replies import Send
 from bot.delivery import Dispatcher
 from bot.delivery.queue import OutboxQueue
+from bot.inbox.replies import queue_replies
 from bot.runtimes.base import Transient
 from storage.db import Database
 from storage.models import OutboxStatus
@@ -53,3 +55,20 @@ async def test_a_failed_alert_is_not_overtaken_by_a_later_one_in_another_dispatc
     assert other.texts(GROUP) == ["#16", "#26"]
     assert failing.texts(GROUP) == []
     assert {row.status for row in await outbox(db)} == {OutboxStatus.SENT}
+
+
+async def test_an_updates_replies_are_written_claimed_unless_their_chat_has_one_waiting(
+    db: Database, other_db: Database
+) -> None:
+    """The worker sends an update's replies itself, without claiming them: they are written
+    claimed, so no dispatcher takes them meanwhile; in a chat with an older row still pending
+    they are left to the dispatcher, behind that row."""
+    await queue(db, [(GROUP, "alert 1")])
+    async with db.transaction() as session:
+        mine, direct = await queue_replies(
+            session, [Send(ALICE, "your tickets"), Send(GROUP, "noted")], now(), LEASE
+        )
+    assert direct == []
+    assert [(row.chat_id, row.text) for row in mine] == [(ALICE, "your tickets")]
+    claimed = await OutboxQueue(other_db).claim(now(), 10, LEASE)
+    assert [row.text for row in claimed] == ["alert 1", "noted"]  # in order; not Alice's
