@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.config import SUPPORTED_LOCALES
+from bot.core.chats import STAFF_ROOM
 from bot.core.context import Context
 from bot.core.i18n import N_
 from bot.core.replies import Button, InlineKeyboard, inline
@@ -27,12 +28,15 @@ def ask_language(ctx: Context) -> None:
     ctx.send(ctx._("Choose your language:"), language_keyboard(ctx))
 
 
-@router.command("language", help=N_("change the language"), button=N_("🌐 Language"))
+# In the managers' chat too: a manager's own language is nothing private.
+@router.command(
+    "language", help=N_("change the language"), button=N_("🌐 Language"), places=STAFF_ROOM
+)
 async def language(ctx: Context) -> None:
     ask_language(ctx)
 
 
-@router.callback(ChooseLanguage)
+@router.callback(ChooseLanguage, places=STAFF_ROOM)
 async def language_chosen(ctx: Context, button: ChooseLanguage) -> None:
     ctx.answer()
     if button.locale not in SUPPORTED_LOCALES:  # a menu from before the command table, or forged

@@ -153,3 +153,14 @@ async def test_redeemed_invite_gives_the_staff_menu(seeded: App) -> None:
     assert "Теперь вы выездной инженер." in newcomer.joined()
     [menu] = own_menus(newcomer)
     assert menu == SetCommands(listed("engineer", "ru"), chat_id=777)
+
+
+@pytest.mark.manager_chat
+async def test_a_manager_changes_language_in_the_managers_chat(seeded: App) -> None:
+    chat = FlowChat(seeded, MANAGER_ID, group_id=MANAGER_CHAT)
+    await chat.say("/language")
+    await chat.press("Русский")
+    assert "Язык: Русский" in chat.joined()
+    assert not any(
+        isinstance(r, Send) and isinstance(r.markup, ReplyKeyboard) for r in chat.last_replies
+    )
