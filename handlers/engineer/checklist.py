@@ -6,8 +6,8 @@ optional check is kept as skipped: retesting the failed and missing leaves it be
 "Fill in skipped checks" or "Log all again" asks it again. The dialog lives in the database:
 data ``ticket_id``, ``queue`` (check ids) and ``index``; steps ``value`` (waiting for the
 value of ``queue[index]``) and ``verdict`` (shown with the next question, waiting for Retest,
-Next or the next value typed). A button under an earlier question or verdict is answered and
-ignored.
+Next or the next value typed); the last value goes straight to the summary. A button under an
+earlier question or verdict is answered and ignored.
 """
 
 from __future__ import annotations
@@ -173,16 +173,18 @@ async def take_value(ctx: Context, raw: str) -> None:
         ctx.send(bad_value(ctx, await checklists.get_check(ctx.session, ticket, check_id), raw))
         await ask(ctx, ticket)
         return
+    values = state(ctx)
+    if values["index"] + 1 >= len(values["queue"]):
+        await finish(ctx)  # the last value: its verdict is a line of the summary, no Next to tap
+        return
     dialogs.move(ctx, "verdict")
     ids = {"ticket": ticket_id, "check": check.id}
     lines = [outcome_line(ctx.t, CheckOutcome(check, result))]  # its mark is the verdict
-    values = state(ctx)
-    if values["index"] + 1 < len(values["queue"]):
-        ticket = await own_ticket(ctx, ticket_id)
-        upcoming = await checklists.get_check(
-            ctx.session, ticket, values["queue"][values["index"] + 1]
-        )
-        lines.append(ctx._("Next: {question}", question=question(ctx.t, upcoming)))
+    ticket = await own_ticket(ctx, ticket_id)
+    upcoming = await checklists.get_check(
+        ctx.session, ticket, values["queue"][values["index"] + 1]
+    )
+    lines.append(ctx._("Next: {question}", question=question(ctx.t, upcoming)))
     ctx.send(
         "\n".join(lines),
         inline(
@@ -331,9 +333,6 @@ async def typed_at_verdict(ctx: Context) -> None:
     if text is None:
         return
     values = state(ctx)
-    if values["index"] + 1 >= len(values["queue"]):
-        ctx.send(ctx._("That was the last check. Press Next for the summary, or Retest."))
-        return
     async with open_for_tests():
         dialogs.move(ctx, "value", index=values["index"] + 1)
         await take_value(ctx, text)

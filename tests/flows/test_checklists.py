@@ -220,7 +220,6 @@ async def test_all_passed_shows_summary_and_log_all_again(engineer: FlowChat) ->
     await engineer.press_data(f"ts:start:{job}")
     for value in ("1.1", "92", "9", "yes", "yes", "Descaled, new filter"):
         await engineer.say(value)
-        await engineer.press("Next")
     assert "Passed: 6, failed: 0, not logged: 0" in engineer.joined()
     await engineer.press_data(f"ts:start:{job}")
     assert "All required checks passed." in engineer.joined()
@@ -275,7 +274,6 @@ async def test_a_check_that_passes_on_no(engineer: FlowChat) -> None:
     await engineer.press_data(f"ts:start:{job}")
     for value in ("9", "12", "8"):
         await engineer.say(value)
-        await engineer.press("Next")
     await engineer.say("yes")  # the condensate drain works
     await engineer.press("Next")
     assert "Refrigerant leak? Answer yes or no." in engineer.joined()
@@ -297,7 +295,6 @@ async def test_a_check_without_phrases_reads_as_its_name(engineer: FlowChat) -> 
     await engineer.press_data(f"ts:start:{job}")
     for value in ("10", "9"):
         await engineer.say(value)
-        await engineer.press("Next")
     await engineer.say("no")
     assert "❌ Drain is clear" in engineer.joined()
     await engineer.press("Retest")
@@ -313,7 +310,7 @@ async def test_a_skip_is_kept_not_failed_and_not_asked_again_on_retest(
     await engineer.press_data(f"ts:start:{job}")
     for value in ("2,5", "92", "9", "yes", "yes"):  # the boiler out of spec
         await engineer.say(value)
-        await engineer.press("Next")
+    await engineer.press("Next")  # the optional notes are asked
     await engineer.press("Skip")  # the optional notes
     summary = engineer.texts()[-1]
     assert "— Notes: skipped" in summary
@@ -324,7 +321,6 @@ async def test_a_skip_is_kept_not_failed_and_not_asked_again_on_retest(
     await engineer.press("Retest failed and missing")
     assert "1 check to log" in engineer.joined()  # the boiler; not the skipped notes
     await engineer.say("1.2")
-    await engineer.press("Next")
     summary = engineer.texts()[-1]
     assert "All required checks passed." in summary and "— Notes: skipped" in summary
     assert "✅ Resolve" in engineer.button_texts()
@@ -336,7 +332,6 @@ async def test_a_skip_is_kept_not_failed_and_not_asked_again_on_retest(
     assert "1 check to log" in engineer.joined()
     assert "Notes: type a short note." in engineer.joined()
     await engineer.say("Staff trained")
-    await engineer.press("Next")
     summary = engineer.texts()[-1]
     assert "✅ Notes: Staff trained" in summary and "skipped" not in summary
     assert "Passed: 6, failed: 0, not logged: 0" in summary
@@ -348,7 +343,7 @@ async def test_a_skip_is_shown_to_the_customer_and_survives_stop(engineer: FlowC
     await engineer.press_data(f"ts:start:{job}")
     for value in ("1,1", "92", "9", "no", "yes"):
         await engineer.say(value)
-        await engineer.press("Next")
+    await engineer.press("Next")  # the optional notes are asked
     await engineer.press("Skip")
     await engineer.press_data(f"ts:start:{job}")
     assert "1 check to log" in engineer.joined()  # the grinder only

@@ -51,7 +51,6 @@ async def test_bulgarian_installation_report_with_retest_and_verification(
     await log_tests(engineer, job, ("2,4", "93", "9", "yes", "yes", "Всичко е наред"))
     await engineer.press_data(f"ts:start:{job}")
     await engineer.say("1,2")
-    await engineer.press("Next")
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Монтирана и пусната, персоналът е обучен")
 
@@ -90,6 +89,7 @@ async def test_yes_no_phrases_and_a_skipped_check_in_the_report(
 ) -> None:
     job = await assigned_job(engineer.app)
     await log_tests(engineer, job, ("1.1", "92", "9", "+", "да"))
+    await engineer.press("Next")  # the optional notes are asked
     await engineer.press("Skip")  # the optional notes
     await engineer.press_data(f"rs:{job}")
     await engineer.say("Installed and commissioned")

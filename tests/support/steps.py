@@ -23,4 +23,3 @@ async def log_tests(chat: FlowChat, job: int, values: tuple[str, ...] = PASSING)
     await chat.press_data(f"ts:start:{job}")
     for value in values:
         await chat.say(value)
-        await chat.press("Next")
