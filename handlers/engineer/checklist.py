@@ -147,6 +147,13 @@ async def ask(ctx: Context, ticket: Ticket) -> None:
 
 
 def question_buttons(ctx: Context, ticket: Ticket, check: ChecklistCheck) -> InlineKeyboard:
+    rows = answer_rows(ctx, ticket, check)
+    rows.append([Button(ctx._("✖ Stop"), StopTests(ticket=ticket.id).pack())])
+    return inline(*rows)
+
+
+def answer_rows(ctx: Context, ticket: Ticket, check: ChecklistCheck) -> list[list[Button]]:
+    """Yes/No for a yes/no check, Skip for an optional one."""
     ids = {"ticket": ticket.id, "check": check.id}
     rows: list[list[Button]] = []
     if check.type is CheckType.YESNO:
@@ -155,8 +162,7 @@ def question_buttons(ctx: Context, ticket: Ticket, check: ChecklistCheck) -> Inl
         rows.append([Button(ctx._("Yes"), yes), Button(ctx._("No"), no)])
     if not check.required:
         rows.append([Button(ctx._("Skip"), SkipCheck(**ids).pack())])
-    rows.append([Button(ctx._("✖ Stop"), StopTests(ticket=ticket.id).pack())])
-    return inline(*rows)
+    return rows
 
 
 async def take_value(ctx: Context, raw: str) -> None:
@@ -185,15 +191,14 @@ async def take_value(ctx: Context, raw: str) -> None:
         ctx.session, ticket, values["queue"][values["index"] + 1]
     )
     lines.append(ctx._("Next: {question}", question=question(ctx.t, upcoming)))
-    ctx.send(
-        "\n".join(lines),
-        inline(
-            [
-                Button(ctx._("🔁 Retest"), RetestCheck(**ids).pack()),
-                Button(ctx._("➡ Next"), NextCheck(**ids).pack()),
-            ]
-        ),
+    rows = answer_rows(ctx, ticket, upcoming)  # answer the next check at once: no Next to tap
+    rows.append(
+        [
+            Button(ctx._("🔁 Retest"), RetestCheck(**ids).pack()),
+            Button(ctx._("➡ Next"), NextCheck(**ids).pack()),
+        ]
     )
+    ctx.send("\n".join(lines), inline(*rows))
 
 
 def bad_value(ctx: Context, check: ChecklistCheck, raw: str) -> str:
@@ -280,16 +285,33 @@ def at_check(ctx: Context, ticket_id: int, check_id: int, step: str) -> bool:
     return True
 
 
+def reached(ctx: Context, ticket_id: int, check_id: int) -> bool:
+    """A Yes, No or Skip of the check shown under a verdict ("Next: …") moves on to it first."""
+    if not (in_tests_of(ctx, ticket_id) and dialogs.is_in(ctx, DIALOG, "verdict")):
+        return False
+    values = state(ctx)
+    index = values["index"] + 1
+    if index >= len(values["queue"]) or values["queue"][index] != check_id:
+        return False
+    ctx.answer()
+    dialogs.move(ctx, "value", index=index)
+    return True
+
+
 @router.callback(AnswerCheck, roles=ENGINEERS)
 async def check_answered(ctx: Context, button: AnswerCheck) -> None:
-    if at_check(ctx, button.ticket, button.check, "value"):
+    if reached(ctx, button.ticket, button.check) or at_check(
+        ctx, button.ticket, button.check, "value"
+    ):
         async with open_for_tests():
             await take_value(ctx, button.answer.value)
 
 
 @router.callback(SkipCheck, roles=ENGINEERS)
 async def check_skipped(ctx: Context, button: SkipCheck) -> None:
-    if at_check(ctx, button.ticket, button.check, "value"):
+    if reached(ctx, button.ticket, button.check) or at_check(
+        ctx, button.ticket, button.check, "value"
+    ):
         async with open_for_tests():
             await skip(ctx)
 

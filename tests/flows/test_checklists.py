@@ -165,6 +165,11 @@ async def test_stop_and_cancel_keep_what_was_logged(engineer: FlowChat) -> None:
     assert len(await results(engineer, job)) == 2
 
 
+def next_of(chat: FlowChat) -> str:
+    """The Next button under the newest verdict, whatever its language."""
+    return next(data for _, data in chat.last.buttons() if data.startswith("ts:next:"))
+
+
 async def test_russian_engineer_sees_russian_names_and_types_net(engineer: FlowChat) -> None:
     ivan = await engineer_chat(engineer.app, 705, "Алексей", locale="ru", on_duty=True)
     job = await assigned_job(engineer.app, 705)
@@ -173,7 +178,7 @@ async def test_russian_engineer_sees_russian_names_and_types_net(engineer: FlowC
     assert "0,8–1,5" in ivan.joined()  # numbers in the reader's locale
     for value in ("1,1", "92", "9"):
         await ivan.say(value)
-        await ivan.press_data(ivan.last.buttons()[1][1])  # Next
+        await ivan.press_data(next_of(ivan))
     assert "Кофемолка откалибрована" in ivan.joined()
     await ivan.say("нет")
     assert "❌" in ivan.joined()
@@ -243,7 +248,7 @@ async def log_coffee_yes_no(chat: FlowChat, job: int, grinder: str, leaks: str) 
     await chat.press_data(f"ts:start:{job}")
     for value in ("1,1", "92", "9", grinder, leaks):
         await chat.say(value)
-        await chat.press_data(chat.last.buttons()[1][1])  # Next, in any language
+        await chat.press_data(next_of(chat))
     await chat.press_data(chat.last.buttons()[0][1])  # Skip
 
 
@@ -354,3 +359,21 @@ async def test_a_skip_is_shown_to_the_customer_and_survives_stop(engineer: FlowC
         counts = checklists.summary_counts(outcomes)
     assert counts[Verdict.SKIPPED] == 1 and counts[Verdict.FAILED] == 1
     assert counts[Verdict.MISSING] == 0
+
+
+async def test_the_next_check_is_answered_under_the_verdict(engineer: FlowChat) -> None:
+    """Yes/No and Skip of the next check sit under the verdict: no Next to tap."""
+    job = await assigned_job(engineer.app)
+    await engineer.press_data(f"ts:start:{job}")
+    for value in ("1,1", "92", "9"):
+        await engineer.say(value)
+    assert "Next: Grinder calibrated? Answer yes or no." in engineer.joined()
+    await engineer.press("Yes")  # under the pump's verdict
+    assert "✅ Grinder calibrated" in engineer.joined()
+    await engineer.press("Yes")  # the leak test, under the grinder's verdict
+    assert "Next: Notes" in engineer.joined()
+    await engineer.press("Skip")  # the optional notes, under the leak test's verdict
+    summary = engineer.texts()[-1]
+    assert "Passed: 5, failed: 0, not logged: 0, skipped: 1" in summary
+    logged = await results(engineer, job)
+    assert [r.value_text for r in logged][3:5] == ["yes", "yes"] and logged[-1].skipped
