@@ -59,8 +59,11 @@ def from_settings(
     return Calendar(settings.tz, settings.business_hours, settings.business_days, holidays)
 
 
-def windows(start: datetime, calendar: Calendar) -> Iterator[tuple[datetime, datetime]]:
-    """Working windows as UTC (open, close) pairs, from the local day of ``start`` on."""
+def windows(
+    start: datetime, calendar: Calendar, step: int = 1
+) -> Iterator[tuple[datetime, datetime]]:
+    """Working windows as UTC (open, close) pairs, from the local day of ``start`` on (with
+    ``step=-1``, from that day backwards)."""
     assert calendar.hours is not None
     opens, closes = calendar.hours
     day = start.astimezone(calendar.tz).date()
@@ -70,21 +73,12 @@ def windows(start: datetime, calendar: Calendar) -> Iterator[tuple[datetime, dat
                 local_instant(day, opens, calendar.tz),
                 local_instant(day, closes, calendar.tz),
             )
-        day += timedelta(days=1)
+        day += timedelta(days=step)
 
 
 def windows_before(end: datetime, calendar: Calendar) -> Iterator[tuple[datetime, datetime]]:
     """Working windows as UTC (open, close) pairs, from the local day of ``end`` backwards."""
-    assert calendar.hours is not None
-    opens, closes = calendar.hours
-    day = end.astimezone(calendar.tz).date()
-    while True:
-        if calendar.is_working_day(day):
-            yield (
-                local_instant(day, opens, calendar.tz),
-                local_instant(day, closes, calendar.tz),
-            )
-        day -= timedelta(days=1)
+    return windows(end, calendar, step=-1)
 
 
 def add_business_time(start: datetime, hours: float | timedelta, calendar: Calendar) -> datetime:
