@@ -779,6 +779,30 @@ class TrendModelDay(Base):
     resolve_seconds: Mapped[float] = mapped_column(Float)
 
 
+class TrendCustomerDay(Base):
+    """Breakdowns (not cancelled) one customer opened on ``day``: the top customers of a
+    period are sums of these."""
+
+    __tablename__ = "trend_customer_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    breakdowns: Mapped[int] = mapped_column(Integer)
+
+
+class TrendRepeatDay(Base):
+    """A breakdown opened on ``day`` and the breakdown before it on the same equipment, when
+    that one was opened at most ``trend_days.REPEAT_DAYS`` earlier (neither cancelled). A
+    period's repeats are the pairs whose earlier breakdown falls in the period too."""
+
+    __tablename__ = "trend_repeat_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    equipment_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column()
+    previous_id: Mapped[int] = mapped_column(Integer)
+    previous_at: Mapped[datetime] = mapped_column()
+
+
 class TrendEngineerDay(Base):
     """One engineer's jobs closed on ``day``; the times to resolve are kept one by one (the
     median of a period cannot be made of daily medians)."""

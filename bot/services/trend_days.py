@@ -1,4 +1,5 @@
-"""The per-model and per-engineer figures of /trends, kept per UTC day.
+"""The figures of /trends, kept per UTC day: per model, per engineer, per customer, and the
+repeat pairs of breakdowns.
 
 A 90-day report then reads a few small rows per day instead of every ticket of 90 days: the
 complete days from ``trend_*_days`` and the two partial ends of the window (from ``since`` to
@@ -7,6 +8,11 @@ from the tickets exactly as the live query counts; any change that alters its fi
 it (storage/trend_marks.py), and a missing day is computed when next read or by the
 scheduler's :func:`refresh`, which backfills the window. Computing replaces the day's rows by
 upserts and deletes, so two processes computing the same day at once agree.
+
+The top customers are sums of the days' per-customer counts, ranked in SQL. A repeat is a
+breakdown opened at most ``REPEAT_DAYS`` after the one before it on the same equipment; a day
+keeps the pairs whose later breakdown it opened, and a period's repeats are the pairs whose
+earlier breakdown falls in the period too (as counting within the period's tickets finds).
 
 The median time to resolve cannot be summed, so each engineer's day keeps its resolve times
 one by one (a day holds what one engineer closes in a day: an array on PostgreSQL, JSON on
@@ -19,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Float,
@@ -46,13 +52,17 @@ from storage.models import (
     TicketKind,
     TicketStatus,
     TimelineKind,
+    TrendCustomerDay,
     TrendDay,
     TrendEngineerDay,
     TrendModelDay,
+    TrendRepeatDay,
 )
+from storage.types import UTCDateTime
 
 DAY = timedelta(days=1)
 WINDOW_DAYS = 90  # what /trends looks back over (reports.TREND_DAYS)
+REPEAT_DAYS = 30  # a breakdown this soon after the one before on its equipment is a repeat
 
 
 @dataclass
@@ -79,6 +89,26 @@ class Figures:
     )
     # each engineer's median time to resolve, in seconds (:func:`figures` only)
     medians: dict[int, float] = field(default_factory=dict)
+
+
+class Pair(NamedTuple):
+    """A repeat: ``ticket_id`` opened ``created_at``, after ``previous_id`` on the same
+    equipment."""
+
+    equipment_id: int
+    previous_id: int
+    ticket_id: int
+    previous_at: datetime
+    created_at: datetime
+
+
+@dataclass
+class Breakdowns:
+    """The breakdowns of a period: how many, the top customers by number, the repeats."""
+
+    total: int
+    customers: list[tuple[int, int]]  # (customer id, breakdowns), most first
+    repeats: list[Pair]
 
 
 def midnight(day: date) -> datetime:
@@ -140,17 +170,84 @@ async def live(session: AsyncSession, start: datetime, end: datetime, into: Figu
             totals.resolve_seconds.append(float(seconds))
 
 
+def _breakdown(*more: Any) -> tuple[Any, ...]:
+    """Breakdowns (not cancelled) and ``more``: what /trends counts as breakdowns."""
+    return (Ticket.kind == TicketKind.BREAKDOWN, Ticket.status != TicketStatus.CANCELLED, *more)
+
+
+def _opened(start: datetime, end: datetime) -> Any:
+    return and_(Ticket.created_at >= start, Ticket.created_at < end)
+
+
+def _per_customer(start: datetime, end: datetime) -> Any:
+    return (
+        select(Ticket.customer_id, func.count().label("breakdowns"))
+        .where(*_breakdown(_opened(start, end)))
+        .group_by(Ticket.customer_id)
+    )
+
+
+async def live_pairs(session: AsyncSession, start: datetime, end: datetime) -> list[Pair]:
+    """The repeat pairs whose later breakdown was opened in ``[start, end)``: ``lag`` over the
+    breakdowns of the equipment concerned from ``REPEAT_DAYS`` before ``start``."""
+    window = timedelta(days=REPEAT_DAYS)
+    concerned = (
+        select(Ticket.equipment_id)
+        .where(*_breakdown(_opened(start, end), Ticket.equipment_id.is_not(None)))
+        .correlate(None)
+    )
+    order = (Ticket.created_at, Ticket.id)
+    timeline = (
+        select(
+            Ticket.id,
+            Ticket.equipment_id,
+            Ticket.created_at,
+            func.lag(Ticket.id)
+            .over(partition_by=Ticket.equipment_id, order_by=order)
+            .label("previous_id"),
+            func.lag(Ticket.created_at, type_=UTCDateTime())
+            .over(partition_by=Ticket.equipment_id, order_by=order)
+            .label("previous_at"),
+        )
+        .where(*_breakdown(_opened(start - window, end)), Ticket.equipment_id.in_(concerned))
+        .subquery()
+    )
+    gap = seconds_between(session, timeline.c.created_at, timeline.c.previous_at)
+    rows = await session.execute(
+        select(
+            timeline.c.equipment_id,
+            timeline.c.previous_id,
+            timeline.c.id,
+            timeline.c.previous_at,
+            timeline.c.created_at,
+        ).where(
+            timeline.c.created_at >= start,
+            timeline.c.previous_id.is_not(None),
+            gap <= REPEAT_DAYS * 86400 + 1,  # exactly below: the seconds may be a float
+        )
+    )
+    return [Pair(*row) for row in rows if row[4] - row[3] <= window]
+
+
 async def compute_day(session: AsyncSession, day: date, now: datetime) -> None:
     """Replace ``day``'s rows with its figures counted from the tickets, and mark it done."""
     found = Figures()
-    await live(session, midnight(day), midnight(day + DAY), found)
+    start, end = midnight(day), midnight(day + DAY)
+    await live(session, start, end, found)
     models = [{"day": day, "model_id": key, **vars(value)} for key, value in found.models.items()]
     engineers = [
         {"day": day, "engineer_id": key, **vars(value)} for key, value in found.engineers.items()
     ]
+    customers = [
+        {"day": day, "customer_id": key, "breakdowns": count}
+        for key, count in await session.execute(_per_customer(start, end))
+    ]
+    repeats = [{"day": day, **pair._asdict()} for pair in await live_pairs(session, start, end)]
     for model, rows, keys in (
         (TrendModelDay, models, ("day", "model_id")),
         (TrendEngineerDay, engineers, ("day", "engineer_id")),
+        (TrendCustomerDay, customers, ("day", "customer_id")),
+        (TrendRepeatDay, repeats, ("day", "ticket_id")),
     ):
         key_column = getattr(model, keys[1])
         await session.execute(
@@ -285,6 +382,52 @@ async def _medians(
 def median(values: list[float]) -> float:
     ordered, middle = sorted(values), len(values) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+async def breakdowns(
+    session: AsyncSession, since: datetime, now: datetime, top: int
+) -> Breakdowns:
+    """The breakdowns of ``[since, now)``: their number and the ``top`` customers (ranked in
+    SQL over the days' per-customer counts and the partial ends' tickets), and the repeats."""
+    first, last = complete_days(since, now)
+    if first <= last:
+        await _ensure(session, first, last, now)
+        ends = [(since, midnight(first)), (midnight(last + DAY), now)]
+    else:
+        ends = [(since, now)]
+    kept = TrendCustomerDay
+    every = union_all(
+        select(kept.customer_id, kept.breakdowns).where(kept.day.between(first, last)),
+        *(_per_customer(start, end) for start, end in ends),
+    ).subquery()
+    count = func.sum(every.c.breakdowns)
+    ranked = (
+        await session.execute(
+            select(every.c.customer_id, count, func.sum(count).over())
+            .group_by(every.c.customer_id)
+            .order_by(count.desc(), every.c.customer_id)
+            .limit(top)
+        )
+    ).all()
+    pairs = [
+        Pair(*row)
+        for row in await session.execute(
+            select(
+                TrendRepeatDay.equipment_id,
+                TrendRepeatDay.previous_id,
+                TrendRepeatDay.ticket_id,
+                TrendRepeatDay.previous_at,
+                TrendRepeatDay.created_at,
+            ).where(TrendRepeatDay.day.between(first, last), TrendRepeatDay.previous_at >= since)
+        )
+    ]
+    for start, end in ends:
+        pairs += [
+            pair for pair in await live_pairs(session, start, end) if pair.previous_at >= since
+        ]
+    return Breakdowns(
+        int(ranked[0][2]) if ranked else 0, [(id_, int(n)) for id_, n, _ in ranked], pairs
+    )
 
 
 def postgres(session: AsyncSession) -> bool:

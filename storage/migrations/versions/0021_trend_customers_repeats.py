@@ -1,0 +1,48 @@
+"""trend customers and repeats
+
+Per UTC day, the breakdowns of each customer and the repeat pairs (a breakdown and the one
+before it on the same equipment), so /trends reads its top customers and repeats from daily
+rows too (bot/services/trend_days.py). The computed days are forgotten: each is computed again,
+with its new rows, when next read or by the scheduler's next run.
+
+Revision ID: 0021
+Revises: 0020
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import storage.types
+
+revision: str = "0021"
+down_revision: str | None = "0020"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "trend_customer_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("breakdowns", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "customer_id"),
+    )
+    op.create_table(
+        "trend_repeat_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("equipment_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("previous_id", sa.Integer(), nullable=False),
+        sa.Column("previous_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("day", "ticket_id"),
+    )
+    op.execute("DELETE FROM trend_days")
+
+
+def downgrade() -> None:
+    op.drop_table("trend_repeat_days")
+    op.drop_table("trend_customer_days")
