@@ -784,7 +784,21 @@ class TrendCustomerDay(Base):
     period are sums of these."""
 
     __tablename__ = "trend_customer_days"
+    __table_args__ = (Index("ix_trend_customer_days_customer", "customer_id", "day"),)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    breakdowns: Mapped[int] = mapped_column(Integer)
+
+
+class TrendCustomerTop(Base):
+    """The customers with most breakdowns over the whole days ``first``..``last`` (the top
+    ``trend_days.KEPT_TOP``, ties by id), and under ``customer_id`` 0 the number of all their
+    breakdowns: what ranking :class:`TrendCustomerDay` over a window finds, kept, since it
+    reads every customer of the window. Computing a day forgets the ranges that hold it."""
+
+    __tablename__ = "trend_customer_tops"
+    first: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[date] = mapped_column(Date, primary_key=True)
     customer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     breakdowns: Mapped[int] = mapped_column(Integer)
 

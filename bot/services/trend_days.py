@@ -9,10 +9,12 @@ it (storage/trend_marks.py), and a missing day is computed when next read or by 
 scheduler's :func:`refresh`, which backfills the window. Computing replaces the day's rows by
 upserts and deletes, so two processes computing the same day at once agree.
 
-The top customers are sums of the days' per-customer counts, ranked in SQL. A repeat is a
-breakdown opened at most ``REPEAT_DAYS`` after the one before it on the same equipment; a day
-keeps the pairs whose later breakdown it opened, and a period's repeats are the pairs whose
-earlier breakdown falls in the period too (as counting within the period's tickets finds).
+The top customers are sums of the days' per-customer counts, ranked in SQL once per range of
+whole days and kept (``trend_customer_tops``): ranking reads every customer of the window.
+A repeat is a breakdown opened at most ``REPEAT_DAYS`` after the one before it on the same
+equipment; a day keeps the pairs whose later breakdown it opened, and a period's repeats are
+the pairs whose earlier breakdown falls in the period too (as counting within the period's
+tickets finds).
 
 The median time to resolve cannot be summed, so each engineer's day keeps its resolve times
 one by one (a day holds what one engineer closes in a day: an array on PostgreSQL, JSON on
@@ -53,6 +55,7 @@ from storage.models import (
     TicketStatus,
     TimelineKind,
     TrendCustomerDay,
+    TrendCustomerTop,
     TrendDay,
     TrendEngineerDay,
     TrendModelDay,
@@ -63,6 +66,7 @@ from storage.types import UTCDateTime
 DAY = timedelta(days=1)
 WINDOW_DAYS = 90  # what /trends looks back over (reports.TREND_DAYS)
 REPEAT_DAYS = 30  # a breakdown this soon after the one before on its equipment is a repeat
+KEPT_TOP = 10  # the top customers kept per range of days (/trends shows 5)
 
 
 @dataclass
@@ -259,10 +263,18 @@ async def compute_day(session: AsyncSession, day: date, now: datetime) -> None:
             insert = insert_for(session, model).values(rows)
             updated = {name: insert.excluded[name] for name in rows[0] if name not in keys}
             await session.execute(insert.on_conflict_do_update(index_elements=keys, set_=updated))
+    await session.execute(_forget_tops(day))
     insert = insert_for(session, TrendDay).values(day=day, computed_at=now)
     await session.execute(
         insert.on_conflict_do_update(index_elements=["day"], set_={"computed_at": now})
     )
+
+
+def _forget_tops(day: date) -> Any:
+    """Forgets the kept top customers of every range holding ``day``: computing the day (a
+    forgotten one is computed before any top is read) may change them."""
+    kept = TrendCustomerTop
+    return delete(kept).where(kept.first <= day, kept.last >= day)
 
 
 def complete_days(since: datetime, now: datetime) -> tuple[date, date]:
@@ -384,31 +396,89 @@ def median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+async def _kept_top(session: AsyncSession, first: date, last: date) -> dict[int, int]:
+    """The top customers of the whole days ``first..last`` and (under 0) their breakdowns, as
+    kept; ranked from the days' rows and kept when missing (replacing: processes agree)."""
+    kept = TrendCustomerTop
+    within = and_(kept.first == first, kept.last == last)
+    found = dict(
+        (await session.execute(select(kept.customer_id, kept.breakdowns).where(within))).all()
+    )
+    if 0 in found:
+        return found
+    days = TrendCustomerDay
+    count = func.sum(days.breakdowns)
+    ranked = (
+        await session.execute(
+            select(days.customer_id, count, func.sum(count).over())
+            .where(days.day.between(first, last))
+            .group_by(days.customer_id)
+            .order_by(count.desc(), days.customer_id)
+            .limit(KEPT_TOP)
+        )
+    ).all()
+    found = {0: int(ranked[0][2]) if ranked else 0, **{id_: int(n) for id_, n, _ in ranked}}
+    await session.execute(delete(kept).where(within))
+    insert = insert_for(session, kept).values(
+        [
+            {"first": first, "last": last, "customer_id": id_, "breakdowns": n}
+            for id_, n in found.items()
+        ]
+    )
+    await session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["first", "last", "customer_id"],
+            set_={"breakdowns": insert.excluded.breakdowns},
+        )
+    )
+    return found
+
+
+async def _top_customers(
+    session: AsyncSession, first: date, last: date, ends: list[tuple[datetime, datetime]], top: int
+) -> tuple[int, list[tuple[int, int]]]:
+    """The number of breakdowns and the ``top`` customers of the whole days and the partial
+    ``ends``. A customer without breakdowns in the ends ranks as over the whole days, so only
+    the kept top of the whole days and the ends' customers can make the top."""
+    if top > KEPT_TOP:
+        raise ValueError(f"top {top} > {KEPT_TOP} kept")
+    kept = await _kept_top(session, first, last) if first <= last else {0: 0}
+    total = kept.pop(0)
+    counts = dict(kept)
+    extra: dict[int, int] = defaultdict(int)
+    for start, end in ends:
+        for customer_id, n in await session.execute(_per_customer(start, end)):
+            extra[customer_id] += int(n)
+    if extra and first <= last:
+        days = TrendCustomerDay
+        counts |= dict(
+            (
+                await session.execute(
+                    select(days.customer_id, func.sum(days.breakdowns))
+                    .where(days.day.between(first, last), days.customer_id.in_(list(extra)))
+                    .group_by(days.customer_id)
+                )
+            ).all()
+        )
+    for customer_id, n in extra.items():
+        counts[customer_id] = int(counts.get(customer_id, 0)) + n
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+    return total + sum(extra.values()), [(id_, int(n)) for id_, n in ranked]
+
+
 async def breakdowns(
     session: AsyncSession, since: datetime, now: datetime, top: int
 ) -> Breakdowns:
-    """The breakdowns of ``[since, now)``: their number and the ``top`` customers (ranked in
-    SQL over the days' per-customer counts and the partial ends' tickets), and the repeats."""
+    """The breakdowns of ``[since, now)``: their number and the ``top`` customers, and the
+    repeats; the whole days from their rows (computing any missing one first), the partial
+    ends from the tickets."""
     first, last = complete_days(since, now)
     if first <= last:
         await _ensure(session, first, last, now)
         ends = [(since, midnight(first)), (midnight(last + DAY), now)]
     else:
         ends = [(since, now)]
-    kept = TrendCustomerDay
-    every = union_all(
-        select(kept.customer_id, kept.breakdowns).where(kept.day.between(first, last)),
-        *(_per_customer(start, end) for start, end in ends),
-    ).subquery()
-    count = func.sum(every.c.breakdowns)
-    ranked = (
-        await session.execute(
-            select(every.c.customer_id, count, func.sum(count).over())
-            .group_by(every.c.customer_id)
-            .order_by(count.desc(), every.c.customer_id)
-            .limit(top)
-        )
-    ).all()
+    total, customers = await _top_customers(session, first, last, ends, top)
     pairs = [
         Pair(*row)
         for row in await session.execute(
@@ -425,9 +495,7 @@ async def breakdowns(
         pairs += [
             pair for pair in await live_pairs(session, start, end) if pair.previous_at >= since
         ]
-    return Breakdowns(
-        int(ranked[0][2]) if ranked else 0, [(id_, int(n)) for id_, n, _ in ranked], pairs
-    )
+    return Breakdowns(total, customers, pairs)
 
 
 def postgres(session: AsyncSession) -> bool:
@@ -440,3 +508,6 @@ async def refresh(session: AsyncSession, now: datetime, days: int = WINDOW_DAYS)
     yesterday = now.date() - DAY
     await _ensure(session, now.date() - timedelta(days=days), yesterday, now)
     await compute_day(session, yesterday, now)
+    first, last = complete_days(now - timedelta(days=WINDOW_DAYS), now)
+    if days >= WINDOW_DAYS:  # ranked here rather than by the next reader
+        await _kept_top(session, first, last)

@@ -1,8 +1,8 @@
 """trend customers and repeats
 
 Per UTC day, the breakdowns of each customer and the repeat pairs (a breakdown and the one
-before it on the same equipment), so /trends reads its top customers and repeats from daily
-rows too (bot/services/trend_days.py). The computed days are forgotten: each is computed again,
+before it on the same equipment), and the top customers of a range of days, so /trends reads
+its top customers and repeats from daily rows too (bot/services/trend_days.py). The computed days are forgotten: each is computed again,
 with its new rows, when next read or by the scheduler's next run.
 
 Revision ID: 0021
@@ -31,6 +31,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "customer_id"),
     )
     op.create_table(
+        "trend_customer_tops",
+        sa.Column("first", sa.Date(), nullable=False),
+        sa.Column("last", sa.Date(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("breakdowns", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("first", "last", "customer_id"),
+    )
+    op.create_index(
+        "ix_trend_customer_days_customer", "trend_customer_days", ["customer_id", "day"]
+    )
+    op.create_table(
         "trend_repeat_days",
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("ticket_id", sa.Integer(), nullable=False),
@@ -45,4 +56,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("trend_repeat_days")
+    op.drop_index("ix_trend_customer_days_customer", table_name="trend_customer_days")
+    op.drop_table("trend_customer_tops")
     op.drop_table("trend_customer_days")
