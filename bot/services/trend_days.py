@@ -445,25 +445,25 @@ async def _top_customers(
     kept = await _kept_top(session, first, last) if first <= last else {0: 0}
     total = kept.pop(0)
     counts = dict(kept)
-    extra: dict[int, int] = defaultdict(int)
-    for start, end in ends:
-        for customer_id, n in await session.execute(_per_customer(start, end)):
-            extra[customer_id] += int(n)
-    if extra and first <= last:
-        days = TrendCustomerDay
-        counts |= dict(
-            (
-                await session.execute(
-                    select(days.customer_id, func.sum(days.breakdowns))
-                    .where(days.day.between(first, last), days.customer_id.in_(list(extra)))
-                    .group_by(days.customer_id)
-                )
-            ).all()
+    # the ends' customers with their sums over the whole days, each by its index (a list of
+    # ids as parameters gets a generic plan after five runs that reads every day's rows)
+    ended = union_all(*(_per_customer(start, end) for start, end in ends)).subquery()
+    days = TrendCustomerDay
+    whole = (
+        select(func.sum(days.breakdowns))
+        .where(days.customer_id == ended.c.customer_id, days.day.between(first, last))
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(ended.c.customer_id, func.sum(ended.c.breakdowns), whole).group_by(
+            ended.c.customer_id
         )
-    for customer_id, n in extra.items():
-        counts[customer_id] = int(counts.get(customer_id, 0)) + n
+    )
+    for customer_id, n, before in rows:
+        counts[customer_id] = int(before or 0) + int(n)
+        total += int(n)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
-    return total + sum(extra.values()), [(id_, int(n)) for id_, n in ranked]
+    return total, [(id_, int(n)) for id_, n in ranked]
 
 
 async def breakdowns(
