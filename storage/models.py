@@ -20,6 +20,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
+    literal,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects import postgresql
@@ -302,6 +304,33 @@ class TicketAttachment(Base):
     file_name: Mapped[str | None] = mapped_column(String(200))
     added_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+URGENCY_RANK = {Priority.PRODUCTION_STOPPED: 0, Priority.URGENT: 1, Priority.NORMAL: 2}
+
+
+def _inline(value: Any, type_: Any = None) -> Any:
+    """A value written into the SQL rather than bound: a partial or expression index serves
+    only a statement that says the same, whatever plan PostgreSQL caches for it."""
+    return literal(value, type_, literal_execute=True)
+
+
+# /open's order (most urgent, then oldest) over the open tickets; the index reads a page of it
+OPEN = Ticket.status.in_([_inline(status, Ticket.status.type) for status in sorted(OPEN_STATUSES)])
+URGENCY = case(
+    *(
+        (Ticket.priority == _inline(priority, Ticket.priority.type), _inline(rank))
+        for priority, rank in URGENCY_RANK.items()
+    )
+)
+Index(
+    "ix_tickets_open_urgency",
+    URGENCY,
+    Ticket.created_at,
+    Ticket.id,
+    postgresql_where=OPEN,
+    sqlite_where=OPEN,
+)
 
 
 class TimelineKind(StrEnum):
@@ -777,6 +806,44 @@ class TrendModelDay(Base):
     breakdowns: Mapped[int] = mapped_column(Integer)
     resolved: Mapped[int] = mapped_column(Integer)
     resolve_seconds: Mapped[float] = mapped_column(Float)
+
+
+class TrendCustomerDay(Base):
+    """Breakdowns (not cancelled) one customer opened on ``day``: the top customers of a
+    period are sums of these."""
+
+    __tablename__ = "trend_customer_days"
+    __table_args__ = (Index("ix_trend_customer_days_customer", "customer_id", "day"),)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    breakdowns: Mapped[int] = mapped_column(Integer)
+
+
+class TrendCustomerTop(Base):
+    """The customers with most breakdowns over the whole days ``first``..``last`` (the top
+    ``trend_days.KEPT_TOP``, ties by id), and under ``customer_id`` 0 the number of all their
+    breakdowns: what ranking :class:`TrendCustomerDay` over a window finds, kept, since it
+    reads every customer of the window. Computing a day forgets the ranges that hold it."""
+
+    __tablename__ = "trend_customer_tops"
+    first: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[date] = mapped_column(Date, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    breakdowns: Mapped[int] = mapped_column(Integer)
+
+
+class TrendRepeatDay(Base):
+    """A breakdown opened on ``day`` and the breakdown before it on the same equipment, when
+    that one was opened at most ``trend_days.REPEAT_DAYS`` earlier (neither cancelled). A
+    period's repeats are the pairs whose earlier breakdown falls in the period too."""
+
+    __tablename__ = "trend_repeat_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    equipment_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column()
+    previous_id: Mapped[int] = mapped_column(Integer)
+    previous_at: Mapped[datetime] = mapped_column()
 
 
 class TrendEngineerDay(Base):

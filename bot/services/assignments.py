@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, case, func, literal, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
 from bot.services import jobs, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import (
+    OPEN,
     OPEN_STATUSES,
+    URGENCY,
     Person,
     Priority,
     Role,
@@ -70,7 +72,7 @@ async def open_tickets(
 ) -> tuple[list[Ticket], int]:
     """One page of open tickets, most urgent then oldest first, and how many match: sorted,
     paged and counted in SQL over the open tickets alone (``status`` is indexed)."""
-    conditions: list[ColumnElement[bool]] = [Ticket.status.in_(OPEN_STATUSES)]
+    conditions: list[ColumnElement[bool]] = [OPEN]
     if filters.status is not None:
         conditions.append(Ticket.status == filters.status)
     if filters.priority is not None:
@@ -81,11 +83,10 @@ async def open_tickets(
         conditions.append(Ticket.engineer_id == filters.engineer_id)
     if filters.customer_id is not None:
         conditions.append(Ticket.customer_id == filters.customer_id)
-    urgency = case(jobs.URGENCY_RANK, value=Ticket.priority)
     page = await session.scalars(
         select(Ticket)
         .where(*conditions)
-        .order_by(urgency, Ticket.created_at, Ticket.id)
+        .order_by(URGENCY, Ticket.created_at, Ticket.id)
         .offset(offset)
         .limit(limit)
     )

@@ -29,7 +29,6 @@ from storage.models import (
     Equipment,
     EquipmentModel,
     Person,
-    Priority,
     Role,
     Site,
     Ticket,
@@ -38,6 +37,7 @@ from storage.models import (
     TicketStatus,
     TimelineKind,
 )
+from storage.models import URGENCY_RANK as URGENCY_RANK  # the board sorts by it too
 from storage.types import UTCDateTime
 
 
@@ -69,7 +69,6 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     TicketStatus.WAITING_CUSTOMER: frozenset({*ASKING, TicketStatus.RESOLVED}),
 }
 WORKING_STATUSES = frozenset(TRANSITIONS)
-URGENCY_RANK = {Priority.PRODUCTION_STOPPED: 0, Priority.URGENT: 1, Priority.NORMAL: 2}
 NOT_ASSIGNED = N_("This job is not assigned to you.")
 GONE = N_("This job is no longer available.")
 

@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import jobs
 from bot.services import trend_days as daily
 from bot.services.business_hours import local_instant
-from bot.services.trend_days import seconds_between
 from storage.models import (
     OPEN_STATUSES,
     ChecklistCheck,
@@ -38,11 +37,10 @@ from storage.models import (
     TicketKind,
     TicketStatus,
 )
-from storage.types import UTCDateTime
 
 PERIODS = ("today", "week", "month")
 TREND_DAYS = daily.WINDOW_DAYS
-REPEAT_DAYS = 30
+REPEAT_DAYS = daily.REPEAT_DAYS
 TOP = 5
 _RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:\.\.|—|–|-{1,2}|\s)\s*(\d{4}-\d{2}-\d{2})\s*$")
 MAX_RANGE_DAYS = 366
@@ -303,53 +301,15 @@ async def _engineer_list(session: AsyncSession, figures: daily.Figures) -> list[
     return sorted(found, key=lambda item: (-item.closed, item.name.casefold(), item.person_id))
 
 
-async def _repeats(
-    session: AsyncSession, scope: tuple[Any, ...], repeat_days: int
-) -> list[Repeat]:
-    """Breakdowns of the same equipment within ``repeat_days`` of the one before (in the
-    scope): the pairs come from SQL (``lag`` over the tickets of each equipment that broke down
-    more than once), then are grouped."""
-    again = (
-        select(Ticket.equipment_id)
-        .where(*scope, Ticket.equipment_id.is_not(None))
-        .group_by(Ticket.equipment_id)
-        .having(func.count() > 1)
-        .correlate(None)
-    )
-    order = (Ticket.created_at, Ticket.id)
-    timeline = (
-        select(
-            Ticket.id,
-            Ticket.equipment_id,
-            Ticket.created_at,
-            func.lag(Ticket.id)
-            .over(partition_by=Ticket.equipment_id, order_by=order)
-            .label("previous_id"),
-            func.lag(Ticket.created_at, type_=UTCDateTime())
-            .over(partition_by=Ticket.equipment_id, order_by=order)
-            .label("previous_at"),
-        )
-        .where(*scope, Ticket.equipment_id.in_(again))
-        .subquery()
-    )
-    gap = seconds_between(session, timeline.c.created_at, timeline.c.previous_at)
-    pairs = await session.execute(
-        select(
-            timeline.c.equipment_id,
-            timeline.c.previous_id,
-            timeline.c.id,
-            timeline.c.previous_at,
-            timeline.c.created_at,
-        ).where(timeline.c.previous_id.is_not(None), gap <= repeat_days * 86400 + 1)
-    )
-    window = timedelta(days=repeat_days)
+async def _repeats(session: AsyncSession, pairs: list[daily.Pair]) -> list[Repeat]:
+    """The repeat pairs grouped by equipment, most breakdowns first, with their equipment's
+    serial, model and customer."""
     involved: dict[int, set[int]] = defaultdict(set)
     shortest: dict[int, timedelta] = {}
     for equipment_id, earlier, later, earlier_at, later_at in pairs:
-        if later_at - earlier_at > window:
-            continue
         involved[equipment_id] |= {earlier, later}
-        shortest[equipment_id] = min(later_at - earlier_at, shortest.get(equipment_id, window))
+        gap = later_at - earlier_at
+        shortest[equipment_id] = min(gap, shortest.get(equipment_id, gap))
     if not involved:
         return []
     described = await session.execute(
@@ -369,38 +329,29 @@ async def trends(
     session: AsyncSession,
     now: datetime,
     trend_days: int = TREND_DAYS,
-    repeat_days: int = REPEAT_DAYS,
     top: int = TOP,
 ) -> Trends:
     """Breakdowns of the last ``trend_days``: by model and customer, repeats, time to resolve;
-    and each engineer's jobs closed in that time (:func:`engineer_figures`). Counted in SQL
-    over the period's rows (the index on ``created_at``), only the top few come back."""
+    and each engineer's jobs closed in that time (:func:`engineer_figures`). Read from the
+    daily rows of :mod:`bot.services.trend_days`; only the top few come back."""
     since = now - timedelta(days=trend_days)
-    scope = (
-        Ticket.kind == TicketKind.BREAKDOWN,
-        Ticket.status != TicketStatus.CANCELLED,
-        Ticket.created_at >= since,
-    )
-    count = func.count()
     found = await daily.figures(session, since, now)
     per_model = await _by_model_name(session, found.models)
-    # customers by number (ties too), their names for the top few only; the window's sum over
-    # every customer's count is the number of breakdowns
-    ranked = (
-        select(Ticket.customer_id, count.label("n"), func.sum(count).over().label("total"))
-        .where(*scope)
-        .group_by(Ticket.customer_id)
-        .order_by(count.desc(), Ticket.customer_id)
-        .limit(top)
-        .subquery()
+    opened = await daily.breakdowns(session, since, now, top)
+    # the top customers' names only
+    names = dict(
+        (
+            await session.execute(
+                select(Customer.id, Customer.name).where(
+                    Customer.id.in_([id_ for id_, _ in opened.customers])
+                )
+            )
+        ).all()
     )
-    customers = (
-        await session.execute(
-            select(Customer.name, ranked.c.n, ranked.c.total)
-            .join(ranked, ranked.c.customer_id == Customer.id)
-            .order_by(ranked.c.n.desc(), Customer.name)
-        )
-    ).all()
+    customers = sorted(
+        ((names[id_], n) for id_, n in opened.customers if id_ in names),
+        key=lambda item: (-item[1], item[0]),
+    )
     models = sorted(
         ((name, item.breakdowns) for name, item in per_model.items() if item.breakdowns),
         key=lambda m: (-m[1], m[0]),
@@ -415,10 +366,10 @@ async def trends(
     )
     return Trends(
         since,
-        int(customers[0][2]) if customers else 0,
+        opened.total,
         models[:top],
-        [(name, int(n)) for name, n, _ in customers],
-        await _repeats(session, scope, repeat_days),
+        customers,
+        await _repeats(session, opened.repeats),
         [
             ResolveTime(model, timedelta(seconds=round(mean_seconds)), resolved)
             for mean_seconds, model, resolved in resolve_times[:top]

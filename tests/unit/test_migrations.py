@@ -81,10 +81,24 @@ def schema(connection: Connection) -> dict[str, Any]:
     }
 
 
+# Expression indexes PostgreSQL rewrites beyond what alembic can compare (casts, ANY(ARRAY)):
+# test_query_plans shows the migrated one serves its query instead.
+EXPRESSION_INDEXES = {"ix_tickets_open_urgency"}
+
+
+def compared(_item: Any, name: str | None, kind: str, *_rest: Any) -> bool:
+    return not (kind == "index" and name in EXPRESSION_INDEXES)
+
+
 def drift(connection: Connection, metadata: MetaData = Base.metadata) -> list[Any]:
     """Alembic's autogenerate diff: what a new migration would have to do."""
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "compare_server_default": True}
+        connection,
+        opts={
+            "compare_type": True,
+            "compare_server_default": True,
+            "include_object": compared,
+        },
     )
     return list(compare_metadata(context, metadata))
 

@@ -160,9 +160,30 @@ async def test_trends_read_the_daily_figures_by_day(seeded: App, clock: FrozenCl
     await known_month(seeded)
     async with seeded.db.transaction() as session:
         await trend_days.refresh(session, clock.now())
-    for table in ("trend_model_days", "trend_engineer_days"):
+    for table in (
+        "trend_model_days",
+        "trend_engineer_days",
+        "trend_customer_tops",
+        "trend_repeat_days",
+    ):
         statements = [s for s in await captured(seeded, trends) if f"FROM {table}" in s[0]]
         assert statements, f"/trends reads {table}"
         for statement in statements:
             explained = await plan(seeded, statement)
             assert not scans_whole(table, explained, seeded.db.is_sqlite), explained
+
+
+async def test_open_page_reads_in_its_order_from_an_index(seeded: App) -> None:
+    """/open's page (most urgent, then oldest) comes from the partial index over the open
+    tickets in that order, so a page costs six rows however many are open (not on SQLite)."""
+    if seeded.db.is_sqlite:
+        pytest.skip("SQLite, for small companies, may sort the few open tickets")
+    await known_month(seeded)
+    page = next(
+        statement
+        for statement in await captured(seeded, open_list)
+        if "ORDER BY" in statement[0] and re.search(r"\bFROM tickets\b", statement[0])
+    )
+    explained = await plan(seeded, page)
+    assert "ix_tickets_open_urgency" in explained, explained
+    assert not re.search(r"Sort Key: .*tickets\.priority", explained), explained
