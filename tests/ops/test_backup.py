@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import (
+    ARRAY,
     JSON,
     Boolean,
     Date,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.app import create_app
@@ -36,6 +38,7 @@ from bot.config import Settings
 from bot.ops.backup import RestoreRefused, backup, restore
 from storage.db import create_engine
 from storage.migrate import upgrade
+from storage.models import Base
 from tests.support import databases
 from tests.support.jobs import open_ticket
 from tests.support.people import CLIENT_ID, client_chat
@@ -79,11 +82,22 @@ async def _fill_empty_tables(connection: AsyncConnection) -> None:
                 parent = foreign.column
                 row[column.name] = await connection.scalar(select(func.min(parent)))
                 continue
-            row[column.name] = _sample(column.type)
+            array = _array_on_postgres(table.name, column.name)
+            row[column.name] = _sample(ARRAY(Float) if array else column.type)
         await connection.execute(insert(table).values(**row))
 
 
+def _array_on_postgres(table: str, column: str) -> bool:
+    """A JSON list on SQLite that is a real array on PostgreSQL (the kept resolve times)."""
+    model = (
+        Base.metadata.tables[table].columns.get(column) if table in Base.metadata.tables else None
+    )
+    return model is not None and isinstance(model.type.dialect_impl(postgresql.dialect()), ARRAY)
+
+
 def _sample(type_: Any) -> Any:
+    if isinstance(type_, ARRAY):
+        return [1.5, 7200.25]
     if isinstance(type_, JSON):
         return {"rows": [[{"text": "Да ✓", "data": "x:1"}]], "n": 1.5}
     if isinstance(type_, DateTime):
