@@ -218,19 +218,10 @@ class Dispatcher:
         self._delivered.clear()
         return await self._deliver_rows(rows)
 
-    async def deliver_now(self, ids: Sequence[int]) -> int:
-        """Send these rows at once (an update's replies, just committed), with the same limits
-        and retry rules as every other row; whatever cannot go now stays for :meth:`run`.
-        Returns how many rows were claimed."""
-        if not ids:
-            return 0
-        claim = timedelta(seconds=self.settings.claim_seconds)
-        rows = await self.queue.claim_ids(ids, self.clock.now(), claim)
-        return await self._deliver_rows(rows)
-
     async def deliver_claimed(self, rows: Sequence[Claimed]) -> int:
         """Send rows their writer claimed as it wrote them (an update's replies, just
-        committed), with the same limits and retry rules as :meth:`deliver_now`."""
+        committed), with the same limits and retry rules as every other row; whatever cannot go
+        now stays for :meth:`run`."""
         return await self._deliver_rows(list(rows))
 
     async def _deliver_rows(self, rows: list[Claimed]) -> int:

@@ -149,35 +149,6 @@ class OutboxQueue:
         )
         return await self._take(due, now, lease)
 
-    async def claim_ids(
-        self, ids: Sequence[int], now: datetime, lease: timedelta
-    ) -> list[Claimed]:
-        """Claim these due rows (an update's replies, just committed) to send them at once;
-        a chat with an older row still pending is left to the dispatcher, so it keeps order.
-        """
-        earlier = EARLIER
-        older_pending = (
-            select(earlier.id)
-            .where(
-                earlier.chat_id == OutboxMessage.chat_id,
-                earlier.status == PENDING,
-                earlier.id < OutboxMessage.id,
-                earlier.id.not_in(list(ids)),
-            )
-            .exists()
-        )
-        due = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(list(ids)),
-                OutboxMessage.status == PENDING,
-                OutboxMessage.next_attempt_at <= now,
-                ~older_pending,
-            )
-            .order_by(OutboxMessage.id)
-        )
-        return await self._take(due, now, lease)
-
     async def _take(
         self, due: Select[OutboxMessage], now: datetime, lease: timedelta
     ) -> list[Claimed]:

@@ -15,7 +15,7 @@ async def test_start_greets_in_telegram_language_and_asks_for_phone(seeded: App)
     chat = FlowChat(seeded, user_id=10, name="Иван", language_code="ru")
     await chat.say("/start")
     assert "Здравствуйте, Иван" in chat.joined()
-    keyboard = chat.reply_keyboard()
+    keyboard = chat.keys
     assert keyboard is not None and keyboard.rows[0][0].request_contact
     assert (await person(seeded, 10)).locale == "ru"
 

@@ -179,12 +179,6 @@ class FlowChat:
     def button_texts(self) -> list[str]:
         return [text for shown in self.shown for text, _ in shown.buttons()]
 
-    def reply_keyboard(self) -> ReplyKeyboard | None:
-        for reply in reversed(self.last_replies):
-            if isinstance(reply, Send) and isinstance(reply.markup, ReplyKeyboard):
-                return reply.markup
-        return None
-
 
 def _reply(shown: Shown | None) -> dict[str, object]:
     """The event fields of a Telegram reply to ``shown``."""
