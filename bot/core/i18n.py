@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -35,6 +36,8 @@ from locales import DOMAIN, LOCALES_DIR
 
 log = logging.getLogger(__name__)
 Day = date  # the Translator's own ``date`` method hides the type inside the class
+NBSP = "\u00a0"
+SPACES = re.compile(r"\s+")  # str patterns: also the no-break (U+00A0) and narrow (U+202F) ones
 
 
 def N_(message: str) -> str:
@@ -63,6 +66,12 @@ def format_phone(number: str) -> str:
     except phonenumbers.NumberParseException:
         return digits
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def unbroken(text: str) -> str:
+    """A number and its unit (``3 hr``, ``12,5 km``) held together on a narrow screen: every
+    run of spaces in it, plain or CLDR's narrow no-break, becomes one no-break space."""
+    return SPACES.sub(NBSP, text.strip())
 
 
 def pick_locale(language_code: str | None, default: str) -> str:
@@ -176,12 +185,13 @@ class Translator:
     def duration(self, value: timedelta) -> str:
         """A rounded duration such as ``3 hours`` / ``3 часа``, for what needs no precision
         (how long ago, a gap between breakdowns); :meth:`span` where the minutes matter."""
-        return format_timedelta(value, threshold=1.1, locale=self.locale)
+        return unbroken(format_timedelta(value, threshold=1.1, locale=self.locale))
 
     def span(self, value: timedelta) -> str:
         """A duration to the minute in its two largest units, e.g. ``2 hr 15 min`` /
         ``1 day 6 hr`` / ``2 ч и 15 мин`` (at least a minute; the sign is ignored): SLA time
-        left, time to resolve."""
+        left, time to resolve. Each number keeps its unit (a no-break space between them);
+        the line may break only between the pairs."""
         minutes = max(1, int(abs(value).total_seconds()) // 60)
         days, rest = divmod(minutes, 24 * 60)
         hours, minutes = divmod(rest, 60)
@@ -192,7 +202,7 @@ class Translator:
         ]
         first = next(index for index, unit in enumerate(units) if unit)
         parts = [
-            format_timedelta(unit, format="short", threshold=1, locale=self.locale)
+            unbroken(format_timedelta(unit, format="short", threshold=1, locale=self.locale))
             for unit in units[first : first + 2]
             if unit
         ]
@@ -200,6 +210,10 @@ class Translator:
             return format_list(parts, style="unit-narrow", locale=self.locale)
         except KeyError:  # a locale without unit lists in CLDR (Bulgarian): "2 ч и 15 мин"
             return format_list(parts, locale=self.locale)
+
+    def distance(self, km: float) -> str:
+        """``12.5 km`` / ``12,5 км``, to a tenth, never split between number and unit."""
+        return unbroken(self._("{km} km", km=self.number(round(km, 1))))
 
     def phone(self, number: str) -> str:
         return format_phone(number)

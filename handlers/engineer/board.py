@@ -17,7 +17,7 @@ from bot.services import jobs
 from bot.services.errors import NotFound
 from handlers import notices
 from handlers.engineer.buttons import AcceptJob, JobsPage, OpenJob
-from handlers.engineer.card import ENGINEERS, card_text, distance_text, show_card
+from handlers.engineer.card import ENGINEERS, card_text, show_card
 from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import PRIORITY, URGENCY_MARK, ticket_model, ticket_ref, visit_time
 from storage.models import Ticket, TicketStatus
@@ -45,7 +45,7 @@ def board_line(ctx: Context, item: jobs.BoardItem) -> str:
     return (
         ctx._(
             "{ref} · {equipment} · {place} · {priority} · {distance} · {age}",
-            distance=distance_text(ctx, item.distance_km),
+            distance=ctx.t.distance(item.distance_km),
             **values,
         )
         + visit

@@ -80,10 +80,6 @@ async def my_job(ctx: Context, ticket_id: int) -> Ticket:
 
 
 # -- the card -----------------------------------------------------------------------------------
-def distance_text(ctx: Context, km: float) -> str:
-    return ctx._("{km} km", km=ctx.t.number(round(km, 1)))
-
-
 async def card_text(
     ctx: Context,
     ticket: Ticket,
@@ -116,7 +112,7 @@ async def card_text(
         lines.append(ctx._("Address: {address}", address=site.address))
     distance = jobs.distance_to(ctx.person, ticket)
     if distance is not None:
-        lines.append(ctx._("Distance: {distance}", distance=distance_text(ctx, distance)))
+        lines.append(ctx._("Distance: {distance}", distance=ctx.t.distance(distance)))
     if mine:
         phone = await jobs.contact_phone(ctx.session, ticket)
         if phone:

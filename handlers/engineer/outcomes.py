@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.i18n import Translator
+from bot.core.i18n import NBSP, Translator
 from bot.services import checklists
 from bot.services.checklists import CheckOutcome, Verdict
 from storage.models import ChecklistCheck, CheckType, TestResult
@@ -14,24 +14,26 @@ MARK = {Verdict.PASSED: "✅", Verdict.FAILED: "❌", Verdict.MISSING: "—", Ve
 
 
 def spec_text(t: Translator, check: ChecklistCheck, unit: bool = True) -> str:
-    """``0.8–1.5 bar``, ``≥ 90 °C``, ``≤ 2 mm``; empty without limits."""
+    """``0.8–1.5 bar``, ``≥ 90 °C``, ``≤ 2 mm``; empty without limits. The sign, the
+    number and the unit stay on one line (no-break spaces)."""
     low, high = check.min_value, check.max_value
     if low is not None and high is not None:
         span = f"{t.number(low)}–{t.number(high)}"
     elif low is not None:
-        span = f"≥ {t.number(low)}"
+        span = f"≥{NBSP}{t.number(low)}"
     elif high is not None:
-        span = f"≤ {t.number(high)}"
+        span = f"≤{NBSP}{t.number(high)}"
     else:
         return ""
-    return f"{span} {check.unit}".strip() if unit else span
+    return f"{span}{NBSP}{check.unit}" if unit and check.unit else span
 
 
 def value_text(t: Translator, check: ChecklistCheck, result: TestResult) -> str:
     """A result as the reader writes it: ``1,2 bar`` in Russian, or the note (a yes/no check
     reads as its phrase: :func:`outcome_line`)."""
     if check.type is CheckType.NUMBER and result.value_number is not None:
-        return f"{t.number(result.value_number)} {check.unit}".strip()
+        number = t.number(result.value_number)
+        return f"{number}{NBSP}{check.unit}" if check.unit else number
     return result.value_text
 
 

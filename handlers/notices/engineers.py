@@ -114,8 +114,7 @@ def push_render(job: Offer, distance_km: float | None) -> Render:
         if job.address:
             lines.append(t._("Address: {address}", address=job.address))
         if distance_km is not None:
-            distance = t._("{km} km", km=t.number(round(distance_km, 1)))
-            lines.append(t._("Distance: {distance}", distance=distance))
+            lines.append(t._("Distance: {distance}", distance=t.distance(distance_km)))
         if job.description:
             lines.append(description_line(t, job.kind, job.description[:500]))
         accept = Button(t._("✅ Accept"), AcceptJob(ticket=job.ticket_id).pack())

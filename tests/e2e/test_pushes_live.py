@@ -13,6 +13,7 @@ from bot.sandbox import SandboxMessage
 from tests.support.live import TIMEOUT, LiveBot, register, report
 from tests.support.people import make_engineer
 from tests.support.seed import ACME_PHONE, PLOVDIV_CENTRE, SOFIA_CENTRE
+from tests.support.units import nb
 
 pytestmark = pytest.mark.manager_chat()
 
@@ -42,7 +43,7 @@ async def test_the_push_and_the_alert_follow_the_job(live: LiveBot) -> None:
 
     to_ana = await ana.wait_for(has(f"jb:acc:{job}"), timeout=TIMEOUT)
     to_boris = await boris.wait_for(has(f"jb:acc:{job}"), timeout=TIMEOUT)
-    assert f"New job #{job}" in to_ana.content and "Distance: 0.5 km" in to_ana.content
+    assert f"New job #{job}" in to_ana.content and nb("Distance: 0.5 km") in to_ana.content
     alert = await live.managers.wait_for(has(f"mg:as:{job}"), timeout=TIMEOUT)
 
     ana.press(f"jb:acc:{job}", to_ana)

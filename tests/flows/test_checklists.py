@@ -22,6 +22,7 @@ from tests.support.chat import FlowChat
 from tests.support.jobs import assigned_job, failing_names
 from tests.support.people import engineer_chat
 from tests.support.seed import REPAIR_CHECKS
+from tests.support.units import nb
 
 
 async def results(chat: FlowChat, ticket_id: int) -> list[TestResult]:
@@ -42,7 +43,7 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
     assert "Boiler pressure, bar (spec 0.8–1.5)?" in engineer.joined()
 
     await engineer.say("12,5")  # a comma decimal, far out of spec: kept, not refused
-    assert "❌ Boiler pressure: 12.5 bar (spec 0.8–1.5 bar)" in engineer.joined()
+    assert nb("❌ Boiler pressure: 12.5 bar (spec 0.8–1.5 bar)") in engineer.joined()
     assert engineer.joined().count("❌") == 1  # the verdict once
     assert "Next: Brew water temperature, °C (spec 90–96)?" in engineer.joined()
     assert await failing_names(engineer.app, job) == [
@@ -55,15 +56,15 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
     await engineer.press("Retest")
     assert "Boiler pressure, bar (spec 0.8–1.5)?" in engineer.joined()
     await engineer.say(" 1.2 bar")
-    assert "✅ Boiler pressure: 1.2 bar" in engineer.joined()
+    assert nb("✅ Boiler pressure: 1.2 bar") in engineer.joined()
     await engineer.press("Next")
 
     assert "Check 2 of 6" in engineer.joined()
     await engineer.say("12.5")  # a dot decimal, out of 90–96 °C
-    assert "(spec 90–96 °C)" in engineer.joined()
+    assert nb("(spec 90–96 °C)") in engineer.joined()
     await engineer.press("Retest")
     await engineer.say("93,5")
-    assert "✅ Brew water temperature: 93.5 °C" in engineer.joined()
+    assert nb("✅ Brew water temperature: 93.5 °C") in engineer.joined()
     await engineer.press("Next")
 
     await engineer.say("9")
@@ -79,8 +80,8 @@ async def test_full_checklist_with_out_of_spec_value_kept_then_retested(
     await engineer.press("Skip")  # notes are optional
 
     summary = engineer.joined()
-    assert "✅ Boiler pressure: 1.2 bar" in summary
-    assert "✅ Brew water temperature: 93.5 °C" in summary
+    assert nb("✅ Boiler pressure: 1.2 bar") in summary
+    assert nb("✅ Brew water temperature: 93.5 °C") in summary
     assert "— Notes: skipped" in summary
     assert "Passed: 5, failed: 0, not logged: 0, skipped: 1" in summary
     assert "All required checks passed." in summary
@@ -138,7 +139,7 @@ async def test_typing_while_a_verdict_waits_and_stale_buttons(engineer: FlowChat
     first_question = engineer.last.message_id
     await engineer.say("1.1")
     await engineer.say("93")  # the next check's value, typed without pressing Next
-    assert "✅ Brew water temperature: 93 °C" in engineer.joined()
+    assert nb("✅ Brew water temperature: 93 °C") in engineer.joined()
     await engineer.press("Next")
     await engineer.press_data(f"ts:retest:{job}:999999", first_question)
     [answer] = [r for r in engineer.last_replies if isinstance(r, AnswerCallback)]

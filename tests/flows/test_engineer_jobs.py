@@ -17,6 +17,7 @@ from tests.support.jobs import events, load_ticket, make_job
 from tests.support.outbox import outbox
 from tests.support.people import client_chat, engineer_chat, person
 from tests.support.seed import ACME_PHONE, SOFIA_CENTRE
+from tests.support.units import nb
 
 
 async def taken_job(client: FlowChat, clock: FrozenClock, **kw: object) -> tuple[FlowChat, int]:
@@ -42,8 +43,8 @@ async def test_board_by_urgency_distance_and_skills(seeded: App, clock: FrozenCl
     assert lines[0] == "3 open jobs you can take:"
     assert lines[1].startswith(f"🟠 #{moscow} · 42QHC · Nord Pharma / Moscow lab · Urgent · ")
     assert lines[2].startswith(f"#{plovdiv} · FTXM35R · Acme Coffee Sofia / Plovdiv shop · Normal")
-    assert " km · 5 hours" in lines[2]
-    assert lines[3] == f"#{free_text} · Old grinder · Acme Coffee Sofia · Normal · 2 hours"
+    assert f"\u00a0km · {nb('5 hours')}" in lines[2]
+    assert lines[3] == f"#{free_text} · Old grinder · Acme Coffee Sofia · Normal · {nb('2 hours')}"
     assert f"#{coffee}" not in chat.joined()  # coffee machines are not among the skills
     assert [text for text, _ in chat.last.buttons()] == [
         f"#{moscow}",

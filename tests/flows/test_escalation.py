@@ -12,6 +12,7 @@ from bot.runner import build_scheduler
 from storage.models import OutboxMessage
 from tests.support.chat import FlowChat
 from tests.support.outbox import alerts
+from tests.support.units import nb
 
 pytestmark = pytest.mark.manager_chat
 
@@ -42,7 +43,9 @@ async def test_unaccepted_report_escalates_once_through_the_scheduler(
         await scheduler.run_due()
     [alert] = await manager_alerts(client)
     assert alert.kind == "sla_unaccepted"
-    assert alert.text.startswith("⏰ #1 has waited 10 min and no engineer has taken it (Urgent)")
+    assert alert.text.startswith(
+        f"⏰ #1 has waited {nb('10 min')} and no engineer has taken it (Urgent)"
+    )
     assert alert.markup is not None and "mg:as:1" in str(alert.markup)
 
     clock.advance(timedelta(hours=8))  # urgent: half of the contract's 8 hours

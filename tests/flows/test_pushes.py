@@ -24,6 +24,7 @@ from tests.support.outbox import alerts, buttons, edits, outbox
 from tests.support.people import MANAGER_CHAT, MANAGERS, make_engineer
 from tests.support.seed import PLOVDIV_CENTRE, SOFIA_CENTRE
 from tests.support.steps import report
+from tests.support.units import nb
 
 pytestmark = pytest.mark.manager_chat(admins=MANAGERS, push_first_wave=2, push_wave_minutes=10)
 
@@ -76,7 +77,7 @@ async def test_the_nearest_engineers_who_fit_are_pushed_first(
     assert ana.text.startswith("🟠 New job #1 · breakdown · urgent")
     assert "Customer: Acme Coffee Sofia" in ana.text
     assert "Address: bul. Vitosha 15, Sofia" in ana.text
-    assert "Distance: 0.5 km" in ana.text
+    assert nb("Distance: 0.5 km") in ana.text
     assert "Problem: Steam wand leaks" in ana.text
     assert buttons(ana) == [("✅ Accept", "jb:acc:1")]
     assert ana.ticket_id == 1
@@ -233,7 +234,7 @@ async def test_escalations_and_the_automatic_close_follow_the_ticket(
     [alert] = await alerts(app, "new_ticket")
     await crew[ANA].press_data("jb:acc:1")
     text, keys = await last_words(app, escalation)
-    assert text.startswith("⏰ #1 has waited 10 min") and text.endswith("taken by Ana")
+    assert text.startswith(f"⏰ #1 has waited {nb('10 min')}") and text.endswith("taken by Ana")
     assert keys == [OPEN, ("👷 Reassign", "mg:as:1"), WRITE]
     await crew[ANA].press_data("rs:1")
     await crew[ANA].say("Replaced the steam wand gasket")

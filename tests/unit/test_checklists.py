@@ -8,17 +8,21 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.core.i18n import Catalogs
 from bot.services import checklists
 from bot.services.importer import import_csv
+from handlers.engineer.outcomes import spec_text, value_text
 from storage.models import (
     ChecklistCheck,
     ChecklistTemplate,
     CheckType,
     Equipment,
+    TestResult,
     Ticket,
     TicketKind,
 )
 from tests.support.databases import count
+from tests.support.dates import SOFIA
 from tests.support.seed import seed_app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -310,3 +314,15 @@ async def test_model_template_wins_over_category_and_kind_matters(app: App) -> N
             "Air conditioner installation"
         )
         assert await name(job(None, TicketKind.INSTALLATION, "Something")) is None
+
+
+def test_a_spec_and_a_value_keep_their_numbers_with_their_units() -> None:
+    t = Catalogs(SOFIA, "en").get("ru")
+    at_least = ChecklistCheck(type=CheckType.NUMBER, unit="°C", min_value=90.0)
+    at_most = ChecklistCheck(type=CheckType.NUMBER, unit="", max_value=2.5)
+    assert spec_text(t, at_least) == "≥\xa090\xa0°C"
+    assert spec_text(t, at_least, unit=False) == "≥\xa090"
+    assert spec_text(t, at_most) == "≤\xa02,5"  # no unit, no trailing space
+    reading = TestResult(value_text="1234.5", value_number=1234.5, passed=True, skipped=False)
+    assert value_text(t, at_least, reading) == "1\xa0234,5\xa0°C"
+    assert value_text(t, at_most, reading) == "1\xa0234,5"

@@ -17,6 +17,7 @@ from handlers.notices.escalations import escalate
 from storage.models import Equipment, Person, Priority, Role, Ticket
 from tests.support import outbox
 from tests.support.seed import seed_app
+from tests.support.units import nb
 
 pytestmark = pytest.mark.manager_chat
 MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)
@@ -63,7 +64,7 @@ async def test_unaccepted_job_escalates_once(app: App, clock: FrozenClock) -> No
     assert await run(app, t0 + 45 * MINUTE) == 0
     [(kind, text)] = await alerts(app)
     assert kind == "sla_unaccepted"
-    assert f"#{ticket} has waited 30 min and no engineer has taken it (Normal)" in text
+    assert f"#{ticket} has waited {nb('30 min')} and no engineer has taken it (Normal)" in text
     assert "Customer: Acme Coffee Sofia" in text
 
 

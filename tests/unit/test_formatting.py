@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.config import Settings
-from bot.core.i18n import Catalogs, pick_locale
+from bot.core.i18n import Catalogs, pick_locale, unbroken
 from bot.services.sla import due_times
 from storage.models import Contract, Priority
 from tests.support.dates import SOFIA
+from tests.support.units import NBSP, nb
 
 
 @pytest.mark.parametrize(
@@ -28,7 +29,7 @@ def test_datetime_in_company_zone_and_locale() -> None:
     assert catalogs.get("bg").datetime(moment).endswith("12:05")
     assert "12:05" in catalogs.get("en").datetime(moment).replace("\u202f", " ").replace(" PM", "")
     assert catalogs.get("ru").number(12.5) == "12,5"
-    assert catalogs.get("bg").duration(timedelta(hours=3)) == "3 часа"
+    assert catalogs.get("bg").duration(timedelta(hours=3)) == nb("3 часа")
     assert catalogs.get("ru").date(date(2027, 3, 1)) == "1 мар. 2027\u202fг."
 
 
@@ -75,7 +76,30 @@ def test_a_period_says_its_year_once() -> None:
     ],
 )
 def test_spans_are_precise_in_two_units(locale: str, value: timedelta, expected: str) -> None:
-    assert Catalogs(SOFIA, "en").get(locale).span(value) == expected
+    assert Catalogs(SOFIA, "en").get(locale).span(value) == nb(expected)
+
+
+@pytest.mark.parametrize("locale", ["en", "ru", "bg"])
+@pytest.mark.parametrize(
+    "value", [timedelta(minutes=5), timedelta(hours=2, minutes=15), timedelta(days=3, hours=4)]
+)
+def test_a_number_never_leaves_its_unit(locale: str, value: timedelta) -> None:
+    """Each "number unit" pair is held by a no-break space, and only the pairs may part."""
+    t = Catalogs(SOFIA, "en").get(locale)
+    for text in (t.span(value), t.duration(value), t.distance(12.46)):
+        pairs = [word for word in text.split(" ") if word != "и"]  # Bulgarian's "2 ч и 15 мин"
+        assert all(NBSP in pair and "\u202f" not in pair for pair in pairs), (locale, text)
+
+
+def test_cldr_narrow_no_break_spaces_become_one_no_break_space() -> None:
+    assert unbroken(" 3\u202fч ") == "3\xa0ч"
+    assert unbroken("12\xa0345,5  \u2009km") == "12\xa0345,5\xa0km"
+
+
+def test_distances_to_a_tenth_in_the_readers_language() -> None:
+    catalogs = Catalogs(SOFIA, "en")
+    assert catalogs.get("en").distance(12.46) == "12.5\xa0km"
+    assert catalogs.get("ru").distance(1234.5) == "1\xa0234,5\xa0км"
 
 
 def test_percent_and_phone_as_the_locale_writes_them() -> None:
