@@ -15,7 +15,8 @@ from sqlalchemy import inspect
 
 from bot.core.context import Context
 from bot.core.events import Attachment
-from bot.core.i18n import N_, NP_, Translator
+from bot.core.i18n import N_, NBSP, NP_, Translator
+from bot.services import checklists
 from bot.services.cancelling import Reason
 from bot.services.equipment import Coverage, coverage
 from bot.services.tickets import ticket_ref
@@ -279,15 +280,70 @@ def _timeline_what(ctx: Context, event: TicketEvent, staff: bool) -> str:
     if kind is TimelineKind.MESSAGE:
         return _message(ctx, event, staff)
     if kind is TimelineKind.TEST:
-        return ctx._("Acceptance test logged")
+        return _test(ctx, event.data or {})
     if kind is TimelineKind.PARTS:
         if staff:
             return ctx._("Parts requested: {parts}", parts=event.note or "")
         return ctx._("Spare parts requested")
+    if kind in PART_MOVES:
+        return _part_moved(ctx, event, staff)
     visit = _visit(ctx, event.data or {})
     if visit:
         return visit
     return ctx._("Note: {note}", note=event.note or "")
+
+
+def _test(ctx: Context, data: dict[str, Any]) -> str:
+    """A check's outcome as the engineer logged it, in the reader's language: ``Test: ✅ No
+    refrigerant leak`` (a yes/no check as its phrase), ``Test: ❌ Boiler pressure: 2 bar``,
+    ``Test skipped: Notes``. Lines logged before the names were kept read in English."""
+    names = data.get("names") or ({"en": data["name"]} if data.get("name") else {})
+    if not names:
+        return ctx._("Acceptance test logged")
+    name = checklists.outcome_phrase(names, {}, ctx.t.locale)
+    if data.get("skipped"):
+        return ctx._("Test skipped: {check}", check=name)
+    mark = "✅" if data.get("passed") else "❌"
+    if "phrases" in data:
+        phrase = checklists.outcome_phrase(names, data["phrases"], ctx.t.locale)
+        outcome = f"{mark} {phrase}"
+    else:
+        value = str(data.get("value") or "")
+        if data.get("number") is not None:
+            value = ctx.t.number(data["number"])
+        if data.get("unit") and value:
+            value = f"{value}{NBSP}{data['unit']}"
+        outcome = ctx._("{mark} {check}: {value}", mark=mark, check=name, value=value)
+    return ctx._("Test: {outcome}", outcome=outcome)
+
+
+# What staff read of a part that moved on (its number, name and quantity, and where from or to),
+# and what the customer reads (nothing of a part given back unused).
+PART_MOVES = {
+    TimelineKind.PART_ISSUED: (
+        N_("Part issued from {warehouse}: {parts}"),
+        N_("Spare parts issued to the engineer"),
+    ),
+    TimelineKind.PART_USED: (N_("Part used: {parts}"), N_("Spare parts used")),
+    TimelineKind.PART_RETURNED: (N_("Part returned to {warehouse}: {parts}"), None),
+}
+
+
+def _part_moved(ctx: Context, event: TicketEvent, staff: bool) -> str:
+    for_staff, for_customer = PART_MOVES[event.kind]
+    if staff or for_customer is None:
+        warehouse = str((event.data or {}).get("warehouse") or "")
+        return ctx._(for_staff, warehouse=warehouse, parts=event.note or "")
+    return ctx._(for_customer)
+
+
+def customer_sees(event: TicketEvent) -> bool:
+    """Whether a timeline line is the customer's to read: not the engineers' notes (neither
+    their words nor that one was written), except the visit's, which both sides made, nor a
+    part given back unused."""
+    if event.kind is TimelineKind.NOTE:
+        return visit_note(event)
+    return event.kind not in PART_MOVES or PART_MOVES[event.kind][1] is not None
 
 
 def visit_time(t: Translator, at: datetime) -> str:

@@ -343,8 +343,14 @@ class TimelineKind(StrEnum):
     MESSAGE = "message"
     ASSIGNED = "assigned"
     HANDED_BACK = "handed_back"
+    # One check's result: ``data`` keeps the check's names and, for a yes/no check, the
+    # phrase of its outcome, so the line reads in any language as it was logged.
     TEST = "test"
-    PARTS = "parts"
+    PARTS = "parts"  # requested
+    # A requested part moved on: ``data`` names the request, part, quantity and warehouse.
+    PART_ISSUED = "part_issued"
+    PART_USED = "part_used"
+    PART_RETURNED = "part_returned"
     FEEDBACK = "feedback"
     REOPENED = "reopened"
 

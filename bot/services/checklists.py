@@ -354,15 +354,25 @@ async def _keep(
             data={
                 "check_id": check.id,
                 "name": check_name(check, "en"),
+                "names": dict(check.names or {}),
                 "value": result.value_text,
+                "number": result.value_number,
                 "unit": check.unit,
                 "passed": result.passed,
                 "skipped": result.skipped,
+                **_phrases(check, result),
             },
         )
     )
     ticket.updated_at = now
     await session.flush()
+
+
+def _phrases(check: ChecklistCheck, result: TestResult) -> dict[str, dict[str, str]]:
+    """A yes/no check's outcome phrases for its timeline line (see :func:`check_phrase`)."""
+    if check.type is not CheckType.YESNO or result.skipped:
+        return {}
+    return {"phrases": dict((check.pass_names if result.passed else check.fail_names) or {})}
 
 
 # -- import ---------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.buttons import parse_int
 from bot.core.i18n import N_
-from bot.services import catalogs, jobs
+from bot.services import catalogs, jobs, tickets
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.import_rows import Row, RowError
 from storage.models import (
@@ -568,7 +568,7 @@ async def _hand_out(
     request = await get_request(session, request_id)
     if request.status is not waiting:
         raise InvalidState(ALREADY[request.status])
-    await _open_ticket(session, request)
+    ticket = await _open_ticket(session, request)
     warehouse = await _warehouse(session, warehouse_id)
     part = await session.get_one(Part, request.part_id)
     await _claim(
@@ -584,6 +584,7 @@ async def _hand_out(
     if arriving:
         await _move(session, part, warehouse, n, MovementReason.ARRIVED, manager, now, request)
     left = await _move(session, part, warehouse, -n, MovementReason.ISSUED, manager, now, request)
+    _on_timeline(session, ticket, manager, TimelineKind.PART_ISSUED, request, part, now, warehouse)
     low = None if arriving else await _low_after_taking(session, part, settings)
     return await _moved(session, request, manager, warehouse, left, low)
 
@@ -653,6 +654,9 @@ async def use(
     """The engineer fitted the issued part on the job (it shows in the customer's summary)."""
     request = await _engineers_issued(session, request_id, engineer)
     await _claim(session, request, (PartStatus.ISSUED,), status=PartStatus.USED, finished_at=now)
+    ticket = await session.get_one(Ticket, request.ticket_id)
+    part = await session.get_one(Part, request.part_id)
+    _on_timeline(session, ticket, engineer, TimelineKind.PART_USED, request, part, now)
     return await _moved(session, request, engineer)
 
 
@@ -671,7 +675,34 @@ async def give_back(
         session, part, warehouse, request.quantity, MovementReason.RETURNED, engineer, now, request
     )
     await _after_adding(session, part, settings)
+    ticket = await session.get_one(Ticket, request.ticket_id)
+    _on_timeline(
+        session, ticket, engineer, TimelineKind.PART_RETURNED, request, part, now, warehouse
+    )
     return await _moved(session, request, engineer, warehouse, left)
+
+
+def _on_timeline(
+    session: AsyncSession,
+    ticket: Ticket,
+    by: Person,
+    kind: TimelineKind,
+    request: PartRequest,
+    part: Part,
+    now: datetime,
+    warehouse: Warehouse | None = None,
+) -> None:
+    """Say on the job's timeline that its part was issued, used or returned (and where)."""
+    data: dict[str, object] = {
+        "request_id": request.id,
+        "part_id": part.id,
+        "number": part.number,
+        "quantity": request.quantity,
+    }
+    if warehouse is not None:
+        data["warehouse"] = warehouse.name
+    note = f"{part.number} {part.name} × {request.quantity}"
+    tickets.add_event(session, ticket, by, kind, now, note=note, data=data)
 
 
 # -- export ---------------------------------------------------------------------------------------

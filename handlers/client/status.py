@@ -15,6 +15,7 @@ from handlers.keyboards import PAGE_SIZE, page_note, pager
 from handlers.texts import (
     about_line,
     coverage_lines,
+    customer_sees,
     files_line,
     status_label,
     ticket_equipment,
@@ -23,10 +24,9 @@ from handlers.texts import (
     ticket_ref,
     timeline_line,
     visit_line,
-    visit_note,
     visit_time,
 )
-from storage.models import Role, Ticket, TicketStatus, TimelineKind
+from storage.models import Role, Ticket, TicketStatus
 
 router = Router()
 CLIENTS = (Role.CLIENT,)
@@ -99,15 +99,8 @@ async def details(ctx: Context, ticket: Ticket) -> str:
         lines.append(files)
     lines += part_texts.used_lines(ctx.t, await parts.used_on(ctx.session, ticket.id))
     lines += ["", ctx._("Timeline:")]
-    # The engineers' notes are the service team's own: the customer sees neither their words
-    # nor that one was written.
     events = await tickets.timeline(ctx.session, ticket.id)
-    # (the visit's lines are notes too, but both sides made them)
-    lines += [
-        timeline_line(ctx, event)
-        for event in events
-        if event.kind is not TimelineKind.NOTE or visit_note(event)
-    ]
+    lines += [timeline_line(ctx, event) for event in events if customer_sees(event)]
     return "\n".join(lines)
 
 

@@ -52,6 +52,9 @@ EVENT_LABELS = {
     TimelineKind.HANDED_BACK: N_("Handed back"),
     TimelineKind.TEST: N_("Test"),
     TimelineKind.PARTS: N_("Parts"),
+    TimelineKind.PART_ISSUED: N_("Part issued"),
+    TimelineKind.PART_USED: N_("Part used"),
+    TimelineKind.PART_RETURNED: N_("Part returned"),
     TimelineKind.FEEDBACK: N_("Feedback"),
     TimelineKind.REOPENED: N_("Reopened"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback
 from bot.services import checklists
 from bot.services.checklists import Verdict
@@ -272,6 +273,43 @@ async def test_yes_no_checks_read_as_their_phrases_in_each_language(
     assert failed + ":" not in summary and passed + ":" not in summary
     logged = await results(chat, job)  # the signs stored as the answers they mean
     assert [(r.value_text, r.passed) for r in logged[3:5]] == [("no", False), ("yes", True)]
+
+
+def timeline_of(text: str) -> list[str]:
+    """What each line of a ticket's timeline says, without its time."""
+    return [line.split(" — ", 1)[1] for line in text.split("\n\n")[-1].splitlines()[1:]]
+
+
+async def test_the_timeline_shows_each_checks_outcome(
+    engineer: FlowChat, client: FlowChat, clock: FrozenClock
+) -> None:
+    job = await assigned_job(engineer.app)
+    await log_coffee_yes_no(engineer, job, "no", "yes")
+    async with engineer.app.db.transaction() as session:  # lines logged before names were kept
+        for data in (
+            {"name": "Boiler pressure", "value": "1.3", "unit": "bar", "passed": True},
+            {},
+        ):
+            session.add(
+                TicketEvent(ticket_id=job, at=clock.now(), kind=TimelineKind.TEST, data=data)
+            )
+    await client.press_data(f"tk:{job}")
+    assert timeline_of(client.last.text)[-8:] == [
+        nb("Test: ✅ Boiler pressure: 1.1 bar"),
+        nb("Test: ✅ Brew water temperature: 92 °C"),
+        nb("Test: ✅ Pump pressure during extraction: 9 bar"),
+        "Test: ❌ Grinder not calibrated",  # a yes/no check as its phrase
+        "Test: ✅ No leaks",
+        "Test skipped: Notes",
+        nb("Test: ✅ Boiler pressure: 1.3 bar"),
+        "Acceptance test logged",
+    ]
+    await client.say("/language")
+    await client.press("Русский")
+    await client.press_data(f"tk:{job}")
+    russian = "\n".join(timeline_of(client.last.text))  # the names and phrases as logged
+    assert nb("✅ Давление в бойлере: 1,1 bar") in russian
+    assert "❌ Кофемолка не откалибрована" in russian and "✅ Протечек нет" in russian
 
 
 async def test_a_check_that_passes_on_no(engineer: FlowChat) -> None:

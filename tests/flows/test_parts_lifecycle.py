@@ -346,6 +346,48 @@ async def test_returned_to_its_warehouse(engineer: FlowChat) -> None:
     assert engineer.answer().text == "This part was already returned."
 
 
+async def test_the_timeline_says_where_each_part_went(
+    engineer: FlowChat, manager: FlowChat, client: FlowChat
+) -> None:
+    """Issued, used and returned are lines of the job's timeline: the managers read the part,
+    the warehouse and who did it; the customer reads that parts were issued and used, and
+    nothing of one given back unused."""
+    app = engineer.app
+    job = await assigned_job(app, kind=TicketKind.BREAKDOWN)
+    gasket = await request_part(engineer, job, "LM-GSK-85", 2)
+    _, offered = await alert_of(app, gasket)
+    await group(app).press_data(data_of(offered, "Sofia central"))
+    await engineer.press_data(f"mj:open:{job}")
+    await engineer.press("Used: LM-GSK-85")
+    filters = await request_part(engineer, job, "DK-FLT-35", 1)
+    _, offered = await alert_of(app, filters)
+    await group(app).press_data(data_of(offered, "Plovdiv"))
+    await engineer.press_data(f"mj:open:{job}")
+    await engineer.press("Return: DK-FLT-35")
+
+    await manager.press_data(f"mg:t:{job}")
+    timeline = manager.last.text.split("Timeline:\n", 1)[1].splitlines()
+    assert [line.split(" — ", 1)[1] for line in timeline] == [
+        "Parts requested: LM-GSK-85 Group head gasket 8.5 mm (La Marzocco) × 2 (Petar)",
+        "Part issued from Sofia central: LM-GSK-85 Group head gasket 8.5 mm (La Marzocco) × 2"
+        " (Olga)",
+        "Part used: LM-GSK-85 Group head gasket 8.5 mm (La Marzocco) × 2 (Petar)",
+        "Parts requested: DK-FLT-35 Air filter set FTXM35 (Daikin) × 1 (Petar)",
+        "Part issued from Plovdiv: DK-FLT-35 Air filter set FTXM35 (Daikin) × 1 (Olga)",
+        "Part returned to Plovdiv: DK-FLT-35 Air filter set FTXM35 (Daikin) × 1 (Petar)",
+    ]
+
+    await client.press_data(f"tk:{job}")
+    timeline = client.last.text.split("Timeline:\n", 1)[1].splitlines()
+    assert [line.split(" — ", 1)[1] for line in timeline][-5:] == [
+        "Spare parts requested",
+        "Spare parts issued to the engineer",
+        "Spare parts used",
+        "Spare parts requested",
+        "Spare parts issued to the engineer",  # and nothing of the one returned
+    ]
+
+
 async def test_low_stock_is_alerted_once_per_fall(engineer: FlowChat) -> None:
     app = engineer.app  # CR-FLT-42: 20 in Moscow, a minimum of 5
     job = await assigned_job(app)
