@@ -25,7 +25,6 @@ from storage.models import (
     Priority,
     Role,
     Ticket,
-    TicketEvent,
     TicketStatus,
     TimelineKind,
 )
@@ -181,19 +180,18 @@ async def assign(
     )
     if result.rowcount != 1:
         raise AssignmentConflict(await session.get(Ticket, ticket_id, populate_existing=True))
-    session.add(
-        TicketEvent(
-            ticket_id=ticket_id,
-            at=now,
-            actor_id=manager.id,
-            kind=TimelineKind.ASSIGNED,
-            status=RESTART[status],
-            data={
-                "engineer_id": engineer_id,
-                "previous_engineer_id": expected_engineer_id,
-                "by_manager": True,
-            },
-        )
+    tickets.add_event(
+        session,
+        ticket,
+        manager,
+        TimelineKind.ASSIGNED,
+        now,
+        status=RESTART[status],
+        data={
+            "engineer_id": engineer_id,
+            "previous_engineer_id": expected_engineer_id,
+            "by_manager": True,
+        },
     )
     await session.flush()
     await session.refresh(ticket)

@@ -61,7 +61,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.buttons import parse_int
 from bot.core.i18n import N_
-from bot.services import jobs
+from bot.services import jobs, tickets
 from bot.services.errors import InvalidState
 from bot.services.import_rows import ImportReport, Row, RowError, apply_rows
 from bot.services.matching import fold
@@ -73,7 +73,6 @@ from storage.models import (
     Person,
     TestResult,
     Ticket,
-    TicketEvent,
     TicketKind,
     TicketStatus,
     TimelineKind,
@@ -345,24 +344,23 @@ async def _keep(
     result.ticket_id, result.check_id = ticket.id, check.id
     result.engineer_id, result.measured_at = engineer.id, now
     session.add(result)
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=engineer.id,
-            kind=TimelineKind.TEST,
-            data={
-                "check_id": check.id,
-                "name": check_name(check, "en"),
-                "names": dict(check.names or {}),
-                "value": result.value_text,
-                "number": result.value_number,
-                "unit": check.unit,
-                "passed": result.passed,
-                "skipped": result.skipped,
-                **_phrases(check, result),
-            },
-        )
+    tickets.add_event(
+        session,
+        ticket,
+        engineer,
+        TimelineKind.TEST,
+        now,
+        data={
+            "check_id": check.id,
+            "name": check_name(check, "en"),
+            "names": dict(check.names or {}),
+            "value": result.value_text,
+            "number": result.value_number,
+            "unit": check.unit,
+            "passed": result.passed,
+            "skipped": result.skipped,
+            **_phrases(check, result),
+        },
     )
     ticket.updated_at = now
     await session.flush()

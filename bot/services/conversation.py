@@ -28,7 +28,6 @@ from storage.models import (
     Person,
     Role,
     Ticket,
-    TicketEvent,
     TicketStatus,
     TimelineKind,
 )
@@ -141,27 +140,12 @@ def _keep(
     """The message on the timeline: a MESSAGE line for the text, an ATTACHMENT line (and the
     file) for the attachment."""
     if text:
-        session.add(
-            TicketEvent(
-                ticket_id=ticket.id,
-                at=now,
-                actor_id=author.id,
-                kind=TimelineKind.MESSAGE,
-                note=text,
-                data={"from": side, "question": question},
-            )
-        )
+        data = {"from": side, "question": question}
+        tickets.add_event(session, ticket, author, TimelineKind.MESSAGE, now, note=text, data=data)
     if attachment is not None:
         session.add(tickets.stored(ticket, attachment, author, now))
-        session.add(
-            TicketEvent(
-                ticket_id=ticket.id,
-                at=now,
-                actor_id=author.id,
-                kind=TimelineKind.ATTACHMENT,
-                data={"kind": attachment.kind.value, "from": side},
-            )
-        )
+        data = {"kind": attachment.kind.value, "from": side}
+        tickets.add_event(session, ticket, author, TimelineKind.ATTACHMENT, now, data=data)
     ticket.updated_at = now
 
 

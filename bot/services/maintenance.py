@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.services import tickets
 from bot.services.business_hours import Calendar, local_instant
 from bot.services.escalations import insert_once
 from bot.services.holidays import company_calendar
@@ -32,7 +33,6 @@ from storage.models import (
     MaintenancePlan,
     Priority,
     Ticket,
-    TicketEvent,
     TicketKind,
     TicketStatus,
     TimelineKind,
@@ -170,13 +170,13 @@ async def _create_job(
     )
     session.add(ticket)
     await session.flush()
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            kind=TimelineKind.CREATED,
-            status=TicketStatus.NEW,
-            data={"maintenance_due_on": due_on.isoformat(), "contract": contract.number},
-        )
+    tickets.add_event(
+        session,
+        ticket,
+        None,
+        TimelineKind.CREATED,
+        now,
+        status=TicketStatus.NEW,
+        data={"maintenance_due_on": due_on.isoformat(), "contract": contract.number},
     )
     return ticket

@@ -44,7 +44,6 @@ from storage.models import (
     Stock,
     StockMovement,
     Ticket,
-    TicketEvent,
     TimelineKind,
     Warehouse,
     utcnow,
@@ -247,15 +246,14 @@ async def request_part(
         status=PartStatus.REQUESTED,
     )
     session.add(request)
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor_id=engineer.id,
-            kind=TimelineKind.PARTS,
-            note=f"{part.number} {part.name} × {quantity}",
-            data={"part_id": part.id, "number": part.number, "quantity": quantity},
-        )
+    tickets.add_event(
+        session,
+        ticket,
+        engineer,
+        TimelineKind.PARTS,
+        now,
+        note=f"{part.number} {part.name} × {quantity}",
+        data={"part_id": part.id, "number": part.number, "quantity": quantity},
     )
     ticket.updated_at = now
     await session.flush()
