@@ -263,7 +263,9 @@ class Ticket(Base):
     # Copied from the equipment, for the engineers' board (bot/services/jobs.py), which reads
     # them from one index (ix_tickets_board) without joining equipment, models and sites: the
     # model's category (None when it has none, or the ticket names no registered equipment)
-    # and the position of the equipment's site. Kept by storage/equipment_copies.py.
+    # and the position of the equipment's site. Kept by storage/equipment_copies.py (a new
+    # ticket's INSERT computes them, so on the object just inserted they are expired: read them
+    # in SQL, as the board does, or refresh the object first).
     equipment_category: Mapped[str | None] = mapped_column(String(100))
     equipment_latitude: Mapped[float | None] = mapped_column(Float)
     equipment_longitude: Mapped[float | None] = mapped_column(Float)

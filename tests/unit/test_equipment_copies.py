@@ -61,6 +61,13 @@ async def test_new_tickets_carry_their_equipments_category_and_place(
     assert category == "coffee" and latitude is not None and longitude is not None
     assert await copies(seeded, coffee) == await truth(seeded, coffee)
     assert await copies(seeded, unregistered) == (None, None, None)
+    async with seeded.db.transaction() as session:  # equipment given as an object: the same
+        machine = await session.scalar(select(Equipment).where(Equipment.serial == "DK-35-8812"))
+        assert machine is not None
+        ticket = Ticket(customer_id=machine.customer_id, equipment=machine, description="Leaks")
+        session.add(ticket)
+        await session.flush()
+    assert await copies(seeded, ticket.id) == await truth(seeded, ticket.id)
 
 
 async def test_copies_follow_every_change_they_come_from(seeded: App, clock: FrozenClock) -> None:
