@@ -9,7 +9,7 @@ transaction, rolled back) and the script prints min/median/max latency, statemen
 1M ÷ 1k ratio against the targets of issue 11. Run:
 
     .venv/bin/python benchmarks/scale.py [--url postgresql+asyncpg://postgres@127.0.0.1/scalebench]
-        [--sizes 1000,1000000] [--runs 7] [--reseed]
+        [--sizes 1000,1000000] [--runs 7] [--reseed] [--paths /jobs,/open]
 
 Not part of the test suite.
 """
@@ -38,9 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.config import Settings
 from bot.delivery.queue import OutboxQueue
 from bot.services import assignments, escalations, jobs, reports, tickets, trend_days
+from storage import equipment_copies
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import OutboxMessage, Person, Role
+from storage.models import OutboxMessage, Person, Role, Ticket
 
 MODELS, CATEGORIES = 200, 8
 
@@ -212,6 +213,8 @@ async def prepare(url: str, n: int, reseed: bool, settings: Settings) -> None:
             async with db.transaction() as session:
                 for statement in SEED:
                     await session.execute(text(_literal(statement, values)))
+                # what the flush events would have copied onto each ticket from its equipment
+                await session.execute(equipment_copies.refresh(Ticket.equipment_id.is_not(None)))
                 for table in [*SEQUENCES, "tickets"]:
                     await session.execute(
                         text(
@@ -320,7 +323,7 @@ PATHS: dict[str, tuple[Path_, str]] = {
 }
 
 
-async def measure(url: str, runs: int, settings: Settings) -> dict[str, Figures]:
+async def measure(url: str, runs: int, settings: Settings, paths: list[str]) -> dict[str, Figures]:
     db = Database(url)
     statements = 0
 
@@ -342,6 +345,8 @@ async def measure(url: str, runs: int, settings: Settings) -> dict[str, Figures]
         who = Subjects(customers // 2 + 1, engineer, datetime.now(UTC), settings, db)
         found: dict[str, Figures] = {}
         for name, (path, _target) in PATHS.items():
+            if name not in paths:
+                continue
             times = []
             for run in range(runs + 1):
                 async with db.sessions() as session:
@@ -371,6 +376,8 @@ def report(results: dict[int, dict[str, Figures]]) -> None:
     print(header)
     print("-" * len(header))
     for name, (_path, target) in PATHS.items():
+        if name not in results[small]:
+            continue
         a, b = results[small][name], results[large][name]
         ratio = b.median / a.median
         spread = f"{min(b.times) / max(a.times):.2f}–{max(b.times) / min(a.times):.2f}"
@@ -395,7 +402,14 @@ async def main() -> None:
     options.add_argument("--sizes", default="1000,1000000")
     options.add_argument("--runs", type=int, default=7)
     options.add_argument("--reseed", action="store_true")
+    options.add_argument(
+        "--paths",
+        default="",
+        help="only the paths whose name contains one of these, comma-separated",
+    )
     args = options.parse_args()
+    wanted = [part for part in args.paths.split(",") if part]
+    paths = [name for name in PATHS if not wanted or any(part in name for part in wanted)]
     sizes = [int(size) for size in args.sizes.split(",")]
     results: dict[int, dict[str, Figures]] = {}
     for n in sizes:
@@ -406,7 +420,7 @@ async def main() -> None:
             timezone="Europe/Sofia",
         )
         await prepare(url, n, args.reseed, settings)
-        results[n] = await measure(url, args.runs, settings)
+        results[n] = await measure(url, args.runs, settings, paths)
     report(results)
 
 

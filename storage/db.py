@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage import escalation_marks, trend_marks  # noqa: F401  (their flush events)
+from storage import equipment_copies, escalation_marks, trend_marks  # noqa: F401  (flush events)
 
 
 def is_sqlite(url: str) -> bool:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     case,
     literal,
 )
@@ -259,6 +260,15 @@ class Ticket(Base):
     # escalation it has not had could become due; None when none can (closed, paused). Reset
     # to "now" by storage/escalation_marks.py whenever what escalation depends on changes.
     escalation_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Copied from the equipment, for the engineers' board (bot/services/jobs.py), which reads
+    # them from one index (ix_tickets_board) without joining equipment, models and sites: the
+    # model's category (None when it has none, or the ticket names no registered equipment)
+    # and the position of the equipment's site. Kept by storage/equipment_copies.py (a new
+    # ticket's INSERT computes them, so on the object just inserted they are expired: read them
+    # in SQL, as the board does, or refresh the object first).
+    equipment_category: Mapped[str | None] = mapped_column(String(100))
+    equipment_latitude: Mapped[float | None] = mapped_column(Float)
+    equipment_longitude: Mapped[float | None] = mapped_column(Float)
 
     equipment: Mapped[Equipment | None] = relationship(lazy="joined")
     engineer: Mapped[Person | None] = relationship(foreign_keys=[engineer_id], lazy="joined")
@@ -330,6 +340,23 @@ Index(
     Ticket.id,
     postgresql_where=OPEN,
     sqlite_where=OPEN,
+)
+
+# the engineers' board (bot/services/jobs.py): the jobs nobody has taken, read by category with
+# everything the board orders by, so the index alone answers it
+UNTAKEN = and_(
+    Ticket.status == _inline(TicketStatus.NEW, Ticket.status.type), Ticket.engineer_id.is_(None)
+)
+Index(
+    "ix_tickets_board",
+    Ticket.equipment_category,
+    Ticket.priority,
+    Ticket.equipment_latitude,
+    Ticket.equipment_longitude,
+    Ticket.created_at,
+    Ticket.id,
+    postgresql_where=UNTAKEN,
+    sqlite_where=UNTAKEN,
 )
 
 

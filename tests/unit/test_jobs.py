@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from math import asin, atan2, cos, degrees, radians, sin
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
 from bot.core.clock import FrozenClock
@@ -13,9 +15,11 @@ from bot.services import jobs
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from storage.models import (
     AttachmentKind,
+    Equipment,
     Person,
     Priority,
     Role,
+    Site,
     TicketAttachment,
     TicketStatus,
     TimelineKind,
@@ -100,6 +104,67 @@ async def test_board_distances(seeded: App, clock: FrozenClock) -> None:
         [item], total = await jobs.board(session, engineer, clock.now())
     assert total == 1 and item.customer_name == "Acme Coffee Sofia"
     assert item.distance_km is not None and 125 < item.distance_km < 135  # Sofia–Plovdiv
+
+
+def destination(start: tuple[float, float], km: float, bearing: float) -> tuple[float, float]:
+    """The point ``km`` along the great circle from ``start`` at ``bearing`` degrees."""
+    lat, lon, angle, heading = (
+        radians(start[0]),
+        radians(start[1]),
+        km / 6371.0,
+        radians(bearing),
+    )
+    lat2 = asin(sin(lat) * cos(angle) + cos(lat) * sin(angle) * cos(heading))
+    lon2 = lon + atan2(sin(heading) * sin(angle) * cos(lat), cos(angle) - sin(lat) * sin(lat2))
+    return degrees(lat2), degrees(lon2)
+
+
+async def job_at(app: App, now: datetime, position: tuple[float, float], serial: str) -> int:
+    """A job on a machine of its own at its own site of Acme's, at ``position``."""
+    async with app.db.transaction() as session:
+        model = await session.scalar(select(Equipment).where(Equipment.serial == "LM-PB-2231"))
+        assert model is not None
+        site = Site(customer_id=model.customer_id, name=serial, latitude=position[0])
+        site.longitude = position[1]
+        session.add(site)
+        await session.flush()
+        session.add(
+            Equipment(
+                serial=serial, model_id=model.model_id, customer_id=model.customer_id, site=site
+            )
+        )
+    return await make_job(app, now, serial)
+
+
+@pytest.mark.parametrize(
+    ("centre", "km"),
+    [(SOFIA_CENTRE, 3.0), (SOFIA_CENTRE, 240.0), ((60.17, 24.94), 100.0)],
+    ids=["sofia-3km", "sofia-240km", "helsinki-100km"],
+)
+async def test_board_order_agrees_with_the_distances_shown(
+    seeded: App, clock: FrozenClock, centre: tuple[float, float], km: float
+) -> None:
+    """The database orders by an approximation (no trigonometry in SQL); around the ring, jobs
+    0.2 km apart in every direction still come in the order of the distances on the board."""
+    now = clock.now()
+    made = {}
+    for step, bearing in enumerate([0, 135, 270, 45, 180, 315, 90, 225, 20, 200]):
+        # the nearest in the middle of the list, the farthest not last
+        distance = km + 0.2 * ((step * 7) % 10)
+        made[await job_at(seeded, now, destination(centre, distance, bearing), f"R-{step}")] = (
+            distance
+        )
+    engineer_id = await make_engineer(seeded, 307, location=centre)
+    async with seeded.db.transaction() as session:
+        engineer = await session.get_one(Person, engineer_id)
+        items, total = await jobs.board(session, engineer, now, 0, 20)
+        past_the_end, total_there = await jobs.board(session, engineer, now, 20, 6)
+    assert total == total_there == len(made) and past_the_end == []
+    assert [item.ticket.id for item in items] == sorted(made, key=made.__getitem__)
+    shown = [round(item.distance_km or 0.0, 1) for item in items]
+    assert shown == sorted(shown) and len(set(shown)) == len(shown)
+    for item in items:
+        assert item.distance_km == pytest.approx(made[item.ticket.id], abs=0.01)
 
 
 async def test_accept_assigns_once_with_timeline(seeded: App, clock: FrozenClock) -> None:
