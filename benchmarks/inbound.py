@@ -55,7 +55,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 
 from bot.app import create_app
 from bot.config import Settings
@@ -65,7 +65,7 @@ from bot.sandbox import SandboxServer
 from bot.sandbox.actions import callback_data, press
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Dialog
+from storage.models import Dialog, InboxUpdate
 from tests.support import databases
 from tests.support.processes import (
     BOT_TOKEN,
@@ -306,7 +306,7 @@ class Telegram:
         self.busy: set[int] = set()  # chats with a post in flight
         self.turn = itertools.count()
         self.posted: dict[int, int] = {}
-        self.failures = 0
+        self.failures: dict[str, int] = {}  # by HTTP status or error
         self._changed = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._http: aiohttp.ClientSession | None = None
@@ -384,9 +384,10 @@ class Telegram:
                     if response.status == 200:
                         self.posted[port] = self.posted.get(port, 0) + 1
                         return
-            except (aiohttp.ClientError, TimeoutError):
-                pass
-            self.failures += 1
+                    failure = str(response.status)
+            except (aiohttp.ClientError, TimeoutError) as error:
+                failure = type(error).__name__
+            self.failures[failure] = self.failures.get(failure, 0) + 1
             await asyncio.sleep(0.1)
 
 
@@ -403,26 +404,20 @@ def machine_busy() -> float:
     return (sum(ticks) - idle_ticks) / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_seconds() -> float:
-    """CPU seconds of every PostgreSQL process (the server, its backends and helpers)."""
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if stat.split(" ", 2)[1] == "(postgres)":
-                total += cpu_seconds(int(entry.name))
-    return total
+def cpu_seconds_or_none(pid: int) -> float | None:
+    try:
+        return cpu_seconds(pid)
+    except OSError:  # ended
+        return None
 
 
-# What a PostgreSQL session is doing, from pg_stat_activity: running (no wait), waiting on a
-# lock (and which kind), on I/O, or idle in a transaction (waiting for its Python process).
+# The sessions of the benchmark's database (other work on the machine may use the same
+# server), and what each is doing: running (no wait), waiting on a lock (and which kind), on
+# I/O, idle in a transaction (waiting for its Python process), or idle.
 ACTIVITY = text(
-    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+    "SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity "
     "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-    "AND backend_type = 'client backend' AND state <> 'idle'"
+    "AND backend_type = 'client backend'"
 )
 
 
@@ -430,8 +425,8 @@ ACTIVITY = text(
 class Usage:
     """Cores each part used over a timed stretch (CPU seconds ÷ wall seconds, from ``/proc``):
     each fieldbot process, this process (the sandbox Bot API and the benchmark's Telegram),
-    PostgreSQL, and the whole machine (with whatever else runs on it); and, sampled every
-    ``every`` seconds, what PostgreSQL's sessions of the database were doing."""
+    PostgreSQL's backends serving the database, and the whole machine (with whatever else runs
+    on it); and, sampled every ``every`` seconds, what those backends were doing."""
 
     pids: dict[str, int]
     url: str
@@ -445,13 +440,14 @@ class Usage:
     _sampler: asyncio.Task[None] | None = None
     _seen: dict[str, int] = field(default_factory=dict)
     _samples: int = 0
+    _backends: dict[int, float] = field(default_factory=dict)  # pid: CPU seconds at the start
+    _seen_pids: set[int] = field(default_factory=set)  # the database's backends meanwhile
 
     def _read(self) -> dict[str, float]:
         pids = self.pids | {"sandbox + benchmark": os.getpid()}
         now = {name: cpu_seconds(pid) for name, pid in pids.items()}
         now |= {f"waited {name}": runqueue_seconds(pid) for name, pid in pids.items()}
         now |= {
-            "postgres": postgres_seconds(),
             "machine busy": machine_busy(),
             "wall": time.monotonic(),
         }
@@ -461,11 +457,25 @@ class Usage:
         self.probes = [Probe(pid, None, self.py_spy) for pid in self.pids.values()]
         for probe in self.probes:
             await probe.begin(case)
-        self._sampler = asyncio.create_task(self._sample())
+        db = Database(self.url)
+        try:
+            async with db.transaction() as session:
+                pids = (await session.scalars(text("SELECT pid FROM pg_stat_activity"))).all()
+        finally:
+            await db.dispose()
+        self._backends = {}
         self._start = self._read()
+        for pid in pids:
+            if (seconds := cpu_seconds_or_none(pid)) is not None:
+                self._backends[pid] = seconds
+        self._sampler = asyncio.create_task(self._sample())
 
     async def done(self, case: str, updates: int) -> None:
         end = self._read()
+        postgres = 0.0
+        for pid in self._seen_pids:  # a backend that started meanwhile counts from zero
+            if (seconds := cpu_seconds_or_none(pid)) is not None:
+                postgres += seconds - self._backends.get(pid, 0.0)
         if self._sampler is not None:
             self._sampler.cancel()
             await asyncio.gather(self._sampler, return_exceptions=True)
@@ -473,6 +483,7 @@ class Usage:
             await probe.done(case, updates)
         wall = end["wall"] - self._start["wall"]
         used = {name: (end[name] - self._start[name]) / wall for name in end if name != "wall"}
+        used["postgres"] = postgres / wall
         self.waited = {k.removeprefix("waited "): used.pop(k) for k in list(used) if "waited" in k}
         ours = sum(v for k, v in used.items() if k != "machine busy")
         used["anything else"] = max(0.0, used["machine busy"] - ours)
@@ -486,7 +497,10 @@ class Usage:
                 async with db.transaction() as session:
                     rows = (await session.execute(ACTIVITY)).all()
                 self._samples += 1
-                for state, kind, event in rows:
+                for pid, state, kind, event in rows:
+                    self._seen_pids.add(pid)
+                    if state == "idle":
+                        continue
                     if state == "active":
                         label = f"{kind}:{event}" if kind else "running"
                     else:
@@ -786,6 +800,20 @@ async def run_fieldbot(
             await each.stop()
 
 
+async def taken_over(url: str) -> int:
+    """Inbox rows claimed more than once: their first claim's lease ran out (a process too
+    starved of CPU to finish within ``FIELDBOT_INBOX_LEASE_SECONDS``), work done twice."""
+    db = Database(url)
+    try:
+        async with db.transaction() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(InboxUpdate).where(InboxUpdate.attempts > 1)
+            )
+    finally:
+        await db.dispose()
+    return int(count or 0)
+
+
 async def scale_out(
     args: argparse.Namespace,
     sandbox: SandboxServer,
@@ -823,16 +851,24 @@ async def scale_out(
         async def measure(label: str) -> None:
             pids = {f"fieldbot {n + 1}": bot.proc.pid for n, bot in enumerate(bots)}
             usage = Usage(pids, url, args.py_spy)
-            posted, failures = dict(telegram.posted), telegram.failures
+            posted, failures = dict(telegram.posted), dict(telegram.failures)
+            retaken = await taken_over(url)
             rate = await message_rate(
                 sandbox, BOT_TOKEN, people, args.per_person, "/status", usage, "status"
             )
+            retaken = await taken_over(url) - retaken
             ours.webhook.setdefault(label, []).append(rate)
             ours.usage.setdefault(label, []).append(usage)
             spread_over = [telegram.posted[port] - posted.get(port, 0) for port in telegram.ports]
+            retried = {
+                why: n - failures.get(why, 0)
+                for why, n in telegram.failures.items()
+                if n > failures.get(why, 0)
+            }
             print(
                 f"    run {number + 1} webhook /status, {label} process(es): {rate:.1f}/s "
-                f"(posts per process {spread_over}, retried {telegram.failures - failures})\n"
+                f"(posts per process {spread_over}, retried {retried or 'none'}, "
+                f"updates claimed again after a lease ran out: {retaken})\n"
                 f"      {usage.line()}",
                 flush=True,
             )
