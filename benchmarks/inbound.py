@@ -431,6 +431,7 @@ class Usage:
     pids: dict[str, int]
     url: str
     py_spy: Path | None = None
+    counters: dict[str, Path] = field(default_factory=dict)  # processes under counted_run.py
     every: float = 0.1
     cores: dict[str, float] = field(default_factory=dict)
     waited: dict[str, float] = field(default_factory=dict)  # ready but without a core
@@ -454,7 +455,9 @@ class Usage:
         return now
 
     async def begin(self, case: str) -> None:
-        self.probes = [Probe(pid, None, self.py_spy) for pid in self.pids.values()]
+        self.probes = [
+            Probe(pid, self.counters.get(name), self.py_spy) for name, pid in self.pids.items()
+        ]
         for probe in self.probes:
             await probe.begin(case)
         db = Database(self.url)
@@ -513,7 +516,13 @@ class Usage:
     def fieldbot_cores(self) -> float:
         return sum(self.cores.get(name, 0.0) for name in self.pids)
 
+    def statements(self) -> float | None:
+        """SQL statements per update, all the processes together (when counted)."""
+        counted = [probe.statements["status"][-1] for probe in self.probes if probe.statements]
+        return sum(counted) if counted else None
+
     def line(self) -> str:
+        counted = self.statements()
         cores = ", ".join(
             f"{name} {value:.2f}"
             + (f" (+{self.waited[name]:.2f} ready, no core)" if name in self.waited else "")
@@ -521,7 +530,8 @@ class Usage:
         )
         busiest = sorted(self.sessions.items(), key=lambda kv: -kv[1])[:6]
         sessions = ", ".join(f"{name} {value:.2f}" for name, value in busiest)
-        return f"cores: {cores}; PostgreSQL sessions (mean): {sessions or 'none'}"
+        line = f"cores: {cores}; PostgreSQL sessions (mean): {sessions or 'none'}"
+        return line if counted is None else f"{line}; SQL statements per update {counted:.1f}"
 
 
 async def idle(sandbox: SandboxServer, token: str, user_id: int, quiet: float = 1.0) -> None:
@@ -836,12 +846,16 @@ async def scale_out(
         env | {f"FIELDBOT_{key.upper()}": str(value) for key, value in webhook_settings(p).items()}
         for p in ports
     ]
+    counters = {f"fieldbot {n + 1}": log.parent / f"statements-{n + 1}" for n in range(2)}
+    if args.statements:
+        for hook_env, counter in zip(envs, counters.values(), strict=True):
+            hook_env["BENCH_STATEMENTS_FILE"] = str(counter)
     bots: list[Bot] = []
     async with Telegram(sandbox, BOT_TOKEN) as telegram:
 
         async def start() -> None:
             telegram.ports.append(ports[len(bots)])
-            argv, hook_env = fieldbot_argv(False), envs[len(bots)]
+            argv, hook_env = fieldbot_argv(args.statements), envs[len(bots)]
             bots.append(await spawn(sandbox, BOT_TOKEN, argv, hook_env, log, ready="setWebhook"))
 
         async def stop_second() -> None:
@@ -850,7 +864,7 @@ async def scale_out(
 
         async def measure(label: str) -> None:
             pids = {f"fieldbot {n + 1}": bot.proc.pid for n, bot in enumerate(bots)}
-            usage = Usage(pids, url, args.py_spy)
+            usage = Usage(pids, url, args.py_spy, counters if args.statements else {})
             posted, failures = dict(telegram.posted), dict(telegram.failures)
             retaken = await taken_over(url)
             rate = await message_rate(
@@ -952,6 +966,9 @@ def report(name: str, ours: Figures, echo: Figures, args: argparse.Namespace) ->
                 f"    ready to run but without a core (core-equivalents): {waited}\n"
                 f"    updates per second of fieldbot CPU: {spread(per_core, '', 1)}"
             )
+            counted = [n for u in usages if (n := u.statements()) is not None]
+            if counted:
+                print(f"    SQL statements per update: {spread(counted, '', 1)}")
 
 
 async def bench(args: argparse.Namespace) -> None:
