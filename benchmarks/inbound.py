@@ -14,8 +14,19 @@ once and times from the first queued to the last answered:
 A message counts as answered by the messages the bot sent into the person's chat (as many as
 it sent per update in an untimed warm-up); a press by its callback answer. It also prints
 the resident memory a second after the first ``getUpdates`` and the time from spawn to that
-first ``getUpdates``, each as a ratio to the echo bot's; with ``--two-processes`` (PostgreSQL)
-the ``status`` rate of two fieldbot processes over one. Run:
+first ``getUpdates``, each as a ratio to the echo bot's.
+
+``--two-processes`` (PostgreSQL) then scales out as in production, by webhook: the polling
+process stops, and ``fieldbot run`` starts with ``FIELDBOT_WEBHOOK_URL`` (https, a secret, its
+own ``FIELDBOT_WEBHOOK_PORT`` on 127.0.0.1); this process plays Telegram and the load balancer
+(:class:`Telegram`: the sandbox's queued updates POSTed round-robin to the processes, at most
+40 in flight, one per chat), and the replies still go to the sandbox. ``/status`` is timed as
+above with one such process and with two (the order alternating from run to run), and it
+prints two ÷ one, one webhook process ÷ the polling one, and for each stretch the cores each
+part used (each fieldbot process, this process, PostgreSQL, the machine as a whole), how long
+each process was ready to run without a core (``/proc/PID/schedstat``), and what PostgreSQL's
+sessions were doing (``pg_stat_activity`` sampled: running, lock waits, idle in transaction).
+Run:
 
     .venv/bin/python benchmarks/inbound.py [--runs 3] [--runtimes aiogram,ptb]
         [--databases sqlite,postgres] [--database-url postgresql+asyncpg://…/fb_bench]
@@ -28,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import signal
 import statistics
@@ -39,19 +51,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, text
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.inbox.store import chat_key
+from bot.runtimes.webhook import SECRET_HEADER
 from bot.sandbox import SandboxServer
 from bot.sandbox.actions import callback_data, press
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Dialog
+from storage.models import Dialog, InboxUpdate
 from tests.support import databases
-from tests.support.processes import BOT_TOKEN, bot_env
+from tests.support.processes import (
+    BOT_TOKEN,
+    WEBHOOK_PATH,
+    WEBHOOK_SECRET,
+    bot_env,
+    free_port,
+    webhook_settings,
+)
 from tests.support.seed import ACME_PHONE, seed_app
 
 ECHO_TOKEN = SandboxServer.make_token(111111)
@@ -91,7 +114,10 @@ class Figures:
     startup: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     probes: list[Probe] = field(default_factory=list)
-    two: list[float] = field(default_factory=list)  # two processes' /status rate over one
+    # --two-processes: /status through webhooks by one process and by two ("one", "two"),
+    # and what each part of the machine used meanwhile
+    webhook: dict[str, list[float]] = field(default_factory=dict)
+    usage: dict[str, list[Usage]] = field(default_factory=dict)
 
     def started(self, bot: Bot) -> None:
         self.startup.append(bot.startup)
@@ -114,11 +140,17 @@ def rss_mb(pid: int) -> float:
 
 
 async def spawn(
-    sandbox: SandboxServer, token: str, argv: Sequence[str], env: dict[str, str], log: Path
+    sandbox: SandboxServer,
+    token: str,
+    argv: Sequence[str],
+    env: dict[str, str],
+    log: Path,
+    ready: str = "getUpdates",
 ) -> Bot:
     """Start a bot; return once it has answered a message queued before its start, with the
     time to its first ``getUpdates`` (which returns that message at once; the sandbox logs a
-    call when it returns) and its resident memory once idle."""
+    call when it returns), or to its ``setWebhook`` in webhook mode, and its resident memory
+    once idle."""
     bot_id = sandbox.bot(token)
     sandbox.user(PING_USER, "Ping", "en", bot_token=token).send_text("/start")
     seen = len(sandbox.calls)
@@ -130,7 +162,7 @@ async def spawn(
     bot = Bot(proc)
     while not bot.startup:
         calls = sandbox.calls[seen:]
-        polled = [c.time for c in calls if c.bot_id == bot_id and c.method == "getUpdates"]
+        polled = [c.time for c in calls if c.bot_id == bot_id and c.method == ready]
         if polled:
             bot.startup = polled[0] - started
         elif proc.returncode is not None:
@@ -257,6 +289,251 @@ class Answers:
         return time.monotonic()
 
 
+class Telegram:
+    """Telegram in webhook mode and a load balancer in front of the processes: takes the
+    updates the sandbox queued for the bot (the same queue ``getUpdates`` reads) and POSTs each,
+    with the secret, to the processes' webhooks in turn (round-robin over ``ports``, which may
+    change while it runs), at most ``connections`` at once in total (Telegram's default
+    ``max_connections``) and one at a time per chat (the next once the last was answered 200,
+    so a chat's updates reach the inbox in order). A refused or failed post goes to the next
+    process after a moment, as Telegram retries."""
+
+    def __init__(self, sandbox: SandboxServer, token: str, connections: int = 40) -> None:
+        self.queue = sandbox.state.resolve_bot(token).updates
+        self.ports: list[int] = []
+        self.connections = connections
+        self.backlog: list[tuple[int, dict[str, Any]]] = []  # (chat key, update), in order
+        self.busy: set[int] = set()  # chats with a post in flight
+        self.turn = itertools.count()
+        self.posted: dict[int, int] = {}
+        self.failures: dict[str, int] = {}  # by HTTP status or error
+        self._changed = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._http: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Telegram:
+        self._http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self.connections),
+            timeout=aiohttp.ClientTimeout(total=30),
+        )
+        self._tasks = [asyncio.create_task(self._fetch())]
+        self._tasks += [asyncio.create_task(self._send()) for _ in range(self.connections)]
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._http is not None:
+            await self._http.close()
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _fetch(self) -> None:
+        """Take from the queue only what is about to be posted, so that the sandbox's count of
+        undelivered updates (what ``idle`` waits on) stays true."""
+        offset: int | None = None
+        while True:
+            room = 2 * self.connections - len(self.backlog)
+            if room <= 0:
+                await self._changed.wait()
+                continue
+            updates = await self.queue.get(offset, min(room, 100), 1.0, None)
+            if updates:
+                offset = int(updates[-1]["update_id"]) + 1  # confirmed with the next call
+                self.backlog += [(chat_key(update), update) for update in updates]
+                self._notify()
+
+    def _take(self) -> tuple[int, dict[str, Any]] | None:
+        for index, (chat, update) in enumerate(self.backlog):
+            if chat not in self.busy:
+                del self.backlog[index]
+                self.busy.add(chat)
+                self._notify()
+                return chat, update
+        return None
+
+    async def _send(self) -> None:
+        while True:
+            taken = self._take()
+            if taken is None or not self.ports:
+                if taken is not None:  # nobody to post to yet
+                    self.backlog.insert(0, taken)
+                    self.busy.discard(taken[0])
+                    await asyncio.sleep(0.05)
+                    continue
+                await self._changed.wait()
+                continue
+            chat, update = taken
+            try:
+                await self._post(update)
+            finally:
+                self.busy.discard(chat)
+                self._notify()
+
+    async def _post(self, update: dict[str, Any]) -> None:
+        assert self._http is not None
+        headers = {SECRET_HEADER: WEBHOOK_SECRET}
+        while True:
+            port = self.ports[next(self.turn) % len(self.ports)]
+            url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+            try:
+                async with self._http.post(url, json=update, headers=headers) as response:
+                    if response.status == 200:
+                        self.posted[port] = self.posted.get(port, 0) + 1
+                        return
+                    failure = str(response.status)
+            except (aiohttp.ClientError, TimeoutError) as error:
+                failure = type(error).__name__
+            self.failures[failure] = self.failures.get(failure, 0) + 1
+            await asyncio.sleep(0.1)
+
+
+def runqueue_seconds(pid: int) -> float:
+    """Seconds the process's main thread was ready to run but waited for a core
+    (``/proc/PID/schedstat``): high when the machine, not the program, is the limit."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+
+
+def machine_busy() -> float:
+    """CPU seconds all cores together were busy since boot (``/proc/stat``)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle_ticks = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks) - idle_ticks) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_or_none(pid: int) -> float | None:
+    try:
+        return cpu_seconds(pid)
+    except OSError:  # ended
+        return None
+
+
+# The sessions of the benchmark's database (other work on the machine may use the same
+# server), and what each is doing: running (no wait), waiting on a lock (and which kind), on
+# I/O, idle in a transaction (waiting for its Python process), or idle.
+ACTIVITY = text(
+    "SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity "
+    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+    "AND backend_type = 'client backend'"
+)
+
+
+@dataclass
+class Usage:
+    """Cores each part used over a timed stretch (CPU seconds ÷ wall seconds, from ``/proc``):
+    each fieldbot process, this process (the sandbox Bot API and the benchmark's Telegram),
+    PostgreSQL's backends serving the database, and the whole machine (with whatever else runs
+    on it); and, sampled every ``every`` seconds, what those backends were doing."""
+
+    pids: dict[str, int]
+    url: str
+    py_spy: Path | None = None
+    counters: dict[str, Path] = field(default_factory=dict)  # processes under counted_run.py
+    every: float = 0.1
+    cores: dict[str, float] = field(default_factory=dict)
+    waited: dict[str, float] = field(default_factory=dict)  # ready but without a core
+    sessions: dict[str, float] = field(default_factory=dict)  # mean sessions in each state
+    probes: list[Probe] = field(default_factory=list)
+    _start: dict[str, float] = field(default_factory=dict)
+    _sampler: asyncio.Task[None] | None = None
+    _seen: dict[str, int] = field(default_factory=dict)
+    _samples: int = 0
+    _backends: dict[int, float] = field(default_factory=dict)  # pid: CPU seconds at the start
+    _seen_pids: set[int] = field(default_factory=set)  # the database's backends meanwhile
+
+    def _read(self) -> dict[str, float]:
+        pids = self.pids | {"sandbox + benchmark": os.getpid()}
+        now = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        now |= {f"waited {name}": runqueue_seconds(pid) for name, pid in pids.items()}
+        now |= {
+            "machine busy": machine_busy(),
+            "wall": time.monotonic(),
+        }
+        return now
+
+    async def begin(self, case: str) -> None:
+        self.probes = [
+            Probe(pid, self.counters.get(name), self.py_spy) for name, pid in self.pids.items()
+        ]
+        for probe in self.probes:
+            await probe.begin(case)
+        db = Database(self.url)
+        try:
+            async with db.transaction() as session:
+                pids = (await session.scalars(text("SELECT pid FROM pg_stat_activity"))).all()
+        finally:
+            await db.dispose()
+        self._backends = {}
+        self._start = self._read()
+        for pid in pids:
+            if (seconds := cpu_seconds_or_none(pid)) is not None:
+                self._backends[pid] = seconds
+        self._sampler = asyncio.create_task(self._sample())
+
+    async def done(self, case: str, updates: int) -> None:
+        end = self._read()
+        postgres = 0.0
+        for pid in self._seen_pids:  # a backend that started meanwhile counts from zero
+            if (seconds := cpu_seconds_or_none(pid)) is not None:
+                postgres += seconds - self._backends.get(pid, 0.0)
+        if self._sampler is not None:
+            self._sampler.cancel()
+            await asyncio.gather(self._sampler, return_exceptions=True)
+        for probe in self.probes:
+            await probe.done(case, updates)
+        wall = end["wall"] - self._start["wall"]
+        used = {name: (end[name] - self._start[name]) / wall for name in end if name != "wall"}
+        used["postgres"] = postgres / wall
+        self.waited = {k.removeprefix("waited "): used.pop(k) for k in list(used) if "waited" in k}
+        ours = sum(v for k, v in used.items() if k != "machine busy")
+        used["anything else"] = max(0.0, used["machine busy"] - ours)
+        self.cores = used
+        self.sessions = {k: n / max(1, self._samples) for k, n in self._seen.items()}
+
+    async def _sample(self) -> None:
+        db = Database(self.url)
+        try:
+            while True:
+                async with db.transaction() as session:
+                    rows = (await session.execute(ACTIVITY)).all()
+                self._samples += 1
+                for pid, state, kind, event in rows:
+                    self._seen_pids.add(pid)
+                    if state == "idle":
+                        continue
+                    if state == "active":
+                        label = f"{kind}:{event}" if kind else "running"
+                    else:
+                        label = str(state)
+                    self._seen[label] = self._seen.get(label, 0) + 1
+                await asyncio.sleep(self.every)
+        finally:
+            await db.dispose()
+
+    def fieldbot_cores(self) -> float:
+        return sum(self.cores.get(name, 0.0) for name in self.pids)
+
+    def statements(self) -> float | None:
+        """SQL statements per update, all the processes together (when counted)."""
+        counted = [probe.statements["status"][-1] for probe in self.probes if probe.statements]
+        return sum(counted) if counted else None
+
+    def line(self) -> str:
+        counted = self.statements()
+        cores = ", ".join(
+            f"{name} {value:.2f}"
+            + (f" (+{self.waited[name]:.2f} ready, no core)" if name in self.waited else "")
+            for name, value in self.cores.items()
+        )
+        busiest = sorted(self.sessions.items(), key=lambda kv: -kv[1])[:6]
+        sessions = ", ".join(f"{name} {value:.2f}" for name, value in busiest)
+        line = f"cores: {cores}; PostgreSQL sessions (mean): {sessions or 'none'}"
+        return line if counted is None else f"{line}; SQL statements per update {counted:.1f}"
+
+
 async def idle(sandbox: SandboxServer, token: str, user_id: int, quiet: float = 1.0) -> None:
     """Until the bot has fetched every update and sent nothing for ``quiet`` seconds."""
     await sandbox.user(user_id, bot_token=token).wait_idle(quiet=quiet, timeout=SETTLE_TIMEOUT)
@@ -268,7 +545,7 @@ async def message_rate(
     people: list[int],
     per_person: int,
     text: str,
-    probe: Probe,
+    probe: Probe | Usage,
     case: str,
 ) -> float:
     """Updates/s for ``text`` sent ``per_person`` times by everyone, all queued at once."""
@@ -526,22 +803,104 @@ async def run_fieldbot(
             ours,
         )
         if args.two_processes and kind == "postgres":
-            bots.append(await spawn(sandbox, BOT_TOKEN, fieldbot_argv(False), env, log))
-            rate = await message_rate(
-                sandbox,
-                BOT_TOKEN,
-                people,
-                args.per_person,
-                "/status",
-                Probe(bots[0].proc.pid),
-                "status",
-            )
-            one = ours.rates.get("status", [rate])[-1]
-            ours.two.append(rate / one)
-            print(f"    run {number + 1} two processes /status: {rate:.1f}/s", flush=True)
+            await bots.pop().stop()  # nobody polls from here on
+            await scale_out(args, sandbox, url, env, log, number, ours)
     finally:
         for each in bots:
             await each.stop()
+
+
+async def taken_over(url: str) -> int:
+    """Inbox rows claimed more than once: their first claim's lease ran out (a process too
+    starved of CPU to finish within ``FIELDBOT_INBOX_LEASE_SECONDS``), work done twice."""
+    db = Database(url)
+    try:
+        async with db.transaction() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(InboxUpdate).where(InboxUpdate.attempts > 1)
+            )
+    finally:
+        await db.dispose()
+    return int(count or 0)
+
+
+async def scale_out(
+    args: argparse.Namespace,
+    sandbox: SandboxServer,
+    url: str,
+    env: dict[str, str],
+    log: Path,
+    number: int,
+    ours: Figures,
+) -> None:
+    """``/status`` by one ``fieldbot run`` in webhook mode, and by two behind the benchmark's
+    :class:`Telegram` (a load balancer), on the same database and people; the order of the two
+    alternates from run to run, so neither always comes on the fuller tables."""
+    people = list(range(FIRST_USER, FIRST_USER + args.people))
+    ports: list[int] = []
+    while len(ports) < 2:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    envs = [
+        env | {f"FIELDBOT_{key.upper()}": str(value) for key, value in webhook_settings(p).items()}
+        for p in ports
+    ]
+    counters = {f"fieldbot {n + 1}": log.parent / f"statements-{n + 1}" for n in range(2)}
+    if args.statements:
+        for hook_env, counter in zip(envs, counters.values(), strict=True):
+            hook_env["BENCH_STATEMENTS_FILE"] = str(counter)
+    bots: list[Bot] = []
+    async with Telegram(sandbox, BOT_TOKEN) as telegram:
+
+        async def start() -> None:
+            telegram.ports.append(ports[len(bots)])
+            argv, hook_env = fieldbot_argv(args.statements), envs[len(bots)]
+            bots.append(await spawn(sandbox, BOT_TOKEN, argv, hook_env, log, ready="setWebhook"))
+
+        async def stop_second() -> None:
+            telegram.ports.remove(ports[1])
+            await bots.pop().stop()
+
+        async def measure(label: str) -> None:
+            pids = {f"fieldbot {n + 1}": bot.proc.pid for n, bot in enumerate(bots)}
+            usage = Usage(pids, url, args.py_spy, counters if args.statements else {})
+            posted, failures = dict(telegram.posted), dict(telegram.failures)
+            retaken = await taken_over(url)
+            rate = await message_rate(
+                sandbox, BOT_TOKEN, people, args.per_person, "/status", usage, "status"
+            )
+            retaken = await taken_over(url) - retaken
+            ours.webhook.setdefault(label, []).append(rate)
+            ours.usage.setdefault(label, []).append(usage)
+            spread_over = [telegram.posted[port] - posted.get(port, 0) for port in telegram.ports]
+            retried = {
+                why: n - failures.get(why, 0)
+                for why, n in telegram.failures.items()
+                if n > failures.get(why, 0)
+            }
+            print(
+                f"    run {number + 1} webhook /status, {label} process(es): {rate:.1f}/s "
+                f"(posts per process {spread_over}, retried {retried or 'none'}, "
+                f"updates claimed again after a lease ran out: {retaken})\n"
+                f"      {usage.line()}",
+                flush=True,
+            )
+
+        try:
+            await start()
+            if number % 2 == 0:
+                await measure("one")
+                await start()
+                await measure("two")
+            else:
+                await start()
+                await measure("two")
+                await stop_second()
+                await measure("one")
+        finally:
+            for bot in bots:
+                await bot.stop()
 
 
 def spread(values: Sequence[float], unit: str = "×", digits: int = 2) -> str:
@@ -582,8 +941,34 @@ def report(name: str, ours: Figures, echo: Figures, args: argparse.Namespace) ->
         f"  idle RSS {spread(ours.rss_mb, ' MB', 0)} (echo {spread(echo.rss_mb, ' MB', 0)}), "
         f"ratio {spread(ratios(ours.rss_mb, echo.rss_mb))}"
     )
-    if ours.two:
-        print(f"  two processes /status over one: {spread(ours.two)}")
+    if ours.webhook:
+        one, two = ours.webhook["one"], ours.webhook["two"]
+        print(
+            f"  webhook /status: one process {spread(one, '/s', 1)}, two {spread(two, '/s', 1)}; "
+            f"two ÷ one {spread(ratios(two, one))} (target ≥ 1.60×)"
+        )
+        if "status" in ours.rates:
+            polling = ours.rates["status"][-len(one) :]
+            print(f"  one process, webhook ÷ polling /status: {spread(ratios(one, polling))}")
+        for label, usages in ours.usage.items():
+            parts = ", ".join(
+                f"{name} {spread([u.cores.get(name, 0.0) for u in usages], '', 2)}"
+                for name in usages[0].cores
+            )
+            waited = ", ".join(
+                f"{name} {spread([u.waited.get(name, 0.0) for u in usages], '', 2)}"
+                for name in usages[0].waited
+            )
+            fieldbot = [u.fieldbot_cores() for u in usages]
+            per_core = [r / c for r, c in zip(ours.webhook[label], fieldbot, strict=True) if c]
+            print(
+                f"  {label} process(es): cores used {parts}\n"
+                f"    ready to run but without a core (core-equivalents): {waited}\n"
+                f"    updates per second of fieldbot CPU: {spread(per_core, '', 1)}"
+            )
+            counted = [n for u in usages if (n := u.statements()) is not None]
+            if counted:
+                print(f"    SQL statements per update: {spread(counted, '', 1)}")
 
 
 async def bench(args: argparse.Namespace) -> None:
