@@ -31,6 +31,7 @@ Run:
     .venv/bin/python benchmarks/inbound.py [--runs 3] [--runtimes aiogram,ptb]
         [--databases sqlite,postgres] [--database-url postgresql+asyncpg://…/fb_bench]
         [--cases status,unknown,confirm] [--people 200] [--per-person 10] [--two-processes]
+        [--sqlite-synchronous full|normal]
 
 PostgreSQL's database is emptied (its schema dropped) at each run. Not part of the test suite.
 """
@@ -676,9 +677,13 @@ async def fieldbot_confirm(
         await db.dispose()
 
 
-async def fresh_database(kind: str, folder: Path, pg_url: str | None, name: str) -> str:
+async def fresh_database(
+    kind: str, folder: Path, pg_url: str | None, name: str, synchronous: str = "full"
+) -> str:
     if kind == "sqlite":
         url = databases.sqlite_url(folder / f"{name}.sqlite3")
+        if synchronous != "full":  # the default, and all an older tree (--baseline) reads
+            url += f"?synchronous={synchronous}"
     else:
         assert pg_url, "--database-url is needed for postgres"
         url = pg_url
@@ -785,7 +790,9 @@ async def run_fieldbot(
 ) -> None:
     """``fieldbot run`` from the source ``tree`` on a fresh database, through every case."""
     people = list(range(FIRST_USER, FIRST_USER + args.people))
-    url = await fresh_database(kind, folder, args.database_url, f"{tree.name}-{number}")
+    url = await fresh_database(
+        kind, folder, args.database_url, f"{tree.name}-{number}", args.sqlite_synchronous
+    )
     counter = folder / "statements" if args.statements else None
     env = bot_env(sandbox, url, runtime) | {"PYTHONPATH": str(tree)}
     if counter is not None:
@@ -1000,6 +1007,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--per-person", type=int, default=10)
     parser.add_argument("--two-processes", action="store_true")
+    parser.add_argument(
+        "--sqlite-synchronous",
+        choices=["full", "normal"],
+        default="full",
+        help="how SQLite syncs commits (the URL's ?synchronous=; full is the default)",
+    )
     parser.add_argument(
         "--baseline", type=Path, help="another source tree of fieldbot to run side by side"
     )

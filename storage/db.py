@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,6 +15,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage import equipment_copies, escalation_marks, trend_marks  # noqa: F401  (flush events)
+
+
+# What ``?synchronous=`` may say in a SQLite URL, as the pragma's value.
+SYNCHRONOUS = {"full": "FULL", "normal": "NORMAL"}
 
 
 def is_sqlite(url: str) -> bool:
@@ -26,9 +30,18 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
     SQLite: WAL so readers don't block the writer, a busy timeout so concurrent writers wait
     instead of failing, foreign keys on, and ``BEGIN IMMEDIATE`` so a transaction takes the
-    write lock up front rather than failing to upgrade from a read lock mid-way.
+    write lock up front rather than failing to upgrade from a read lock mid-way. Each commit
+    is synced to disk (``synchronous=FULL``) unless the URL says ``?synchronous=normal``: then
+    a commit survives the process dying but not the machine losing power, and costs no fsync.
     """
+    synchronous = "FULL"
     if is_sqlite(url):
+        parsed = make_url(url)
+        asked = str(parsed.query.get("synchronous", "full")).lower()
+        if asked not in SYNCHRONOUS:
+            raise ValueError(f"synchronous={asked} in the SQLite URL: use full or normal")
+        synchronous = SYNCHRONOUS[asked]
+        url = parsed.difference_update_query(["synchronous"]).render_as_string(False)
         kwargs.setdefault("connect_args", {"timeout": 30})
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
@@ -40,6 +53,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select, text, update
+from sqlalchemy import Select, and_, bindparam, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.core.replies import Edit, InlineKeyboard, Send, markup_from_json
 from bot.services.outbox import media_from_json
 from storage.db import Database
+from storage.group_commit import GroupCommit
 from storage.models import OutboxMessage, OutboxStatus, Person
 
 PENDING = OutboxStatus.PENDING
@@ -105,6 +106,14 @@ class Claimed:
 
 
 @dataclass(frozen=True, slots=True)
+class _SentMark:
+    row_id: int
+    person_id: int | None
+    message_id: int | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Original:
     """The message an edit row changes: its id once delivered, and whether it still may be."""
 
@@ -117,6 +126,7 @@ class OutboxQueue:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._sent_marks = GroupCommit(self._write_sent)
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
         """Take up to ``limit`` due rows, oldest first, by moving them ``lease`` into the future.
@@ -169,21 +179,33 @@ class OutboxQueue:
         return claimed
 
     async def mark_sent(self, row: Claimed, message_id: int | None, now: datetime) -> None:
+        """Record a delivery; returns once it is committed. Marks arriving while another
+        commit is under way are written together in the next one (a group commit), so a
+        busy dispatcher pays one transaction for many sends rather than one each."""
+        await self._sent_marks.add(_SentMark(row.id, row.person_id, message_id, now))
+
+    async def _write_sent(self, marks: Sequence[_SentMark]) -> None:
         async with self.db.transaction() as session:
-            await session.execute(
+            connection = await session.connection()
+            await connection.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.status == PENDING)
+                .where(OutboxMessage.id == bindparam("row_id"), OutboxMessage.status == PENDING)
                 .values(
                     status=OutboxStatus.SENT,
-                    message_id=message_id,
-                    sent_at=now,
+                    message_id=bindparam("sent_message_id"),
+                    sent_at=bindparam("sent_now"),
                     attempts=OutboxMessage.attempts + 1,
-                )
+                ),
+                [
+                    {"row_id": m.row_id, "sent_message_id": m.message_id, "sent_now": m.at}
+                    for m in marks
+                ],
             )
-            if row.person_id is not None:  # delivered: they can be reached again
+            reached = {mark.person_id for mark in marks if mark.person_id is not None}
+            if reached:  # delivered: they can be reached again
                 await session.execute(
                     update(Person)
-                    .where(Person.id == row.person_id, Person.unreachable.is_(True))
+                    .where(Person.id.in_(sorted(reached)), Person.unreachable.is_(True))
                     .values(unreachable=False)
                 )
 

@@ -81,6 +81,15 @@ class InboxStore:
 
     async def claim(self, holder: str, now: datetime, lease: timedelta) -> Claimed | None:
         """Take the oldest update whose chat has nothing older open, for ``lease``."""
+        taken = await self.claim_batch(holder, now, lease, 1)
+        return taken[0] if taken else None
+
+    async def claim_batch(
+        self, holder: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[Claimed]:
+        """Take up to ``limit`` of the oldest updates whose chats have nothing older open (so
+        at most one per chat), for ``lease``, in one transaction: under load the workers of a
+        process share one claim instead of paying one each."""
         earlier = EARLIER
         older_open = (
             select(earlier.update_id)
@@ -96,19 +105,33 @@ class InboxStore:
             select(InboxUpdate)
             .where(InboxUpdate.status.in_(OPEN), ready, ~older_open)
             .order_by(InboxUpdate.update_id)
-            .limit(1)
+            .limit(limit)
         )
         if not self.db.is_sqlite:
             due = due.with_for_update(skip_locked=True, of=InboxUpdate)
         async with self.db.transaction() as session:
-            row = await session.scalar(due)
-            if row is None:
-                return None
-            row.status = InboxStatus.CLAIMED
-            row.holder = holder
-            row.lease_until = now + lease
-            row.attempts += 1
-            return Claimed(row.update_id, row.payload, row.attempts)
+            rows = list(await session.scalars(due))
+            for row in rows:
+                row.status = InboxStatus.CLAIMED
+                row.holder = holder
+                row.lease_until = now + lease
+                row.attempts += 1
+            return [Claimed(row.update_id, row.payload, row.attempts) for row in rows]
+
+    async def release(self, claimed: Sequence[Claimed], holder: str) -> None:
+        """Hand back claimed updates this process will not handle after all (it is stopping),
+        as they were: not counted as a try, ready for any worker at once."""
+        async with self.db.transaction() as session:
+            for one in claimed:
+                await self._set(
+                    session,
+                    one.update_id,
+                    holder,
+                    status=InboxStatus.PENDING,
+                    holder=None,
+                    lease_until=None,
+                    attempts=one.attempts - 1,
+                )
 
     async def finish(
         self, session: AsyncSession, update_id: int, holder: str, now: datetime

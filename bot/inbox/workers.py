@@ -1,7 +1,9 @@
 """Workers that handle the inbox: claim an update, run the engine on it, send its replies.
 
 Each process runs ``FIELDBOT_WORKERS`` of them; the claim gives a chat to one worker at a time
-(:mod:`bot.inbox.store`), so one slow person holds up nobody else. The update's transaction
+(:mod:`bot.inbox.store`), so one slow person holds up nobody else. One claim takes several
+chats' next updates; the process's workers take them in turn, and a stopping process hands
+back those it did not start (a killed one leaves them to their lease). The update's transaction
 marks its row done and queues its replies (:mod:`bot.inbox.replies`); right after commit the
 replies go out through the outbox dispatcher (same flood limits and retries as everything it
 sends), and whatever a crash leaves unsent the dispatcher sends later. An update whose handling
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -56,6 +59,9 @@ class InboxSettings:
     lease_seconds: float = 60.0
     poll_seconds: float = 0.5
     max_attempts: int = 5
+    # Updates one claim takes at most (one per chat); the workers take them from the process's
+    # hand in turn. Under load that is one claim transaction for several updates.
+    claim_batch: int = 8
 
 
 @dataclass(slots=True)
@@ -104,6 +110,7 @@ class InboxWorkers:
         self.on_dead = on_dead
         self.holder = holder or default_holder()
         self._wake = asyncio.Event()
+        self._claimed: deque[Claimed] = deque()  # claimed in a batch, not started yet
         self._sending: set[asyncio.Task[None]] = set()
 
     async def receive(self, payloads: Sequence[Mapping[str, Any]]) -> None:
@@ -113,14 +120,15 @@ class InboxWorkers:
         self._notify()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Handle updates until ``stop`` is set; each worker finishes the update in hand."""
+        """Handle updates until ``stop`` is set; each worker finishes the update in hand, and
+        what was claimed for later is handed back."""
         await asyncio.gather(*(self._work(stop) for _ in range(self.settings.workers)))
+        await self.release()
         await self.sent()
 
     async def handle_next(self) -> bool:
-        """Claim and handle one update; False when none was ready."""
-        lease = timedelta(seconds=self.settings.lease_seconds)
-        claimed = await self.store.claim(self.holder, _now(), lease)
+        """Handle one update, claimed now or earlier with others; False when none was ready."""
+        claimed = self._claimed.popleft() if self._claimed else await self._claim()
         if claimed is None:
             return False
         try:
@@ -128,6 +136,23 @@ class InboxWorkers:
         finally:
             self._notify()  # the chat's next update may be ready now
         return True
+
+    async def _claim(self) -> Claimed | None:
+        """Claim a batch of updates; this worker handles the first, the rest wait in hand."""
+        lease = timedelta(seconds=self.settings.lease_seconds)
+        batch = await self.store.claim_batch(self.holder, _now(), lease, self.settings.claim_batch)
+        if not batch:
+            return None
+        self._claimed.extend(batch[1:])
+        if len(batch) > 1:
+            self._notify()
+        return batch[0]
+
+    async def release(self) -> None:
+        """Hand back the updates claimed but not started (each would wait out its lease)."""
+        left, self._claimed = list(self._claimed), deque()
+        if left:
+            await self.store.release(left, self.holder)
 
     async def _work(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

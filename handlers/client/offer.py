@@ -78,6 +78,6 @@ async def typed_on_offer(ctx: Context) -> None:
     if fold(ctx.event.text) in YES_WORDS:
         await report_it(ctx)
         return
-    await dialogs.end(ctx)
-    if not await offer_report(ctx):
+    if not await offer_report(ctx):  # offered again: that replaced this dialog
+        await dialogs.end(ctx)
         not_understood(ctx)

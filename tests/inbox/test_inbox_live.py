@@ -139,3 +139,25 @@ async def test_workers_in_two_processes_take_a_chat_one_update_at_a_time(app: Ap
         assert await store.claim("a", now + lease * 2, lease) is not None  # lease ran out
     finally:
         await other.close()
+
+
+async def test_a_batch_claim_takes_one_update_per_chat_and_hands_back_the_unstarted(
+    app: App,
+) -> None:
+    """The workers' shared claim: the oldest update of each chat, never two of one chat; what
+    a stopping process had not started goes back as it was, ready for anyone at once."""
+    store = InboxStore(app.db)
+    payloads = [
+        {"update_id": n, "message": {"chat": {"id": chat}, "text": str(n)}}
+        for n, chat in ((1, 10), (2, 10), (3, 20), (4, 30), (5, 20))
+    ]
+    now, lease = datetime.now(UTC), timedelta(seconds=30)
+    await store.store(payloads, now)
+    batch = await store.claim_batch("a", now, lease, 4)
+    assert [(one.update_id, one.attempts) for one in batch] == [(1, 1), (3, 1), (4, 1)]
+    assert await store.claim_batch("b", now, lease, 4) == []  # every chat is held
+    await store.release(batch[1:], "a")
+    again = await store.claim_batch("b", now, lease, 4)
+    assert [(one.update_id, one.attempts) for one in again] == [(3, 1), (4, 1)]
+    await store.release(again, "a")  # not a's any more: nothing happens
+    assert await store.claim_batch("c", now, lease, 4) == []
