@@ -280,6 +280,19 @@ class Answers:
         self.read = len(calls)
         return self.count
 
+    async def settle(self, quiet: float = 1.0) -> int:
+        """Wait until no message arrived for ``quiet`` seconds (what an earlier step still
+        had queued: the flood limits spread its answers over seconds); the count then."""
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        last, since = self.now(), time.monotonic()
+        while time.monotonic() - since < quiet:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"still answering after {SETTLE_TIMEOUT:.0f} s")
+            await asyncio.sleep(0.05)
+            if self.now() != last:
+                last, since = self.count, time.monotonic()
+        return last
+
     async def reach(self, target: int, what: str) -> float:
         """Wait until ``target`` messages were counted; the monotonic time then."""
         deadline = time.monotonic() + SETTLE_TIMEOUT
@@ -552,10 +565,11 @@ async def message_rate(
     """Updates/s for ``text`` sent ``per_person`` times by everyone, all queued at once."""
     users = [sandbox.user(uid, f"P{uid}", "en", bot_token=token) for uid in people]
     answers = Answers(sandbox, token, set(people))
+    before = await answers.settle()  # not a late answer of an earlier step counted as ours
     for user in users:  # warm-up: how many messages one such update gets
         user.send_text(text)
     await idle(sandbox, token, people[0])
-    per_update = max(1, round(answers.now() / len(people)))
+    per_update = max(1, round((await answers.settle() - before) / len(people)))
     target = answers.count + per_update * per_person * len(people)
     await probe.begin(case)
     started = time.monotonic()
