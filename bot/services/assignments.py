@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from bot.core.i18n import N_
 from bot.services import jobs, tickets
@@ -89,6 +90,7 @@ async def open_tickets(
         .order_by(URGENCY, Ticket.created_at, Ticket.id)
         .offset(offset)
         .limit(limit)
+        .options(*tickets.LISTED, joinedload(Ticket.site), joinedload(Ticket.engineer))
     )
     total = await session.scalar(select(func.count()).select_from(Ticket).where(*conditions))
     return list(page.unique()), int(total or 0)
@@ -150,7 +152,7 @@ async def assign(
     (None: unassigned), i.e. what the manager saw. Raises NotFound, Forbidden, InvalidState
     (closed, or the same engineer) or AssignmentConflict."""
     require_manager(manager)
-    ticket = await session.get(Ticket, ticket_id)
+    ticket = await tickets.card(session, ticket_id)
     engineer = await session.get(Person, engineer_id)
     if ticket is None or engineer is None or engineer.role is not Role.ENGINEER:
         raise NotFound(N_("This request or engineer is not available."))
@@ -180,7 +182,7 @@ async def assign(
         ),
     )
     if result.rowcount != 1:
-        raise AssignmentConflict(await session.get(Ticket, ticket_id, populate_existing=True))
+        raise AssignmentConflict(await tickets.card(session, ticket_id))
     session.add(
         TicketEvent(
             ticket_id=ticket_id,

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.services import equipment
 from bot.services.business_hours import Calendar, local_instant
 from bot.services.escalations import insert_once
 from bot.services.holidays import company_calendar
@@ -98,6 +99,7 @@ async def create_due_jobs(
         .join(Contract, Contract.id == Equipment.contract_id)
         .where(Contract.maintenance_interval_days > 0)
         .order_by(Equipment.id)
+        .options(*equipment.SHOWN)
     )
     fleet = list(rows.unique())
     busy, last = await _history(session, [item.id for item in fleet], settings)

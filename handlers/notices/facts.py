@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import Translator
 from bot.core.replies import Button, InlineKeyboard, inline
+from bot.services import equipment as equipment_service
 from handlers.manager.buttons import Candidates, OpenTicket, WriteCustomer
 from handlers.texts import (
     KIND,
@@ -26,7 +27,6 @@ from handlers.texts import (
 )
 from storage.models import (
     Customer,
-    Equipment,
     MaintenancePlan,
     Person,
     Priority,
@@ -65,7 +65,9 @@ class TicketBrief:
 
 async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
     customer = await session.get(Customer, ticket.customer_id)
-    item = await session.get(Equipment, ticket.equipment_id) if ticket.equipment_id else None
+    item = (
+        await equipment_service.get(session, ticket.equipment_id) if ticket.equipment_id else None
+    )
     engineer = await session.get(Person, ticket.engineer_id) if ticket.engineer_id else None
     equipment = equipment_label(item) if item is not None else ticket.equipment_text
     site = await session.get(Site, ticket.site_id) if ticket.site_id else None
