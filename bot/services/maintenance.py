@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -38,6 +38,18 @@ from storage.models import (
     TicketStatus,
     TimelineKind,
 )
+
+
+async def plan_of(session: AsyncSession, ticket: Ticket) -> MaintenancePlan | None:
+    """The plan a maintenance job was made under (None for other jobs): as loaded with the
+    ticket (``tickets.CARD``), else read, since the relationship never loads by itself."""
+    if ticket.kind is not TicketKind.MAINTENANCE:
+        return None
+    if "plan" not in inspect(ticket).unloaded:
+        return ticket.plan
+    return await session.scalar(
+        select(MaintenancePlan).where(MaintenancePlan.ticket_id == ticket.id)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +150,7 @@ async def create_due_jobs(
         )
     await session.flush()
     for done in planned:
-        await session.refresh(done.ticket, ["plan"])
+        await session.refresh(done.ticket, ["plan"])  # for the notices (``plan_of``)
     return planned
 
 

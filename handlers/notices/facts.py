@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import Translator
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.services import equipment as equipment_service
+from bot.services import maintenance
 from handlers.manager.buttons import Candidates, OpenTicket, WriteCustomer
 from handlers.texts import (
     KIND,
     description_line,
     due_day,
     equipment_label,
-    maintenance_plan,
     maintenance_words,
     request_lines,
     site_label,
@@ -87,7 +87,7 @@ async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
         site_label(site),
         ticket.order_ref,
         ticket.preferred_date,
-        plan=maintenance_plan(ticket),
+        plan=await maintenance.plan_of(session, ticket),
         resolution_due=ticket.resolution_due,
         visit_at=ticket.visit_at if ticket.is_open else None,
     )
