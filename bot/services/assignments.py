@@ -22,6 +22,7 @@ from storage.models import (
     OPEN,
     OPEN_STATUSES,
     URGENCY,
+    URGENCY_RANK,
     Person,
     Priority,
     Role,
@@ -72,7 +73,10 @@ async def open_tickets(
     session: AsyncSession, filters: Filters, offset: int = 0, limit: int = 6
 ) -> tuple[list[Ticket], int]:
     """One page of open tickets, most urgent then oldest first, and how many match: sorted,
-    paged and counted in SQL over the open tickets alone (``status`` is indexed)."""
+    paged and counted in SQL over the open tickets alone (``status`` is indexed). The page's
+    ids are a subquery read in the order of ``ix_tickets_open_urgency``, and only its tickets
+    are joined to what their lines show (joined into the paging query itself, PostgreSQL may
+    sort every open ticket instead); the six are put in that order again here."""
     conditions: list[ColumnElement[bool]] = [OPEN]
     if filters.status is not None:
         conditions.append(Ticket.status == filters.status)
@@ -84,16 +88,23 @@ async def open_tickets(
         conditions.append(Ticket.engineer_id == filters.engineer_id)
     if filters.customer_id is not None:
         conditions.append(Ticket.customer_id == filters.customer_id)
-    page = await session.scalars(
-        select(Ticket)
+    page = (
+        select(Ticket.id)
         .where(*conditions)
         .order_by(URGENCY, Ticket.created_at, Ticket.id)
         .offset(offset)
         .limit(limit)
+    )
+    rows = await session.scalars(
+        select(Ticket)
+        .where(Ticket.id.in_(page))
         .options(*tickets.LISTED, joinedload(Ticket.site), joinedload(Ticket.engineer))
     )
     total = await session.scalar(select(func.count()).select_from(Ticket).where(*conditions))
-    return list(page.unique()), int(total or 0)
+    found = sorted(
+        rows, key=lambda ticket: (URGENCY_RANK[ticket.priority], ticket.created_at, ticket.id)
+    )
+    return found, int(total or 0)
 
 
 async def assigned_engineers(session: AsyncSession) -> list[Person]:
