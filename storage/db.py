@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import (
 
 from storage import equipment_copies, escalation_marks, trend_marks  # noqa: F401  (flush events)
 
-
 # What ``?synchronous=`` may say in a SQLite URL, as the pragma's value.
 SYNCHRONOUS = {"full": "FULL", "normal": "NORMAL"}
 

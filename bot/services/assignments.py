@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from bot.core.i18n import N_
 from bot.services import jobs, tickets
@@ -21,6 +22,7 @@ from storage.models import (
     OPEN,
     OPEN_STATUSES,
     URGENCY,
+    URGENCY_RANK,
     Person,
     Priority,
     Role,
@@ -70,7 +72,10 @@ async def open_tickets(
     session: AsyncSession, filters: Filters, offset: int = 0, limit: int = 6
 ) -> tuple[list[Ticket], int]:
     """One page of open tickets, most urgent then oldest first, and how many match: sorted,
-    paged and counted in SQL over the open tickets alone (``status`` is indexed)."""
+    paged and counted in SQL over the open tickets alone (``status`` is indexed). The page's
+    ids are a subquery read in the order of ``ix_tickets_open_urgency``, and only its tickets
+    are joined to what their lines show (joined into the paging query itself, PostgreSQL may
+    sort every open ticket instead); the six are put in that order again here."""
     conditions: list[ColumnElement[bool]] = [OPEN]
     if filters.status is not None:
         conditions.append(Ticket.status == filters.status)
@@ -82,15 +87,23 @@ async def open_tickets(
         conditions.append(Ticket.engineer_id == filters.engineer_id)
     if filters.customer_id is not None:
         conditions.append(Ticket.customer_id == filters.customer_id)
-    page = await session.scalars(
-        select(Ticket)
+    page = (
+        select(Ticket.id)
         .where(*conditions)
         .order_by(URGENCY, Ticket.created_at, Ticket.id)
         .offset(offset)
         .limit(limit)
     )
+    rows = await session.scalars(
+        select(Ticket)
+        .where(Ticket.id.in_(page))
+        .options(*tickets.LISTED, joinedload(Ticket.site), joinedload(Ticket.engineer))
+    )
     total = await session.scalar(select(func.count()).select_from(Ticket).where(*conditions))
-    return list(page.unique()), int(total or 0)
+    found = sorted(
+        rows, key=lambda ticket: (URGENCY_RANK[ticket.priority], ticket.created_at, ticket.id)
+    )
+    return found, int(total or 0)
 
 
 async def assigned_engineers(session: AsyncSession) -> list[Person]:
@@ -149,7 +162,7 @@ async def assign(
     (None: unassigned), i.e. what the manager saw. Raises NotFound, Forbidden, InvalidState
     (closed, or the same engineer) or AssignmentConflict."""
     require_manager(manager)
-    ticket = await session.get(Ticket, ticket_id)
+    ticket = await tickets.card(session, ticket_id)
     engineer = await session.get(Person, engineer_id)
     if ticket is None or engineer is None or engineer.role is not Role.ENGINEER:
         raise NotFound(N_("This request or engineer is not available."))
@@ -179,7 +192,7 @@ async def assign(
         ),
     )
     if result.rowcount != 1:
-        raise AssignmentConflict(await session.get(Ticket, ticket_id, populate_existing=True))
+        raise AssignmentConflict(await tickets.card(session, ticket_id))
     tickets.add_event(
         session,
         ticket,

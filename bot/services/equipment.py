@@ -9,12 +9,25 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from bot.services import catalogs
 from bot.services.matching import FuzzyIndex
 from storage.models import Customer, Equipment, EquipmentModel
 
 SERIAL_CUTOFF = 90.0  # a serial differs from another by a character or two
+
+# What is shown of a piece of equipment (its label, coverage and site): loaded with it by every
+# query here, and under a ticket by ``tickets.CARD``; the relationships never load by themselves.
+SHOWN = (joinedload(Equipment.model), joinedload(Equipment.site), joinedload(Equipment.contract))
+
+
+async def get(session: AsyncSession, equipment_id: int) -> Equipment | None:
+    """The equipment with what is shown of it (:data:`SHOWN`), also when the session holds it
+    already without them (``session.get`` would return that as it is)."""
+    return await session.scalar(
+        select(Equipment).where(Equipment.id == equipment_id).options(*SHOWN)
+    )
 
 
 async def list_for_customer(
@@ -27,6 +40,7 @@ async def list_for_customer(
     rows = await session.scalars(
         select(Equipment)
         .join(Equipment.model)
+        .options(*SHOWN)
         .where(Equipment.customer_id == customer_id)
         .order_by(EquipmentModel.name, Equipment.serial)
         .offset(offset)
@@ -37,7 +51,7 @@ async def list_for_customer(
 
 async def owned(session: AsyncSession, equipment_id: int, customer_id: int) -> Equipment | None:
     """The equipment if it belongs to this customer, else None (ids can be forged)."""
-    item = await session.get(Equipment, equipment_id)
+    item = await get(session, equipment_id)
     return item if item is not None and item.customer_id == customer_id else None
 
 
@@ -52,7 +66,9 @@ class Found:
 async def find(session: AsyncSession, customer_id: int, query: str, limit: int = 5) -> Found:
     own = list(
         (
-            await session.scalars(select(Equipment).where(Equipment.customer_id == customer_id))
+            await session.scalars(
+                select(Equipment).options(*SHOWN).where(Equipment.customer_id == customer_id)
+            )
         ).unique()
     )
     index = FuzzyIndex(
@@ -126,7 +142,12 @@ async def for_stickers(
 ) -> list[Equipment]:
     """The equipment to print stickers for: a customer's (by its ref), the given serials, or
     all; by model and serial."""
-    query = select(Equipment).join(Equipment.model).order_by(EquipmentModel.name, Equipment.serial)
+    query = (
+        select(Equipment)
+        .join(Equipment.model)
+        .options(*SHOWN)
+        .order_by(EquipmentModel.name, Equipment.serial)
+    )
     if customer_ref:
         query = query.join(Customer, Customer.id == Equipment.customer_id).where(
             Customer.external_ref == customer_ref
@@ -139,7 +160,7 @@ async def for_stickers(
 async def by_serial(session: AsyncSession, text: str) -> Equipment | None:
     """The equipment a sticker names: its exact serial, else the one serial within the fuzzy
     tolerance of look-alike letters and punctuation (``CH-12-34`` for ``СН 12/34``)."""
-    exact = await session.scalar(select(Equipment).where(Equipment.serial == text))
+    exact = await session.scalar(select(Equipment).options(*SHOWN).where(Equipment.serial == text))
     if exact is not None:
         return exact
     rows = await session.execute(select(Equipment.id, Equipment.serial))
@@ -147,4 +168,4 @@ async def by_serial(session: AsyncSession, text: str) -> Equipment | None:
     hits = index.search(text, limit=2, cutoff=SERIAL_CUTOFF)
     if not hits or (len(hits) > 1 and hits[1].score == hits[0].score):
         return None
-    return await session.get(Equipment, hits[0].key)
+    return await get(session, hits[0].key)

@@ -293,7 +293,7 @@ async def due(session: AsyncSession, now: datetime, settings: Settings) -> list[
         await session.execute(recheck_open())  # first pass under these settings
     # None once closed or paused; ordered here, so that the planner has no reason to walk
     # the primary key instead of the check time's index
-    due_now = select(Ticket).where(Ticket.escalation_check_at <= now)
+    due_now = select(Ticket).where(Ticket.escalation_check_at <= now).options(sla.TERMS)
     loaded = sorted((await session.scalars(due_now)).unique(), key=lambda ticket: ticket.id)
     had = await _had(session, [ticket.id for ticket in loaded])
     found = [

@@ -222,6 +222,7 @@ async def board(
                 select(Ticket, Customer.name)
                 .join(Customer, Customer.id == Ticket.customer_id)
                 .where(Ticket.id.in_([row[0] for row in page]))
+                .options(*tickets.LISTED)
             )
         ).unique()
     }
@@ -236,7 +237,7 @@ async def board(
 async def board_job(session: AsyncSession, ticket_id: int, engineer: Person) -> Ticket:
     """A job as the board opens it: one nobody has taken, or the engineer's own."""
     require_engineer(engineer)
-    ticket = await session.get(Ticket, ticket_id)
+    ticket = await tickets.card(session, ticket_id)
     if ticket is None or ticket.engineer_id not in (None, engineer.id):
         raise NotFound(GONE)
     return ticket
@@ -247,7 +248,7 @@ async def accept(
 ) -> JobMoved:
     """Take a job from the board. Raises JobTaken (an InvalidState) when someone was faster."""
     require_engineer(engineer)
-    ticket = await session.get(Ticket, ticket_id)
+    ticket = await tickets.card(session, ticket_id)
     if ticket is None:
         raise NotFound(GONE)
     if not can_take(engineer, ticket):
@@ -275,7 +276,7 @@ async def accept(
         ),
     )
     if result.rowcount != 1:
-        current = await session.get(Ticket, ticket_id, populate_existing=True)
+        current = await tickets.card(session, ticket_id)
         raise JobTaken(ticket_id, mine=current is not None and current.engineer_id == engineer.id)
     tickets.add_event(
         session,
@@ -312,6 +313,7 @@ async def my_jobs(session: AsyncSession, engineer: Person) -> list[Ticket]:
         select(Ticket)
         .where(Ticket.engineer_id == engineer.id, Ticket.status.in_(WORKING_STATUSES))
         .order_by(Ticket.created_at, Ticket.id)
+        .options(*tickets.LISTED)
     )
     return sorted(rows.unique(), key=lambda ticket: URGENCY_RANK[ticket.priority])
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services import tickets
+from bot.services import equipment, tickets
 from bot.services.business_hours import Calendar, local_instant
 from bot.services.escalations import insert_once
 from bot.services.holidays import company_calendar
@@ -37,6 +37,18 @@ from storage.models import (
     TicketStatus,
     TimelineKind,
 )
+
+
+async def plan_of(session: AsyncSession, ticket: Ticket) -> MaintenancePlan | None:
+    """The plan a maintenance job was made under (None for other jobs): as loaded with the
+    ticket (``tickets.CARD``), else read, since the relationship never loads by itself."""
+    if ticket.kind is not TicketKind.MAINTENANCE:
+        return None
+    if "plan" not in inspect(ticket).unloaded:
+        return ticket.plan
+    return await session.scalar(
+        select(MaintenancePlan).where(MaintenancePlan.ticket_id == ticket.id)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,7 @@ async def create_due_jobs(
         .join(Contract, Contract.id == Equipment.contract_id)
         .where(Contract.maintenance_interval_days > 0)
         .order_by(Equipment.id)
+        .options(*equipment.SHOWN)
     )
     fleet = list(rows.unique())
     busy, last = await _history(session, [item.id for item in fleet], settings)
@@ -136,7 +149,7 @@ async def create_due_jobs(
         )
     await session.flush()
     for done in planned:
-        await session.refresh(done.ticket, ["plan"])
+        await session.refresh(done.ticket, ["plan"])  # for the notices (``plan_of``)
     return planned
 
 

@@ -349,7 +349,7 @@ async def get_request(session: AsyncSession, request_id: int) -> PartRequest:
 
 async def facts(session: AsyncSession, request: PartRequest) -> RequestFacts:
     part = await session.get_one(Part, request.part_id)
-    ticket = await session.get_one(Ticket, request.ticket_id)
+    ticket = await tickets.card_of(session, request.ticket_id)
     engineer = await session.get(Person, request.requested_by) if request.requested_by else None
     warehouse = (
         await session.get(Warehouse, request.warehouse_id) if request.warehouse_id else None
@@ -519,7 +519,7 @@ async def _moved(
 ) -> PartMoved:
     request = await get_request(session, request.id)
     part = await session.get_one(Part, request.part_id, populate_existing=True)
-    ticket = await session.get_one(Ticket, request.ticket_id)
+    ticket = await tickets.card_of(session, request.ticket_id)  # the card shows it again
     engineer = await session.get(Person, request.requested_by) if request.requested_by else None
     return PartMoved(request, part, ticket, engineer, by, warehouse, left, low)
 

@@ -22,7 +22,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services import jobs, live
+from bot.services import jobs, live, tickets
 from storage.models import Person, Ticket, TicketEvent, TicketStatus, TimelineKind
 
 FIRST, EVERYONE = 1, 2
@@ -89,7 +89,7 @@ async def first_wave(
         return Wave(ticket, [], FIRST)
     ticket.push_wave, ticket.pushed_at = FIRST, now
     await session.flush()
-    await session.refresh(ticket, ["equipment"])  # a ticket just made has not loaded it
+    ticket = await tickets.card(session, ticket.id) or ticket  # what a new one has not loaded
     exclude = await handed_back_by(session, ticket.id)
     engineers = await matching_on_duty(session, ticket, exclude)
     return Wave(ticket, engineers[: settings.push_first_wave], FIRST)
@@ -114,7 +114,8 @@ async def second_waves(session: AsyncSession, now: datetime, settings: Settings)
     for ticket_id in due:
         if not await _claim(session, ticket_id, cutoff):
             continue  # another process widened it, or someone took the job meanwhile
-        ticket = await session.get_one(Ticket, ticket_id, populate_existing=True)
+        ticket = await tickets.card(session, ticket_id)
+        assert ticket is not None  # just claimed
         exclude = await live.pushed_people(session, ticket_id)
         exclude |= await handed_back_by(session, ticket_id)
         waves.append(Wave(ticket, await matching_on_duty(session, ticket, exclude), EVERYONE))

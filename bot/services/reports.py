@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import jobs
+from bot.services import jobs, tickets
 from bot.services import trend_days as daily
 from bot.services.business_hours import local_instant
 from storage.models import (
@@ -472,6 +472,7 @@ async def export_records(session: AsyncSession, span: Period) -> list[TicketReco
         .join(Customer, Customer.id == Ticket.customer_id)
         .where(Ticket.created_at >= span.start, Ticket.created_at < span.end)
         .order_by(Ticket.created_at, Ticket.id)
+        .options(*tickets.CARD)
     )
     records = {
         ticket.id: TicketRecord(ticket, name, [], [], None) for ticket, name in rows.unique()

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.i18n import N_
-from bot.services import checklists, equipment, parts
+from bot.services import checklists, equipment, parts, tickets
 from bot.services.errors import Forbidden, NotFound
 from storage.models import (
     CheckType,
@@ -290,7 +290,7 @@ async def reissue_naming(
         )
     )
     for report in reports:
-        ticket = await session.get(Ticket, report.ticket_id)
+        ticket = await tickets.card(session, report.ticket_id)
         client = await session.get(Person, report.confirmed_by) if report.confirmed_by else None
         if ticket is None or client is None:
             continue

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.interfaces import ORMOption
+
 from bot.config import Settings
 from bot.services.business_hours import (
     ZERO,
@@ -26,7 +29,7 @@ from bot.services.business_hours import (
     business_time_between,
     from_settings,
 )
-from storage.models import Contract, Priority, Ticket
+from storage.models import Contract, Equipment, Priority, Ticket
 
 PRIORITY_FACTOR = {
     Priority.NORMAL: 1.0,
@@ -110,10 +113,15 @@ def due_times(
     )
 
 
+# What :func:`terms_for` reads of a ticket: its equipment's contract (load it with the ticket).
+TERMS: ORMOption = joinedload(Ticket.equipment).joinedload(Equipment.contract)
+
+
 def terms_for(
     ticket: Ticket, settings: Settings, holidays: frozenset[date] = frozenset()
 ) -> Terms:
-    """The terms of a loaded ticket (its equipment and contract are eagerly loaded)."""
+    """The terms of a loaded ticket (its equipment and contract loaded with it: :data:`TERMS`,
+    or ``tickets.CARD``)."""
     contract = ticket.equipment.contract if ticket.equipment is not None else None
     on = ticket.created_at.astimezone(settings.tz).date()
     return terms(ticket.priority, contract, on, settings, holidays)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.i18n import N_
-from bot.services import audit, jobs
+from bot.services import audit, jobs, tickets
 from bot.services.assignments import require_manager
 from bot.services.audit import Action
 from bot.services.errors import InvalidState, NotFound
@@ -94,6 +94,7 @@ async def deactivate(
             select(Ticket)
             .where(Ticket.engineer_id == person.id, Ticket.status.in_(WORKING_STATUSES))
             .order_by(Ticket.id)
+            .options(*tickets.CARD)
         )
     ]
     await session.execute(delete(Dialog).where(Dialog.person_id == person.id))

@@ -9,11 +9,13 @@ from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from bot.config import Settings
 from bot.core.events import Attachment
 from bot.core.i18n import N_
-from bot.services import sla
+from bot.services import equipment, sla
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.holidays import days as company_holidays
 from storage.models import (
@@ -28,6 +30,19 @@ from storage.models import (
     TicketKind,
     TicketStatus,
     TimelineKind,
+)
+
+# A ticket's relationships load only where asked for (storage/models.py). What a card shows:
+# the equipment with its model, site and contract, the ticket's own site, the engineer and the
+# maintenance plan; what a line in a list shows: the equipment's model and site.
+CARD: tuple[ORMOption, ...] = (
+    joinedload(Ticket.equipment).options(*equipment.SHOWN),
+    joinedload(Ticket.site),
+    joinedload(Ticket.engineer),
+    joinedload(Ticket.plan),
+)
+LISTED: tuple[ORMOption, ...] = (
+    joinedload(Ticket.equipment).options(joinedload(Equipment.model), joinedload(Equipment.site)),
 )
 
 NOT_FOUND = N_("Request not found.")
@@ -61,10 +76,10 @@ async def create(
         raise Forbidden("a client reports only for their own customer")
     contract = None
     if new.equipment_id is not None:
-        equipment = await session.get(Equipment, new.equipment_id)
-        if equipment is None or equipment.customer_id != new.customer_id:
+        item = await equipment.get(session, new.equipment_id)
+        if item is None or item.customer_id != new.customer_id:
             raise NotFound(f"equipment {new.equipment_id}")
-        contract = equipment.contract
+        contract = item.contract
     holidays = await company_holidays(session, settings)
     due = sla.due_times(now, new.priority, contract, settings, holidays)
     ticket = Ticket(
@@ -107,6 +122,7 @@ async def for_customer(
         )
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .limit(limit)
+        .options(*LISTED)
     )
     tickets = list(rows.unique())
     return sorted(tickets, key=lambda ticket: not ticket.is_open)
@@ -114,7 +130,7 @@ async def for_customer(
 
 async def get_visible(session: AsyncSession, ticket_id: int, person: Person) -> Ticket:
     """The ticket if this person may see it; NotFound otherwise, so ids reveal nothing."""
-    ticket = await session.get(Ticket, ticket_id)
+    ticket = await card(session, ticket_id)
     if ticket is None:
         raise NotFound(NOT_FOUND)
     if person.role is Role.MANAGER:
@@ -128,13 +144,33 @@ async def get_visible(session: AsyncSession, ticket_id: int, person: Person) -> 
     raise NotFound(NOT_FOUND)
 
 
-async def locked(session: AsyncSession, ticket_id: int) -> Ticket | None:
-    """The ticket row, re-read and locked for this transaction, so that concurrent presses on
-    the same ticket queue up instead of acting on a stale state (a no-op lock on SQLite,
-    whose write transactions are already serialised)."""
+async def card(session: AsyncSession, ticket_id: int) -> Ticket | None:
+    """The ticket with what its card shows (:data:`CARD`), read again even when the session
+    holds it already (its relationships may not have been loaded with it)."""
     return await session.scalar(
         select(Ticket)
         .where(Ticket.id == ticket_id)
+        .options(*CARD)
+        .execution_options(populate_existing=True)
+    )
+
+
+async def card_of(session: AsyncSession, ticket_id: int) -> Ticket:
+    """:func:`card` of a ticket that exists (a foreign key names it)."""
+    ticket = await card(session, ticket_id)
+    if ticket is None:
+        raise NotFound(NOT_FOUND)
+    return ticket
+
+
+async def locked(session: AsyncSession, ticket_id: int) -> Ticket | None:
+    """The ticket row with what its card shows, re-read and locked for this transaction, so
+    that concurrent presses on the same ticket queue up instead of acting on a stale state (a
+    no-op lock on SQLite, whose write transactions are already serialised)."""
+    return await session.scalar(
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .options(*CARD)
         .with_for_update(of=Ticket)
         .execution_options(populate_existing=True)
     )

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from bot.config import Settings
 from bot.core.i18n import N_
@@ -29,6 +30,7 @@ from bot.services.errors import Forbidden, InvalidState, NotFound
 from bot.services.escalations import record
 from bot.services.holidays import company_calendar
 from bot.services.tickets import (
+    LISTED,
     NOT_FOUND,
     NOT_OPEN,
     add_event,
@@ -342,6 +344,7 @@ async def reminders_due(session: AsyncSession, now: datetime, settings: Settings
             Ticket.visit_at <= now + timedelta(days=15),
         )
         .order_by(Ticket.id)
+        .options(*LISTED, joinedload(Ticket.engineer))
     )
     found: list[Due] = []
     for ticket, decided_at in rows.unique().all():
@@ -355,6 +358,6 @@ async def reminders_due(session: AsyncSession, now: datetime, settings: Settings
         subject = f"ticket:{ticket.id}:{ticket.visit_at.astimezone(UTC).isoformat()}"
         if not await record(session, kind, subject, now, ticket_id=ticket.id):
             continue
-        engineer = ticket.engineer if ticket.engineer_id is not None else None
+        engineer = ticket.engineer
         found.append(Due(ticket, kind, await customer_recipients(session, ticket), engineer))
     return found

@@ -17,7 +17,7 @@ from bot.core.i18n import N_
 from bot.core.refusals import ending_dialog
 from bot.core.replies import Button, InlineKeyboard, inline
 from bot.core.router import Router
-from bot.services import holidays, visits, when
+from bot.services import holidays, tickets, visits, when
 from bot.services.errors import Forbidden, InvalidState, NotFound
 from handlers.common.buttons import ProposeVisit, SendVisitSlots, ToggleVisitSlot
 from handlers.notices import visits as visit_notices
@@ -41,7 +41,7 @@ def moment_of(minute: int) -> datetime:
 
 async def staff_ticket(ctx: Context, ticket_id: int) -> Ticket:
     """The open ticket, if this person may offer its visit times."""
-    ticket = await ctx.session.get(Ticket, ticket_id)
+    ticket = await tickets.card(ctx.session, ticket_id)
     if ticket is None or not visits.may_offer(ticket, ctx.person):
         raise Forbidden(NOT_YOURS)
     if not ticket.is_open:

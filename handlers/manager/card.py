@@ -43,7 +43,7 @@ CANDIDATES_PAGE = 8
 
 
 async def existing(ctx: Context, ticket_id: int) -> Ticket:
-    ticket = await ctx.session.get(Ticket, ticket_id)
+    ticket = await tickets.card(ctx.session, ticket_id)
     if ticket is None:
         raise NotFound(N_("Request not found."))
     return ticket

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_, Translator
 from bot.core.replies import Button, Markup, inline
+from bot.services import equipment as equipment_service
 from bot.services import jobs
 from bot.services import live as live_messages
 from bot.services.assignments import Assigned
@@ -35,7 +36,6 @@ from handlers.texts import (
 )
 from storage.models import (
     Customer,
-    Equipment,
     LivePurpose,
     PartStatus,
     Priority,
@@ -77,7 +77,8 @@ async def offer(session: AsyncSession, ticket: Ticket, wave: int) -> Offer:
     facts = await brief(session, ticket)
     site = await session.get(Site, ticket.site_id) if ticket.site_id else None
     if site is None and ticket.equipment_id is not None:
-        site = (await session.get_one(Equipment, ticket.equipment_id)).site
+        item = await equipment_service.get(session, ticket.equipment_id)
+        site = item.site if item is not None else None
     return Offer(
         ticket.id,
         facts.kind_label,

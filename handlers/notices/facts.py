@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import Translator
 from bot.core.replies import Button, InlineKeyboard, inline
+from bot.services import equipment as equipment_service
+from bot.services import maintenance
 from handlers.manager.buttons import Candidates, OpenTicket, WriteCustomer
 from handlers.texts import (
     KIND,
     description_line,
     due_day,
     equipment_label,
-    maintenance_plan,
     maintenance_words,
     request_lines,
     site_label,
@@ -26,7 +27,6 @@ from handlers.texts import (
 )
 from storage.models import (
     Customer,
-    Equipment,
     MaintenancePlan,
     Person,
     Priority,
@@ -65,7 +65,9 @@ class TicketBrief:
 
 async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
     customer = await session.get(Customer, ticket.customer_id)
-    item = await session.get(Equipment, ticket.equipment_id) if ticket.equipment_id else None
+    item = (
+        await equipment_service.get(session, ticket.equipment_id) if ticket.equipment_id else None
+    )
     engineer = await session.get(Person, ticket.engineer_id) if ticket.engineer_id else None
     equipment = equipment_label(item) if item is not None else ticket.equipment_text
     site = await session.get(Site, ticket.site_id) if ticket.site_id else None
@@ -85,7 +87,7 @@ async def brief(session: AsyncSession, ticket: Ticket) -> TicketBrief:
         site_label(site),
         ticket.order_ref,
         ticket.preferred_date,
-        plan=maintenance_plan(ticket),
+        plan=await maintenance.plan_of(session, ticket),
         resolution_due=ticket.resolution_due,
         visit_at=ticket.visit_at if ticket.is_open else None,
     )

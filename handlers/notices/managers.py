@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from bot.core.i18n import N_, Translator, format_phone
 from bot.core.replies import Button, InlineKeyboard, Markup, inline
+from bot.services import equipment as equipment_service
 from bot.services import live, parts, reports
 from bot.services.cancelling import Cancelled
 from bot.services.closing import Commented, Rated, Reopened
@@ -59,7 +60,6 @@ from handlers.texts import (
 )
 from storage.models import (
     Customer,
-    Equipment,
     LivePurpose,
     PartRequest,
     PartStatus,
@@ -163,7 +163,8 @@ async def new_ticket_alert(speaker: Speaker, ticket: Ticket) -> Render:
     breakdown's previous ticket (what a live edit writes afresh, too)."""
     cover = None
     if ticket.equipment_id is not None:
-        item = await speaker.session.get_one(Equipment, ticket.equipment_id)
+        item = await equipment_service.get(speaker.session, ticket.equipment_id)
+        assert item is not None  # the ticket's foreign key
         cover = coverage(item, speaker.now().astimezone(speaker.settings.tz).date())
     facts = await brief(speaker.session, ticket)
     repeat = await reports.repeat_of(speaker.session, ticket)

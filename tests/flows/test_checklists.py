@@ -7,13 +7,12 @@ from sqlalchemy import func, select
 
 from bot.core.clock import FrozenClock
 from bot.core.replies import AnswerCallback
-from bot.services import checklists
+from bot.services import checklists, tickets
 from bot.services.checklists import Verdict
 from bot.services.importer import import_csv
 from storage.models import (
     Dialog,
     TestResult,
-    Ticket,
     TicketEvent,
     TicketKind,
     TicketStatus,
@@ -393,7 +392,8 @@ async def test_a_skip_is_shown_to_the_customer_and_survives_stop(engineer: FlowC
     assert "1 check to log" in engineer.joined()  # the grinder only
     await engineer.press("Stop")
     async with engineer.app.db.transaction() as session:
-        ticket = await session.get_one(Ticket, job)
+        ticket = await tickets.card(session, job)
+        assert ticket is not None
         outcomes = await checklists.outcomes(session, ticket)
         counts = checklists.summary_counts(outcomes)
     assert counts[Verdict.SKIPPED] == 1 and counts[Verdict.FAILED] == 1

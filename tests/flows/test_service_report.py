@@ -8,7 +8,7 @@ import zipfile
 
 from sqlalchemy import select, update
 
-from bot.services import service_reports
+from bot.services import service_reports, tickets
 from bot.services.importer import import_csv
 from storage.models import (
     Part,
@@ -195,7 +195,7 @@ async def test_a_failed_required_check_never_makes_an_accepted_protocol(
     await log_tests(engineer, job, ("2,4", "93", "9", "yes", "yes", "ok"))
     app = client.app
     async with app.db.transaction() as session:
-        ticket = await session.get(Ticket, job)
+        ticket = await tickets.card(session, job)
         maria = await session.scalar(select(Person).where(Person.tg_user_id == CLIENT_ID))
         assert ticket is not None and maria is not None
         content = await service_reports.content_of(

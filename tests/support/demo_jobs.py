@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.demo import data
 from bot.demo.run import Demo
-from bot.services import checklists, closing
+from bot.services import checklists, closing, tickets
 from handlers import notices
 from handlers.notices.outbox import Background
 from storage.models import CheckType, Equipment, Person, Ticket, TicketKind, TicketStatus
@@ -48,6 +48,7 @@ async def resolved_installation(demo: Demo, serial: str = "LM-PB-3307") -> int:
         )
         session.add(ticket)
         await session.flush()
+        ticket = await tickets.card_of(session, ticket.id)  # its equipment's model, for checks
         for check in await checklists.checks_for_ticket(session, ticket):
             await checklists.record(session, ticket.id, check.id, petar, passing(check), now)
         resolved = await closing.resolve(

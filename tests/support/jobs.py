@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.services import checklists
-from bot.services.tickets import NewTicket, create
+from bot.services.tickets import CARD, NewTicket, card, create
 from storage.models import (
     AttachmentKind,
     Customer,
@@ -159,13 +159,16 @@ async def add_files(app: App, ticket_id: int, kinds: list[AttachmentKind]) -> No
 
 async def load_ticket(app: App, ticket_id: int) -> Ticket:
     async with app.db.transaction() as session:
-        return await session.get_one(Ticket, ticket_id)
+        found = await card(session, ticket_id)  # with what its card shows, for reading later
+        assert found is not None
+        return found
 
 
 async def tickets(app: App) -> list[Ticket]:
-    """Every ticket, oldest first."""
+    """Every ticket, oldest first, with what its card shows."""
     async with app.db.transaction() as session:
-        return list((await session.scalars(select(Ticket).order_by(Ticket.id))).unique())
+        found = await session.scalars(select(Ticket).order_by(Ticket.id).options(*CARD))
+        return list(found.unique())
 
 
 async def events(app: App, ticket_id: int, kind: TimelineKind | None = None) -> list[TicketEvent]:
@@ -179,6 +182,7 @@ async def events(app: App, ticket_id: int, kind: TimelineKind | None = None) -> 
 async def failing_names(app: App, ticket_id: int) -> list[str]:
     """The checks that still stand in the way of resolving, in English."""
     async with app.db.transaction() as session:
-        job = await session.get_one(Ticket, ticket_id)
+        job = await card(session, ticket_id)
+        assert job is not None
         blocking = await checklists.missing_or_failed(session, job)
         return [checklists.check_name(outcome.check, "en") for outcome in blocking]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from bot.app import App
 from bot.services import invites
@@ -88,8 +89,10 @@ async def make_invite(
 
 
 async def person(where: App | Database, user_id: int) -> Person:
-    """The person with that Telegram user id."""
+    """The person with that Telegram user id, and their customer."""
     async with database(where).transaction() as session:
-        found = await session.scalar(select(Person).where(Person.tg_user_id == user_id))
+        found = await session.scalar(
+            select(Person).where(Person.tg_user_id == user_id).options(joinedload(Person.customer))
+        )
         assert found is not None
         return found

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.i18n import Catalogs
-from bot.services import checklists
+from bot.services import checklists, equipment
 from bot.services.importer import import_csv
 from handlers.engineer.outcomes import spec_text, value_text
 from storage.models import (
@@ -291,9 +291,9 @@ async def test_model_template_wins_over_category_and_kind_matters(app: App) -> N
     await seed_app(app)
     async with app.db.transaction() as session:
         await import_csv(session, "checklists", (EXAMPLES / "checklists.csv").read_text())
-        linea = await session.scalar(select(Equipment).where(Equipment.serial == "LM-PB-2231"))
-        daikin = await session.scalar(select(Equipment).where(Equipment.serial == "DK-35-8812"))
-        xray = await session.scalar(select(Equipment).where(Equipment.serial == "SM-XR-5500"))
+        linea = await equipment.by_serial(session, "LM-PB-2231")
+        daikin = await equipment.by_serial(session, "DK-35-8812")
+        xray = await equipment.by_serial(session, "SM-XR-5500")
         assert linea and daikin and xray
 
         def job(item: Equipment | None, kind: TicketKind, text: str | None = None) -> Ticket:

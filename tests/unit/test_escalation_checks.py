@@ -68,7 +68,7 @@ async def test_the_check_follows_the_ticket(app: App, clock: FrozenClock) -> Non
         sla.pause(await session.get_one(Ticket, ticket), t0 + timedelta(hours=1))
     assert await check_at(app, ticket) is None  # paused: nothing can escalate
     async with app.db.transaction() as session:
-        found = await session.get_one(Ticket, ticket)
+        found = await session.get_one(Ticket, ticket, options=[sla.TERMS])
         sla.resume(found, t0 + timedelta(hours=2), sla.calendar_for(found, app.settings))
     assert await check_at(app, ticket) == CHECK_NOW
     assert await run(app, t0 + timedelta(hours=2)) == 0

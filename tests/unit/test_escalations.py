@@ -124,7 +124,7 @@ async def test_accepted_or_paused_tickets_do_not_escalate(app: App, clock: Froze
         sla.pause(await session.get_one(Ticket, paused), t0 + 20 * MINUTE)
     assert await run(app, t0 + 47 * HOUR) == 1  # the accepted one, resolution at risk
     async with app.db.transaction() as session:
-        ticket = await session.get_one(Ticket, paused)
+        ticket = await session.get_one(Ticket, paused, options=[sla.TERMS])
         sla.resume(ticket, t0 + 47 * HOUR, sla.calendar_for(ticket, app.settings))
     assert await run(app, t0 + 48 * HOUR) == 1  # the accepted one breached; paused one pushed
     # paused 46 h 40 min, so due at 94 h 40 min; at risk with 12 h (25 %) left

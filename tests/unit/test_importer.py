@@ -7,8 +7,9 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.app import App
+from bot.services import equipment
 from bot.services.importer import import_csv
-from storage.models import Customer, CustomerContact, Equipment, Site
+from storage.models import Customer, CustomerContact, Site
 from tests.support.databases import count
 from tests.support.seed import CUSTOMERS, EQUIPMENT
 
@@ -21,7 +22,7 @@ async def test_customers_and_equipment_import(app: App) -> None:
     assert await count(app, CustomerContact) == 3
     assert await count(app, Site) == 3
     async with app.db.transaction() as session:
-        item = await session.scalar(select(Equipment).where(Equipment.serial == "LM-PB-2231"))
+        item = await equipment.by_serial(session, "LM-PB-2231")
         assert item is not None and item.model.manufacturer == "La Marzocco"
         assert item.warranty_until == date(2027, 3, 1)
         assert item.contract is not None and item.contract.tier == "gold"

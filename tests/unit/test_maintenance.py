@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from bot.app import App
 from bot.core.clock import FrozenClock
-from bot.services import maintenance
+from bot.services import maintenance, tickets
+from handlers.notices.facts import brief
 from storage.models import (
     Contract,
     Equipment,
@@ -64,6 +66,32 @@ async def test_job_appears_lead_days_before_due_and_only_once(app: App) -> None:
     async with app.db.transaction() as session:
         plan = await session.get_one(MaintenancePlan, (planned.equipment.id, date(2026, 11, 30)))
     assert plan.ticket_id == job.id
+
+
+async def test_a_job_read_without_its_plan_still_shows_it(app: App) -> None:
+    """The plan never loads by itself: an alert about a job read by an escalation pass or a
+    live edit (no ``tickets.CARD``) reads it, and says what the card says."""
+    await set_up(app, {"LM-PB-2231": date(2026, 9, 1)})
+    [planned] = await run(app, NOW + DAY)
+    async with app.db.transaction() as session:
+        bare = await session.get_one(Ticket, planned.ticket.id)
+        assert "plan" in inspect(bare).unloaded
+        alone = await brief(session, bare)
+    async with app.db.transaction() as session:
+        carded = await tickets.card(session, planned.ticket.id)
+        assert carded is not None and "plan" not in inspect(carded).unloaded
+        shown = await brief(session, carded)
+    assert alone.plan is not None and shown.plan is not None
+    assert (alone.plan.due_on, alone.plan.contract_number, alone.plan.interval_days) == (
+        date(2026, 11, 30),
+        planned.contract,
+        90,
+    )
+    assert replace(alone, plan=None) == replace(shown, plan=None)
+    assert (shown.plan.due_on, shown.plan.contract_number) == (
+        date(2026, 11, 30),
+        planned.contract,
+    )
 
 
 async def test_next_due_counts_from_the_last_maintenance(app: App) -> None:

@@ -12,7 +12,9 @@ from storage.migrate import upgrade
 
 
 @pytest.mark.parametrize(("query", "pragma"), [("", 2), ("?synchronous=normal", 1)])
-async def test_the_url_sets_how_commits_are_synced(tmp_path: Path, query: str, pragma: int) -> None:
+async def test_the_url_sets_how_commits_are_synced(
+    tmp_path: Path, query: str, pragma: int
+) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}{query}"
     await upgrade(url)  # migrations read the same URL
     db = Database(url)
