@@ -58,14 +58,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import delete, func, insert, select, text
 
-from bot.app import create_app
-from bot.config import Settings
 from bot.inbox.store import chat_key
 from bot.runtimes.webhook import SECRET_HEADER
 from bot.sandbox import SandboxServer
 from bot.sandbox.actions import callback_data, press
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Dialog, InboxUpdate
 from tests.support import databases
 from tests.support.processes import (
@@ -76,7 +73,7 @@ from tests.support.processes import (
     free_port,
     webhook_settings,
 )
-from tests.support.seed import ACME_PHONE, seed_app
+from tests.support.seed import ACME_PHONE
 
 ECHO_TOKEN = SandboxServer.make_token(111111)
 ECHO = Path(__file__).with_name("echo_bot.py")
@@ -691,8 +688,28 @@ async def fieldbot_confirm(
         await db.dispose()
 
 
+SEED = """
+import asyncio, sys
+from bot.app import create_app
+from bot.config import Settings
+from storage.migrate import upgrade
+from tests.support.processes import BOT_TOKEN
+from tests.support.seed import seed_app
+
+async def main(url):
+    await upgrade(url)
+    app = create_app(Settings(_env_file=None, database_url=url, bot_token=BOT_TOKEN))
+    try:
+        await seed_app(app)
+    finally:
+        await app.close()
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
 async def fresh_database(
-    kind: str, folder: Path, pg_url: str | None, name: str, synchronous: str = "full"
+    kind: str, folder: Path, pg_url: str | None, name: str, tree: Path, synchronous: str = "full"
 ) -> str:
     if kind == "sqlite":
         url = databases.sqlite_url(folder / f"{name}.sqlite3")
@@ -702,17 +719,18 @@ async def fresh_database(
         assert pg_url, "--database-url is needed for postgres"
         url = pg_url
         await databases.reset_postgres_schema(url)
-    await upgrade(url)
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=url,
-        bot_token=BOT_TOKEN,  # type: ignore[arg-type]
+    # Migrated and seeded by the tree that will run on it: an older tree (--baseline) must not
+    # find a newer schema than it knows.
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        SEED,
+        url,
+        cwd=tree,
+        env=os.environ | {"PYTHONPATH": str(tree)},
     )
-    app = create_app(settings)
-    try:
-        await seed_app(app)
-    finally:
-        await app.close()
+    if await process.wait():
+        raise RuntimeError(f"could not migrate and seed {url} with {tree}")
     return url
 
 
@@ -805,7 +823,7 @@ async def run_fieldbot(
     """``fieldbot run`` from the source ``tree`` on a fresh database, through every case."""
     people = list(range(FIRST_USER, FIRST_USER + args.people))
     url = await fresh_database(
-        kind, folder, args.database_url, f"{tree.name}-{number}", args.sqlite_synchronous
+        kind, folder, args.database_url, f"{tree.name}-{number}", tree, args.sqlite_synchronous
     )
     counter = folder / "statements" if args.statements else None
     env = bot_env(sandbox, url, runtime) | {"PYTHONPATH": str(tree)}
