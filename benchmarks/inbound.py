@@ -58,12 +58,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import delete, func, insert, select, text
 
+from bot.inbox.store import OPEN as OPEN_UPDATES
 from bot.inbox.store import chat_key
 from bot.runtimes.webhook import SECRET_HEADER
 from bot.sandbox import SandboxServer
 from bot.sandbox.actions import callback_data, press
 from storage.db import Database
-from storage.models import Dialog, InboxUpdate
+from storage.models import Dialog, InboxUpdate, OutboxMessage, OutboxStatus
 from tests.support import databases
 from tests.support.processes import (
     BOT_TOKEN,
@@ -833,6 +834,7 @@ async def run_fieldbot(
     ours.started(bots[0])
     try:
         await register(sandbox, people)
+        await drained(url)
         await run_cases(
             args,
             sandbox,
@@ -847,6 +849,34 @@ async def run_fieldbot(
     finally:
         for each in bots:
             await each.stop()
+
+
+async def drained(url: str) -> None:
+    """Until fieldbot has handled every stored update and sent every queued message: the
+    registrations' answers go out over seconds (the flood limits) and must not be counted as
+    a case's."""
+    db = Database(url)
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+    try:
+        while True:
+            async with db.transaction() as session:
+                inbox = await session.scalar(
+                    select(func.count())
+                    .select_from(InboxUpdate)
+                    .where(InboxUpdate.status.in_(OPEN_UPDATES))
+                )
+                outbox = await session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.status == OutboxStatus.PENDING)
+                )
+            if not inbox and not outbox:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{inbox} updates and {outbox} messages still open")
+            await asyncio.sleep(0.2)
+    finally:
+        await db.dispose()
 
 
 async def taken_over(url: str) -> int:
