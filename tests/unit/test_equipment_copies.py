@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.clock import FrozenClock
+from bot.services import tickets
 from storage.models import Equipment, EquipmentModel, Site, Ticket
 from tests.support.jobs import make_job
 
@@ -33,7 +34,7 @@ async def copies(app: App, ticket_id: int) -> Copies:
 async def truth(app: App, ticket_id: int) -> Copies:
     """What the copies should say, read through the relationships."""
     async with app.db.transaction() as session:
-        ticket = await session.get_one(Ticket, ticket_id)
+        ticket = await tickets.card_of(session, ticket_id)
         equipment = ticket.equipment
         if equipment is None:
             return None, None, None
