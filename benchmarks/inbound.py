@@ -824,7 +824,14 @@ async def run_fieldbot(
     """``fieldbot run`` from the source ``tree`` on a fresh database, through every case."""
     people = list(range(FIRST_USER, FIRST_USER + args.people))
     url = await fresh_database(
-        kind, folder, args.database_url, f"{tree.name}-{number}", tree, args.sqlite_synchronous
+        kind,
+        folder,
+        args.database_url,
+        # its own file per runtime: the sandbox numbers updates from 1 again each run, and a
+        # file kept from another runtime's run would take them for redeliveries
+        f"{tree.name}-{runtime}-{number}",
+        tree,
+        args.sqlite_synchronous,
     )
     counter = folder / "statements" if args.statements else None
     env = bot_env(sandbox, url, runtime) | {"PYTHONPATH": str(tree)}
