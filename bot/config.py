@@ -101,9 +101,9 @@ class Settings(BaseSettings):
     # on the webhook's own port).
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # The inbox (bot/inbox): updates handled at once per process (one per chat at a time), how
-    # long a claim hides an update from other workers (a process killed while handling it
-    # hands it on after this), how often to look for work queued by other processes, and how
-    # many crashes make an update dead.
+    # long a claim hides an update from other workers (a process killed while handling it, or
+    # holding it for its workers, hands it on after this), how often to look for work queued
+    # by other processes, and how many crashes make an update dead.
     workers: int = Field(default=4, ge=1)
     inbox_lease_seconds: float = Field(default=60.0, ge=1)
     inbox_poll_seconds: float = Field(default=0.5, gt=0)

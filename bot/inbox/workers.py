@@ -151,8 +151,12 @@ class InboxWorkers:
     async def release(self) -> None:
         """Hand back the updates claimed but not started (each would wait out its lease)."""
         left, self._claimed = list(self._claimed), deque()
-        if left:
+        if not left:
+            return
+        try:
             await self.store.release(left, self.holder)
+        except Exception:  # they come back when their lease runs out, as after a kill
+            log.exception("could not hand back %d claimed updates", len(left))
 
     async def _work(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
