@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 
 from bot.core.context import Context
 from bot.core.events import Attachment
-from bot.core.i18n import N_, NBSP, NP_, Translator
+from bot.core.i18n import N_, NP_, Translator, with_unit
 from bot.services import checklists
 from bot.services.cancelling import Reason
 from bot.services.equipment import Coverage, coverage
@@ -311,8 +311,7 @@ def _test(ctx: Context, data: dict[str, Any]) -> str:
         value = str(data.get("value") or "")
         if data.get("number") is not None:
             value = ctx.t.number(data["number"])
-        if data.get("unit") and value:
-            value = f"{value}{NBSP}{data['unit']}"
+        value = with_unit(value, data.get("unit"))
         outcome = ctx._("{mark} {check}: {value}", mark=mark, check=name, value=value)
     return ctx._("Test: {outcome}", outcome=outcome)
 

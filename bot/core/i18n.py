@@ -74,6 +74,11 @@ def unbroken(text: str) -> str:
     return SPACES.sub(NBSP, text.strip())
 
 
+def with_unit(value: str, unit: str | None) -> str:
+    """``1,2 bar``: a value and its unit (if any) on one line; the value alone without one."""
+    return f"{value}{NBSP}{unit}" if unit and value else value
+
+
 def pick_locale(language_code: str | None, default: str) -> str:
     """Telegram's ``language_code`` (``ru``, ``bg``, ``en-GB``...) → a supported locale."""
     if language_code:

@@ -252,7 +252,7 @@ async def request_part(
         engineer,
         TimelineKind.PARTS,
         now,
-        note=f"{part.number} {part.name} × {quantity}",
+        note=_line(part, quantity),
         data={"part_id": part.id, "number": part.number, "quantity": quantity},
     )
     ticket.updated_at = now
@@ -699,8 +699,13 @@ def _on_timeline(
     }
     if warehouse is not None:
         data["warehouse"] = warehouse.name
-    note = f"{part.number} {part.name} × {request.quantity}"
+    note = _line(part, request.quantity)
     tickets.add_event(session, ticket, by, kind, now, note=note, data=data)
+
+
+def _line(part: Part, quantity: int) -> str:
+    """A part as the staff's timeline names it: ``LM-GSK-85 Group gasket × 2``."""
+    return f"{part.number} {part.name} × {quantity}"
 
 
 # -- export ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.interfaces import ORMOption
@@ -147,7 +147,11 @@ async def get_visible(session: AsyncSession, ticket_id: int, person: Person) -> 
 async def card(session: AsyncSession, ticket_id: int) -> Ticket | None:
     """The ticket with what its card shows (:data:`CARD`), read again even when the session
     holds it already (its relationships may not have been loaded with it)."""
-    return await session.scalar(
+    return await session.scalar(_card_query(ticket_id))
+
+
+def _card_query(ticket_id: int) -> Select[Ticket]:
+    return (
         select(Ticket)
         .where(Ticket.id == ticket_id)
         .options(*CARD)
@@ -167,13 +171,7 @@ async def locked(session: AsyncSession, ticket_id: int) -> Ticket | None:
     """The ticket row with what its card shows, re-read and locked for this transaction, so
     that concurrent presses on the same ticket queue up instead of acting on a stale state (a
     no-op lock on SQLite, whose write transactions are already serialised)."""
-    return await session.scalar(
-        select(Ticket)
-        .where(Ticket.id == ticket_id)
-        .options(*CARD)
-        .with_for_update(of=Ticket)
-        .execution_options(populate_existing=True)
-    )
+    return await session.scalar(_card_query(ticket_id).with_for_update(of=Ticket))
 
 
 async def locked_for(

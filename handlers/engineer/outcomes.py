@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.i18n import NBSP, Translator
+from bot.core.i18n import NBSP, Translator, with_unit
 from bot.services import checklists
 from bot.services.checklists import CheckOutcome, Verdict
 from storage.models import ChecklistCheck, CheckType, TestResult
@@ -25,15 +25,14 @@ def spec_text(t: Translator, check: ChecklistCheck, unit: bool = True) -> str:
         span = f"≤{NBSP}{t.number(high)}"
     else:
         return ""
-    return f"{span}{NBSP}{check.unit}" if unit and check.unit else span
+    return with_unit(span, check.unit) if unit else span
 
 
 def value_text(t: Translator, check: ChecklistCheck, result: TestResult) -> str:
     """A result as the reader writes it: ``1,2 bar`` in Russian, or the note (a yes/no check
     reads as its phrase: :func:`outcome_line`)."""
     if check.type is CheckType.NUMBER and result.value_number is not None:
-        number = t.number(result.value_number)
-        return f"{number}{NBSP}{check.unit}" if check.unit else number
+        return with_unit(t.number(result.value_number), check.unit)
     return result.value_text
 
 
